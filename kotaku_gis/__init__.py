@@ -1,0 +1,44 @@
+"""kotaku-gis: GIS-based monitoring information system (SIM berbasis GIS) for Indonesia's KOTAKU
+slum-upgrading programme (Program Kota Tanpa Kumuh, Kementerian PUPR).
+
+The public API::
+
+    >>> import kotaku_gis as kg
+    >>> store = kg.open_store("kotaku.gpkg")               # or "postgresql+psycopg://..."
+    >>> report = kg.load(store, "kawasan_kumuh", "lokasi.shp")  # doctest: +SKIP
+    >>> kumuh = store.read("kawasan_kumuh", periode="2026Q3", kode="61.71")  # doctest: +SKIP
+
+Every tunable is in :mod:`kotaku_gis.settings`; every error comes from :mod:`kotaku_gis.errors`.
+"""
+
+from kotaku_gis import catalog, errors, geodesy, i18n, settings, wilayah
+from kotaku_gis._version import __version__
+from kotaku_gis.demo import build_sample_store
+from kotaku_gis.errors import CatalogError, DataError, KotakuError, Problem, StoreError, UsageError
+from kotaku_gis.files import read_vector, write_table
+from kotaku_gis.load import LoadReport, load, prepare
+from kotaku_gis.store import Store, open_store
+
+__all__ = [
+    "__version__",
+    "build_sample_store",
+    "catalog",
+    "errors",
+    "geodesy",
+    "i18n",
+    "settings",
+    "wilayah",
+    "CatalogError",
+    "DataError",
+    "KotakuError",
+    "Problem",
+    "StoreError",
+    "UsageError",
+    "LoadReport",
+    "load",
+    "prepare",
+    "read_vector",
+    "write_table",
+    "Store",
+    "open_store",
+]

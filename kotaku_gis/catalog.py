@@ -1,0 +1,235 @@
+"""The layer catalogue: typed specs read from the declarative files in ``layers/``.
+
+Each layer is one YAML file (``layers/<name>.yml``) giving its geometry type, key, columns with
+types, allowed values and units, bilingual descriptions and map style. Column mappings for users'
+own files (for example WDPA) are in ``layers/mappings/``. The code reads the catalogue and never
+repeats it: the store schema, the loader's validation and the map legends all derive from these specs.
+
+Examples
+--------
+>>> from kotaku_gis import catalog
+>>> spec = catalog.layer("kegiatan")
+>>> spec.key
+['id_kegiatan', 'periode']
+>>> spec.column("status").codes()
+['rencana', 'pelaksanaan', 'selesai']
+>>> sorted(catalog.layer_names())
+['kawasan_kumuh', 'kawasan_lindung', 'kegiatan', 'wilayah']
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from kotaku_gis import i18n, settings
+from kotaku_gis.errors import CatalogError, UsageError
+
+ColumnType = Literal["text", "kode", "periode", "integer", "float", "boolean", "date"]
+GeometryKind = Literal["point", "linestring", "multipolygon", "any"]
+
+#: Regular expression of a period: a year (``2024``) or a quarter (``2026Q3``).
+PERIODE_PATTERN = r"^(19|20)\d\d(Q[1-4])?$"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Spec):
+    """Bilingual text: Bahasa Indonesia (``id``) and English (``en``)."""
+
+    id: str
+    en: str
+
+    def __call__(self, lang: str | None = None) -> str:
+        return i18n.label({"id": self.id, "en": self.en}, lang)
+
+
+class Value(_Spec):
+    """One value of a vocabulary, with its labels and the attributes rules read from it."""
+
+    code: str
+    id: str
+    en: str
+    #: BDI negative-list item that applies to this value by itself (``"1"``, ``"9a"``, ``"6a"``...).
+    aturan: str | None = None
+    #: KOTAKU 7+1 aspect served (1-7 the slum aspects, 8 public open space).
+    aspek: int | None = None
+    #: Groups the value belongs to for rules (``jalan``, ``sumber_daya_air``).
+    tags: list[str] = []
+    #: Shape of a protected feature: ``area``, ``garis`` (line) or ``titik`` (point).
+    bentuk: Literal["area", "garis", "titik"] | None = None
+
+    def label(self, lang: str | None = None) -> str:
+        return i18n.label({"id": self.id, "en": self.en}, lang)
+
+
+class ColumnSpec(_Spec):
+    """One attribute column of a layer."""
+
+    name: str
+    type: ColumnType
+    description: Text
+    required: bool = False
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    values: list[Value] | None = None
+    #: The level a ``kode`` column must name (``kelurahan`` for ``kode_kelurahan``).
+    tingkat: Literal["provinsi", "kabkota", "kecamatan", "kelurahan"] | None = None
+    #: How the loader fills the column when the file leaves it empty (see ``load``).
+    derived: Literal["tingkat_from_kode", "induk_from_kode", "area_ha"] | None = None
+    default: Any = None
+
+    def codes(self) -> list[str]:
+        """The allowed values, or an empty list for a free column."""
+        return [v.code for v in self.values or []]
+
+    def value(self, code: str) -> Value:
+        """The vocabulary entry of ``code``."""
+        for v in self.values or []:
+            if v.code == code:
+                return v
+        raise UsageError(f"{code!r} is not a value of column {self.name!r}")
+
+
+class Style(BaseModel):
+    """Map style of a layer (Leaflet path options); ``by``/``colors`` colour by a column."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    stroke: str
+    weight: float = 1
+    fill: str | None = None
+    fill_opacity: float = 0.4
+    radius: float | None = None
+    dash: str | None = None
+    by: str | None = None
+    colors: dict[str, str] | None = None
+
+
+class LayerSpec(_Spec):
+    """A layer of the catalogue."""
+
+    name: str
+    title: Text
+    description: Text
+    geometry: GeometryKind
+    key: list[str]
+    #: Column whose values a load replaces as a whole (``periode``); None: a load replaces rows by key.
+    partition: str | None = None
+    #: Each row must carry every column of at least one group (e.g. 16 criteria, or the total).
+    complete_one_of: dict[str, list[str]] | None = None
+    columns: list[ColumnSpec]
+    style: Style
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LayerSpec:
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError("column names repeat")
+        referenced = list(self.key) + ([self.partition] if self.partition else [])
+        for group in (self.complete_one_of or {}).values():
+            referenced += group
+        if self.style.by and self.style.by not in names:
+            pass  # styles may colour by a derived analysis column (e.g. tingkat_kekumuhan)
+        missing = [r for r in referenced if r not in names]
+        if missing:
+            raise ValueError(f"key/partition/groups name unknown columns: {missing}")
+        return self
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> ColumnSpec:
+        """The spec of column ``name``."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise UsageError(f"layer {self.name!r} has no column {name!r}")
+
+    def kode_columns(self) -> list[ColumnSpec]:
+        return [c for c in self.columns if c.type == "kode"]
+
+
+class Mapping(_Spec):
+    """A column mapping from a foreign file format (such as WDPA) to a catalogue layer."""
+
+    layer: str
+    columns: dict[str, str]
+    constants: dict[str, Any] = {}
+    values: dict[str, dict[str, str]] = {}
+
+
+def catalog_path() -> Path:
+    """The folder holding the catalogue files."""
+    if settings.catalog_dir is not None:
+        return Path(settings.catalog_dir)
+    packaged = Path(__file__).with_name("_layers")  # inside an installed wheel
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "layers"  # source checkout
+
+
+def _read(path: Path, model: type[BaseModel]) -> Any:
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = yaml.safe_load(f)
+        return model.model_validate(raw)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise CatalogError(f"{path} does not follow the catalogue schema:\n" + "\n".join(lines)) from exc
+
+
+@cache
+def _layers(folder: Path) -> dict[str, LayerSpec]:
+    specs = {}
+    for path in sorted(folder.glob("*.yml")):
+        spec = _read(path, LayerSpec)
+        if spec.name != path.stem:
+            raise CatalogError(f"{path}: name {spec.name!r} differs from the file name")
+        specs[spec.name] = spec
+    if not specs:
+        raise CatalogError(f"no layer files in {folder}")
+    return specs
+
+
+def layer_names() -> list[str]:
+    """Names of the layers in the catalogue."""
+    return list(_layers(catalog_path()))
+
+
+def layer(name: str) -> LayerSpec:
+    """The spec of layer ``name``; a :class:`UsageError` lists the known layers otherwise."""
+    specs = _layers(catalog_path())
+    if name not in specs:
+        raise UsageError(
+            i18n.text("catalog.unknown_layer", name=name, known=", ".join(sorted(specs)))
+        )
+    return specs[name]
+
+
+def mapping(name_or_path: str | Path) -> Mapping:
+    """A column mapping: the name of one in ``layers/mappings`` or the path of a user's YAML file.
+
+    Examples
+    --------
+    >>> mapping("wdpa").columns["WDPAID"]
+    'id_kawasan'
+    """
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = catalog_path() / "mappings" / f"{name_or_path}.yml"
+    if not path.is_file():
+        known = sorted(p.stem for p in (catalog_path() / "mappings").glob("*.yml"))
+        raise UsageError(i18n.text("catalog.unknown_mapping", name=str(name_or_path), known=", ".join(known)))
+    spec = _read(path, Mapping)
+    layer(spec.layer)  # the target must exist
+    return spec

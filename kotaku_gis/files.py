@@ -1,0 +1,296 @@
+"""Reading users' files and writing products, by file extension.
+
+Reading
+-------
+:func:`read_vector` turns any supported file into a :class:`Source`: a GeoDataFrame with every
+attribute as it is in the file (CSV and Excel as text, so codes keep their leading zeros), the
+file's CRS (or None), the 1-based row numbers users see, and notes on what was assumed.
+
+=====================  =====================================================================
+extension              how
+=====================  =====================================================================
+.gpkg                  GDAL (pyogrio); a file with several layers needs ``layer=``
+.shp, .zip             GDAL; a zip holding one Shapefile; DBF text without a ``.cpg`` file
+                       is decoded as UTF-8 when valid, else Windows-1252 (legacy exports)
+.geojson, .json        GDAL (EPSG:4326 by the GeoJSON standard)
+.kml, .kmz             GDAL's LIBKML driver (EPSG:4326 by the KML standard)
+.csv, .xlsx            pandas; geometry from a WKT column (``wkt``, ``geometry``, ``geom``) or
+                       from longitude/latitude columns (``lon``/``lng``/``longitude``/``bujur``
+                       and ``lat``/``latitude``/``lintang``), which are WGS 84 by definition
+=====================  =====================================================================
+
+Row numbers: the feature number in vector files; the spreadsheet line for CSV and Excel (the
+header is line 1, so the first data row is 2).
+
+Writing
+-------
+:func:`write_table` writes a (Geo)DataFrame as CSV, XLSX (one sheet per frame), GeoPackage or GeoJSON.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from kotaku_gis.errors import DataError, Problem, UsageError
+
+VECTOR_SUFFIXES = (".gpkg", ".shp", ".zip", ".geojson", ".json", ".kml", ".kmz", ".gdb", ".fgb")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")
+
+_LON_NAMES = ("lon", "lng", "long", "longitude", "bujur", "x_lon")
+_LAT_NAMES = ("lat", "latitude", "lintang", "y_lat")
+_WKT_NAMES = ("wkt", "geometry", "geom", "geometri")
+ROW = "_baris"  # column holding the user-visible row number
+
+
+@dataclass
+class Source:
+    """A file as read, before any normalisation."""
+
+    path: Path
+    frame: gpd.GeoDataFrame
+    #: Problems found while reading (encoding guessed, CRS assumed...): infos and warnings.
+    notes: list[Problem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None = None) -> Source:
+    """Read a user's file of any supported format.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    layer : str, optional
+        Layer name inside a multi-layer file (GeoPackage, FileGDB).
+    crs : str, optional
+        CRS to assume when the file has none (``--crs``); ignored when the file declares one.
+
+    Returns
+    -------
+    Source
+        ``frame`` has the file's columns, a ``_baris`` column of row numbers and the geometry in the
+        file's CRS (``frame.crs`` is None when neither the file nor ``crs`` gives one).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "titik.csv")
+    >>> _ = open(p, "w").write("kode,lon,lat\\n61.71.01.1001,109.33,-0.03\\n")
+    >>> src = read_vector(p)
+    >>> src.frame[["kode", "_baris"]].values.tolist(), str(src.frame.crs)
+    ([['61.71.01.1001', 2]], 'EPSG:4326')
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        source = _read_table(path, crs)
+    elif suffix in VECTOR_SUFFIXES or path.is_dir():
+        source = _read_gdal(path, layer)
+        if source.frame.crs is None and crs is not None:
+            source.frame = source.frame.set_crs(crs)
+    else:
+        raise UsageError(
+            f"{path.name}: unsupported file type {suffix!r}; supported: "
+            + ", ".join(VECTOR_SUFFIXES + TABLE_SUFFIXES)
+        )
+    return source
+
+
+def _gdal_path(path: Path) -> tuple[str, str | None]:
+    """The path GDAL should open, and the name to show for it."""
+    suffix = path.suffix.lower()
+    if suffix == ".kmz":
+        return f"/vsizip/{path}", None
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            shps = [n for n in zf.namelist() if n.lower().endswith(".shp")]
+            others = [n for n in zf.namelist() if n.lower().endswith((".gpkg", ".geojson", ".kml"))]
+        inner = shps or others
+        if len(inner) != 1:
+            raise UsageError(
+                f"{path.name}: a zip must hold exactly one Shapefile (or one GeoPackage/GeoJSON/KML); found {inner or 'none'}"
+            )
+        return f"/vsizip/{path}/{inner[0]}", inner[0]
+    return str(path), None
+
+
+def _read_gdal(path: Path, layer: str | None) -> Source:
+    gdal_path, inner = _gdal_path(path)
+    notes: list[Problem] = []
+    try:
+        layers = pyogrio.list_layers(gdal_path)
+    except Exception as exc:  # GDAL's own error types differ between versions
+        raise UsageError(f"{path.name}: cannot be read as a GIS file ({exc})") from exc
+    if layer is None:
+        if len(layers) > 1:
+            names = ", ".join(str(n) for n in layers[:, 0])
+            raise UsageError(f"{path.name} has several layers ({names}); choose one with --sumber-layer")
+        layer = str(layers[0, 0])
+    elif layer not in set(layers[:, 0]):
+        raise UsageError(f"{path.name} has no layer {layer!r}; layers: {', '.join(map(str, layers[:, 0]))}")
+
+    encoding = None
+    is_shapefile = gdal_path.lower().endswith(".shp")
+    if is_shapefile and not _has_cpg(path, inner):
+        encoding = _guess_dbf_encoding(gdal_path, layer)
+        if encoding != "utf-8":
+            notes.append(Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding}))
+    try:
+        frame = pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding)
+    except Exception as exc:
+        raise UsageError(f"{path.name}: cannot be read ({exc})") from exc
+    if not isinstance(frame, gpd.GeoDataFrame):
+        frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame)))
+    if frame.geometry.name != "geometry":
+        frame = frame.rename_geometry("geometry")
+    frame[ROW] = range(1, len(frame) + 1)
+    return Source(path, frame, notes)
+
+
+def _has_cpg(path: Path, inner: str | None) -> bool:
+    if inner is None:
+        return path.with_suffix(".cpg").exists() or path.with_suffix(".CPG").exists()
+    with zipfile.ZipFile(path) as zf:
+        stem = inner.rsplit(".", 1)[0].lower()
+        return any(n.lower() == stem + ".cpg" for n in zf.namelist())
+
+
+def _guess_dbf_encoding(gdal_path: str, layer: str) -> str:
+    """UTF-8 if every text value decodes as UTF-8, else Windows-1252 (the usual legacy encoding)."""
+    raw = pyogrio.read_dataframe(gdal_path, layer=layer, read_geometry=False, encoding="latin-1")
+    for column in raw.columns:
+        if raw[column].dtype != object:
+            continue
+        for value in raw[column].dropna():
+            if not isinstance(value, str) or value.isascii():
+                continue
+            try:
+                value.encode("latin-1").decode("utf-8")
+            except UnicodeDecodeError:
+                return "cp1252"
+    return "utf-8"
+
+
+def _read_table(path: Path, crs: str | None) -> Source:
+    notes: list[Problem] = []
+    if path.suffix.lower() == ".csv":
+        data = None
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                data = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding, sep=None, engine="python")
+                break
+            except UnicodeDecodeError:
+                continue
+        if encoding != "utf-8-sig":
+            notes.append(Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding}))
+    else:
+        try:
+            data = pd.read_excel(path, dtype=str, keep_default_na=False, na_values=[""])
+        except Exception as exc:
+            raise UsageError(f"{path.name}: cannot be read as Excel ({exc})") from exc
+    assert data is not None
+    data.columns = [str(c).strip() for c in data.columns]
+    lowered = {c.lower(): c for c in data.columns}
+    wkt = next((lowered[n] for n in _WKT_NAMES if n in lowered), None)
+    lon = next((lowered[n] for n in _LON_NAMES if n in lowered), None)
+    lat = next((lowered[n] for n in _LAT_NAMES if n in lowered), None)
+    row_numbers = range(2, len(data) + 2)
+    problems: list[Problem] = []
+    if wkt is not None:
+        geoms = shapely.from_wkt(data[wkt].fillna("").str.strip().replace("", None), on_invalid="ignore")
+        for i, (text, geom) in enumerate(zip(data[wkt], geoms)):
+            if isinstance(text, str) and text.strip() and geom is None:
+                problems.append(Problem("wkt_invalid", path.name, row_numbers[i], wkt))
+        data = data.drop(columns=[wkt])
+        frame_crs = crs
+    elif lon is not None and lat is not None:
+        x = _to_number(data[lon])
+        y = _to_number(data[lat])
+        for i in range(len(data)):
+            for col, values, parsed in ((lon, data[lon], x), (lat, data[lat], y)):
+                if pd.notna(values.iloc[i]) and pd.isna(parsed.iloc[i]):
+                    problems.append(Problem("not_a_number", path.name, row_numbers[i], col, params={"value": values.iloc[i]}))
+        geoms = gpd.points_from_xy(x, y)
+        geoms = [None if (pd.isna(a) or pd.isna(b)) else g for g, a, b in zip(geoms, x, y)]
+        data = data.drop(columns=[lon, lat])
+        frame_crs = crs or "EPSG:4326"
+        if crs is None:
+            notes.append(Problem("lonlat_assumed_wgs84", path.name, severity="info", params={"lon": lon, "lat": lat}))
+    else:
+        raise DataError([Problem("no_geometry_columns", path.name, severity="error")])
+    if problems:
+        raise DataError(problems + notes)
+    frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, index=data.index), crs=frame_crs)
+    frame[ROW] = list(row_numbers)
+    return Source(path, frame, notes)
+
+
+def _to_number(values: pd.Series) -> pd.Series:
+    """Numbers from text, accepting a decimal comma (``-0,0345``) as Indonesian spreadsheets write it."""
+    text = values.astype("string").str.strip()
+    decimal_comma = text.str.count(",").eq(1) & ~text.str.contains(".", regex=False)
+    text = text.where(~decimal_comma.fillna(False), text.str.replace(",", ".", regex=False))
+    return pd.to_numeric(text, errors="coerce")
+
+
+def write_table(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write one frame, or several named frames, in the format the extension names.
+
+    ``.csv`` (one frame; geometry as WKT), ``.xlsx`` (one sheet per frame; geometry as WKT),
+    ``.gpkg`` (one layer per frame), ``.geojson`` (one frame).
+    Returns the path written.
+
+    Examples
+    --------
+    >>> import tempfile, os, pandas as pd
+    >>> p = write_table(pd.DataFrame({"a": [1]}), os.path.join(tempfile.mkdtemp(), "t.csv"))
+    >>> open(p).read().splitlines()
+    ['a', '1']
+    """
+    path = Path(path)
+    named = dict(frames) if isinstance(frames, Mapping) else {path.stem: frames}
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    if suffix == ".csv":
+        if len(named) != 1:
+            raise UsageError(f"{path.name}: a CSV file holds one table; use .xlsx or .gpkg for several")
+        _plain(next(iter(named.values()))).to_csv(tmp, index=False)
+    elif suffix == ".xlsx":
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, frame in named.items():
+                _plain(frame).to_excel(writer, sheet_name=name[:31], index=False)
+    elif suffix in (".gpkg", ".geojson"):
+        if suffix == ".geojson" and len(named) != 1:
+            raise UsageError(f"{path.name}: a GeoJSON file holds one layer; use .gpkg for several")
+        for i, (name, frame) in enumerate(named.items()):
+            if isinstance(frame, gpd.GeoDataFrame):
+                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", append=i > 0)
+            else:
+                pyogrio.write_dataframe(gpd.GeoDataFrame(frame), tmp, layer=name, driver="GPKG", append=i > 0)
+    else:
+        raise UsageError(f"{path.name}: unsupported output type {suffix!r}; use .csv, .xlsx, .gpkg or .geojson")
+    tmp.replace(path)
+    return path
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame without a geometry column object: geometry becomes WKT text."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        out["wkt"] = frame.geometry.to_wkt()
+        return out
+    return frame

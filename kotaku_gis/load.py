@@ -1,0 +1,749 @@
+"""Validated loading of users' files into a store: read, normalise, validate, report, write.
+
+The pipeline (each step a function over a :class:`_Batch`, pure but for the final write):
+
+1. **map** the user's columns to catalogue columns (a mapping file such as ``wdpa``, ``--kolom
+   SRC=DST`` pairs, and case/spacing-insensitive matching of catalogue names);
+2. **geometry**: CRS required (or ``--crs``), reprojected to EPSG:4326, Z/M dropped, empty
+   geometry refused, swapped latitude/longitude detected (and swapped back only on request),
+   coordinates outside Indonesia refused, invalid geometry repaired and reported, geometry type
+   checked against the layer;
+3. **attributes** typed by the catalogue: codes with or without dots, periods, numbers (a decimal
+   comma is accepted), yes/no values, vocabularies (case-insensitive, labels accepted), ranges,
+   defaults and derived columns (level and parent from the code, area in hectares);
+4. **rows**: complete assessment groups, duplicate keys;
+5. **reference** against the ``wilayah`` layer already stored: kelurahan codes exist, parent codes
+   agree, names match codes (tolerating spacing and case), features lie in their coded kelurahan
+   (a warning: published boundaries are simplified).
+
+Any error rejects the whole load: the report (every problem with file, row, column and fix) and the
+rejected rows are written to the report folder, :class:`~kotaku_gis.errors.DataError` is raised and
+the store is not touched. Otherwise the rows are written in one transaction, replacing the periods
+(or keys) they cover.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from kotaku_gis import catalog, files, geodesy, settings, wilayah
+from kotaku_gis.catalog import PERIODE_PATTERN, ColumnSpec, LayerSpec
+from kotaku_gis.errors import DataError, Problem, UsageError
+from kotaku_gis.files import ROW, Source
+from kotaku_gis.store import Store, WriteSummary
+
+#: Extra source columns the loader understands without storing them: parent codes and a name,
+#: checked against the layer's kelurahan code.
+_CHECK_COLUMNS = {
+    "kode_provinsi": "provinsi",
+    "kode_kabkota": "kabkota",
+    "kode_kecamatan": "kecamatan",
+}
+_NAME_COLUMNS = ("nama_kelurahan", "kelurahan", "nama_desa", "desa")
+
+_TRUE = {"1", "true", "t", "ya", "y", "yes", "benar", "b"}
+_FALSE = {"0", "false", "f", "tidak", "t", "no", "n", "salah", "s"} - {"t"}
+
+
+@dataclass
+class LoadReport:
+    """The outcome of a load: every problem found and what was written.
+
+    ``summary`` is None when the load was rejected (then :func:`load` raised DataError carrying
+    the same problems) or when it was a dry run.
+    """
+
+    layer: str
+    file: str
+    rows_read: int
+    problems: list[Problem]
+    summary: WriteSummary | None = None
+    report_path: Path | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def to_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """The problems as a table (severity, file, row, column, message, fix)."""
+        return problems_frame(self.problems, lang)
+
+
+def problems_frame(problems: Sequence[Problem], lang: str | None = None) -> pd.DataFrame:
+    """Problems as a table with the columns users see in a report file."""
+    from kotaku_gis import i18n
+
+    cols = ["tingkat", "berkas", "baris", "kolom", "masalah", "perbaikan"]
+    rows = [
+        [i18n.text(f"severity.{p.severity}", lang), p.file, p.row, p.column, p.message(lang), p.fix(lang)]
+        for p in problems
+    ]
+    frame = pd.DataFrame(rows, columns=cols)
+    frame["baris"] = frame["baris"].astype("Int64")
+    return frame
+
+
+@dataclass
+class _Batch:
+    """The rows of one file on their way into a layer."""
+
+    spec: LayerSpec
+    file: str
+    frame: gpd.GeoDataFrame
+    #: catalogue column -> the column name in the user's file
+    origin: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: extra source columns used by checks (parent codes, names), by role
+    checks: dict[str, pd.Series] = field(default_factory=dict)
+
+    def add(self, code: str, rows: Any = None, column: str | None = None, severity: str = "error", **params: Any) -> None:
+        """Record a problem for every row in ``rows`` (row numbers), or a file-wide one."""
+        col = self.origin.get(column, column) if column else None
+        if rows is None:
+            self.problems.append(Problem(code, self.file, None, col, severity, params))  # type: ignore[arg-type]
+            return
+        for row in rows:
+            self.problems.append(Problem(code, self.file, int(row), col, severity, params))  # type: ignore[arg-type]
+
+    def add_each(self, code: str, mask: pd.Series, column: str | None, severity: str = "error", **per_row: pd.Series) -> None:
+        """One problem per row where ``mask`` holds, with per-row parameters taken from ``per_row``."""
+        col = self.origin.get(column, column) if column else None
+        idx = mask[mask.fillna(False).astype(bool)].index
+        rows = self.frame.loc[idx, ROW]
+        for i, row in zip(idx, rows):
+            params = {k: _show(v.loc[i]) for k, v in per_row.items()}
+            self.problems.append(Problem(code, self.file, int(row), col, severity, params))  # type: ignore[arg-type]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+def _show(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+# -- 1. columns ------------------------------------------------------------------------------------
+def _map_columns(batch: _Batch, mapping: catalog.Mapping | None, columns: dict[str, str]) -> None:
+    spec, frame = batch.spec, batch.frame
+    rename: dict[str, str] = {}
+    if mapping is not None:
+        if mapping.layer != spec.name:
+            raise UsageError(f"mapping is for layer {mapping.layer!r}, not {spec.name!r}")
+        rename.update({k: v for k, v in mapping.columns.items() if k in frame.columns})
+    for src, dst in columns.items():
+        if src not in frame.columns:
+            have = ", ".join(str(c) for c in frame.columns if c not in (ROW, "geometry"))
+            raise UsageError(f"{batch.file}: --kolom {src}={dst}: the file has no column {src!r}; columns: {have}")
+        if dst not in _CHECK_COLUMNS and dst not in _NAME_COLUMNS:
+            spec.column(dst)  # raises UsageError naming the layer's columns
+        rename[src] = dst
+    targets = set(rename.values())
+    wanted = set(spec.column_names) | set(_CHECK_COLUMNS) | set(_NAME_COLUMNS)
+    for col in frame.columns:
+        if col in rename or col in (ROW, "geometry"):
+            continue
+        key = re.sub(r"[\s\-]+", "_", str(col).strip().lower())
+        if key in wanted and key not in targets:
+            if key != col:
+                batch.add("column_mapped", severity="info", column=None, source=col, target=key)
+            rename[col] = key
+            targets.add(key)
+    frame = frame.rename(columns=rename)
+    batch.origin = {dst: src for src, dst in rename.items()}
+    if mapping is not None:
+        for col, value in mapping.constants.items():
+            if col not in frame.columns:
+                frame[col] = value
+        for col, table in mapping.values.items():
+            if col in frame.columns:
+                frame[col] = frame[col].map(lambda v, t=table: t.get(str(v).strip(), v) if isinstance(v, str) else v)
+    ignored = [c for c in frame.columns if c not in wanted and c not in (ROW, "geometry")]
+    if ignored:
+        batch.add("columns_ignored", severity="info", layer=spec.name, columns=", ".join(map(str, ignored)))
+    for role in list(_CHECK_COLUMNS) + list(_NAME_COLUMNS):
+        if role in frame.columns:
+            batch.checks[role] = frame.pop(role)
+    batch.frame = frame.drop(columns=ignored)
+    missing = [c.name for c in spec.columns if c.required and c.name not in batch.frame.columns]
+    if "kode_kelurahan" in missing and any(n in batch.checks for n in _NAME_COLUMNS):
+        missing.remove("kode_kelurahan")  # filled from the kelurahan name in the reference step
+        batch.frame["kode_kelurahan"] = None
+    for col in missing:
+        batch.add("column_missing", column=None, target=col)
+
+
+# -- 2. geometry -----------------------------------------------------------------------------------
+def _normalize_geometry(batch: _Batch, swap_xy: bool) -> None:
+    frame, spec = batch.frame, batch.spec
+    geoms = frame.geometry.values
+    if frame.crs is None:
+        batch.add("crs_missing")
+        return
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        batch.add("geometry_missing", frame.loc[missing, ROW], "geometry")
+    if shapely.has_z(geoms).any():
+        batch.add("z_dropped", severity="warning", count=int(shapely.has_z(geoms).sum()))
+        frame = frame.set_geometry(shapely.force_2d(geoms), crs=frame.crs)
+    if not frame.crs.equals(settings.storage_crs):
+        batch.add("reprojected", severity="info", crs=frame.crs.to_string())
+        frame = frame.to_crs(settings.storage_crs)
+    geoms = frame.geometry.values
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+
+    # swapped axes and coordinates outside Indonesia, by each feature's bounding box
+    minlon, minlat, maxlon, maxlat = settings.indonesia_bounds
+    b = shapely.bounds(geoms)
+    inside = ok & (b[:, 0] >= minlon) & (b[:, 2] <= maxlon) & (b[:, 1] >= minlat) & (b[:, 3] <= maxlat)
+    swapped = ok & ~inside & (b[:, 1] >= minlon) & (b[:, 3] <= maxlon) & (b[:, 0] >= minlat) & (b[:, 2] <= maxlat)
+    if swapped.any():
+        if swap_xy:
+            flipped = shapely.transform(geoms[swapped], lambda c: c[:, ::-1])
+            geoms = geoms.copy()
+            geoms[swapped] = flipped
+            batch.add("axes_swapped_fixed", frame.loc[swapped, ROW], "geometry", severity="warning")
+        else:
+            rows = frame.loc[swapped, ROW]
+            xs, ys = b[swapped, 0], b[swapped, 1]
+            for row, x, y in zip(rows, xs, ys):
+                batch.add("axes_swapped", [row], "geometry", x=round(float(x), 6), y=round(float(y), 6),
+                          all=bool(swapped.sum() == ok.sum()))
+    outside = ok & ~inside & ~swapped
+    if outside.any():
+        for row, (x0, y0, x1, y1) in zip(frame.loc[outside, ROW], b[outside]):
+            batch.add("outside_indonesia", [row], "geometry", x=round(float(x0), 6), y=round(float(y0), 6))
+
+    # invalid geometry: repaired and reported
+    invalid = ok & ~shapely.is_valid(geoms)
+    if invalid.any():
+        reasons = shapely.is_valid_reason(geoms[invalid])
+        repaired = shapely.make_valid(geoms[invalid])
+        geoms = geoms.copy()
+        geoms[invalid] = repaired
+        for row, reason in zip(frame.loc[invalid, ROW], reasons):
+            batch.add("geometry_repaired", [row], "geometry", severity="warning", reason=reason)
+
+    # geometry type against the layer
+    types = shapely.get_type_id(geoms)
+    if spec.geometry == "multipolygon":
+        geoms = _polygonal(geoms, invalid)
+        types = shapely.get_type_id(geoms)
+        bad = ok & ~np.isin(types, [3, 6])
+        single = types == 3
+        if single.any():
+            geoms = geoms.copy()
+            geoms[single] = shapely.multipolygons(geoms[single], indices=np.arange(int(single.sum())))
+    elif spec.geometry == "point":
+        bad = ok & (types != 0)
+    elif spec.geometry == "linestring":
+        bad = ok & (types != 1)
+    else:
+        geoms = _polygonal_or_single(geoms, invalid)
+        types = shapely.get_type_id(geoms)
+        bad = ok & (types == 7)
+    if bad.any():
+        names = shapely.get_type_id(geoms[bad])
+        for row, t in zip(frame.loc[bad, ROW], names):
+            batch.add("geometry_type", [row], "geometry", found=_TYPE_NAMES.get(int(t), str(t)), expected=spec.geometry, layer=spec.name)
+    batch.frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=settings.storage_crs))
+
+
+_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
+
+
+def _polygonal(geoms: np.ndarray, repaired: np.ndarray) -> np.ndarray:
+    """Keep the polygonal part of repaired features (make_valid may add collapsed lines/points)."""
+    out = geoms.copy()
+    for i in np.flatnonzero(repaired & (shapely.get_type_id(geoms) == 7)):
+        parts = [p for p in shapely.get_parts(geoms[i]) if shapely.get_type_id(p) in (3, 6)]
+        if parts:
+            out[i] = shapely.union_all(parts)
+    return out
+
+
+def _polygonal_or_single(geoms: np.ndarray, repaired: np.ndarray) -> np.ndarray:
+    """For mixed-type layers: reduce a repaired collection to its highest-dimension part."""
+    out = geoms.copy()
+    for i in np.flatnonzero(repaired & (shapely.get_type_id(geoms) == 7)):
+        parts = shapely.get_parts(geoms[i])
+        dim = max(shapely.get_dimensions(parts))
+        out[i] = shapely.union_all([p for p in parts if shapely.get_dimensions(p) == dim])
+    return out
+
+
+# -- 3. attributes ---------------------------------------------------------------------------------
+def _normalize_attributes(batch: _Batch) -> None:
+    frame = batch.frame
+    for col in batch.spec.columns:
+        if col.name not in frame.columns:
+            if col.derived is None and col.default is None:
+                continue
+            frame[col.name] = None
+        raw = frame[col.name]
+        text = raw.astype("string").str.strip().replace("", pd.NA) if raw.dtype == object or pd.api.types.is_string_dtype(raw) else raw
+        frame[col.name] = _PARSERS[col.type](batch, col, raw, text)
+        if col.values and col.type == "text":
+            frame[col.name] = _vocabulary(batch, col, frame[col.name])
+        if col.min is not None or col.max is not None:
+            _range(batch, col, frame[col.name])
+        if col.default is not None:
+            empty = frame[col.name].isna()
+            if empty.any():
+                frame.loc[empty, col.name] = col.default
+                batch.add("default_filled", severity="info", column=col.name, count=int(empty.sum()), value=col.default)
+        if col.required and col.derived is None:
+            empty = frame[col.name].isna()
+            if empty.any():
+                batch.add("value_missing", frame.loc[empty, ROW], col.name)
+
+
+def _parse_text(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
+    if pd.api.types.is_float_dtype(raw):  # numbers typed into a text column (Excel ids)
+        return raw.map(lambda v: None if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v))).astype(object)
+    return text.astype(object).where(text.notna(), None)
+
+
+def _parse_kode(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
+    codes, invalid = wilayah.normalize_kode_series(raw)
+    for i in invalid[invalid].index:
+        try:
+            wilayah.normalize_kode(raw.loc[i])
+            reason = ""
+        except ValueError as exc:
+            reason = str(exc)
+        batch.add("kode_invalid", [batch.frame.loc[i, ROW]], col.name, value=_show(raw.loc[i]), reason=reason)
+    if col.tingkat is not None:
+        levels = wilayah.tingkat_series(codes.fillna(""))
+        wrong = codes.notna() & (levels != col.tingkat)
+        batch.add_each("kode_level", wrong, col.name, value=codes, found=levels, expected=pd.Series(col.tingkat, index=codes.index))
+    return codes.astype(object).where(codes.notna(), None)
+
+
+_QUARTER = re.compile(r"^\s*((?:19|20)\d\d)\s*[-/ ]?\s*[Qq]([1-4])\s*$")
+_TW = re.compile(r"^\s*(?:TW|tw|Tw)\s*([1-4])\s*[-/ ]?\s*((?:19|20)\d\d)\s*$")
+
+
+def _parse_periode(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
+    def parse(v: Any) -> str | None:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return None
+        if isinstance(v, (int, float, np.integer, np.floating)) and float(v).is_integer():
+            v = str(int(v))
+        s = str(v).strip()
+        if m := _QUARTER.match(s):
+            return f"{m.group(1)}Q{m.group(2)}"
+        if m := _TW.match(s):
+            return f"{m.group(2)}Q{m.group(1)}"
+        if re.match(r"^\d{4}\.0$", s):
+            s = s[:4]
+        return s
+
+    values = raw.map(parse)
+    bad = values.notna() & ~values.astype("string").str.match(PERIODE_PATTERN).fillna(False)
+    batch.add_each("periode_invalid", bad, col.name, value=raw)
+    return values.where(~bad, None).astype(object)
+
+
+def _parse_number(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    else:
+        values = files._to_number(text)
+        bad = text.notna() & values.isna()
+        batch.add_each("number_invalid", bad, col.name, value=raw)
+    if col.type == "integer":
+        fractional = values.notna() & (values != values.round())
+        batch.add_each("integer_invalid", fractional, col.name, value=values)
+        return values.where(~fractional).round().astype("Int64")
+    return values
+
+
+def _parse_boolean(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
+    if pd.api.types.is_bool_dtype(raw):
+        return raw.astype("boolean")
+    lowered = raw.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(int(v) if isinstance(v, float) and v.is_integer() else v).strip().lower())
+    values = lowered.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
+    bad = lowered.notna() & (lowered != "") & values.isna()
+    batch.add_each("boolean_invalid", bad, col.name, value=raw)
+    return values.astype("boolean")
+
+
+def _parse_date(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
+    values = pd.to_datetime(raw, errors="coerce", dayfirst=True)
+    bad = raw.notna() & values.isna()
+    batch.add_each("date_invalid", bad, col.name, value=raw)
+    return values.dt.date
+
+
+_PARSERS = {
+    "text": _parse_text,
+    "kode": _parse_kode,
+    "periode": _parse_periode,
+    "integer": _parse_number,
+    "float": _parse_number,
+    "boolean": _parse_boolean,
+    "date": _parse_date,
+}
+
+
+def _vocab_key(value: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", value.lower())
+
+
+def _vocabulary(batch: _Batch, col: ColumnSpec, values: pd.Series) -> pd.Series:
+    known = {}
+    for v in col.values or []:
+        for alias in (v.code, v.id, v.en):
+            known.setdefault(_vocab_key(alias), v.code)
+    codes = set(col.codes())
+    present = values.dropna()
+    exact = present.isin(codes)
+    unknown_values = present[~exact].unique()
+    translate = {}
+    for value in unknown_values:
+        code = known.get(_vocab_key(str(value)))
+        if code is None:
+            continue
+        translate[value] = code
+        batch.add("vocab_normalized", severity="info", column=col.name, value=value, code=code)
+    values = values.map(lambda v: translate.get(v, v))
+    bad = values.notna() & ~values.isin(codes)
+    batch.add_each("vocab_unknown", bad, col.name, value=values, allowed=pd.Series(", ".join(col.codes()), index=values.index))
+    return values.where(~bad, None)
+
+
+def _range(batch: _Batch, col: ColumnSpec, values: pd.Series) -> None:
+    numbers = pd.to_numeric(values, errors="coerce")
+    low = col.min if col.min is not None else -np.inf
+    high = col.max if col.max is not None else np.inf
+    bad = numbers.notna() & ((numbers < low) | (numbers > high))
+    shown = pd.Series(f"{_show(col.min) if col.min is not None else '-∞'}–{_show(col.max) if col.max is not None else '∞'} {col.unit or ''}".strip(), index=values.index)
+    batch.add_each("out_of_range", bad, col.name, value=numbers, range=shown)
+
+
+# -- derived columns ---------------------------------------------------------------------------------
+def _derive(batch: _Batch) -> None:
+    frame = batch.frame
+    for col in batch.spec.columns:
+        if col.derived is None:
+            continue
+        given = frame[col.name] if col.name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        if col.derived == "area_ha":
+            empty = given.isna()
+            polygonal = shapely.get_dimensions(frame.geometry.values) == 2
+            todo = empty & polygonal
+            if todo.any():
+                frame.loc[todo, col.name] = geodesy.area_ha(frame.geometry[todo]).round(4).values
+                batch.add("area_computed", severity="info", column=col.name, count=int(todo.sum()))
+            frame[col.name] = pd.to_numeric(frame[col.name]).astype("float64")
+            continue
+        codes = frame["kode"]
+        valid = codes.notna()
+        if col.derived == "tingkat_from_kode":
+            expected = wilayah.tingkat_series(codes.fillna("")).where(valid, None)
+        else:  # induk_from_kode
+            expected = codes.fillna("").map(lambda c: wilayah.parent(c) if c else None)
+        conflict = valid & given.notna() & (given.astype(object) != expected.astype(object))
+        batch.add_each("derived_conflict", conflict, col.name, value=given, expected=expected)
+        frame[col.name] = expected.astype(object).where(expected.notna(), None)
+
+
+# -- 4. rows -----------------------------------------------------------------------------------------
+def _check_rows(batch: _Batch) -> None:
+    frame, spec = batch.frame, batch.spec
+    if spec.complete_one_of:
+        complete = pd.Series(False, index=frame.index)
+        for name, cols in spec.complete_one_of.items():
+            present = [c for c in cols if c in frame.columns]
+            if len(present) == len(cols):
+                complete |= frame[cols].notna().all(axis=1)
+        for i in complete[~complete].index:
+            best = max(spec.complete_one_of.values(), key=lambda cols: sum(c in frame.columns and pd.notna(frame.at[i, c]) for c in cols))
+            missing = [c for c in best if c not in frame.columns or pd.isna(frame.at[i, c])]
+            alternatives = " / ".join(", ".join(cols) if len(cols) < 4 else f"{len(cols)} {name}" for name, cols in spec.complete_one_of.items())
+            batch.add("incomplete_group", [frame.at[i, ROW]], None, missing=", ".join(missing), groups=alternatives)
+    key = [k for k in spec.key if k in frame.columns]
+    if len(key) == len(spec.key):
+        dup = frame.duplicated(subset=key, keep=False) & frame[key].notna().all(axis=1)
+        if dup.any():
+            first = frame[dup].groupby(key, sort=False)[ROW].transform("min")
+            for i in frame[dup].index:
+                if frame.at[i, ROW] != first.loc[i]:
+                    batch.add("duplicate_key", [frame.at[i, ROW]], key[0], key=" / ".join(str(frame.at[i, k]) for k in key), other=int(first.loc[i]))
+
+
+# -- 5. reference ------------------------------------------------------------------------------------
+def _check_reference(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
+    frame, spec = batch.frame, batch.spec
+    if spec.name == "wilayah":
+        _check_wilayah_parents(batch, reference)
+        return
+    code_cols = [c for c in spec.kode_columns() if c.tingkat == "kelurahan"]
+    if not code_cols:
+        return
+    col = code_cols[0].name
+    codes = frame[col]
+    # parent codes given beside the kelurahan code must agree with it
+    for role, level in _CHECK_COLUMNS.items():
+        if role not in batch.checks:
+            continue
+        given, invalid = wilayah.normalize_kode_series(batch.checks[role])
+        derived = wilayah.ancestor_series(codes.fillna("61.71.01.1001"), level).where(codes.notna())
+        bad = codes.notna() & given.notna() & (given != derived)
+        batch.origin.setdefault(role, role)
+        batch.add_each("parent_mismatch", bad, role, value=given, child=codes, column_child=pd.Series(col, index=codes.index))
+    kel = None
+    if reference is not None and len(reference):
+        kel = reference[reference["tingkat"] == "kelurahan"]
+    name_col = next((n for n in _NAME_COLUMNS if n in batch.checks), None)
+    if kel is None or kel.empty:
+        if codes.notna().any() or name_col:
+            areas = sorted(set(wilayah.ancestor_series(codes.dropna(), "kabkota"))) or ["-"]
+            batch.add("kode_unchecked", severity="warning", column=col, kode=", ".join(areas))
+        return
+    names = kel.set_index("kode")["nama"]
+    # codes filled from kelurahan names, and names checked against codes
+    if name_col:
+        given_names = batch.checks[name_col]
+        keys = wilayah.normalize_name_series(given_names.fillna(""))
+        ref_keys = wilayah.normalize_name_series(kel["nama"])
+        by_name = pd.Series(kel["kode"].values, index=ref_keys.values)
+        unique = by_name[~by_name.index.duplicated(keep=False)]
+        fill = codes.isna() & given_names.notna()
+        for i in fill[fill].index:
+            key = keys.loc[i]
+            if key in unique.index:
+                codes.loc[i] = unique.loc[key]
+                batch.add("kode_from_name", [frame.at[i, ROW]], col, severity="info", value=given_names.loc[i], kode=unique.loc[key])
+            else:
+                batch.add("name_unknown", [frame.at[i, ROW]], name_col, value=given_names.loc[i])
+        batch.origin.setdefault(name_col, name_col)
+        both = codes.notna() & given_names.notna() & ~fill & codes.isin(names.index)
+        expected_keys = codes[both].map(lambda c: wilayah.normalize_name(names.loc[c]))
+        mismatch = pd.Series(False, index=codes.index)
+        mismatch.loc[both[both].index] = expected_keys.values != keys[both].values
+        batch.add_each("name_mismatch", mismatch, name_col, value=given_names, kode=codes, expected=codes.map(lambda c: names.get(c)))
+        frame[col] = codes
+    # codes must exist where the kabkota's kelurahan are loaded
+    covered = set(wilayah.ancestor_series(kel["kode"], "kabkota"))
+    kabkota = wilayah.ancestor_series(codes.fillna("00.00.00.0000"), "kabkota")
+    checkable = codes.notna() & kabkota.isin(covered)
+    unknown = checkable & ~codes.isin(names.index)
+    batch.add_each("kode_unknown", unknown, col, value=codes)
+    unchecked = codes.notna() & ~kabkota.isin(covered)
+    if unchecked.any():
+        batch.add("kode_unchecked", severity="warning", column=col, kode=", ".join(sorted(set(kabkota[unchecked]))))
+    # features that lie outside their coded kelurahan (warning)
+    known = checkable & ~unknown & frame.geometry.notna() & ~frame.geometry.is_empty
+    if known.any():
+        _check_location(batch, col, kel, known)
+
+
+def _check_location(batch: _Batch, col: str, kel: gpd.GeoDataFrame, rows: pd.Series) -> None:
+    frame = batch.frame
+    sub = frame.loc[rows, [col, ROW, "geometry"]]
+    polys = kel.set_index("kode").geometry
+    coded = gpd.GeoSeries(polys.loc[sub[col]].values, index=sub.index, crs=settings.storage_crs)
+    inside = sub.geometry.intersects(coded)
+    outside = sub[~inside]
+    if outside.empty:
+        return
+    distance = geodesy.distance_m(outside.geometry, coded.loc[outside.index])
+    far = distance > settings.kelurahan_mismatch_tolerance_m
+    if not far.any():
+        return
+    flagged = outside[far]
+    points = gpd.GeoDataFrame(geometry=flagged.geometry.representative_point(), index=flagged.index, crs=settings.storage_crs)
+    hits = gpd.sjoin(points, kel[["kode", "nama", "geometry"]], predicate="within", how="left")
+    hits = hits[~hits.index.duplicated()]
+    for i in flagged.index:
+        found = hits.at[i, "kode"] if pd.notna(hits.at[i, "kode"]) else "-"
+        found_name = hits.at[i, "nama"] if pd.notna(hits.at[i, "nama"]) else "-"
+        batch.add("location_mismatch", [flagged.at[i, ROW]], col, severity="warning",
+                  kode=flagged.at[i, col], nama=kel.set_index("kode").at[flagged.at[i, col], "nama"],
+                  distance=int(round(float(distance.loc[i]))), found=found, found_name=found_name)
+
+
+def _check_wilayah_parents(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
+    frame = batch.frame
+    known = set(frame["kode"].dropna())
+    if reference is not None:
+        known |= set(reference["kode"])
+    parents = frame["kode_induk"]
+    orphan = parents.notna() & ~parents.isin(known)
+    if orphan.any():
+        batch.add("parent_absent", severity="warning", column="kode",
+                  count=int(orphan.sum()), examples=", ".join(sorted(set(parents[orphan]))[:5]))
+
+
+# -- the pipeline ------------------------------------------------------------------------------------
+def prepare(
+    layer: str,
+    source: Source,
+    *,
+    reference: gpd.GeoDataFrame | None = None,
+    mapping: catalog.Mapping | None = None,
+    columns: dict[str, str] | None = None,
+    swap_xy: bool = False,
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Normalise and validate a file's rows for ``layer`` without touching any store.
+
+    Parameters
+    ----------
+    layer : str
+        Catalogue layer.
+    source : Source
+        The file as read by :func:`kotaku_gis.files.read_vector`.
+    reference : GeoDataFrame, optional
+        The stored ``wilayah`` layer (``kode``, ``nama``, ``tingkat``, geometry) for the
+        reference checks; None skips them.
+    mapping, columns, swap_xy
+        See :func:`load`.
+
+    Returns
+    -------
+    (GeoDataFrame, list of Problem)
+        The rows in catalogue form (with the ``_baris`` row numbers) and every problem found.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from kotaku_gis.files import read_vector
+    >>> p = os.path.join(tempfile.mkdtemp(), "wilayah.csv")
+    >>> _ = open(p, "w").write("kode,nama,wkt\\n6171,Kota Pontianak,POLYGON((109.3 -0.1,109.4 -0.1,109.4 0,109.3 -0.1))\\n")
+    >>> rows, problems = prepare("wilayah", read_vector(p, crs="EPSG:4326"))
+    >>> rows[["kode", "tingkat", "kode_induk"]].values.tolist()
+    [['61.71', 'kabkota', '61']]
+    """
+    spec = catalog.layer(layer)
+    batch = _Batch(spec, source.name, source.frame.copy(), problems=list(source.notes))
+    _map_columns(batch, mapping, columns or {})
+    if batch.has_errors:
+        return batch.frame, batch.problems
+    _normalize_geometry(batch, swap_xy)
+    if batch.frame.crs is None:
+        return batch.frame, batch.problems
+    _normalize_attributes(batch)
+    _derive(batch)
+    _check_rows(batch)
+    _check_reference(batch, reference)
+    keep = [c for c in spec.column_names if c in batch.frame.columns] + [ROW, "geometry"]
+    return batch.frame[keep], batch.problems
+
+
+def load(
+    store: Store,
+    layer: str,
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    mapping: str | Path | None = None,
+    columns: dict[str, str] | None = None,
+    source_layer: str | None = None,
+    swap_xy: bool = False,
+    report_dir: str | Path | None = None,
+    dry_run: bool = False,
+) -> LoadReport:
+    """Load a user's file into ``layer`` of ``store``, all or nothing.
+
+    Parameters
+    ----------
+    store : Store
+        An initialised store.
+    layer : str
+        Catalogue layer (``wilayah``, ``kawasan_kumuh``, ``kegiatan``, ``kawasan_lindung``).
+    path : str or Path
+        GeoPackage, Shapefile (also zipped), GeoJSON, KML/KMZ, CSV or Excel file.
+    crs : str, optional
+        CRS of a file that declares none (``EPSG:4326``, ``EPSG:32749``...).
+    mapping : str or Path, optional
+        A column mapping from ``layers/mappings`` (``wdpa``) or a YAML file of the same form.
+    columns : dict, optional
+        ``{column in the file: catalogue column}`` pairs (``--kolom SRC=DST``).
+    source_layer : str, optional
+        Layer inside a multi-layer file.
+    swap_xy : bool
+        Swap back coordinates detected as latitude/longitude swapped (reported as warnings).
+    report_dir : str or Path, optional
+        Where the report and the rejected rows go when there are problems (default ``./laporan``).
+    dry_run : bool
+        Validate and report only; write nothing.
+
+    Returns
+    -------
+    LoadReport
+
+    Raises
+    ------
+    DataError
+        When any row has an error; the store is unchanged.
+    """
+    path = Path(path)
+    spec = catalog.layer(layer)
+    map_spec = catalog.mapping(mapping) if mapping is not None else None
+    source = files.read_vector(path, layer=source_layer, crs=crs)
+    reference = None
+    if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah":
+        reference = store.read("wilayah", columns=["kode", "nama", "tingkat"], geometry=spec.name != "wilayah")
+    rows, problems = prepare(layer, source, reference=reference, mapping=map_spec, columns=columns, swap_xy=swap_xy)
+    report = LoadReport(layer, path.name, len(source.frame), problems)
+    if problems:
+        report.report_path = _write_report(report, source, report_dir)
+    if report.errors:
+        raise DataError(problems, str(report.report_path))
+    if not dry_run:
+        report.summary = store.write(layer, rows.drop(columns=[ROW]), source=path.name, sha256=_sha256(path))
+    return report
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for p in sorted(path.rglob("*")):
+            if p.is_file():
+                digest.update(p.read_bytes())
+        return digest.hexdigest()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_report(report: LoadReport, source: Source, report_dir: str | Path | None) -> Path:
+    folder = Path(report_dir) if report_dir is not None else Path.cwd() / "laporan"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{source.path.stem}_{report.layer}"
+    table = report.to_frame()
+    path = files.write_table(table, folder / f"{stem}_laporan.csv")
+    rejected_rows = sorted({p.row for p in report.errors if p.row is not None})
+    if rejected_rows:
+        frame = source.frame[source.frame[ROW].isin(rejected_rows)].copy()
+        messages: dict[int, list[str]] = {}
+        for p in report.errors:
+            if p.row is not None:
+                messages.setdefault(p.row, []).append(p.message())
+        frame.insert(0, "masalah", frame[ROW].map(lambda r: " | ".join(messages.get(r, []))))
+        frame = frame.rename(columns={ROW: "baris"})
+        if frame.geometry.notna().any() and frame.crs is not None:
+            files.write_table({"ditolak": frame}, folder / f"{stem}_ditolak.gpkg")
+        files.write_table(pd.DataFrame(frame.drop(columns="geometry")), folder / f"{stem}_ditolak.csv")
+    return path

@@ -1,0 +1,51 @@
+"""Stores: one interface, two backends chosen by URL.
+
+- a GeoPackage file path (``kotaku.gpkg``, the default; embedded, no server);
+- ``postgresql+psycopg://user@host:port/db`` (PostGIS).
+
+Examples
+--------
+>>> import tempfile, os
+>>> from kotaku_gis.store import open_store
+>>> path = os.path.join(tempfile.mkdtemp(), "contoh.gpkg")
+>>> store = open_store(path)
+>>> _ = store.init()
+>>> store.layers()["rows"].tolist()
+[0, 0, 0, 0]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kotaku_gis import settings
+from kotaku_gis.errors import UsageError
+from kotaku_gis.store._base import Store, WriteSummary
+from kotaku_gis.store.gpkg import GeoPackageStore
+from kotaku_gis.store.postgis import PostGISStore
+
+__all__ = ["Store", "WriteSummary", "GeoPackageStore", "PostGISStore", "open_store"]
+
+
+def open_store(url: str | Path | None = None) -> Store:
+    """Open the store at ``url`` (default: ``settings.default_db``).
+
+    Parameters
+    ----------
+    url : str or Path, optional
+        A GeoPackage path (``.gpkg``) or a ``postgresql://`` / ``postgresql+psycopg://`` URL.
+    """
+    target = str(url if url is not None else settings.default_db)
+    if target.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        if target.startswith("postgres://"):
+            target = "postgresql://" + target[len("postgres://"):]
+        if target.startswith("postgresql://"):
+            target = "postgresql+psycopg://" + target[len("postgresql://"):]
+        return PostGISStore(target)
+    if "://" in target:
+        raise UsageError(
+            f"store {target!r} is not supported: give a GeoPackage path (*.gpkg) or a postgresql+psycopg:// URL"
+        )
+    if not target.lower().endswith(".gpkg"):
+        raise UsageError(f"store {target!r}: a GeoPackage path must end in .gpkg")
+    return GeoPackageStore(target)

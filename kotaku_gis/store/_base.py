@@ -1,0 +1,372 @@
+"""The store interface and the logic both backends share (SQLAlchemy Core over the catalogue)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from kotaku_gis import catalog, settings
+from kotaku_gis._version import __version__
+from kotaku_gis.errors import StoreError, UsageError
+from kotaku_gis.store import _schema
+from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN, SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    """What one :meth:`Store.write` did."""
+
+    layer: str
+    rows: int
+    replaced_rows: int
+    partitions: tuple[str, ...]
+
+
+class Store(ABC):
+    """A kotaku-gis store: one table per catalogue layer plus bookkeeping.
+
+    Open one with :func:`kotaku_gis.store.open_store`. Every write is one transaction: it either
+    lands whole or leaves the store exactly as it was.
+    """
+
+    #: Backend name shown to users ("GeoPackage", "PostGIS").
+    kind: str = ""
+
+    def __init__(self, url: str, engine: sa.Engine):
+        self.url = url
+        self.engine = engine
+        self.metadata = sa.MetaData()
+        self.tables: dict[str, sa.Table] = {
+            name: _schema.layer_table(self.metadata, catalog.layer(name), self._geometry_type(catalog.layer(name)))
+            for name in catalog.layer_names()
+        }
+        self.meta, self.load_log = _schema.meta_tables(self.metadata)
+        self._checked = False
+
+    # -- backend hooks ---------------------------------------------------------------------------
+    @abstractmethod
+    def _geometry_type(self, spec: catalog.LayerSpec) -> sa.types.TypeEngine:
+        """Column type of the ``geom`` column of a layer."""
+
+    @abstractmethod
+    def _geometry_values(self, geoms: np.ndarray) -> list[Any]:
+        """Shapely geometries as values the backend binds for ``geom``."""
+
+    def _after_create(self, conn: sa.Connection, table: sa.Table, spec: catalog.LayerSpec | None) -> None:
+        """Backend bookkeeping after a table is created (GeoPackage registration)."""
+
+    @abstractmethod
+    def _read_frame(
+        self, table: sa.Table, where: sa.ColumnElement[bool] | None, columns: list[str],
+        bbox: tuple[float, float, float, float] | None, geometry: bool,
+    ) -> pd.DataFrame:
+        """Rows matching ``where`` and ``bbox``: ``columns`` plus shapely ``geometry`` if asked."""
+
+    # -- schema ----------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether the store has been initialised."""
+        return sa.inspect(self.engine).has_table("kotaku_meta")
+
+    def schema_version(self) -> int | None:
+        """The layout version recorded in the store, or None for an uninitialised store."""
+        if not self.exists():
+            return None
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(self.meta.c.value).where(self.meta.c.key == "schema_version")).scalar()
+        return int(value) if value is not None else None
+
+    def init(self) -> list[str]:
+        """Create the store, or bring an existing one up to date. Returns what was done.
+
+        Creates missing layer tables, adds columns that the catalogue gained since the store was
+        made, and runs the migrations between the recorded and the current schema version, all in
+        one transaction.
+        """
+        done: list[str] = []
+        self._checked = False
+        with self.engine.begin() as conn:
+            inspector = sa.inspect(conn)
+            existing = set(inspector.get_table_names())
+            version = None
+            if "kotaku_meta" in existing:
+                value = conn.execute(sa.select(self.meta.c.value).where(self.meta.c.key == "schema_version")).scalar()
+                version = int(value) if value is not None else 0
+                if version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.url}: schema version {version} is newer than this kotaku-gis "
+                        f"(knows up to {SCHEMA_VERSION}); upgrade kotaku-gis"
+                    )
+                for v in range(version, SCHEMA_VERSION):
+                    _schema.MIGRATIONS[v](conn)
+                    done.append(f"migrated schema {v} -> {v + 1}")
+            for table in (self.meta, self.load_log):
+                if table.name not in existing:
+                    table.create(conn)
+                    self._after_create(conn, table, None)
+            for name, table in self.tables.items():
+                if name not in existing:
+                    table.create(conn)
+                    self._after_create(conn, table, catalog.layer(name))
+                    done.append(f"created {name}")
+                    continue
+                have = {c["name"] for c in inspector.get_columns(name)}
+                for col in table.columns:
+                    if col.name not in have:
+                        ddl = sa.schema.CreateColumn(col).compile(dialect=conn.dialect)
+                        conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN {ddl}')
+                        done.append(f"added {name}.{col.name}")
+            if version != SCHEMA_VERSION:
+                conn.execute(sa.delete(self.meta).where(self.meta.c.key == "schema_version"))
+                conn.execute(sa.insert(self.meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+        return done
+
+    def _require_current(self) -> None:
+        """Refuse to work on a store that is missing, older or newer than this release (checked once)."""
+        if self._checked:
+            return
+        version = self.schema_version()
+        if version is None:
+            raise StoreError(f"{self.url}: store not initialised; run `kotaku-gis init`")
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.url}: schema version {version}, this kotaku-gis uses {SCHEMA_VERSION}; "
+                "run `kotaku-gis init` to migrate"
+            )
+        inspector = sa.inspect(self.engine)
+        for name, table in self.tables.items():
+            have = {c["name"] for c in inspector.get_columns(name)}
+            missing = [c.name for c in table.columns if c.name not in have]
+            if missing:
+                raise StoreError(
+                    f"{self.url}: table {name} lacks {', '.join(missing)} (made by an older release); "
+                    "run `kotaku-gis init` to migrate"
+                )
+        self._checked = True
+
+    # -- writing ---------------------------------------------------------------------------------
+    def write(self, layer: str, frame: gpd.GeoDataFrame, *, source: str = "<frame>", sha256: str = "") -> WriteSummary:
+        """Write validated rows of ``layer`` in one transaction.
+
+        A partitioned layer (``partition: periode`` in the catalogue) has every period present in
+        ``frame`` replaced as a whole, and keeps the others. A keyed layer (``wilayah``,
+        ``kawasan_lindung``) has the rows with the same key replaced and keeps the rest.
+
+        ``frame`` must already be normalised by :mod:`kotaku_gis.load` (catalogue columns,
+        EPSG:4326, valid geometry); the store checks only what its constraints check.
+        """
+        self._require_current()
+        spec = catalog.layer(layer)
+        table = self.tables[layer]
+        if frame.crs is None or not frame.crs.equals(settings.storage_crs):
+            raise StoreError(f"{layer}: rows must be in {settings.storage_crs} to be stored (got {frame.crs})")
+        unknown = set(frame.columns) - set(spec.column_names) - {frame.geometry.name}
+        if unknown:
+            raise StoreError(f"{layer}: columns not in the catalogue: {sorted(unknown)}")
+        records = _records(frame, spec)
+        geoms = self._geometry_values(frame.geometry.values)
+        for rec, g in zip(records, geoms):
+            rec[GEOMETRY_COLUMN] = g
+
+        with self.engine.begin() as conn:
+            if spec.partition:
+                parts = tuple(sorted({str(v) for v in frame[spec.partition].dropna()}))
+                condition = table.c[spec.partition].in_(parts)
+                replaced = conn.execute(sa.delete(table).where(condition)).rowcount
+            else:
+                parts = ("key",)
+                replaced = 0
+                key_col = table.c[spec.key[0]]
+                keys = frame[spec.key[0]].astype(str).tolist()
+                for chunk in _chunks(keys, 900):  # SQLite's bound-parameter limit
+                    if len(spec.key) == 1:
+                        replaced += conn.execute(sa.delete(table).where(key_col.in_(chunk))).rowcount
+                    else:  # pragma: no cover - no keyed layer with a composite key yet
+                        raise UsageError(f"{layer}: keyed replace needs a single-column key")
+            for chunk in _chunks(records, settings.write_batch_rows):
+                self._insert(conn, table, chunk)
+            conn.execute(
+                sa.insert(self.load_log).values(
+                    layer=layer,
+                    partitions=",".join(parts),
+                    source=source,
+                    sha256=sha256,
+                    rows=len(records),
+                    replaced_rows=replaced,
+                    loaded_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    software=f"kotaku-gis {__version__}",
+                )
+            )
+        return WriteSummary(layer, len(records), replaced, parts)
+
+    def _insert(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+        """Insert one batch (a seam the tests use to interrupt a load half-way)."""
+        conn.execute(sa.insert(table), rows)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def read(
+        self,
+        layer: str,
+        *,
+        periode: str | Sequence[str] | None = None,
+        kode: str | None = None,
+        tingkat: str | Sequence[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        columns: Sequence[str] | None = None,
+        geometry: bool = True,
+    ) -> gpd.GeoDataFrame | pd.DataFrame:
+        """Rows of ``layer`` as a GeoDataFrame in EPSG:4326, typed by the catalogue.
+
+        Parameters
+        ----------
+        layer : str
+            Catalogue layer name.
+        periode : str or list of str, optional
+            Only these periods (partitioned layers).
+        kode : str, optional
+            Only features in the area with this Kemendagri code (dotted or not): the area itself and
+            everything below it for ``wilayah``; features whose ``kode_kelurahan`` lies in it for
+            the other layers.
+        tingkat : str or list of str, optional
+            Only these levels (``wilayah``).
+        bbox : tuple, optional
+            (min lon, min lat, max lon, max lat): only features whose bounding box meets it.
+        columns : list of str, optional
+            Attribute columns to return (default all).
+        geometry : bool
+            False returns a plain DataFrame without geometry (faster).
+        """
+        self._require_current()
+        spec = catalog.layer(layer)
+        table = self.tables[layer]
+        cols = list(columns) if columns is not None else spec.column_names
+        for c in cols:
+            spec.column(c)
+        conditions: list[sa.ColumnElement[bool]] = []
+        if periode is not None:
+            if spec.partition is None:
+                raise UsageError(f"layer {layer!r} has no periods")
+            values = [periode] if isinstance(periode, str) else list(periode)
+            conditions.append(table.c[spec.partition].in_(values))
+        if kode is not None:
+            from kotaku_gis import wilayah
+
+            code = wilayah.normalize_kode(kode)
+            column = table.c["kode"] if layer == "wilayah" else table.c[spec.kode_columns()[0].name]
+            conditions.append(sa.or_(column == code, column.like(f"{code}.%")))
+        if tingkat is not None:
+            if "tingkat" not in spec.column_names:
+                raise UsageError(f"layer {layer!r} has no tingkat column")
+            values = [tingkat] if isinstance(tingkat, str) else list(tingkat)
+            conditions.append(table.c["tingkat"].in_(values))
+        where = sa.and_(*conditions) if conditions else None
+        frame = self._read_frame(table, where, cols, bbox, geometry)
+        frame = _coerce(frame, spec, cols)
+        if geometry:
+            return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.storage_crs)
+        return frame
+
+    def periods(self, layer: str) -> list[str]:
+        """The periods stored for a partitioned layer, sorted."""
+        self._require_current()
+        spec = catalog.layer(layer)
+        if spec.partition is None:
+            return []
+        column = self.tables[layer].c[spec.partition]
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(sa.select(column).distinct()).scalars())
+
+    def layers(self) -> pd.DataFrame:
+        """What is stored: one row per catalogue layer with its row count, periods and last load."""
+        self._require_current()
+        rows = []
+        with self.engine.connect() as conn:
+            for name, table in self.tables.items():
+                spec = catalog.layer(name)
+                count = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                periods = ""
+                if spec.partition:
+                    col = table.c[spec.partition]
+                    stmt = sa.select(col, sa.func.count()).group_by(col).order_by(col)
+                    periods = ", ".join(f"{p} ({n})" for p, n in conn.execute(stmt))
+                last = conn.execute(
+                    sa.select(self.load_log.c.loaded_at, self.load_log.c.source)
+                    .where(self.load_log.c.layer == name)
+                    .order_by(self.load_log.c[FID].desc())
+                    .limit(1)
+                ).first()
+                rows.append({
+                    "layer": name,
+                    "rows": int(count or 0),
+                    "periods": periods,
+                    "last_load": last[0] if last else None,
+                    "last_source": last[1] if last else None,
+                })
+        return pd.DataFrame(rows)
+
+    def loads(self) -> pd.DataFrame:
+        """The provenance log: every load with its source file, fingerprint and time."""
+        self._require_current()
+        with self.engine.connect() as conn:
+            result = conn.execute(sa.select(self.load_log).order_by(self.load_log.c[FID]))
+            return pd.DataFrame(result.mappings().all(), columns=[c.name for c in self.load_log.columns])
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url}>"
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _records(frame: pd.DataFrame, spec: catalog.LayerSpec) -> list[dict[str, Any]]:
+    """Rows as dicts of plain Python values (None for missing), in catalogue columns."""
+    cols = [c.name for c in spec.columns if c.name in frame.columns]
+    data = pd.DataFrame(frame[cols]).astype(object)
+    data = data.where(pd.notna(data), None)
+    records = data.to_dict("records")
+    for rec in records:
+        for k, v in rec.items():
+            if isinstance(v, np.generic):
+                rec[k] = v.item()
+    return records
+
+
+def _coerce(frame: pd.DataFrame, spec: catalog.LayerSpec, columns: list[str]) -> pd.DataFrame:
+    """Give every column its catalogue dtype, whatever the backend returned."""
+    out = pd.DataFrame(index=frame.index)
+    for name in columns:
+        col = spec.column(name)
+        values = frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        if col.type in ("text", "kode", "periode"):
+            values = values.astype(object).where(values.notna(), None)
+        elif col.type == "integer":
+            values = pd.to_numeric(values).astype("Int64")
+        elif col.type == "float":
+            values = pd.to_numeric(values).astype("float64")
+        elif col.type == "boolean":
+            values = values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v)).astype("boolean")
+        elif col.type == "date":
+            values = pd.to_datetime(values)
+        out[name] = values
+    if "geometry" in frame.columns:
+        out["geometry"] = frame["geometry"]
+    return out.reset_index(drop=True)

@@ -1,0 +1,83 @@
+"""Store schema derived from the layer catalogue, and its versions.
+
+Every layer becomes one table named after the layer, with an integer ``fid`` primary key, the
+catalogue's columns, a unique constraint on the layer key, NOT NULL on required columns, range
+checks and a geometry column ``geom`` in EPSG:4326. Two bookkeeping tables go beside them:
+``kotaku_meta`` (schema version) and ``kotaku_loads`` (provenance of every load).
+
+Versions
+--------
+``SCHEMA_VERSION`` counts incompatible layouts; ``MIGRATIONS[v]`` upgrades a store from version
+``v`` to ``v + 1``. Columns added to the catalogue are added to existing tables by ``Store.init``
+without a version step (an additive change keeps every row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from kotaku_gis import catalog
+
+#: Layout version written to ``kotaku_meta``; a store of a newer version is refused.
+SCHEMA_VERSION = 1
+
+#: Upgrades from version ``v`` to ``v + 1``, each run in the transaction of ``Store.init``.
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
+
+GEOMETRY_COLUMN = "geom"
+FID = "fid"
+
+_SQL_TYPES: dict[str, Any] = {
+    "text": sa.Text,
+    "kode": sa.Text,
+    "periode": sa.Text,
+    "integer": sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+    "float": sa.Double,
+    "boolean": sa.Boolean,
+    "date": sa.Date,
+}
+
+
+def layer_table(metadata: sa.MetaData, spec: catalog.LayerSpec, geometry_type: sa.types.TypeEngine) -> sa.Table:
+    """The table of one catalogue layer, with ``geometry_type`` for its ``geom`` column."""
+    columns: list[Any] = [sa.Column(FID, sa.Integer, primary_key=True, autoincrement=True)]
+    for col in spec.columns:
+        columns.append(
+            sa.Column(col.name, _SQL_TYPES[col.type], nullable=not col.required, comment=col.description.en)
+        )
+    columns.append(sa.Column(GEOMETRY_COLUMN, geometry_type, nullable=False))
+    table = sa.Table(spec.name, metadata, *columns, comment=spec.title.en)
+    table.append_constraint(sa.UniqueConstraint(*spec.key, name=f"{spec.name}_key"))
+    for col in spec.columns:
+        if col.min is not None:
+            table.append_constraint(sa.CheckConstraint(table.c[col.name] >= col.min, name=f"{spec.name}_{col.name}_min"))
+        if col.max is not None:
+            table.append_constraint(sa.CheckConstraint(table.c[col.name] <= col.max, name=f"{spec.name}_{col.name}_max"))
+    return table
+
+
+def meta_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """The bookkeeping tables: ``kotaku_meta`` and ``kotaku_loads``."""
+    meta = sa.Table(
+        "kotaku_meta",
+        metadata,
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+    loads = sa.Table(
+        "kotaku_loads",
+        metadata,
+        sa.Column(FID, sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("layer", sa.Text, nullable=False),
+        sa.Column("partitions", sa.Text, nullable=False, comment="periods replaced, or 'key' for keyed layers"),
+        sa.Column("source", sa.Text, nullable=False, comment="file name as given"),
+        sa.Column("sha256", sa.Text, nullable=False, comment="fingerprint of the source file"),
+        sa.Column("rows", sa.Integer, nullable=False),
+        sa.Column("replaced_rows", sa.Integer, nullable=False),
+        sa.Column("loaded_at", sa.Text, nullable=False, comment="UTC, ISO 8601"),
+        sa.Column("software", sa.Text, nullable=False),
+    )
+    return meta, loads

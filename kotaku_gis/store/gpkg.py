@@ -1,0 +1,230 @@
+"""GeoPackage backend: an embedded single-file store that needs no server.
+
+Tables are created from the catalogue through SQLAlchemy on Python's own ``sqlite3`` and registered
+as GeoPackage 1.4 feature tables with an R-tree spatial index (the standard triggers, whose
+``ST_*`` functions are supplied here), so QGIS and GDAL read and edit the file as any GeoPackage.
+Writes go through SQLite transactions: a failed or interrupted load leaves the file as it was.
+Reads go through GDAL (pyogrio).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+
+from kotaku_gis import catalog
+from kotaku_gis.store._base import Store
+from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN
+
+_GEOMETRY_NAMES = {"point": "POINT", "linestring": "LINESTRING", "multipolygon": "MULTIPOLYGON", "any": "GEOMETRY"}
+_HEADER = struct.Struct("<2sBBi4d")
+_SRS_ID = 4326
+
+
+class GpkgGeometry(sa.types.UserDefinedType[bytes]):
+    """A GeoPackage geometry column (declared type = geometry type name, value = GPKG blob)."""
+
+    cache_ok = True
+
+    def __init__(self, name: str = "GEOMETRY"):
+        self.name = name
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return self.name
+
+
+def encode(geoms: np.ndarray) -> list[bytes]:
+    """Shapely geometries as GeoPackage binary blobs (little-endian header with an XY envelope)."""
+    wkb = shapely.to_wkb(geoms, byte_order=1, flavor="iso")
+    bounds = shapely.bounds(geoms)
+    empty = shapely.is_empty(geoms)
+    out = []
+    for blob, (minx, miny, maxx, maxy), is_empty in zip(wkb, bounds, empty):
+        if is_empty:
+            out.append(struct.pack("<2sBBi", b"GP", 0, 0x11, _SRS_ID) + blob)
+        else:
+            out.append(_HEADER.pack(b"GP", 0, 0x03, _SRS_ID, minx, maxx, miny, maxy) + blob)
+    return out
+
+
+def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    """(minx, maxx, miny, maxy) of a GeoPackage blob, or None for null/empty."""
+    if blob is None or len(blob) < 8:
+        return None
+    flags = blob[3]
+    if flags & 0x10:
+        return None
+    order = "<" if flags & 0x01 else ">"
+    if (flags >> 1) & 0x07:
+        return struct.unpack_from(f"{order}4d", blob, 8)
+    minx, miny, maxx, maxy = shapely.bounds(shapely.from_wkb(blob[8:]))
+    return (minx, maxx, miny, maxy)
+
+
+def _register_functions(dbapi_connection: Any) -> None:
+    """The SQL functions the GeoPackage R-tree triggers call (GDAL supplies them in its own driver)."""
+    def axis(i: int) -> Any:
+        def f(blob: bytes | None) -> float | None:
+            env = _envelope(blob)
+            return None if env is None else env[i]
+        return f
+
+    dbapi_connection.create_function("ST_MinX", 1, axis(0), deterministic=True)
+    dbapi_connection.create_function("ST_MaxX", 1, axis(1), deterministic=True)
+    dbapi_connection.create_function("ST_MinY", 1, axis(2), deterministic=True)
+    dbapi_connection.create_function("ST_MaxY", 1, axis(3), deterministic=True)
+    dbapi_connection.create_function(
+        "ST_IsEmpty", 1, lambda b: None if b is None else int(_envelope(b) is None), deterministic=True
+    )
+
+
+_SRS_ROWS = [
+    ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+    ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+    (
+        "WGS 84 geodetic", 4326, "EPSG", 4326,
+        'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
+        'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,'
+        'AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]',
+        "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid",
+    ),
+]
+
+_CORE_DDL = [
+    """CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
+    organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,
+    description TEXT)""",
+    """CREATE TABLE IF NOT EXISTS gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+    identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT
+    (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+    srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+    """CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+    geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+    CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+    CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+    CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
+    """CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+    definition TEXT NOT NULL, scope TEXT NOT NULL,
+    CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
+]
+
+_RTREE_DDL = """
+CREATE VIRTUAL TABLE "rtree_{t}_{c}" USING rtree(id, minx, maxx, miny, maxy);
+CREATE TRIGGER "rtree_{t}_{c}_insert" AFTER INSERT ON "{t}"
+WHEN (new."{c}" NOT NULL AND NOT ST_IsEmpty(NEW."{c}"))
+BEGIN INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES (NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"),
+ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}")); END;
+CREATE TRIGGER "rtree_{t}_{c}_update1" AFTER UPDATE OF "{c}" ON "{t}"
+WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
+BEGIN INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES (NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"),
+ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}")); END;
+CREATE TRIGGER "rtree_{t}_{c}_update2" AFTER UPDATE OF "{c}" ON "{t}"
+WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
+BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}"; END;
+CREATE TRIGGER "rtree_{t}_{c}_update3" AFTER UPDATE ON "{t}"
+WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
+BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}"; INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES
+(NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}")); END;
+CREATE TRIGGER "rtree_{t}_{c}_update4" AFTER UPDATE ON "{t}"
+WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
+BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id IN (OLD."{i}", NEW."{i}"); END;
+CREATE TRIGGER "rtree_{t}_{c}_delete" AFTER DELETE ON "{t}" WHEN old."{c}" NOT NULL
+BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}"; END;
+"""
+
+
+class GeoPackageStore(Store):
+    """A store in one GeoPackage file (created on :meth:`init`)."""
+
+    kind = "GeoPackage"
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        engine = sa.create_engine(f"sqlite:///{self.path}", poolclass=sa.pool.NullPool)
+
+        @sa.event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, record: Any) -> None:
+            dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN: DDL is transactional too
+            _register_functions(dbapi_connection)
+            dbapi_connection.execute("PRAGMA busy_timeout = 30000")
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        super().__init__(str(self.path), engine)
+
+    def exists(self) -> bool:
+        return self.path.is_file() and super().exists()
+
+    def init(self) -> list[str]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA application_id = 1196444487")  # 'GPKG'
+            conn.exec_driver_sql("PRAGMA user_version = 10400")  # GeoPackage 1.4.0
+            for ddl in _CORE_DDL:
+                conn.exec_driver_sql(ddl)
+            conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization,"
+                " organization_coordsys_id, definition, description) VALUES (?, ?, ?, ?, ?, ?)",
+                _SRS_ROWS,
+            )
+        return super().init()
+
+    def _geometry_type(self, spec: catalog.LayerSpec) -> sa.types.TypeEngine:
+        return GpkgGeometry(_GEOMETRY_NAMES[spec.geometry])
+
+    def _geometry_values(self, geoms: np.ndarray) -> list[Any]:
+        return encode(np.asarray(geoms))
+
+    def _after_create(self, conn: sa.Connection, table: sa.Table, spec: catalog.LayerSpec | None) -> None:
+        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        if spec is None:
+            conn.exec_driver_sql(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
+                " VALUES (?, 'attributes', ?, ?, ?)",
+                (table.name, table.name, table.comment or "", now),
+            )
+            return
+        conn.exec_driver_sql(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id)"
+            " VALUES (?, 'features', ?, ?, ?, ?)",
+            (table.name, table.name, spec.title.id, now, _SRS_ID),
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)",
+            (table.name, GEOMETRY_COLUMN, _GEOMETRY_NAMES[spec.geometry], _SRS_ID),
+        )
+        for statement in _RTREE_DDL.format(t=table.name, c=GEOMETRY_COLUMN, i=FID).split(";\n"):
+            if statement.strip():
+                conn.exec_driver_sql(statement)
+        conn.exec_driver_sql(
+            "INSERT INTO gpkg_extensions VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+            (table.name, GEOMETRY_COLUMN),
+        )
+
+    def _read_frame(self, table, where, columns, bbox, geometry):  # type: ignore[no-untyped-def]
+        sql_where = None
+        if where is not None:
+            sql_where = str(where.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        frame = pyogrio.read_dataframe(
+            self.path,
+            layer=table.name,
+            columns=columns,
+            where=sql_where,
+            bbox=bbox,
+            read_geometry=geometry,
+        )
+        if geometry:
+            frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
+            return pd.DataFrame(frame)
+        return pd.DataFrame(frame)

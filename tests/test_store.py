@@ -1,0 +1,252 @@
+"""Store operations, each on both backends (GeoPackage and PostGIS) through ``store_url``."""
+
+from __future__ import annotations
+
+import shutil
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+import sqlalchemy as sa
+
+from helpers import as_multi, assert_unchanged, kegiatan_frame, kumuh_frame, snapshot, wilayah_frame
+from kotaku_gis import catalog, settings
+from kotaku_gis.errors import StoreError, UsageError
+from kotaku_gis.store import GeoPackageStore, PostGISStore, open_store
+from kotaku_gis.store import _schema
+from kotaku_gis.testing import assert_layer_equal
+
+
+def stored_wilayah() -> gpd.GeoDataFrame:
+    frame = as_multi(wilayah_frame())
+    frame["tingkat"] = ["provinsi", "kabkota", "kecamatan", "kelurahan", "kelurahan"]
+    frame["kode_induk"] = [None, "61", "61.71", "61.71.01", "61.71.01"]
+    return frame
+
+
+@pytest.fixture
+def store(store_url):
+    s = open_store(store_url)
+    s.init()
+    yield s
+    s.close()
+
+
+def test_open_store_picks_backend(tmp_path):
+    assert isinstance(open_store(tmp_path / "a.gpkg"), GeoPackageStore)
+    assert isinstance(open_store("postgresql://u@localhost/db"), PostGISStore)
+    with pytest.raises(UsageError, match="must end in .gpkg"):
+        open_store(tmp_path / "a.sqlite")
+    with pytest.raises(UsageError, match="not supported"):
+        open_store("mysql://u@localhost/db")
+
+
+def test_init_creates_every_catalogue_layer_and_is_idempotent(store):
+    summary = store.layers()
+    assert sorted(summary["layer"]) == sorted(catalog.layer_names())
+    assert summary["rows"].tolist() == [0, 0, 0, 0]
+    assert store.schema_version() == _schema.SCHEMA_VERSION
+    assert store.init() == []
+
+
+def test_uninitialised_store_is_refused(store_url):
+    s = open_store(store_url)
+    with pytest.raises(StoreError, match="kotaku-gis init"):
+        s.read("wilayah")
+
+
+def test_round_trip_keeps_values_types_and_geometry(store):
+    frame = kegiatan_frame()
+    store.write("kegiatan", frame, source="uji.gpkg", sha256="abc")
+    back = store.read("kegiatan")
+    expected = frame.reindex(columns=catalog.layer("kegiatan").column_names + ["geometry"])
+    for col in catalog.layer("kegiatan").columns:
+        if col.type == "float":
+            expected[col.name] = expected[col.name].astype("float64")
+        elif col.type == "boolean":
+            expected[col.name] = expected[col.name].astype("boolean")
+        else:
+            expected[col.name] = expected[col.name].astype(object).where(expected[col.name].notna(), None)
+    assert_layer_equal(back, expected, key=["id_kegiatan"])
+    assert back.crs == "EPSG:4326"
+    assert back["dampak_negatif"].dtype == "boolean"
+    assert back["progres_fisik"].dtype == "float64"
+
+
+def test_integer_column_round_trip(store):
+    frame = kumuh_frame()
+    store.write("kawasan_kumuh", as_multi(frame))
+    back = store.read("kawasan_kumuh")
+    assert back["nilai_pertimbangan_lain"].dtype == "Int64"
+    assert back["nilai_pertimbangan_lain"].tolist() == [11, 11]
+
+
+def test_writing_a_period_replaces_only_that_period(store):
+    store.write("kawasan_kumuh", as_multi(kumuh_frame("2024", n=3)))
+    store.write("kawasan_kumuh", as_multi(kumuh_frame("2026Q3", n=2)))
+    summary = store.write("kawasan_kumuh", as_multi(kumuh_frame("2026Q3", n=1)))
+    assert summary.replaced_rows == 2
+    assert summary.partitions == ("2026Q3",)
+    back = store.read("kawasan_kumuh")
+    assert back.groupby("periode").size().to_dict() == {"2024": 3, "2026Q3": 1}
+    assert store.periods("kawasan_kumuh") == ["2024", "2026Q3"]
+
+
+def test_keyed_layer_replaces_rows_with_the_same_key(store):
+    store.write("wilayah", stored_wilayah())
+    renamed = stored_wilayah().iloc[[3]].copy()
+    renamed["nama"] = "Batu Layang"
+    summary = store.write("wilayah", renamed)
+    assert summary.replaced_rows == 1
+    back = store.read("wilayah")
+    assert len(back) == 5
+    assert back.set_index("kode").at["61.71.01.1001", "nama"] == "Batu Layang"
+
+
+def test_read_filters(store):
+    store.write("wilayah", stored_wilayah())
+    store.write("kegiatan", kegiatan_frame("2026Q2"))
+    store.write("kegiatan", kegiatan_frame("2026Q3"))
+    assert len(store.read("kegiatan", periode="2026Q2")) == 3
+    assert len(store.read("kegiatan", periode=["2026Q2", "2026Q3"])) == 6
+    assert sorted(store.read("kegiatan", kode="6171011002")["id_kegiatan"]) == ["K003", "K003"]
+    assert len(store.read("wilayah", kode="61.71")) == 4  # the kabkota and everything below it
+    assert store.read("wilayah", tingkat="kelurahan")["kode"].tolist() == ["61.71.01.1001", "61.71.01.1002"]
+    near_b = store.read("kegiatan", bbox=(109.312, -0.05, 109.32, -0.04), periode="2026Q3")
+    assert near_b["id_kegiatan"].tolist() == ["K003"]
+    attrs = store.read("kegiatan", columns=["id_kegiatan", "status"], geometry=False)
+    assert list(attrs.columns) == ["id_kegiatan", "status"]
+    assert not isinstance(attrs, gpd.GeoDataFrame)
+    with pytest.raises(UsageError):
+        store.read("wilayah", periode="2024")
+    with pytest.raises(UsageError):
+        store.read("kegiatan", columns=["tidak_ada"])
+
+
+def test_layers_summary_and_provenance(store):
+    store.write("kegiatan", kegiatan_frame("2026Q2"), source="a.shp", sha256="1" * 64)
+    store.write("kegiatan", kegiatan_frame("2026Q3"), source="b.shp", sha256="2" * 64)
+    summary = store.layers().set_index("layer")
+    assert summary.at["kegiatan", "rows"] == 6
+    assert summary.at["kegiatan", "periods"] == "2026Q2 (3), 2026Q3 (3)"
+    assert summary.at["kegiatan", "last_source"] == "b.shp"
+    loads = store.loads()
+    assert loads["source"].tolist() == ["a.shp", "b.shp"]
+    assert loads["partitions"].tolist() == ["2026Q2", "2026Q3"]
+    assert loads["software"].str.startswith("kotaku-gis").all()
+
+
+def test_constraint_violation_rolls_back_the_whole_write(store):
+    store.write("kegiatan", kegiatan_frame("2026Q2"))
+    before = snapshot(store)
+    bad = kegiatan_frame("2026Q2")
+    bad.loc[2, "id_kegiatan"] = "K001"  # duplicate key: only the database notices
+    with pytest.raises(sa.exc.IntegrityError):
+        store.write("kegiatan", bad)
+    assert_unchanged(before, snapshot(store))
+
+
+def test_interrupted_write_leaves_the_store_as_it_was(store, monkeypatch):
+    store.write("kegiatan", kegiatan_frame("2026Q3"))
+    before = snapshot(store)
+    monkeypatch.setattr(settings, "write_batch_rows", 1)
+    calls = {"n": 0}
+    original = type(store)._insert
+
+    def interrupted(self, conn, table, rows):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # Ctrl-C half-way through the load
+        original(self, conn, table, rows)
+
+    monkeypatch.setattr(type(store), "_insert", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.write("kegiatan", kegiatan_frame("2026Q3"))
+    monkeypatch.undo()
+    assert_unchanged(before, snapshot(store))
+
+
+def test_rows_must_be_in_the_storage_crs(store):
+    frame = kegiatan_frame().to_crs(32749)
+    with pytest.raises(StoreError, match="EPSG:4326"):
+        store.write("kegiatan", frame)
+
+
+def test_newer_schema_version_is_refused(store):
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(store.meta).values(value=str(_schema.SCHEMA_VERSION + 1)))
+    with pytest.raises(StoreError, match="newer"):
+        store.init()
+    with pytest.raises(StoreError, match="migrate"):
+        store.read("wilayah")
+
+
+def test_columns_added_to_the_catalogue_are_migrated_keeping_rows(store_url, tmp_path, monkeypatch):
+    # a store made by an older release whose catalogue lacked kegiatan.dampak_negatif
+    old = tmp_path / "layers"
+    shutil.copytree(catalog.catalog_path(), old)
+    text = (old / "kegiatan.yml").read_text(encoding="utf-8")
+    start = text.index("  - {name: dampak_negatif")
+    (old / "kegiatan.yml").write_text(text[:start] + text[text.index("style:"):], encoding="utf-8")
+    monkeypatch.setattr(settings, "catalog_dir", old)
+    older = open_store(store_url)
+    older.init()
+    older.write("kegiatan", kegiatan_frame().drop(columns="dampak_negatif"))
+    older.close()
+    monkeypatch.setattr(settings, "catalog_dir", None)
+
+    current = open_store(store_url)
+    with pytest.raises(StoreError, match="kotaku-gis init"):
+        current.read("kegiatan")
+    assert current.init() == ["added kegiatan.dampak_negatif"]
+    back = current.read("kegiatan")
+    assert len(back) == 3
+    assert back["dampak_negatif"].isna().all()
+    current.close()
+
+
+def test_geopackage_is_readable_by_gdal_with_a_spatial_index(tmp_path):
+    store = open_store(tmp_path / "k.gpkg")
+    store.init()
+    store.write("wilayah", stored_wilayah())
+    info = pyogrio.read_info(tmp_path / "k.gpkg", layer="wilayah")
+    assert info["features"] == 5
+    assert info["geometry_type"] == "MultiPolygon"
+    assert info["crs"] == "EPSG:4326"
+    assert {"kode", "nama", "tingkat", "kode_induk"} <= set(info["fields"])
+    assert sorted(l[0] for l in pyogrio.list_layers(tmp_path / "k.gpkg")) == sorted(catalog.layer_names()) + ["kotaku_loads", "kotaku_meta"]
+    with store.engine.connect() as conn:
+        n = conn.exec_driver_sql("SELECT count(*) FROM rtree_wilayah_geom").scalar()
+        env = conn.exec_driver_sql(
+            "SELECT minx, maxx, miny, maxy FROM rtree_wilayah_geom r JOIN wilayah w ON r.id = w.fid WHERE w.kode = '61.71.01.1001'"
+        ).one()
+    assert n == 5
+    assert env == pytest.approx((109.30, 109.31, -0.05, -0.04), abs=1e-6)
+    # the index follows deletions too
+    store.write("wilayah", stored_wilayah().iloc[[3]])
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM rtree_wilayah_geom").scalar() == 5
+    frame = gpd.read_file(tmp_path / "k.gpkg", layer="wilayah")
+    assert shapely.equals_exact(frame.set_index("kode").geometry.loc["61.71.01.1002"], as_multi(wilayah_frame()).geometry.iloc[4], 1e-12)
+
+
+def test_postgis_has_keys_constraints_and_gist_indexes(postgis_url):
+    store = open_store(postgis_url)
+    store.init()
+    inspector = sa.inspect(store.engine)
+    for layer in catalog.layer_names():
+        spec = catalog.layer(layer)
+        uniques = inspector.get_unique_constraints(layer)
+        assert [u["column_names"] for u in uniques] == [spec.key]
+        indexes = pd.read_sql(
+            sa.text("SELECT indexdef FROM pg_indexes WHERE tablename = :t"), store.engine, params={"t": layer}
+        )["indexdef"]
+        assert indexes.str.contains("USING gist (geom)").any(), indexes.tolist()
+    checks = {c["name"] for c in inspector.get_check_constraints("kegiatan")}
+    assert {"kegiatan_progres_fisik_min", "kegiatan_progres_fisik_max"} <= checks
+    with store.engine.connect() as conn:
+        gtype = conn.execute(sa.text("SELECT type FROM geometry_columns WHERE f_table_name = 'wilayah'")).scalar()
+    assert gtype == "MULTIPOLYGON"
+    store.close()
