@@ -16,7 +16,7 @@ from kotaku_gis._version import __version__
 from kotaku_gis.demo import build_sample_store
 from kotaku_gis.errors import CatalogError, DataError, KotakuError, Problem, StoreError, UsageError
 from kotaku_gis.files import read_vector, write_table
-from kotaku_gis.load import LoadReport, load, prepare
+from kotaku_gis.loader import LoadReport, load, prepare
 from kotaku_gis.store import Store, open_store
 
 __all__ = [

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kotaku_gis import catalog, demo, files, i18n, load, settings
+from kotaku_gis import catalog, demo, files, i18n, loader, settings
 from kotaku_gis._version import __version__
 from kotaku_gis.errors import DataError, KotakuError, UsageError
 from kotaku_gis.store import Store, open_store
@@ -35,7 +35,7 @@ def _print_table(frame) -> None:  # type: ignore[no-untyped-def]
     print(frame.to_string(index=False, na_rep="-"))
 
 
-def _print_report(report: load.LoadReport) -> None:
+def _print_report(report: loader.LoadReport) -> None:
     for p in report.problems:
         print(f"  {p}")
     if report.report_path:
@@ -54,7 +54,7 @@ def cmd_init(store: Store, args: argparse.Namespace) -> int:
 def cmd_load(store: Store, args: argparse.Namespace) -> int:
     if not store.exists():
         store.init()
-    report = load.load(
+    report = loader.load(
         store,
         args.layer,
         args.path,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from kotaku_gis import load as _load
+from kotaku_gis import loader
 from kotaku_gis.errors import UsageError
 from kotaku_gis.store import Store
 
@@ -27,7 +27,7 @@ def data_dir() -> Path:
     return folder
 
 
-def build_sample_store(store: Store, report_dir: str | Path | None = None) -> list[_load.LoadReport]:
+def build_sample_store(store: Store, report_dir: str | Path | None = None) -> list[loader.LoadReport]:
     """Initialise ``store`` and load every file of the sample recipe into it.
 
     Loading again replaces the same periods and keys, so the sample store can be rebuilt in place.
@@ -49,7 +49,7 @@ def build_sample_store(store: Store, report_dir: str | Path | None = None) -> li
     reports = []
     for step in recipe["loads"]:
         reports.append(
-            _load.load(
+            loader.load(
                 store,
                 step["layer"],
                 folder / step["file"],

@@ -112,8 +112,6 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
 def _gdal_path(path: Path) -> tuple[str, str | None]:
     """The path GDAL should open, and the name to show for it."""
     suffix = path.suffix.lower()
-    if suffix == ".kmz":
-        return f"/vsizip/{path}", None
     if suffix == ".zip":
         with zipfile.ZipFile(path) as zf:
             shps = [n for n in zf.namelist() if n.lower().endswith(".shp")]
@@ -170,16 +168,21 @@ def _has_cpg(path: Path, inner: str | None) -> bool:
 
 def _guess_dbf_encoding(gdal_path: str, layer: str) -> str:
     """UTF-8 if every text value decodes as UTF-8, else Windows-1252 (the usual legacy encoding)."""
-    raw = pyogrio.read_dataframe(gdal_path, layer=layer, read_geometry=False, encoding="latin-1")
+    # Decode as Windows-1252 first (it accepts almost any byte), encode back to recover the bytes,
+    # and try those as UTF-8.
+    try:
+        raw = pyogrio.read_dataframe(gdal_path, layer=layer, read_geometry=False, encoding="cp1252")
+    except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined: Latin-1 takes every byte
+        return "latin-1"
     for column in raw.columns:
-        if raw[column].dtype != object:
+        if not (raw[column].dtype == object or pd.api.types.is_string_dtype(raw[column])):
             continue
         for value in raw[column].dropna():
             if not isinstance(value, str) or value.isascii():
                 continue
             try:
-                value.encode("latin-1").decode("utf-8")
-            except UnicodeDecodeError:
+                value.encode("cp1252").decode("utf-8")
+            except (UnicodeDecodeError, UnicodeEncodeError):
                 return "cp1252"
     return "utf-8"
 

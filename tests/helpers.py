@@ -83,7 +83,7 @@ def snapshot(store) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
     out = {}
     for layer in ("wilayah", "kawasan_kumuh", "kegiatan", "kawasan_lindung"):
         frame = store.read(layer)
-        out[layer] = pd.DataFrame(frame.assign(geometry=frame.geometry.to_wkb()))
+        out[layer] = pd.DataFrame(frame).assign(geometry=frame.geometry.to_wkb())
     out["loads"] = store.loads()
     return out
 

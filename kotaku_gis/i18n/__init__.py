@@ -38,6 +38,8 @@ def strings(lang: str) -> dict[str, str]:
     def walk(node: Any, prefix: str) -> None:
         for k, v in node.items():
             key = f"{prefix}{k}"
+            if v is None:  # an empty section
+                continue
             if isinstance(v, dict):
                 walk(v, key + ".")
             elif key in flat:

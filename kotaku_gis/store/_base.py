@@ -254,18 +254,19 @@ class Store(ABC):
             if spec.partition is None:
                 raise UsageError(f"layer {layer!r} has no periods")
             values = [periode] if isinstance(periode, str) else list(periode)
-            conditions.append(table.c[spec.partition].in_(values))
+            conditions.append(sa.column(spec.partition).in_(values))
         if kode is not None:
             from kotaku_gis import wilayah
 
             code = wilayah.normalize_kode(kode)
-            column = table.c["kode"] if layer == "wilayah" else table.c[spec.kode_columns()[0].name]
+            # unqualified columns: the same condition serves SQL run by GDAL and by SQLAlchemy
+            column = sa.column("kode" if layer == "wilayah" else spec.kode_columns()[0].name, sa.Text)
             conditions.append(sa.or_(column == code, column.like(f"{code}.%")))
         if tingkat is not None:
             if "tingkat" not in spec.column_names:
                 raise UsageError(f"layer {layer!r} has no tingkat column")
             values = [tingkat] if isinstance(tingkat, str) else list(tingkat)
-            conditions.append(table.c["tingkat"].in_(values))
+            conditions.append(sa.column("tingkat").in_(values))
         where = sa.and_(*conditions) if conditions else None
         frame = self._read_frame(table, where, cols, bbox, geometry)
         frame = _coerce(frame, spec, cols)

@@ -110,7 +110,7 @@ class _Batch:
     #: extra source columns used by checks (parent codes, names), by role
     checks: dict[str, pd.Series] = field(default_factory=dict)
 
-    def add(self, code: str, rows: Any = None, column: str | None = None, severity: str = "error", **params: Any) -> None:
+    def add(self, code: str, /, rows: Any = None, column: str | None = None, severity: str = "error", **params: Any) -> None:
         """Record a problem for every row in ``rows`` (row numbers), or a file-wide one."""
         col = self.origin.get(column, column) if column else None
         if rows is None:
@@ -119,7 +119,7 @@ class _Batch:
         for row in rows:
             self.problems.append(Problem(code, self.file, int(row), col, severity, params))  # type: ignore[arg-type]
 
-    def add_each(self, code: str, mask: pd.Series, column: str | None, severity: str = "error", **per_row: pd.Series) -> None:
+    def add_each(self, code: str, mask: pd.Series, column: str | None, /, severity: str = "error", **per_row: pd.Series) -> None:
         """One problem per row where ``mask`` holds, with per-row parameters taken from ``per_row``."""
         col = self.origin.get(column, column) if column else None
         idx = mask[mask.fillna(False).astype(bool)].index
@@ -162,6 +162,9 @@ def _map_columns(batch: _Batch, mapping: catalog.Mapping | None, columns: dict[s
         if col in rename or col in (ROW, "geometry"):
             continue
         key = re.sub(r"[\s\-]+", "_", str(col).strip().lower())
+        if key not in wanted and len(key) == 10:  # DBF field names are cut to 10 characters
+            longer = [w for w in wanted if w.startswith(key) and w not in targets]
+            key = longer[0] if len(longer) == 1 else key
         if key in wanted and key not in targets:
             if key != col:
                 batch.add("column_mapped", severity="info", column=None, source=col, target=key)
@@ -300,6 +303,7 @@ def _normalize_attributes(batch: _Batch) -> None:
             frame[col.name] = None
         raw = frame[col.name]
         text = raw.astype("string").str.strip().replace("", pd.NA) if raw.dtype == object or pd.api.types.is_string_dtype(raw) else raw
+        empty = text.isna()
         frame[col.name] = _PARSERS[col.type](batch, col, raw, text)
         if col.values and col.type == "text":
             frame[col.name] = _vocabulary(batch, col, frame[col.name])
@@ -310,10 +314,10 @@ def _normalize_attributes(batch: _Batch) -> None:
             if empty.any():
                 frame.loc[empty, col.name] = col.default
                 batch.add("default_filled", severity="info", column=col.name, count=int(empty.sum()), value=col.default)
-        if col.required and col.derived is None:
-            empty = frame[col.name].isna()
-            if empty.any():
-                batch.add("value_missing", frame.loc[empty, ROW], col.name)
+        pending = col.name == "kode_kelurahan" and any(n in batch.checks for n in _NAME_COLUMNS)
+        if col.required and col.derived is None and empty.any() and not pending:
+            # values that failed to parse were reported by their parser
+            batch.add("value_missing", frame.loc[empty, ROW], col.name)
 
 
 def _parse_text(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
@@ -335,6 +339,7 @@ def _parse_kode(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series)
         levels = wilayah.tingkat_series(codes.fillna(""))
         wrong = codes.notna() & (levels != col.tingkat)
         batch.add_each("kode_level", wrong, col.name, value=codes, found=levels, expected=pd.Series(col.tingkat, index=codes.index))
+        codes = codes.where(~wrong)
     return codes.astype(object).where(codes.notna(), None)
 
 
@@ -541,8 +546,10 @@ def _check_reference(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
         expected_keys = codes[both].map(lambda c: wilayah.normalize_name(names.loc[c]))
         mismatch = pd.Series(False, index=codes.index)
         mismatch.loc[both[both].index] = expected_keys.values != keys[both].values
-        batch.add_each("name_mismatch", mismatch, name_col, value=given_names, kode=codes, expected=codes.map(lambda c: names.get(c)))
+        batch.add_each("name_mismatch", mismatch, name_col, severity="warning", value=given_names, kode=codes, expected=codes.map(lambda c: names.get(c)))
         frame[col] = codes
+        no_name = codes.isna() & given_names.isna()
+        batch.add_each("value_missing", no_name, col)
     # codes must exist where the kabkota's kelurahan are loaded
     covered = set(wilayah.ancestor_series(kel["kode"], "kabkota"))
     kabkota = wilayah.ancestor_series(codes.fillna("00.00.00.0000"), "kabkota")
@@ -553,7 +560,7 @@ def _check_reference(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
     if unchecked.any():
         batch.add("kode_unchecked", severity="warning", column=col, kode=", ".join(sorted(set(kabkota[unchecked]))))
     # features that lie outside their coded kelurahan (warning)
-    known = checkable & ~unknown & frame.geometry.notna() & ~frame.geometry.is_empty
+    known = checkable & ~unknown & ~(frame.geometry.isna() | frame.geometry.is_empty)
     if known.any():
         _check_location(batch, col, kel, known)
 
@@ -743,7 +750,7 @@ def _write_report(report: LoadReport, source: Source, report_dir: str | Path | N
                 messages.setdefault(p.row, []).append(p.message())
         frame.insert(0, "masalah", frame[ROW].map(lambda r: " | ".join(messages.get(r, []))))
         frame = frame.rename(columns={ROW: "baris"})
-        if frame.geometry.notna().any() and frame.crs is not None:
+        if (~(frame.geometry.isna() | frame.geometry.is_empty)).any() and frame.crs is not None:
             files.write_table({"ditolak": frame}, folder / f"{stem}_ditolak.gpkg")
         files.write_table(pd.DataFrame(frame.drop(columns="geometry")), folder / f"{stem}_ditolak.csv")
     return path
