@@ -128,6 +128,10 @@ class _Batch:
             params = {k: _show(v.loc[i]) for k, v in per_row.items()}
             self.problems.append(Problem(code, self.file, int(row), col, severity, params))  # type: ignore[arg-type]
 
+    def error_rows(self) -> set[int]:
+        """Row numbers that already have an error."""
+        return {p.row for p in self.problems if p.severity == "error" and p.row is not None}
+
     @property
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
@@ -561,6 +565,7 @@ def _check_reference(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
         batch.add("kode_unchecked", severity="warning", column=col, kode=", ".join(sorted(set(kabkota[unchecked]))))
     # features that lie outside their coded kelurahan (warning)
     known = checkable & ~unknown & ~(frame.geometry.isna() | frame.geometry.is_empty)
+    known &= ~frame[ROW].isin(batch.error_rows())  # e.g. swapped coordinates: already refused
     if known.any():
         _check_location(batch, col, kel, known)
 

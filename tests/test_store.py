@@ -246,7 +246,7 @@ def test_postgis_has_keys_constraints_and_gist_indexes(postgis_url):
         indexes = pd.read_sql(
             sa.text("SELECT indexdef FROM pg_indexes WHERE tablename = :t"), store.engine, params={"t": layer}
         )["indexdef"]
-        assert indexes.str.contains("USING gist (geom)").any(), indexes.tolist()
+        assert indexes.str.contains("USING gist (geom)", regex=False).any(), indexes.tolist()
     checks = {c["name"] for c in inspector.get_check_constraints("kegiatan")}
     assert {"kegiatan_progres_fisik_min", "kegiatan_progres_fisik_max"} <= checks
     with store.engine.connect() as conn:
