@@ -253,3 +253,44 @@ def test_postgis_has_keys_constraints_and_gist_indexes(postgis_url):
         gtype = conn.execute(sa.text("SELECT type FROM geometry_columns WHERE f_table_name = 'wilayah'")).scalar()
     assert gtype == "MULTIPOLYGON"
     store.close()
+
+
+_KILLED_LOAD = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from helpers import kegiatan_frame
+from kotaku_gis import settings
+from kotaku_gis.store import open_store
+
+settings.write_batch_rows = 1
+store = open_store({url!r})
+original = type(store)._insert
+def slow(self, conn, table, rows):
+    original(self, conn, table, rows)
+    print("batch written", flush=True)
+    time.sleep(60)
+type(store)._insert = slow
+store.write("kegiatan", kegiatan_frame("2026Q3"))
+"""
+
+
+def test_killed_load_leaves_the_store_as_it_was(store, tmp_path):
+    """A load killed (SIGKILL) half-way: the store still holds exactly the previous rows."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    store.write("kegiatan", kegiatan_frame("2026Q3").iloc[:1])
+    before = snapshot(store)
+    script = _KILLED_LOAD.format(tests=str(Path(__file__).parent), url=store.url)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "batch written"  # the old rows are deleted by now
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    after = open_store(store.url)
+    assert_unchanged(before, snapshot(after))
+    after.close()
