@@ -1,0 +1,1071 @@
+"""Slum assessment (penilaian kekumuhan): criterion scores, total, slum level, classification,
+priority and handling pattern, following a versioned rule set.
+
+The rules are data, in ``kotaku_gis/rules/`` (this module only reads them):
+
+- ``permen_14_2018.yml`` (the default): Permen PUPR 14/PRT/M/2018, 7 aspects, 16 criteria, total 0-80;
+- ``permen_02_2016.yml``: the earlier Permen PUPR 02/PRT/M/2016, 19 criteria, total 0-95, for old
+  baselines (its criterion columns are ``kriteria16_<id>``; such rows usually carry only the total);
+- ``klasifikasi.yml``: the classification matrix (A1..C6), the priorities 1..9 (those of the ilegal
+  codes unverified) and the handling patterns.
+
+Each criterion is the share (%) of the location affected, scored 0, 1, 3 or 5 by the rule set's share
+bands. The regulation writes the bands on whole percents (25-50, 51-75, 76-100); a share with decimals
+is read by its whole-percent part, so the edges are 25, 51 and 76: 50.67 -> 1, 51.11 -> 3,
+75.91 -> 3, 76.56 -> 5. This reading reproduces every case observed in published assessments; it is
+unverified and lives in the rule files, as do the total bands (a total of 59.5 -> sedang, 15.99 ->
+tidak kumuh: the same whole-part reading).
+
+Functions
+---------
+:func:`score`
+    The assessment of each row: total (from the criteria when all are given, else the given
+    total), level, consideration level, classification, priority and handling pattern.
+:func:`assess`
+    The same, with the warnings (for example a given total that disagrees with the criteria).
+:func:`score_criteria`
+    Scores of each criterion and aspect and their total, for one rule set.
+:func:`indikator_7plus1`
+    The KOTAKU 7+1 view: mean condition per aspect plus public open space.
+:func:`rule_sets`, :func:`rule_set`, :func:`load_rule_set`, :func:`classification`
+    The rule data, validated (a malformed file raises :class:`~kotaku_gis.errors.CatalogError`).
+
+Bad input raises :class:`~kotaku_gis.errors.DataError` whose problems (codes ``scoring_*``) name the
+row and the column: shares outside 0-100, criteria given only in part with no total, a total outside
+0..max of its rule, an unknown rule id, an unknown land legality, a consideration score out of range.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from kotaku_gis import scoring
+>>> scoring.rule_sets()
+['permen_02_2016', 'permen_14_2018']
+>>> lokasi = pd.DataFrame({"nilai_kekumuhan": [45.0, 20.0], "nilai_pertimbangan_lain": [11, 5],
+...                        "legalitas": ["legal", "legal"]})
+>>> hasil = scoring.score(lokasi)
+>>> hasil[["tingkat_kekumuhan", "tingkat_pertimbangan", "klasifikasi", "prioritas"]]
+  tingkat_kekumuhan tingkat_pertimbangan klasifikasi  prioritas
+0            sedang               tinggi          B1          2
+1            ringan               rendah          C5          9
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kotaku_gis.catalog import Text
+from kotaku_gis.errors import CatalogError, DataError, Problem, UsageError
+from kotaku_gis.files import ROW
+
+#: Folder of the packaged rule files.
+RULES_DIR: Path = Path(__file__).with_name("rules")
+
+#: Slum levels from the least to the most severe (the vocabulary of ``tingkat_kekumuhan``).
+LEVELS: tuple[str, ...] = ("tidak_kumuh", "ringan", "sedang", "berat")
+
+#: Consideration levels from the lowest to the highest (the vocabulary of ``tingkat_pertimbangan``).
+CONSIDERATION_LEVELS: tuple[str, ...] = ("rendah", "sedang", "tinggi")
+
+#: Columns :func:`score` adds (``nilai_kekumuhan`` is replaced by the final total).
+SCORE_COLUMNS: tuple[str, ...] = (
+    "nilai_kekumuhan",
+    "sumber_nilai",
+    "tingkat_kekumuhan",
+    "tingkat_pertimbangan",
+    "klasifikasi",
+    "prioritas",
+    "pola_penanganan",
+    "selisih_nilai",
+)
+
+#: A given total differing from the criteria total by more than this is reported.
+_DISAGREEMENT = 1e-6
+
+Level = Literal["tidak_kumuh", "ringan", "sedang", "berat"]
+SlumLevel = Literal["ringan", "sedang", "berat"]
+ConsiderationLevel = Literal["rendah", "sedang", "tinggi"]
+
+
+# --------------------------------------------------------------------------------------------
+# Rule data: schema
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ShareBand(_Model):
+    """Shares ``s`` with ``min <= s < next band's min`` score ``score``."""
+
+    min: float
+    score: int = Field(ge=0)
+
+
+class LevelBand(_Model):
+    """Totals ``t`` with ``min <= t < next band's min`` are of slum level ``level``."""
+
+    min: float
+    level: Level
+
+
+class ConsiderationBand(_Model):
+    """Consideration scores ``c`` with ``min <= c < next band's min`` are of level ``level``."""
+
+    min: float
+    level: ConsiderationLevel
+
+
+class Criterion(_Model):
+    """One criterion: its id (``1a``), names, unit of the share and column in the layer."""
+
+    id: str = Field(pattern=r"^[1-9][a-z]$")
+    name: Text
+    unit: Literal["unit", "ha", "m", "kk"]
+    column: str
+
+
+class Aspect(_Model):
+    """One of the seven aspects and its criteria."""
+
+    number: int = Field(ge=1, le=7)
+    name: Text
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class ConsiderationComponent(_Model):
+    """One part of the non-physical considerations, with the score of each answer (documentation)."""
+
+    name: Text
+    scores: dict[str, int]
+
+
+class Consideration(_Model):
+    """The non-physical considerations (pertimbangan lain): column, range and level bands."""
+
+    column: str
+    min: float
+    max: float
+    bands: list[ConsiderationBand]
+    components: list[ConsiderationComponent] = []
+
+
+class PlusOne(_Model):
+    """The "+1" indicator of the 7+1 view (public open space)."""
+
+    number: int
+    name: Text
+    column: str
+    #: ``deficit``: condition = 100 - value (the column holds the share of the need met);
+    #: ``share``: the column already holds the share not met.
+    condition: Literal["deficit", "share"]
+
+
+class View7plus1(_Model):
+    """How the 7+1 view is formed: aspect condition = mean of its criterion shares."""
+
+    aspect_condition: Literal["mean"]
+    plus_one: PlusOne
+
+
+def _check_bands(name: str, mins: list[float], ranks: list[int], first_max: float) -> None:
+    if not mins:
+        raise ValueError(f"{name}: no bands")
+    if any(b <= a for a, b in zip(mins, mins[1:])):
+        raise ValueError(f"{name}: band minimums must increase strictly, got {mins}")
+    if mins[0] > first_max:
+        raise ValueError(f"{name}: the first band must start at or below {first_max}, got {mins[0]}")
+    if any(b < a for a, b in zip(ranks, ranks[1:])):
+        raise ValueError(f"{name}: bands must not get less severe as the value grows")
+
+
+class RuleSet(_Model):
+    """An assessment rule set (one file in ``kotaku_gis/rules/``)."""
+
+    kind: Literal["slum_assessment"]
+    id: str
+    title: Text
+    legal_reference: str
+    #: The rule set for rows whose ``aturan_penilaian`` is empty (exactly one is).
+    default: bool = False
+    max_total: float = Field(gt=0)
+    share_bands: list[ShareBand]
+    aspects: list[Aspect] = Field(min_length=1)
+    total_bands: list[LevelBand]
+    consideration: Consideration
+    view_7plus1: View7plus1
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleSet:
+        ids = [c.id for c in self.criteria]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"aspects: criterion ids repeat: {ids}")
+        if len(set(self.columns)) != len(self.columns):
+            raise ValueError("aspects: criterion columns repeat")
+        numbers = [a.number for a in self.aspects]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"aspects: aspect numbers repeat: {numbers}")
+        _check_bands(
+            "share_bands", [b.min for b in self.share_bands], [b.score for b in self.share_bands], 0
+        )
+        if self.share_bands[-1].min > 100:
+            raise ValueError("share_bands: a band starts above 100 %")
+        top = max(b.score for b in self.share_bands) * len(ids)
+        if abs(top - self.max_total) > 1e-9:
+            raise ValueError(
+                f"max_total: {self.max_total} differs from the highest criterion score x "
+                f"{len(ids)} criteria = {top}"
+            )
+        _check_bands(
+            "total_bands",
+            [b.min for b in self.total_bands],
+            [LEVELS.index(b.level) for b in self.total_bands],
+            0,
+        )
+        if sorted(b.level for b in self.total_bands) != sorted(LEVELS):
+            raise ValueError(f"total_bands: need each level once: {', '.join(LEVELS)}")
+        if self.total_bands[-1].min > self.max_total:
+            raise ValueError("total_bands: a band starts above max_total")
+        c = self.consideration
+        _check_bands(
+            "consideration.bands",
+            [b.min for b in c.bands],
+            [CONSIDERATION_LEVELS.index(b.level) for b in c.bands],
+            c.min,
+        )
+        if sorted(b.level for b in c.bands) != sorted(CONSIDERATION_LEVELS):
+            raise ValueError(f"consideration.bands: need each level once: {', '.join(CONSIDERATION_LEVELS)}")
+        if c.max < c.min:
+            raise ValueError("consideration: max is below min")
+        return self
+
+    @property
+    def criteria(self) -> list[Criterion]:
+        """Every criterion, in aspect order."""
+        return [c for a in self.aspects for c in a.criteria]
+
+    @property
+    def columns(self) -> list[str]:
+        """The layer column of every criterion, in aspect order."""
+        return [c.column for c in self.criteria]
+
+    def aspect(self, number: int) -> Aspect:
+        """The aspect numbered ``number``."""
+        for a in self.aspects:
+            if a.number == number:
+                return a
+        raise UsageError(f"rule set {self.id!r} has no aspect {number}")
+
+
+class Digit(_Model):
+    """The code digit of one consideration level and land legality."""
+
+    consideration: ConsiderationLevel
+    legality: str
+    digit: int = Field(ge=0, le=9)
+
+
+class PriorityEntry(_Model):
+    """The priority of one classification code and whether it is confirmed."""
+
+    priority: int = Field(ge=1)
+    verified: bool
+
+
+class Classification(_Model):
+    """The classification/priority matrix and handling patterns (``rules/klasifikasi.yml``)."""
+
+    kind: Literal["slum_classification"]
+    letters: dict[SlumLevel, str]
+    digits: list[Digit]
+    priorities: dict[str, PriorityEntry]
+    handling: dict[SlumLevel, dict[str, str]]
+    labels: dict[str, dict[str, Text]] = {}
+
+    @model_validator(mode="after")
+    def _complete(self) -> Classification:
+        if set(self.letters) != {"ringan", "sedang", "berat"}:
+            raise ValueError("letters: need berat, sedang and ringan")
+        pairs = [(d.consideration, d.legality) for d in self.digits]
+        if len(set(pairs)) != len(pairs):
+            raise ValueError("digits: a consideration/legality pair repeats")
+        want = {(c, g) for c in CONSIDERATION_LEVELS for g in self.legalities}
+        if set(pairs) != want:
+            raise ValueError(f"digits: need every consideration level x legality: missing {sorted(want - set(pairs))}")
+        codes = {f"{self.letters[lv]}{d.digit}" for lv in self.letters for d in self.digits}
+        if codes != set(self.priorities):
+            raise ValueError(
+                f"priorities: codes differ from letters x digits: missing {sorted(codes - set(self.priorities))}, "
+                f"extra {sorted(set(self.priorities) - codes)}"
+            )
+        for lv in self.letters:
+            if set(self.handling.get(lv, {})) != set(self.legalities):
+                raise ValueError(f"handling.{lv}: need one pattern per legality {list(self.legalities)}")
+        return self
+
+    @property
+    def legalities(self) -> tuple[str, ...]:
+        """The land-legality codes, in file order (``legal``, ``ilegal``)."""
+        return tuple(dict.fromkeys(d.legality for d in self.digits))
+
+    def code(self, level: str, consideration: str, legality: str) -> str | None:
+        """The classification code of one combination, None for ``tidak_kumuh``.
+
+        Examples
+        --------
+        >>> from kotaku_gis import scoring
+        >>> scoring.classification().code("sedang", "tinggi", "legal")
+        'B1'
+        """
+        if level not in self.letters:
+            return None
+        for d in self.digits:
+            if d.consideration == consideration and d.legality == legality:
+                return f"{self.letters[level]}{d.digit}"  # type: ignore[index]
+        raise UsageError(f"no classification digit for {consideration!r}/{legality!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Rule data: reading
+
+
+def _read(path: Path, model: type[BaseModel], what: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = yaml.safe_load(f)
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot be read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(map(str, e['loc'])) or '(file)'}: {e['msg']}" for e in exc.errors()]
+        raise CatalogError(f"{path} does not follow the {what} schema:\n" + "\n".join(lines)) from exc
+
+
+def load_rule_set(path: str | Path) -> RuleSet:
+    """Read and validate one rule-set file (for example a draft of a new regulation).
+
+    Parameters
+    ----------
+    path : str or Path
+        A YAML file following the :class:`RuleSet` schema.
+
+    Returns
+    -------
+    RuleSet
+        Pass it as ``rules=`` to :func:`score`, :func:`score_criteria` or :func:`indikator_7plus1`.
+
+    Raises
+    ------
+    CatalogError
+        The file is missing, not YAML, or breaks the schema (the message names the file and field).
+
+    Examples
+    --------
+    >>> from kotaku_gis import scoring
+    >>> rs = scoring.load_rule_set(scoring.RULES_DIR / "permen_14_2018.yml")
+    >>> rs.max_total, len(rs.criteria)
+    (80.0, 16)
+    """
+    return _read(Path(path), RuleSet, "slum-assessment rule set")
+
+
+@cache
+def _packaged() -> dict[str, RuleSet]:
+    sets: dict[str, RuleSet] = {}
+    for path in sorted(RULES_DIR.glob("*.yml")):
+        try:
+            with open(path, encoding="utf-8") as f:
+                raw = yaml.safe_load(f)
+        except (OSError, yaml.YAMLError) as exc:
+            raise CatalogError(f"{path}: cannot be read as YAML: {exc}") from exc
+        if not (isinstance(raw, dict) and raw.get("kind") == "slum_assessment"):
+            continue  # another kind of rule file (classification, screening...)
+        rs = load_rule_set(path)
+        if rs.id != path.stem:
+            raise CatalogError(f"{path}: id {rs.id!r} differs from the file name")
+        sets[rs.id] = rs
+    defaults = [rs.id for rs in sets.values() if rs.default]
+    if len(defaults) != 1:
+        raise CatalogError(f"{RULES_DIR}: exactly one rule set must have default: true, found {defaults}")
+    return sets
+
+
+def rule_sets() -> list[str]:
+    """Ids of the packaged assessment rule sets.
+
+    Examples
+    --------
+    >>> from kotaku_gis import scoring
+    >>> scoring.rule_sets()
+    ['permen_02_2016', 'permen_14_2018']
+    """
+    return sorted(_packaged())
+
+
+def default_rule_set() -> RuleSet:
+    """The rule set used when neither the row nor the call names one (``default: true``).
+
+    Examples
+    --------
+    >>> from kotaku_gis import scoring
+    >>> scoring.default_rule_set().id
+    'permen_14_2018'
+    """
+    return next(rs for rs in _packaged().values() if rs.default)
+
+
+def rule_set(rule_id: str) -> RuleSet:
+    """The packaged rule set ``rule_id``.
+
+    Raises
+    ------
+    UsageError
+        No such rule set.
+
+    Examples
+    --------
+    >>> from kotaku_gis import scoring
+    >>> rs = scoring.rule_set("permen_02_2016")
+    >>> rs.max_total, len(rs.criteria), [b.min for b in rs.total_bands]
+    (95.0, 19, [0.0, 19.0, 45.0, 71.0])
+    """
+    sets = _packaged()
+    if rule_id not in sets:
+        raise UsageError(f"unknown rule set {rule_id!r}; choose one of {', '.join(sorted(sets))}")
+    return sets[rule_id]
+
+
+@cache
+def classification() -> Classification:
+    """The classification/priority matrix and handling patterns (``rules/klasifikasi.yml``).
+
+    Examples
+    --------
+    >>> from kotaku_gis import scoring
+    >>> k = scoring.classification()
+    >>> k.priorities["C3"].priority, k.priorities["A2"].verified
+    (6, False)
+    """
+    return _read(RULES_DIR / "klasifikasi.yml", Classification, "classification")
+
+
+def _resolve(rules: str | RuleSet | None) -> RuleSet:
+    if rules is None:
+        return default_rule_set()
+    if isinstance(rules, RuleSet):
+        return rules
+    if isinstance(rules, str):
+        return rule_set(rules)
+    raise UsageError(f"rules must be a rule-set id or a RuleSet, not {type(rules).__name__}")
+
+
+# --------------------------------------------------------------------------------------------
+# Problems
+
+
+def _show(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        return round(value, 4)
+    return value
+
+
+class _Report:
+    """Problems of one frame, with user-visible row numbers."""
+
+    def __init__(self, file: str, rows: np.ndarray):
+        self.file = file
+        self.rows = rows
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        code: str,
+        mask: np.ndarray,
+        column: str | None,
+        severity: str = "error",
+        **params: np.ndarray | Callable[[int], Any] | Any,
+    ) -> None:
+        """One problem per row where ``mask`` holds; array/callable params are taken per row."""
+        for i in np.flatnonzero(mask):
+            values = {}
+            for k, v in params.items():
+                if isinstance(v, np.ndarray):
+                    v = v[i]
+                elif callable(v):
+                    v = v(i)
+                values[k] = _show(v)
+            self.problems.append(
+                Problem(code, self.file, int(self.rows[i]), column, severity, values)  # type: ignore[arg-type]
+            )
+
+    def raise_on_errors(self) -> None:
+        if any(p.severity == "error" for p in self.problems):
+            raise DataError(self.sorted())
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: p.row or 0)
+
+
+def _row_numbers(df: pd.DataFrame) -> np.ndarray:
+    if ROW in df.columns:
+        return df[ROW].to_numpy()
+    return np.arange(1, len(df) + 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Vectorised helpers
+
+
+def _numeric(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The column as float64 (NaN where empty) and a mask of non-empty values that are not numbers."""
+    n = len(df)
+    if column not in df.columns:
+        return np.full(n, np.nan), np.zeros(n, dtype=bool)
+    s = df[column]
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return s.to_numpy(dtype="float64", na_value=np.nan), np.zeros(n, dtype=bool)
+    num = pd.to_numeric(s, errors="coerce")
+    given = s.notna().to_numpy() & (s.astype("string").str.strip() != "").fillna(False).to_numpy(dtype=bool)
+    values = num.to_numpy(dtype="float64", na_value=np.nan)
+    return values, given & np.isnan(values)
+
+
+def _band(values: np.ndarray, mins: Iterable[float]) -> np.ndarray:
+    """Index of the band holding each value (band ``i`` holds ``mins[i] <= v < mins[i+1]``); -1 for NaN
+    or below the first band. One comparison per edge: faster than a search for a handful of bands."""
+    edges = list(mins)
+    idx = np.full(values.shape, -1, dtype="int64")
+    for edge in edges:
+        idx += values >= edge  # NaN compares False
+    return idx
+
+
+def _with_missing(labels: Iterable[Any], missing: Any = None) -> np.ndarray:
+    """An object array of ``labels`` plus a trailing ``missing`` slot, so that index -1 picks it."""
+    return np.array([*labels, missing], dtype=object)
+
+
+class _Criteria:
+    """Criterion shares and scores of every row under one rule set, one vector per criterion."""
+
+    def __init__(self, df: pd.DataFrame, rs: RuleSet):
+        n = len(df)
+        self.shares: list[np.ndarray] = []
+        self.not_number: list[np.ndarray] = []
+        self.scores: list[np.ndarray] = []
+        self.present: list[np.ndarray] = []
+        edges = [(b.min, b.score) for b in rs.share_bands]
+        absent = (np.full(n, np.nan), np.zeros(n, dtype=bool), np.zeros(n, dtype="int16"))  # read only
+        for col in rs.columns:
+            if col not in df.columns:  # e.g. the kriteria16_* columns of a totals-only baseline
+                self.shares.append(absent[0])
+                self.not_number.append(absent[1])
+                self.scores.append(absent[2])
+                self.present.append(absent[1])
+                continue
+            values, not_number = _numeric(df, col)
+            present = ~np.isnan(values) | not_number  # a non-number is given (and reported), not missing
+            # score = first band's score + the step of every band edge the share reaches
+            score = np.full(n, edges[0][1], dtype="int16")
+            for (_, before), (edge, after) in zip(edges, edges[1:]):
+                score += (values >= edge).view(np.int8) * np.int16(after - before)
+            score[~present] = 0
+            self.shares.append(values)
+            self.not_number.append(not_number)
+            self.scores.append(score)
+            self.present.append(present)
+        self.complete: np.ndarray = np.logical_and.reduce(self.present)
+        self.any: np.ndarray = np.logical_or.reduce(self.present)
+        self.total: np.ndarray = np.add.reduce(self.scores, dtype="int64")
+
+    def out_of_range(self, j: int) -> np.ndarray:
+        v = self.shares[j]
+        return (v < 0) | (v > 100)
+
+    def filled(self, i: int) -> int:
+        return int(sum(p[i] for p in self.present))
+
+
+def _report_shares(
+    report: _Report, df: pd.DataFrame, rs: RuleSet, crit: _Criteria, rows: np.ndarray
+) -> None:
+    for j, c in enumerate(rs.criteria):
+        if crit.not_number[j].any():
+            report.add("scoring_not_a_number", rows & crit.not_number[j], c.column, value=df[c.column].to_numpy())
+        report.add(
+            "scoring_share_out_of_range", rows & crit.out_of_range(j), c.column, value=crit.shares[j], criterion=c.id
+        )
+
+
+def _row_rules(df: pd.DataFrame, fallback: RuleSet, report: _Report) -> tuple[np.ndarray, list[RuleSet]]:
+    """Index of each row's rule set into the returned list (-1: unknown id, reported)."""
+    n = len(df)
+    if "aturan_penilaian" not in df.columns:
+        return np.zeros(n, dtype="int64"), [fallback]
+    known = {**_packaged(), fallback.id: fallback}
+    codes, uniques = pd.factorize(df["aturan_penilaian"])
+    listed: list[RuleSet] = [fallback]
+    lookup = np.empty(len(uniques) + 1, dtype="int64")
+    lookup[-1] = 0  # an empty cell: the call's rule set (factorize codes it -1)
+    for u, value in enumerate(uniques):
+        key = str(value).strip()
+        if key == "":
+            lookup[u] = 0
+        elif key in known:
+            if known[key] not in listed:
+                listed.append(known[key])
+            lookup[u] = listed.index(known[key])
+        else:
+            lookup[u] = -1
+    idx = lookup[codes]
+    raw = df["aturan_penilaian"].to_numpy()
+    report.add(
+        "scoring_rule_unknown",
+        idx < 0,
+        "aturan_penilaian",
+        value=raw,
+        allowed=", ".join(sorted(known)),
+        default=fallback.id,
+    )
+    return idx, listed
+
+
+def _legality(df: pd.DataFrame, legalities: tuple[str, ...], report: _Report) -> np.ndarray:
+    """Index of each row's legality into ``legalities``; -1 when empty (and -2 for unknown, reported)."""
+    n = len(df)
+    if "legalitas" not in df.columns:
+        return np.full(n, -1, dtype="int64")
+    codes, uniques = pd.factorize(df["legalitas"])
+    lookup = np.full(len(uniques) + 1, -1, dtype="int64")
+    for u, value in enumerate(uniques):
+        key = str(value).strip().lower()
+        if key == "":
+            continue
+        lookup[u] = legalities.index(key) if key in legalities else -2
+    idx = lookup[codes]
+    report.add(
+        "scoring_legalitas_unknown",
+        idx == -2,
+        "legalitas",
+        value=df["legalitas"].to_numpy(),
+        allowed=", ".join(legalities),
+    )
+    return idx
+
+
+def _int_array(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
+
+
+def _str_column(labels: np.ndarray, index: np.ndarray, sort: bool = False) -> pd.Categorical:
+    """Labels picked by ``index`` (-1: missing) as a categorical of the label vocabulary."""
+    categories = [x for x in dict.fromkeys(labels.tolist()) if x is not None]
+    if sort:
+        categories.sort()
+    lookup = np.array([categories.index(x) if x is not None else -1 for x in labels], dtype="int64")
+    return pd.Categorical.from_codes(lookup[index], categories=categories)
+
+
+# --------------------------------------------------------------------------------------------
+# Public analyses
+
+
+def score_criteria(
+    df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = "kawasan_kumuh"
+) -> pd.DataFrame:
+    """Score each criterion and aspect, and total them, under one rule set.
+
+    Parameters
+    ----------
+    df : DataFrame or GeoDataFrame
+        Rows with the rule set's criterion columns (shares in %, 0-100; empty = not assessed). A
+        column absent from the frame counts as empty. ``aturan_penilaian`` is ignored here.
+    rules : str or RuleSet, optional
+        Rule-set id (``"permen_14_2018"``, the default, or ``"permen_02_2016"``) or a
+        :class:`RuleSet` read with :func:`load_rule_set`.
+    file : str
+        Name shown as the file in problems.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        A copy of ``df`` (geometry kept) with ``skor_<id>`` per criterion (0/1/3/5, empty where the
+        share is empty), ``skor_aspek_<n>`` per aspect (empty unless all its criteria are given) and
+        ``nilai_kriteria`` (the total, empty unless every criterion is given), as nullable integers.
+
+    Raises
+    ------
+    DataError
+        A share outside 0-100 or not a number (problems name the row and column).
+    UsageError
+        Unknown rule-set id.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis import scoring
+    >>> shares = {c: [0.0, 100.0] for c in scoring.rule_set("permen_14_2018").columns}
+    >>> shares["kriteria_1a"] = [50.67, 75.91]
+    >>> out = scoring.score_criteria(pd.DataFrame(shares))
+    >>> out[["skor_1a", "skor_aspek_1", "nilai_kriteria"]]
+       skor_1a  skor_aspek_1  nilai_kriteria
+    0        1             1               1
+    1        3            13              78
+    """
+    rs = _resolve(rules)
+    report = _Report(file, _row_numbers(df))
+    crit = _Criteria(df, rs)
+    _report_shares(report, df, rs, crit, np.ones(len(df), dtype=bool))
+    report.raise_on_errors()
+    out = df.copy()
+    for j, c in enumerate(rs.criteria):
+        out[f"skor_{c.id}"] = _int_array(crit.scores[j], ~crit.present[j])
+    start = 0
+    for a in rs.aspects:
+        cols = slice(start, start + len(a.criteria))
+        start += len(a.criteria)
+        out[f"skor_aspek_{a.number}"] = _int_array(
+            np.add.reduce(crit.scores[cols]), ~np.logical_and.reduce(crit.present[cols])
+        )
+    out["nilai_kriteria"] = _int_array(crit.total, ~crit.complete)
+    return out
+
+
+@dataclass
+class Assessment:
+    """The outcome of :func:`assess`: the scored frame and the warnings found on the way.
+
+    Attributes
+    ----------
+    frame : DataFrame or GeoDataFrame
+        What :func:`score` returns.
+    problems : list of Problem
+        Warnings (severity ``warning``), in row order: given totals that disagree with the criteria
+        (``scoring_total_disagrees``), incomplete criteria ignored in favour of a given total
+        (``scoring_criteria_ignored``). Errors never appear here: they raise DataError.
+        ``kotaku_gis.loader.problems_frame(result.problems)`` turns them into a report table.
+    """
+
+    frame: pd.DataFrame
+    problems: list[Problem]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Only the problems of severity ``warning``."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = "kawasan_kumuh") -> Assessment:
+    """Score, level, classify and prioritise slum locations, and report what looked wrong.
+
+    Parameters
+    ----------
+    df : DataFrame or GeoDataFrame
+        Rows of the ``kawasan_kumuh`` layer (catalogue column names). Used: the rule set's criterion
+        columns, ``nilai_kekumuhan``, ``aturan_penilaian``, ``nilai_pertimbangan_lain`` and
+        ``legalitas``; any may be absent. A ``_baris`` column (as the loader adds) gives the row
+        numbers shown in problems; else rows are numbered 1.. in frame order.
+    rules : str or RuleSet, optional
+        Rule set for rows whose ``aturan_penilaian`` is empty (or when the column is absent); default
+        the packaged default (``permen_14_2018``). A row's own ``aturan_penilaian`` always wins.
+    file : str
+        Name shown as the file in problems.
+
+    Returns
+    -------
+    Assessment
+        ``frame``: a copy of ``df`` (geometry kept) with ``aturan_penilaian`` filled with the rule set
+        applied and these columns:
+
+        - ``nilai_kekumuhan`` (float): the final total: the sum of the criterion scores when every
+          criterion of the row's rule set is given, else the given total;
+        - ``sumber_nilai``: ``kriteria`` or ``total``, whichever the final total came from;
+        - ``tingkat_kekumuhan``: ``berat``/``sedang``/``ringan``/``tidak_kumuh`` by the rule set's
+          total bands;
+        - ``tingkat_pertimbangan``: ``tinggi``/``sedang``/``rendah`` from
+          ``nilai_pertimbangan_lain``; empty when that is empty;
+        - ``klasifikasi``: ``A1``..``C6``; empty for ``tidak_kumuh`` or when the consideration score or
+          the legality is empty;
+        - ``prioritas`` (nullable integer): 1..9 for the code (ilegal codes: unverified);
+        - ``pola_penanganan``: ``pemugaran``/``peremajaan``/``pemukiman_kembali``; empty for
+          ``tidak_kumuh``, and when the legality is empty unless both legalities give the same pattern;
+        - ``selisih_nilai`` (float): given total minus criteria total where they disagree, else empty.
+
+        The text columns are categoricals. ``problems``: the warnings (see :class:`Assessment`).
+
+    Raises
+    ------
+    DataError
+        Any error; its ``problems`` hold errors and warnings, each naming row and column:
+        ``scoring_share_out_of_range``, ``scoring_not_a_number``, ``scoring_criteria_incomplete``
+        (some criteria given, others empty, and no total: one problem per empty criterion),
+        ``scoring_no_assessment`` (neither criteria nor total), ``scoring_total_out_of_range`` (outside
+        0..max of the row's rule set), ``scoring_rule_unknown``, ``scoring_legalitas_unknown``,
+        ``scoring_pertimbangan_out_of_range``.
+    UsageError
+        ``rules`` names no rule set.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis import scoring
+    >>> row = {c: 30.0 for c in scoring.rule_set("permen_14_2018").columns}  # every criterion -> 1
+    >>> row.update(nilai_kekumuhan=20.0, nilai_pertimbangan_lain=8, legalitas="legal")
+    >>> result = scoring.assess(pd.DataFrame([row]))
+    >>> result.frame[["nilai_kekumuhan", "sumber_nilai", "selisih_nilai", "klasifikasi"]]
+       nilai_kekumuhan sumber_nilai  selisih_nilai klasifikasi
+    0             16.0     kriteria            4.0          C3
+    >>> [p.code for p in result.warnings]
+    ['scoring_total_disagrees']
+    """
+    fallback = _resolve(rules)
+    klas = classification()
+    n = len(df)
+    report = _Report(file, _row_numbers(df))
+    rule_idx, listed = _row_rules(df, fallback, report)
+
+    given, given_nan = _numeric(df, "nilai_kekumuhan")
+    has_given = ~np.isnan(given)
+    report.add("scoring_not_a_number", given_nan, "nilai_kekumuhan", value=df.get("nilai_kekumuhan", pd.Series()).to_numpy())
+
+    final = np.full(n, np.nan)
+    source = np.full(n, -1, dtype="int64")  # 0 kriteria, 1 total
+    level = np.full(n, -1, dtype="int64")  # index into LEVELS
+    cons_level = np.full(n, -1, dtype="int64")  # index into CONSIDERATION_LEVELS
+    diff = np.full(n, np.nan)
+
+    for r, rs in enumerate(listed):
+        rows = rule_idx == r
+        if not rows.any():
+            continue
+        crit = _Criteria(df, rs)
+        _report_shares(report, df, rs, crit, rows)
+        complete, anyp, total = crit.complete, crit.any, crit.total
+        ids = [c.id for c in rs.criteria]
+
+        def missing(i: int, crit: _Criteria = crit, ids: list[str] = ids) -> str:
+            return ", ".join(k for k, p in zip(ids, crit.present) if not p[i])
+
+        partial = rows & anyp & ~complete
+        for j, c in enumerate(rs.criteria):
+            report.add(
+                "scoring_criteria_incomplete",
+                partial & ~has_given & ~crit.present[j],
+                c.column,
+                criterion=c.id,
+                filled=crit.filled,
+                total=len(ids),
+                rule=rs.id,
+            )
+        report.add(
+            "scoring_criteria_ignored", partial & has_given, "nilai_kekumuhan", "warning",
+            missing=missing, given=given, rule=rs.id,
+        )
+        report.add("scoring_no_assessment", rows & ~anyp & ~has_given, "nilai_kekumuhan", total=len(ids), rule=rs.id)
+        report.add(
+            "scoring_total_out_of_range",
+            rows & has_given & ((given < 0) | (given > rs.max_total)),
+            "nilai_kekumuhan",
+            value=given,
+            max=rs.max_total,
+            rule=rs.id,
+        )
+
+        by_criteria = rows & complete
+        by_total = rows & ~complete & has_given
+        final[by_criteria] = total[by_criteria]
+        final[by_total] = given[by_total]
+        source[by_criteria] = 0
+        source[by_total] = 1
+        disagree = by_criteria & has_given & (np.abs(given - total) > _DISAGREEMENT)
+        diff[disagree] = (given - total)[disagree]
+        report.add(
+            "scoring_total_disagrees", disagree, "nilai_kekumuhan", "warning",
+            given=given, computed=total, rule=rs.id,
+        )
+
+        to_level = np.array([LEVELS.index(b.level) for b in rs.total_bands] + [-1], dtype="int64")
+        level[rows] = to_level[_band(final, (b.min for b in rs.total_bands))][rows]
+
+        c = rs.consideration
+        cval, cnan = _numeric(df, c.column)
+        report.add("scoring_not_a_number", rows & cnan, c.column, value=df.get(c.column, pd.Series()).to_numpy())
+        report.add(
+            "scoring_pertimbangan_out_of_range",
+            rows & ((cval < c.min) | (cval > c.max)),
+            c.column,
+            value=cval,
+            min=c.min,
+            max=c.max,
+        )
+        to_cons = np.array([CONSIDERATION_LEVELS.index(b.level) for b in c.bands] + [-1], dtype="int64")
+        cons_level[rows] = to_cons[_band(cval, (b.min for b in c.bands))][rows]
+
+    legal = _legality(df, klas.legalities, report)
+    report.raise_on_errors()
+
+    # Lookup tables: level x consideration x legality, each axis with a trailing "missing" slot.
+    nl, ng = len(LEVELS), len(klas.legalities)
+    codes = np.full((nl + 1, len(CONSIDERATION_LEVELS) + 1, ng + 1), None, dtype=object)
+    prio = np.zeros(codes.shape, dtype="int64")
+    handling = np.full((nl + 1, ng + 1), None, dtype=object)
+    for li, lv in enumerate(LEVELS):
+        if lv not in klas.letters:
+            continue
+        for ci, cv in enumerate(CONSIDERATION_LEVELS):
+            for gi, g in enumerate(klas.legalities):
+                code = klas.code(lv, cv, g)
+                codes[li, ci, gi] = code
+                prio[li, ci, gi] = klas.priorities[code].priority  # type: ignore[index]
+        patterns = [klas.handling[lv][g] for g in klas.legalities]  # type: ignore[index]
+        handling[li, :ng] = patterns
+        if len(set(patterns)) == 1:
+            handling[li, ng] = patterns[0]
+    flat_codes = codes.ravel()
+    code_index = np.ravel_multi_index(
+        (np.where(level < 0, nl, level), np.where(cons_level < 0, len(CONSIDERATION_LEVELS), cons_level),
+         np.where(legal < 0, ng, legal)),
+        codes.shape,
+    )
+    hand_index = np.ravel_multi_index((np.where(level < 0, nl, level), np.where(legal < 0, ng, legal)), handling.shape)
+
+    out = df.copy()
+    names = np.array([rs.id for rs in listed], dtype=object)
+    out["aturan_penilaian"] = names[rule_idx]
+    out["nilai_kekumuhan"] = final
+    out["sumber_nilai"] = _str_column(_with_missing(["kriteria", "total"]), source)
+    out["tingkat_kekumuhan"] = _str_column(_with_missing(LEVELS), level)
+    out["tingkat_pertimbangan"] = _str_column(_with_missing(CONSIDERATION_LEVELS), cons_level)
+    out["klasifikasi"] = _str_column(flat_codes, code_index, sort=True)
+    picked = prio.ravel()[code_index]
+    out["prioritas"] = _int_array(picked, picked == 0)
+    out["pola_penanganan"] = _str_column(handling.ravel(), hand_index)
+    out["selisih_nilai"] = diff
+    return Assessment(out, report.sorted())
+
+
+def score(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = "kawasan_kumuh") -> pd.DataFrame:
+    """The assessment of each slum location: :func:`assess` without the warnings.
+
+    Parameters
+    ----------
+    df : DataFrame or GeoDataFrame
+        Rows of the ``kawasan_kumuh`` layer; see :func:`assess`.
+    rules : str or RuleSet, optional
+        Rule set for rows without ``aturan_penilaian``; default ``permen_14_2018``.
+    file : str
+        Name shown as the file in problems.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        A copy of ``df`` with ``nilai_kekumuhan`` (final), ``sumber_nilai``, ``tingkat_kekumuhan``,
+        ``tingkat_pertimbangan``, ``klasifikasi``, ``prioritas``, ``pola_penanganan`` and
+        ``selisih_nilai`` (see :func:`assess`). Disagreements stay visible in ``selisih_nilai``; call
+        :func:`assess` for them as Problem records.
+
+    Raises
+    ------
+    DataError, UsageError
+        As :func:`assess`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis import scoring
+    >>> lama = pd.DataFrame({"aturan_penilaian": ["permen_02_2016", "permen_14_2018"],
+    ...                      "nilai_kekumuhan": [70.0, 70.0], "nilai_pertimbangan_lain": [5, 5],
+    ...                      "legalitas": ["ilegal", "legal"]})
+    >>> scoring.score(lama)[["tingkat_kekumuhan", "klasifikasi", "prioritas", "pola_penanganan"]]
+      tingkat_kekumuhan klasifikasi  prioritas    pola_penanganan
+    0            sedang          B6          8  pemukiman_kembali
+    1             berat          A5          7  pemukiman_kembali
+    """
+    return assess(df, rules, file=file).frame
+
+
+def indikator_7plus1(
+    df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = "kawasan_kumuh"
+) -> pd.DataFrame:
+    """The KOTAKU 7+1 view: the condition of each aspect plus public open space, per location.
+
+    Parameters
+    ----------
+    df : DataFrame or GeoDataFrame
+        Rows with criterion shares (each row under its ``aturan_penilaian``, else ``rules``) and,
+        for the "+1", ``rtp_tersedia`` (% of the public-open-space need met).
+    rules : str or RuleSet, optional
+        Rule set for rows without ``aturan_penilaian``; default ``permen_14_2018``.
+    file : str
+        Name shown as the file in problems.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        A copy of ``df`` with ``kondisi_aspek_1`` .. ``kondisi_aspek_7``: the mean of the aspect's
+        criterion shares (% of the location affected, as the published slum profiles' "rata-rata
+        kondisi"; empty unless all the aspect's criteria are given) and ``kondisi_aspek_8``: the share
+        of the public-open-space need not met (100 - ``rtp_tersedia``). Higher is worse in all eight.
+
+    Raises
+    ------
+    DataError
+        A share or ``rtp_tersedia`` outside 0-100 or not a number; an unknown rule id.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis import scoring
+    >>> row = {c: 0.0 for c in scoring.rule_set("permen_14_2018").columns}
+    >>> row.update(kriteria_2a=12.82, kriteria_2b=77.56, rtp_tersedia=40.0)
+    >>> scoring.indikator_7plus1(pd.DataFrame([row]))[["kondisi_aspek_2", "kondisi_aspek_8"]].round(2)
+       kondisi_aspek_2  kondisi_aspek_8
+    0            45.19             60.0
+    """
+    fallback = _resolve(rules)
+    n = len(df)
+    report = _Report(file, _row_numbers(df))
+    rule_idx, listed = _row_rules(df, fallback, report)
+    numbers = sorted({a.number for rs in listed for a in rs.aspects})
+    kondisi = {k: np.full(n, np.nan) for k in numbers}
+    extra: dict[int, np.ndarray] = {}
+    for r, rs in enumerate(listed):
+        rows = rule_idx == r
+        if not rows.any():
+            continue
+        crit = _Criteria(df, rs)
+        _report_shares(report, df, rs, crit, rows)
+        start = 0
+        for a in rs.aspects:
+            cols = slice(start, start + len(a.criteria))
+            start += len(a.criteria)
+            mean = np.add.reduce(crit.shares[cols]) / len(a.criteria)  # NaN unless every share is given
+            kondisi[a.number][rows] = mean[rows]
+        p = rs.view_7plus1.plus_one
+        value, nan = _numeric(df, p.column)
+        report.add("scoring_not_a_number", rows & nan, p.column, value=df.get(p.column, pd.Series()).to_numpy())
+        report.add("scoring_percent_out_of_range", rows & ((value < 0) | (value > 100)), p.column, value=value)
+        condition = 100.0 - value if p.condition == "deficit" else value
+        extra.setdefault(p.number, np.full(n, np.nan))[rows] = condition[rows]
+    report.raise_on_errors()
+    out = df.copy()
+    for k in numbers:
+        out[f"kondisi_aspek_{k}"] = kondisi[k]
+    for k, values in sorted(extra.items()):
+        out[f"kondisi_aspek_{k}"] = values
+    return out
