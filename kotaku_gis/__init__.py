@@ -11,12 +11,13 @@ The public API::
 Every tunable is in :mod:`kotaku_gis.settings`; every error comes from :mod:`kotaku_gis.errors`.
 """
 
-from kotaku_gis import catalog, errors, geodesy, i18n, settings, wilayah
+from kotaku_gis import catalog, errors, geodesy, i18n, scoring, settings, wilayah
 from kotaku_gis._version import __version__
 from kotaku_gis.demo import build_sample_store
 from kotaku_gis.errors import CatalogError, DataError, KotakuError, Problem, StoreError, UsageError
 from kotaku_gis.files import read_vector, write_table
 from kotaku_gis.loader import LoadReport, load, prepare
+from kotaku_gis.scoring import assess, indikator_7plus1, score
 from kotaku_gis.store import Store, open_store
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "errors",
     "geodesy",
     "i18n",
+    "scoring",
     "settings",
     "wilayah",
     "CatalogError",
@@ -37,6 +39,9 @@ __all__ = [
     "LoadReport",
     "load",
     "prepare",
+    "assess",
+    "indikator_7plus1",
+    "score",
     "read_vector",
     "write_table",
     "Store",

@@ -42,3 +42,9 @@ legacy_encodings: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")
 
 #: Rows of the store written per batch during a load (memory against round trips).
 write_batch_rows: int = 5000
+
+#: Longest edge (in degrees) that ``geodesy`` projects as it is. Longer edges of a feature are split
+#: first, so that an edge keeps the course it has in longitude/latitude (the stored CRS) instead of
+#: becoming a straight line in UTM; this matters only for long, thin features such as river setback
+#: strips drawn with few vertices. 0.05 degree is about 5.5 km; 0 or None: never split.
+geodesy_max_segment_deg: float | None = 0.05

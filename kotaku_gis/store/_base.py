@@ -258,7 +258,10 @@ class Store(ABC):
         if kode is not None:
             from kotaku_gis import wilayah
 
-            code = wilayah.normalize_kode(kode)
+            try:
+                code = wilayah.normalize_kode(kode)
+            except ValueError as exc:
+                raise UsageError(f"kode {kode!r}: {exc}") from exc
             # unqualified columns: the same condition serves SQL run by GDAL and by SQLAlchemy
             column = sa.column("kode" if layer == "wilayah" else spec.kode_columns()[0].name, sa.Text)
             conditions.append(sa.or_(column == code, column.like(f"{code}.%")))

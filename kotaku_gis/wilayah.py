@@ -1,0 +1,668 @@
+"""Kemendagri area codes (kode wilayah): parsing, levels, ancestors and name keys.
+
+A kode names an area at one of four levels (tingkat), each level extending its parent with one
+part::
+
+    61              provinsi    Kalimantan Barat
+    61.71           kabkota     Kota Pontianak      (kab/kota part 01-69 kabupaten, 71-99 kota)
+    61.71.04        kecamatan   Pontianak Kota
+    61.71.04.1001   kelurahan   (last part 1xxx kelurahan, 2xxx desa, 3xxx desa adat)
+
+Above the provinces is the nation, ``nasional``, the root of every roll-up; its code is the empty
+string (``None`` is accepted wherever a single code is).
+
+Codes are kept in the dotted form. :func:`normalize_kode` also accepts what real files carry: codes
+without dots (``6171041001``), numbers from Excel (``6171041001.0``) and surrounding spaces. A code is
+valid when its parts have 2, 2, 2 and 4 digits (the first one, two, three or all four parts), the
+provinsi part does not start with 0 (so a code read as a number loses no zeros), the kab/kota part is
+01-69 or 71-99, the kecamatan part is not 00 and the last part starts with 1, 2 or 3. BPS
+statistical codes are a different scheme (3-digit kecamatan and desa parts) and are refused, with a
+hint where they are recognisable.
+
+The single-code functions accept any form :func:`normalize_kode` accepts; the ``*_series``
+functions are their vectorised forms for whole columns. Every vectorised function works on the
+distinct values of its input, so a column that repeats codes (the usual case) costs as much as its
+distinct codes.
+
+Examples
+--------
+>>> from kotaku_gis import wilayah
+>>> wilayah.normalize_kode("6171041001")
+'61.71.04.1001'
+>>> wilayah.tingkat("61.71.04")
+'kecamatan'
+>>> wilayah.ancestor("61.71.04.1001", "kabkota")
+'61.71'
+>>> wilayah.normalize_name("Kel. Batu-Layang") == wilayah.normalize_name("BATULAYANG")
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kotaku_gis.errors import UsageError
+
+#: The levels of a kode, from the top; the number of parts of a code is its position + 1.
+LEVELS: tuple[str, ...] = ("provinsi", "kabkota", "kecamatan", "kelurahan")
+
+#: The levels results are rolled up to: the nation (code ``""``) and the four levels of a kode.
+ROLLUP_LEVELS: tuple[str, ...] = ("nasional",) + LEVELS
+
+#: Kind of a kelurahan-level area by the first digit of its last part.
+JENIS_KELURAHAN: dict[str, str] = {"1": "kelurahan", "2": "desa", "3": "desa_adat"}
+
+# Length of the dotted code of each level: "61", "61.71", "61.71.04", "61.71.04.1001".
+_LENGTH = {"nasional": 0, "provinsi": 2, "kabkota": 5, "kecamatan": 8, "kelurahan": 13}
+_LEVEL_OF_LENGTH = {length: level for level, length in _LENGTH.items()}
+# Undotted lengths: 2 / 2+2 / 2+2+2 / 2+2+2+4 digits.
+_UNDOTTED_LENGTHS = (2, 4, 6, 10)
+
+_PROV = r"[1-9][0-9]"
+_KAB = r"(?!00|70)[0-9]{2}"
+_KEC = r"(?!00)[0-9]{2}"
+_KEL = r"[123][0-9]{3}"
+_DOTTED = rf"{_PROV}(?:\.{_KAB}(?:\.{_KEC}(?:\.{_KEL})?)?)?"
+_DOTTED_RE = re.compile(_DOTTED)
+# Digits only, or digits with the ".0" that a number read from Excel gains.
+_UNDOTTED = r"[0-9]+(?:\.0)?"
+_UNDOTTED_RE = re.compile(_UNDOTTED)
+
+_EXAMPLE = "61.71.04.1001"
+_BPS_HINT = (
+    "this looks like a BPS statistical code (3-digit kecamatan and desa parts), which is a different "
+    f"scheme: use the Kemendagri code, e.g. {_EXAMPLE}"
+)
+
+
+# -- codes -------------------------------------------------------------------------------------------
+def normalize_kode(value: Any) -> str:
+    """Parse one kode wilayah and return its dotted form.
+
+    Parameters
+    ----------
+    value : str, int or float
+        A code in dotted (``61.71.04.1001``) or undotted (``6171041001``) form, at any of the four
+        levels, possibly with surrounding spaces, or a number as read from Excel (``6171041001.0``).
+
+    Returns
+    -------
+    str
+        The dotted code: ``61``, ``61.71``, ``61.71.04`` or ``61.71.04.1001``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a valid code; the message is a short English reason (with a hint when
+        the value looks like a BPS code, a different scheme). The loader reports it per row.
+
+    See Also
+    --------
+    normalize_kode_series : The same for a whole column.
+
+    Examples
+    --------
+    >>> normalize_kode(" 61.71.04.1001 ")
+    '61.71.04.1001'
+    >>> normalize_kode(6171041001.0)
+    '61.71.04.1001'
+    >>> normalize_kode("617104")
+    '61.71.04'
+    >>> normalize_kode(61)
+    '61'
+    >>> normalize_kode("617104001")
+    Traceback (most recent call last):
+    ...
+    ValueError: 9 digits: this looks like a BPS statistical code (3-digit kecamatan and desa parts), \
+which is a different scheme: use the Kemendagri code, e.g. 61.71.04.1001
+    """
+    if _is_missing(value):
+        raise ValueError("the kode is empty")
+    text = _as_text(value)
+    code = _parse(text)
+    if code is None:
+        reason = _reason(text)
+        if isinstance(value, (float, np.floating)) and not float(value).is_integer():
+            reason += " (the cell holds a number, which loses zeros: store codes as text)"
+        raise ValueError(reason)
+    return code
+
+
+def normalize_kode_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of codes: the vectorised form of :func:`normalize_kode`.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Codes as text or numbers, in any form :func:`normalize_kode` accepts; missing values and
+        blank strings are allowed.
+
+    Returns
+    -------
+    codes : pandas.Series
+        Dotted codes (object dtype, same index and name as ``s``), ``None`` where the input is
+        missing, blank or invalid.
+    invalid : pandas.Series
+        Boolean mask of the inputs that are present but not valid codes; call
+        :func:`normalize_kode` on one of them for the reason.
+
+    Examples
+    --------
+    >>> codes, invalid = normalize_kode_series(pd.Series(["6171041001", "61.71", None, "617104001", " "]))
+    >>> codes.tolist()
+    ['61.71.04.1001', '61.71', None, None, None]
+    >>> invalid.tolist()
+    [False, False, False, True, False]
+    """
+    s = _as_series(s)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    text = _texts(uniques)
+    parsed = _parse_array(text)
+    present = text != ""
+    values = np.append(parsed, [None])[codes]
+    bad = np.append(present & pd.isna(parsed), [False])[codes]
+    return (
+        pd.Series(values, index=s.index, name=s.name, dtype=object),
+        pd.Series(bad, index=s.index, name=s.name, dtype=bool),
+    )
+
+
+def tingkat(kode: Any) -> str:
+    """The level of a code, from its number of parts.
+
+    Parameters
+    ----------
+    kode : str, int, float or None
+        A code in any form :func:`normalize_kode` accepts; ``""`` or None is the nation.
+
+    Returns
+    -------
+    str
+        One of :data:`ROLLUP_LEVELS`: ``nasional``, ``provinsi``, ``kabkota``, ``kecamatan`` or
+        ``kelurahan``.
+
+    Raises
+    ------
+    UsageError
+        If ``kode`` is not a valid code.
+
+    Examples
+    --------
+    >>> tingkat("61.71.04.1001"), tingkat("6171"), tingkat("")
+    ('kelurahan', 'kabkota', 'nasional')
+    """
+    return _LEVEL_OF_LENGTH[len(_code_arg(kode))]
+
+
+def tingkat_series(s: pd.Series) -> pd.Series:
+    """The level of each code of a column: the vectorised form of :func:`tingkat`.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Codes in any form :func:`normalize_kode` accepts; ``""`` is the nation.
+
+    Returns
+    -------
+    pandas.Series
+        Level names (object dtype, same index), ``None`` where the code is missing or invalid.
+
+    Examples
+    --------
+    >>> tingkat_series(pd.Series(["61.71.04.1001", "6171", "", None, "x"])).tolist()
+    ['kelurahan', 'kabkota', 'nasional', None, None]
+    """
+    return _map_codes(s, lambda codes: codes.str.len().map(_LEVEL_OF_LENGTH))
+
+
+def parent(kode: Any) -> str | None:
+    """The code of the area one level up.
+
+    Parameters
+    ----------
+    kode : str, int, float or None
+        A code in any form :func:`normalize_kode` accepts.
+
+    Returns
+    -------
+    str or None
+        The parent's dotted code; None for a provinsi (whose parent is the nation) and for the nation.
+
+    Raises
+    ------
+    UsageError
+        If ``kode`` is not a valid code.
+
+    Examples
+    --------
+    >>> parent("61.71.04.1001"), parent("6171"), parent("61")
+    ('61.71.04', '61', None)
+    """
+    code = _code_arg(kode)
+    if len(code) <= _LENGTH["provinsi"]:
+        return None
+    return code.rsplit(".", 1)[0]
+
+
+def ancestor(kode: Any, level: str) -> str | None:
+    """The code of the area at ``level`` that contains ``kode``.
+
+    Parameters
+    ----------
+    kode : str, int, float or None
+        A code in any form :func:`normalize_kode` accepts.
+    level : str
+        One of :data:`ROLLUP_LEVELS`.
+
+    Returns
+    -------
+    str or None
+        The dotted code at ``level`` (the code itself when it is at ``level``); ``""`` for
+        ``nasional``; None when ``level`` lies below the code's own level.
+
+    Raises
+    ------
+    UsageError
+        If ``level`` is not a level or ``kode`` is not a valid code.
+
+    Examples
+    --------
+    >>> ancestor("6171041001", "kecamatan")
+    '61.71.04'
+    >>> ancestor("61.71", "kabkota")
+    '61.71'
+    >>> ancestor("61.71", "nasional")
+    ''
+    >>> ancestor("61.71", "kelurahan") is None
+    True
+    """
+    length = _level_length(level)
+    code = _code_arg(kode)
+    return code[:length] if len(code) >= length else None
+
+
+def ancestor_series(s: pd.Series, level: str) -> pd.Series:
+    """The code at ``level`` of each code of a column: the vectorised form of :func:`ancestor`.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Codes in any form :func:`normalize_kode` accepts.
+    level : str
+        One of :data:`ROLLUP_LEVELS`; ``nasional`` gives ``""`` for every valid code.
+
+    Returns
+    -------
+    pandas.Series
+        Dotted codes (object dtype, same index), ``None`` where the code is missing or invalid or
+        lies above ``level``.
+
+    Raises
+    ------
+    UsageError
+        If ``level`` is not a level.
+
+    Examples
+    --------
+    >>> ancestor_series(pd.Series(["61.71.04.1001", "6372021002", "61", None]), "kabkota").tolist()
+    ['61.71', '63.72', None, None]
+    """
+    length = _level_length(level)
+
+    def cut(codes: pd.Series) -> pd.Series:
+        return codes.str.slice(0, length).where(codes.str.len() >= length)
+
+    return _map_codes(s, cut)
+
+
+def is_kota(kode: Any) -> bool:
+    """Whether the kab/kota part of a code is a kota (71-99) rather than a kabupaten (01-69).
+
+    Parameters
+    ----------
+    kode : str, int or float
+        A code at kabkota level or below, in any form :func:`normalize_kode` accepts.
+
+    Returns
+    -------
+    bool
+        True for a kota and for every area within one.
+
+    Raises
+    ------
+    UsageError
+        If ``kode`` is not a valid code or is a provinsi (which has no kab/kota part).
+
+    Examples
+    --------
+    >>> is_kota("61.71"), is_kota("61.04.01.2001")
+    (True, False)
+    """
+    code = _code_arg(kode)
+    if len(code) < _LENGTH["kabkota"]:
+        raise UsageError(f"is_kota needs a kabkota code or one below it, not {kode!r}")
+    return int(code[3:5]) >= 71
+
+
+def jenis(kode: Any) -> str | None:
+    """The kind of area a kabkota or kelurahan code names.
+
+    Parameters
+    ----------
+    kode : str, int or float
+        A code in any form :func:`normalize_kode` accepts.
+
+    Returns
+    -------
+    str or None
+        For a kabkota code ``kabupaten`` or ``kota``; for a kelurahan-level code ``kelurahan``
+        (1xxx), ``desa`` (2xxx) or ``desa_adat`` (3xxx); None for the nation, a provinsi or a
+        kecamatan.
+
+    Raises
+    ------
+    UsageError
+        If ``kode`` is not a valid code.
+
+    Examples
+    --------
+    >>> jenis("61.71"), jenis("61.04"), jenis("61.71.04.1001"), jenis("61.04.01.2001")
+    ('kota', 'kabupaten', 'kelurahan', 'desa')
+    >>> jenis("61.71.04") is None
+    True
+    """
+    code = _code_arg(kode)
+    level = _LEVEL_OF_LENGTH[len(code)]
+    if level == "kabkota":
+        return "kota" if int(code[3:5]) >= 71 else "kabupaten"
+    if level == "kelurahan":
+        return JENIS_KELURAHAN[code[9]]
+    return None
+
+
+# -- names -------------------------------------------------------------------------------------------
+# Leading words dropped from a name when at least one more word follows (one prefix at most).
+_NAME_PREFIXES_2 = frozenset(
+    {
+        "kota administrasi",
+        "kota adm",
+        "kabupaten administrasi",
+        "kabupaten adm",
+        "kab administrasi",
+        "kab adm",
+    }
+)
+_NAME_PREFIXES_1 = frozenset(
+    {"provinsi", "prov", "kabupaten", "kab", "kecamatan", "kec", "distrik", "kelurahan", "kel", "desa", "ds"}
+)
+# ASCII punctuation and spaces -> space; upper case -> lower case.
+_NAME_TABLE = {i: " " for i in range(128) if not chr(i).isalnum()} | {
+    i: chr(i).lower() for i in range(ord("A"), ord("Z") + 1)
+}
+
+
+def normalize_name(name: Any) -> str:
+    """A key for matching area names: equal keys mean "the same name, written differently".
+
+    The key tolerates case, spacing, punctuation, accents and the common type prefixes. It is made
+    by these steps, in order:
+
+    1. accents are dropped and the name is lower-cased; every character other than an ASCII letter
+       or digit becomes a space (so ``Ba'u`` and ``Ba-u`` read ``ba u``);
+    2. one leading type prefix is dropped when at least one more word follows it: ``provinsi``,
+       ``prov``, ``kabupaten``, ``kab``, ``kabupaten/kab/kota administrasi`` or ``adm``,
+       ``kecamatan``, ``kec``, ``distrik``, ``kelurahan``, ``kel``, ``desa``, ``ds`` (so
+       ``Kel. Batu Layang`` reads ``batu layang``, while a kelurahan named just ``Desa`` keeps its
+       name);
+    3. the spaces are removed (``batulayang``);
+    4. a leading ``kota``, written apart or joined, is dropped while something follows it, so that
+       ``Kota Pontianak`` matches ``Pontianak`` and ``Kota Baru`` matches ``Kotabaru`` (both read
+       ``baru``); a name that is just ``Kota`` stays ``kota``.
+
+    Step 4 means that ``Kota Baru`` and ``Baru`` share a key: look names up within one kabkota or
+    kecamatan, and treat a key shared by several areas as ambiguous.
+
+    Parameters
+    ----------
+    name : str or None
+        An area name; None or a missing value gives ``""``.
+
+    Returns
+    -------
+    str
+        The key: lower-case ASCII letters and digits only.
+
+    See Also
+    --------
+    normalize_name_series : The same for a whole column.
+
+    Examples
+    --------
+    >>> normalize_name("Batu Layang"), normalize_name("BATU-LAYANG"), normalize_name("Kel. Batulayang")
+    ('batulayang', 'batulayang', 'batulayang')
+    >>> normalize_name("Kota Pontianak") == normalize_name("Pontianak")
+    True
+    >>> normalize_name("Kabupaten Kubu Raya"), normalize_name("Kota"), normalize_name("Desa")
+    ('kuburaya', 'kota', 'desa')
+    >>> normalize_name("Pasi Kuala Ba'u")
+    'pasikualabau'
+    """
+    if name is None or (not isinstance(name, str) and pd.isna(name)):
+        return ""
+    text = str(name)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = text.translate(_NAME_TABLE).split()
+    if len(words) > 2 and f"{words[0]} {words[1]}" in _NAME_PREFIXES_2:
+        words = words[2:]
+    elif len(words) > 1 and words[0] in _NAME_PREFIXES_1:
+        words = words[1:]
+    key = "".join(words)
+    while len(key) > 4 and key.startswith("kota"):
+        key = key[4:]
+    return key
+
+
+def normalize_name_series(s: pd.Series) -> pd.Series:
+    """Name keys for a whole column: the vectorised form of :func:`normalize_name`.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Area names; missing values give ``""``.
+
+    Returns
+    -------
+    pandas.Series
+        Keys (object dtype, same index and name as ``s``).
+
+    Examples
+    --------
+    >>> normalize_name_series(pd.Series(["Batu Layang", "KEC. PONTIANAK KOTA", None])).tolist()
+    ['batulayang', 'pontianakkota', '']
+    """
+    s = _as_series(s)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    # One pass of plain string methods per distinct name: names repeat heavily in real columns.
+    keys = [normalize_name(name) for name in np.asarray(uniques, dtype=object)]
+    values = np.array(keys + [""], dtype=object)[codes]
+    return pd.Series(values, index=s.index, name=s.name, dtype=object)
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+def _as_series(s: Any) -> pd.Series:
+    return s if isinstance(s, pd.Series) else pd.Series(s, dtype=object)
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # not a scalar
+        return False
+
+
+def _as_text(value: Any) -> str:
+    """The text a cell's value stands for, as ``Series.astype(str)`` makes it (``6171041001.0``)."""
+    return str(value).strip()
+
+
+def _dot(digits: str) -> str | None:
+    """Insert the dots in an undotted code of 2, 4, 6 or 10 digits."""
+    n = len(digits)
+    if n not in _UNDOTTED_LENGTHS:
+        return None
+    return ".".join(p for p in (digits[:2], digits[2:4], digits[4:6], digits[6:]) if p)
+
+
+def _parse(text: str) -> str | None:
+    """The dotted code of a stripped text, or None if it is not valid."""
+    if _UNDOTTED_RE.fullmatch(text):
+        dotted = _dot(text[:-2] if text.endswith(".0") else text)
+        if dotted is None:
+            return None
+        text = dotted
+    return text if _DOTTED_RE.fullmatch(text) else None
+
+
+# Width of the longest dotted code; dotted position -> undotted digit position (-1: a dot).
+_WIDTH = 13
+_UNDOT_SOURCE = np.array([0, 1, -1, 2, 3, -1, 4, 5, -1, 6, 7, 8, 9])
+_DOT_POSITIONS = np.isin(np.arange(_WIDTH), (2, 5, 8))
+
+
+def _texts(values: Any) -> np.ndarray:
+    """Stripped texts of the distinct cell values, as :func:`_as_text` makes them (object array)."""
+    arr = np.asarray(values)
+    result = np.empty(len(arr), dtype=object)
+    if arr.dtype.kind in "iu":
+        result[:] = arr.astype(str)
+    elif arr.dtype.kind == "f":
+        # Whole numbers below 1e15 print as "<digits>.0", which parses as "<digits>".
+        whole = np.isfinite(arr) & (np.abs(arr) < 1e15) & (arr == np.round(arr))
+        result[whole] = arr[whole].astype(np.int64).astype(str)
+        result[~whole] = [_as_text(v) for v in arr[~whole].tolist()]
+    else:
+        result[:] = [_as_text(v) for v in arr.tolist()]
+    return result
+
+
+def _parse_array(text: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`_parse` over stripped texts: dotted codes, None where invalid.
+
+    The texts are laid out as a matrix of character codes, one row per text, and every rule is
+    checked on whole columns of it.
+    """
+    n = len(text)
+    out = np.full(n, None, dtype=object)
+    length = np.fromiter(map(len, text), dtype=np.int64, count=n)
+    rows = np.flatnonzero((length >= 2) & (length <= _WIDTH))
+    if rows.size == 0:
+        return out
+    chars = np.asarray(text[rows].tolist(), dtype=f"<U{_WIDTH}").view(np.uint32).reshape(-1, _WIDTH)
+    size = length[rows]
+    digit = (chars >= 48) & (chars <= 57)
+    lead = np.where(digit.all(axis=1), _WIDTH, digit.argmin(axis=1))  # leading digits
+    at = np.arange(len(rows))
+    after = np.minimum(lead, _WIDTH - 2)
+    number = (lead == size - 2) & (chars[at, after] == 46) & (chars[at, after + 1] == 48)  # "<digits>.0"
+    dotted_size = np.select([lead == 2, lead == 4, lead == 6, lead == 10], [2, 5, 8, 13], 0)
+    undotted = ((lead == size) | number) & (dotted_size > 0)
+    code = chars.copy()
+    if undotted.any():
+        moved = chars[undotted][:, np.maximum(_UNDOT_SOURCE, 0)]
+        moved[:, _UNDOT_SOURCE < 0] = 46
+        moved[np.arange(_WIDTH)[None, :] >= dotted_size[undotted][:, None]] = 0
+        code[undotted] = moved
+    size = np.where(undotted, dotted_size, size)
+    inside = np.arange(_WIDTH)[None, :] < size[:, None]
+    is_digit = (code >= 48) & (code <= 57)
+    shape_ok = ~((inside & ~_DOT_POSITIONS & ~is_digit) | (inside & _DOT_POSITIONS & (code != 46))).any(axis=1)
+    value = code.astype(np.int64) - 48
+    provinsi = value[:, 0] * 10 + value[:, 1]
+    kabkota = value[:, 3] * 10 + value[:, 4]
+    kecamatan = value[:, 6] * 10 + value[:, 7]
+    ok = (
+        np.isin(size, (2, 5, 8, 13))
+        & shape_ok
+        & (provinsi >= 10)
+        & ((size < 5) | ((kabkota != 0) & (kabkota != 70)))
+        & ((size < 8) | (kecamatan != 0))
+        & ((size < 13) | ((value[:, 9] >= 1) & (value[:, 9] <= 3)))
+    )
+    if ok.any():
+        out[rows[ok]] = np.ascontiguousarray(code[ok]).view(f"<U{_WIDTH}").ravel().astype(object)
+    return out
+
+
+def _reason(text: str) -> str:
+    """Why a stripped text is not a valid code (short, English)."""
+    if text == "":
+        return "the kode is empty"
+    if not re.fullmatch(r"[0-9.]+", text):
+        if re.search(r"[A-Za-z]", text):
+            return f"contains letters: a kode has only digits and dots, e.g. {_EXAMPLE}"
+        return f"contains characters other than digits and dots, e.g. {_EXAMPLE}"
+    if _UNDOTTED_RE.fullmatch(text):
+        digits = text[:-2] if text.endswith(".0") else text
+        n = len(digits)
+        if n in (7, 9) or (n == 10 and digits[6] == "0"):
+            return f"{n} digits: {_BPS_HINT}"
+        if n not in _UNDOTTED_LENGTHS:
+            return f"{n} digit{'s' if n != 1 else ''}: a kode without dots has 2, 4, 6 or 10 digits (2+2+2+4), e.g. 6171041001"
+        text = _dot(digits) or text
+    parts = text.split(".")
+    if "" in parts:
+        return f"has an empty part (a doubled, leading or trailing dot), e.g. {_EXAMPLE}"
+    sizes = [len(p) for p in parts]
+    if len(parts) <= 4 and 3 in sizes:
+        return f"has a 3-digit part: {_BPS_HINT}"
+    if len(parts) > 4 or sizes != [2, 2, 2, 4][: len(parts)]:
+        return f"parts must have 2, 2, 2 and 4 digits, e.g. {_EXAMPLE}"
+    if parts[0][0] == "0":
+        return f"provinsi part {parts[0]} does not exist: provinsi codes are 11 to 9x"
+    if len(parts) > 1 and parts[1] in ("00", "70"):
+        return f"kab/kota part {parts[1]} does not exist: 01-69 are kabupaten, 71-99 kota"
+    if len(parts) > 2 and parts[2] == "00":
+        return "kecamatan part 00 does not exist"
+    return (
+        f"last part {parts[3]} must start with 1 (kelurahan), 2 (desa) or 3 (desa adat)"
+        + (f"; {_BPS_HINT}" if parts[3][0] == "0" else "")
+    )
+
+
+def _code_arg(kode: Any) -> str:
+    """A code argument of the single-code functions, normalised; ``""`` for the nation."""
+    if kode is None or (isinstance(kode, str) and kode.strip() == ""):
+        return ""
+    try:
+        return normalize_kode(kode)
+    except ValueError as exc:
+        raise UsageError(f"invalid kode {kode!r}: {exc}") from exc
+
+
+def _level_length(level: str) -> int:
+    if level not in _LENGTH:
+        raise UsageError(f"unknown level {level!r}: use one of {', '.join(ROLLUP_LEVELS)}")
+    return _LENGTH[level]
+
+
+def _map_codes(s: Any, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply ``fn`` to the distinct valid codes of ``s`` (dotted; ``""`` for the nation)."""
+    s = _as_series(s)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    text = _texts(uniques)
+    parsed = _parse_array(text)
+    parsed[text == ""] = ""
+    valid = ~pd.isna(parsed)
+    result = np.full(len(parsed), None, dtype=object)
+    if valid.any():
+        mapped = fn(pd.Series(parsed[valid], dtype=object)).to_numpy(dtype=object)
+        result[valid] = np.where(pd.isna(mapped), None, mapped)
+    values = np.append(result, [None])[codes]
+    return pd.Series(values, index=s.index, name=s.name, dtype=object)
