@@ -410,3 +410,23 @@ def test_prepare_is_pure_and_keeps_kel_a_geometry():
     rows, problems = loader.prepare("kegiatan", Source(__import__("pathlib").Path("x.gpkg"), frame))
     assert not [p for p in problems if p.severity == "error"]
     assert rows.geometry.iloc[1].within(KEL_A)
+
+
+def test_boundaries_whose_parent_is_not_loaded_are_a_warning(store_url, tmp_path):
+    s = open_store(store_url)
+    s.init()
+    kelurahan = wilayah_frame().iloc[[3, 4]]
+    report = loader.load(s, "wilayah", write(kelurahan, tmp_path / "kel.gpkg"), report_dir=tmp_path)
+    [warning] = report.warnings
+    assert warning.code == "parent_absent" and "61.71.01" in warning.message()
+    assert report.summary.rows == 2
+    s.close()
+
+
+def test_codes_cannot_be_checked_before_boundaries_are_loaded(store_url, tmp_path):
+    s = open_store(store_url)
+    s.init()
+    report = loader.load(s, "kegiatan", write(kegiatan_frame(), tmp_path / "k.gpkg"), report_dir=tmp_path)
+    assert [p.code for p in report.warnings] == ["kode_unchecked"]
+    assert "61.71" in report.warnings[0].message()
+    s.close()
