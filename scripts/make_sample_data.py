@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Write the sample data of kotaku-gis into ``data/`` (a maintainer script; its outputs are committed).
 
-This is the only part of the project that reads the reference data in ``../shared/data``; everything
+This is the only part of the project that reads the reference data in the maintainers' reference folder ``shared/data`` beside the repository; everything
 else (tests, the demo, notebooks) reads the copies written here. Run it from anywhere::
 
-    python scripts/make_sample_data.py                      # reads ../shared/data, writes data/
+    python scripts/make_sample_data.py                      # reads shared/data beside the repo, writes data/
     python scripts/make_sample_data.py --shared /path/to/shared/data --out /tmp/data
 
 What it writes (all EPSG:4326; see ``data/README.md`` for sources and licences):
@@ -1237,7 +1237,7 @@ def write_readmes(out: Path, notes: dict, edge_rows: list[str], designed: list[l
 
 Everything here is written by `python scripts/make_sample_data.py` (seed `{SEED}`, numpy
 `default_rng`); do not edit the files by hand, change the script and run it again (it reads the
-maintainer's reference data in `../shared/data`, which nothing else in the project may read, and
+maintainer's reference data in `shared/data` (beside the repository), which nothing else in the project may read, and
 writes byte-identical files on every run). All layers are EPSG:4326 GeoPackages with one layer each,
 named after the file. `demo.yml` lists the order in which `kotaku-gis demo` loads them.
 
