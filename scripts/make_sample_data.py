@@ -1384,7 +1384,7 @@ def sha256(folder: Path) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data",
-                        help="reference data folder (default: ../shared/data beside the repository)")
+                        help="reference data folder (default: shared/data beside the repository)")
     parser.add_argument("--out", type=Path, default=REPO / "data", help="output folder (default: data/ of the repository)")
     args = parser.parse_args(argv)
     if not (args.shared / "admin" / "kel_6171_pontianak.gpkg").exists():
