@@ -23,10 +23,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from kotaku_gis import i18n, settings
+from kotaku_gis._datafile import read_model
 from kotaku_gis.errors import CatalogError, UsageError
 
 ColumnType = Literal["text", "kode", "periode", "integer", "float", "boolean", "date"]
@@ -176,23 +176,11 @@ def catalog_path() -> Path:
     return Path(__file__).resolve().parent.parent / "layers"  # source checkout
 
 
-def _read(path: Path, model: type[BaseModel]) -> Any:
-    try:
-        with open(path, encoding="utf-8") as f:
-            raw = yaml.safe_load(f)
-        return model.model_validate(raw)
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
-    except ValidationError as exc:
-        lines = [f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise CatalogError(f"{path} does not follow the catalogue schema:\n" + "\n".join(lines)) from exc
-
-
 @cache
 def _layers(folder: Path) -> dict[str, LayerSpec]:
     specs = {}
     for path in sorted(folder.glob("*.yml")):
-        spec = _read(path, LayerSpec)
+        spec = read_model(path, LayerSpec, "layer catalogue")
         if spec.name != path.stem:
             raise CatalogError(f"{path}: name {spec.name!r} differs from the file name")
         specs[spec.name] = spec
@@ -230,6 +218,6 @@ def mapping(name_or_path: str | Path) -> Mapping:
     if not path.is_file():
         known = sorted(p.stem for p in (catalog_path() / "mappings").glob("*.yml"))
         raise UsageError(i18n.text("catalog.unknown_mapping", name=str(name_or_path), known=", ".join(known)))
-    spec = _read(path, Mapping)
+    spec = read_model(path, Mapping, "column mapping")
     layer(spec.layer)  # the target must exist
     return spec

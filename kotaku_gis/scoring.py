@@ -60,9 +60,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kotaku_gis.catalog import Text
+from kotaku_gis._datafile import read_model
 from kotaku_gis.errors import CatalogError, DataError, Problem, UsageError
 from kotaku_gis.files import ROW
 
@@ -337,21 +338,6 @@ class Classification(_Model):
 # Rule data: reading
 
 
-def _read(path: Path, model: type[BaseModel], what: str) -> Any:
-    try:
-        with open(path, encoding="utf-8") as f:
-            raw = yaml.safe_load(f)
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot be read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        lines = [f"  {'.'.join(map(str, e['loc'])) or '(file)'}: {e['msg']}" for e in exc.errors()]
-        raise CatalogError(f"{path} does not follow the {what} schema:\n" + "\n".join(lines)) from exc
-
-
 def load_rule_set(path: str | Path) -> RuleSet:
     """Read and validate one rule-set file (for example a draft of a new regulation).
 
@@ -377,7 +363,7 @@ def load_rule_set(path: str | Path) -> RuleSet:
     >>> rs.max_total, len(rs.criteria)
     (80.0, 16)
     """
-    return _read(Path(path), RuleSet, "slum-assessment rule set")
+    return read_model(Path(path), RuleSet, "slum-assessment rule set")
 
 
 @cache
@@ -457,7 +443,7 @@ def classification() -> Classification:
     >>> k.priorities["C3"].priority, k.priorities["A2"].verified
     (6, False)
     """
-    return _read(RULES_DIR / "klasifikasi.yml", Classification, "classification")
+    return read_model(RULES_DIR / "klasifikasi.yml", Classification, "classification")
 
 
 def _resolve(rules: str | RuleSet | None) -> RuleSet:
