@@ -126,6 +126,8 @@ class LayerSpec(_Spec):
     complete_one_of: dict[str, list[str]] | None = None
     columns: list[ColumnSpec]
     style: Style
+    #: Layer-specific checks the loader runs after the generic ones (see ``loader._VALIDATORS``).
+    validators: list[Literal["penilaian_kekumuhan"]] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> LayerSpec:

@@ -500,6 +500,22 @@ def _check_rows(batch: _Batch) -> None:
                     batch.add("duplicate_key", [frame.at[i, ROW]], key[0], key=" / ".join(str(frame.at[i, k]) for k in key), other=int(first.loc[i]))
 
 
+def _check_assessment(batch: _Batch) -> None:
+    """Score the rows by their rule set: totals beyond the rule's maximum, disagreeing totals..."""
+    from kotaku_gis import scoring
+
+    clean = batch.frame[~batch.frame[ROW].isin(batch.error_rows())]
+    try:
+        result = scoring.assess(clean, file=batch.file)
+    except DataError as exc:
+        batch.problems.extend(exc.problems)
+        return
+    batch.problems.extend(result.problems)
+
+
+_VALIDATORS = {"penilaian_kekumuhan": _check_assessment}
+
+
 # -- 5. reference ------------------------------------------------------------------------------------
 def _check_reference(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
     frame, spec = batch.frame, batch.spec
@@ -657,6 +673,8 @@ def prepare(
     _normalize_attributes(batch)
     _derive(batch)
     _check_rows(batch)
+    for name in spec.validators:
+        _VALIDATORS[name](batch)
     _check_reference(batch, reference)
     keep = [c for c in spec.column_names if c in batch.frame.columns] + [ROW, "geometry"]
     return batch.frame[keep], batch.problems

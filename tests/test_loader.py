@@ -430,3 +430,13 @@ def test_codes_cannot_be_checked_before_boundaries_are_loaded(store_url, tmp_pat
     assert [p.code for p in report.warnings] == ["kode_unchecked"]
     assert "61.71" in report.warnings[0].message()
     s.close()
+
+
+def test_assessment_is_checked_against_its_rule_set(store, tmp_path):
+    frame = kumuh_frame(n=2)
+    frame.loc[0, CRITERIA] = None
+    frame.loc[0, "nilai_kekumuhan"] = 85.0  # above the 80 of Permen 14/2018
+    frame.loc[1, "nilai_kekumuhan"] = 70.0  # the criteria say 16: reported, criteria win
+    error = rejected(store, "kawasan_kumuh", write(frame, tmp_path / "k.gpkg"), tmp_path)
+    assert {(p.code, p.row) for p in error.errors} == {("scoring_total_out_of_range", 1)}
+    assert ("scoring_total_disagrees", 2) in {(p.code, p.row) for p in error.problems}
