@@ -267,7 +267,7 @@ def write_table(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | P
     named = dict(frames) if isinstance(frames, Mapping) else {path.stem: frames}
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")  # written whole, then renamed into place
     if suffix == ".csv":
         if len(named) != 1:
             raise UsageError(f"{path.name}: a CSV file holds one table; use .xlsx or .gpkg for several")
