@@ -268,6 +268,7 @@ def write_table(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | P
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")  # written whole, then renamed into place
+    tmp.unlink(missing_ok=True)  # left by an interrupted run
     if suffix == ".csv":
         if len(named) != 1:
             raise UsageError(f"{path.name}: a CSV file holds one table; use .xlsx or .gpkg for several")
