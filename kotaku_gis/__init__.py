@@ -12,12 +12,14 @@ Every tunable is in :mod:`kotaku_gis.settings`; every error comes from :mod:`kot
 """
 
 from kotaku_gis import catalog, errors, geodesy, i18n, scoring, settings, wilayah
+from kotaku_gis import progress
 from kotaku_gis._version import __version__
 from kotaku_gis.demo import build_sample_store
 from kotaku_gis.errors import CatalogError, DataError, KotakuError, Problem, StoreError, UsageError
 from kotaku_gis.files import read_vector, write_table
 from kotaku_gis.loader import LoadReport, load, prepare
 from kotaku_gis.scoring import assess, indikator_7plus1, score
+from kotaku_gis.progress import progress_lokasi, rollup, rollup_all_levels, score_table
 from kotaku_gis.store import Store, open_store
 
 __all__ = [
@@ -42,6 +44,11 @@ __all__ = [
     "assess",
     "indikator_7plus1",
     "score",
+    "progress",
+    "progress_lokasi",
+    "rollup",
+    "rollup_all_levels",
+    "score_table",
     "read_vector",
     "write_table",
     "Store",

@@ -1,0 +1,989 @@
+"""Programme progress: slum locations between a baseline and a later period, rolled up by code.
+
+KOTAKU measures its outcome as the reduction of slum area against the SK Kumuh baseline (domain
+notes, section 7). This module compares two assessment periods of the ``kawasan_kumuh`` layer, per
+location, and sums the result up the Kemendagri hierarchy: kelurahan/desa, kecamatan, kabupaten/kota,
+provinsi and the nation. Activities (``kegiatan``) are counted beside it.
+
+Where a location belongs
+    Its ``kode_kelurahan`` decides: the roll-up never looks at geometry (the loader has already
+    checked that each feature lies in the kelurahan its code names). A location whose code differs
+    between the two periods belongs to the kelurahan of the current period.
+
+Periods
+    A period is a year (``2024``) or a quarter (``2026Q3``); ``2026-Q3`` and ``TW3 2026`` are read
+    as ``2026Q3``. Periods order as their text does, so a year comes before its own quarters
+    (``2024`` < ``2024Q1`` < ``2025``). The default baseline is the earliest period stored.
+
+Per location (:func:`progress_lokasi`)
+    Each location present in the baseline or the current period gets one row. A location of the
+    baseline that has no assessment in the current period is ``belum_dinilai`` (not yet reassessed):
+    its baseline state is carried forward, so its baseline slum area still counts as slum area now
+    (the reduction is never claimed without an assessment). A location that appears only in the
+    current period is ``baru`` (new): its slum area counts now and not at the baseline.
+
+Roll-up (:func:`rollup`, :func:`rollup_all_levels`)
+    The additive quantities (areas, counts, sums) are computed once per kelurahan and then summed
+    level by level upwards, and the ratios (percentage reduction, area-weighted mean scores, mean
+    physical progress) are recomputed from those sums at each level. So every unit's totals are
+    the sum of its children's, and the nation's the sum of the provinces', by construction. Every
+    unit of the ``wilayah`` layer at the level asked for appears, with zeros where it has no data;
+    a unit that has data but is missing from ``wilayah`` appears too (without a name), so that no
+    location is ever dropped from a total.
+
+Scoring output (:func:`score_table`)
+    The assessment of each row (:func:`kotaku_gis.scoring.score`) with the columns a score table
+    carries, as the ``kotaku-gis score`` command writes it.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from kotaku_gis import progress
+>>> kumuh = pd.DataFrame({
+...     "id_lokasi": ["L1", "L2", "L1", "L2"],
+...     "kode_kelurahan": ["61.71.01.1001", "61.71.01.1002"] * 2,
+...     "periode": ["2024", "2024", "2026Q3", "2026Q3"],
+...     "luas_ha": [10.0, 4.0, 10.0, 3.0],
+...     "nilai_kekumuhan": [45.0, 30.0, 12.0, 20.0],
+...     "nilai_pertimbangan_lain": 11, "legalitas": "legal"})
+>>> per = progress.progress_lokasi(kumuh, "2026Q3")
+>>> print(per[["id_lokasi", "baseline", "status", "luas_kumuh_awal_ha", "luas_kumuh_akhir_ha"]].to_string())
+  id_lokasi baseline        status  luas_kumuh_awal_ha  luas_kumuh_akhir_ha
+0        L1     2024  keluar_kumuh                10.0                  0.0
+1        L2     2024   tetap_kumuh                 4.0                  3.0
+>>> kec = progress.rollup(per, None, None, "kecamatan")
+>>> print(kec[["kode", "luas_kumuh_awal_ha", "luas_kumuh_akhir_ha", "persen_pengurangan"]].to_string())
+       kode  luas_kumuh_awal_ha  luas_kumuh_akhir_ha  persen_pengurangan
+0  61.71.01                14.0                  3.0           78.571429
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from kotaku_gis import catalog, geodesy, i18n, scoring
+from kotaku_gis import wilayah as kode_wilayah
+from kotaku_gis.catalog import PERIODE_PATTERN
+from kotaku_gis.errors import DataError, Problem, UsageError
+from kotaku_gis.files import ROW
+
+#: State of a location between the baseline and the current period (``status`` of
+#: :func:`progress_lokasi`), in the order they are decided.
+STATUS: tuple[str, ...] = (
+    "belum_dinilai",  # in the baseline, no assessment in the current period (baseline carried forward)
+    "baru",  # not in the baseline, assessed in the current period
+    "tetap_kumuh",  # slum at both
+    "keluar_kumuh",  # slum at the baseline, tidak kumuh now
+    "menjadi_kumuh",  # tidak kumuh at the baseline, slum now
+    "tetap_tidak_kumuh",  # tidak kumuh at both
+)
+
+#: Columns of the table :func:`score_table` returns (those present in the input; plus geometry).
+SCORE_TABLE_COLUMNS: tuple[str, ...] = (
+    "id_lokasi",
+    "kode_kelurahan",
+    "nama_kawasan",
+    "periode",
+    "luas_ha",
+    "aturan_penilaian",
+    "nilai_kekumuhan",
+    "sumber_nilai",
+    "tingkat_kekumuhan",
+    "tingkat_pertimbangan",
+    "klasifikasi",
+    "prioritas",
+    "pola_penanganan",
+    "selisih_nilai",
+)
+
+#: Name of the nation in the ``nama`` column of the roll-up.
+NAMA_NASIONAL = "Indonesia"
+
+_PERIODE_RE = re.compile(PERIODE_PATTERN)
+_QUARTER_RE = re.compile(r"^((?:19|20)\d\d)\s*[-/ ]?\s*[Qq]\s*([1-4])$")
+_TW_RE = re.compile(r"^[Tt][Ww]\s*([1-4])\s*[-/ ]?\s*((?:19|20)\d\d)$")
+
+# Columns progress_lokasi needs from kawasan_kumuh, and those rollup needs from its result.
+_KUMUH_REQUIRED = ("id_lokasi", "kode_kelurahan", "periode")
+_PER_LOKASI_REQUIRED = (
+    "kode_kelurahan", "periode", "baseline", "status", "luas_awal_ha", "luas_akhir_ha", "nilai_awal",
+    "nilai_akhir", "tingkat_akhir", "klasifikasi_akhir", "kumuh_awal", "kumuh_akhir", "keluar_kumuh",
+    "belum_dinilai", "luas_kumuh_awal_ha", "luas_kumuh_akhir_ha", "luas_tertangani_ha",
+)  # fmt: skip
+_KEGIATAN_REQUIRED = ("id_kegiatan", "kode_kelurahan", "periode", "status")
+
+
+# -- vocabularies (from the rule and catalogue data, never repeated here) ----------------------------
+def _slum_levels() -> tuple[str, ...]:
+    """Slum levels from the most severe: ``berat``, ``sedang``, ``ringan`` (those with a letter)."""
+    letters = scoring.classification().letters
+    return tuple(lv for lv in reversed(scoring.LEVELS) if lv in letters)
+
+
+def _levels_desc() -> tuple[str, ...]:
+    """Every level from the most severe, ``tidak_kumuh`` last."""
+    return tuple(reversed(scoring.LEVELS))
+
+
+def _klasifikasi_codes() -> list[str]:
+    return sorted(scoring.classification().priorities)
+
+
+def _kegiatan_status() -> list[str]:
+    return catalog.layer("kegiatan").column("status").codes()
+
+
+# -- periods -----------------------------------------------------------------------------------------
+def normalize_periode(value: Any) -> str:
+    """Read a period as the store writes it: ``2024`` or ``2026Q3``.
+
+    Parameters
+    ----------
+    value : str or int
+        A year (``2024``) or a quarter in any of the forms the loader accepts: ``2026Q3``,
+        ``2026-Q3``, ``2026 q3``, ``TW3 2026``.
+
+    Returns
+    -------
+    str
+        ``YYYY`` or ``YYYYQn``.
+
+    Raises
+    ------
+    UsageError
+        If ``value`` is not a period (the message says which forms are accepted).
+
+    Examples
+    --------
+    >>> normalize_periode("2026-Q3"), normalize_periode("TW1 2025"), normalize_periode(2024)
+    ('2026Q3', '2025Q1', '2024')
+    >>> normalize_periode("Q3/2026")
+    Traceback (most recent call last):
+    ...
+    kotaku_gis.errors.UsageError: periode 'Q3/2026' tidak dapat dibaca: tulis tahun (2024) atau triwulan (2026Q3; juga 2026-Q3 atau TW3 2026)
+    """
+    result = _parse_periode(value)
+    if result is None:
+        raise UsageError(i18n.text("progress.periode_invalid", value=value))
+    return result
+
+
+def _parse_periode(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
+        value = str(int(value))
+    text = str(value).strip()
+    if m := _QUARTER_RE.match(text):
+        return f"{m.group(1)}Q{m.group(2)}"
+    if m := _TW_RE.match(text):
+        return f"{m.group(2)}Q{m.group(1)}"
+    return text if _PERIODE_RE.match(text) else None
+
+
+def resolve_periods(
+    available: Iterable[str], periode: Any, baseline: Any = None, *, layer: str = "kawasan_kumuh"
+) -> tuple[str, str]:
+    """Check a current period and a baseline against the periods stored, and fill the default.
+
+    Parameters
+    ----------
+    available : iterable of str
+        The periods stored (``Store.periods("kawasan_kumuh")``, or those of a frame).
+    periode : str
+        The current period, in any form :func:`normalize_periode` reads.
+    baseline : str, optional
+        The baseline period; default the earliest of ``available``.
+    layer : str
+        Layer named in the problems.
+
+    Returns
+    -------
+    (str, str)
+        ``(periode, baseline)`` normalised.
+
+    Raises
+    ------
+    UsageError
+        A period that cannot be read, or a baseline later than ``periode``.
+    DataError
+        ``periode`` or ``baseline`` is not among ``available`` (problems
+        ``progress_periode_absent`` / ``progress_baseline_absent`` list the periods stored).
+
+    Examples
+    --------
+    >>> resolve_periods(["2024", "2026Q2", "2026Q3"], "2026-Q3")
+    ('2026Q3', '2024')
+    >>> resolve_periods(["2024", "2026Q3"], "2026Q3", "2023")
+    Traceback (most recent call last):
+    ...
+    kotaku_gis.errors.DataError: Data ditolak: 1 masalah; tidak ada yang diubah di basis data.
+      - Galat: kawasan_kumuh, kolom periode: Periode awal (baseline) 2023 tidak ada di kawasan_kumuh; periode tersimpan: 2024, 2026Q3. Perbaikan: Pilih salah satu periode tersimpan sebagai periode awal (--baseline), atau muat dahulu penilaian periode 2023.
+    """
+    stored = sorted({str(p) for p in available})
+    current = normalize_periode(periode)
+    base = normalize_periode(baseline) if baseline is not None else None
+    shown = ", ".join(stored) if stored else i18n.text("progress.none")
+    problems = []
+    if current not in stored:
+        problems.append(
+            Problem("progress_periode_absent", layer, None, "periode", params={"periode": current, "available": shown, "layer": layer})
+        )
+    if base is None:
+        base = stored[0] if stored else current
+    elif base not in stored and base != current:
+        problems.append(
+            Problem("progress_baseline_absent", layer, None, "periode", params={"periode": base, "available": shown, "layer": layer})
+        )
+    if problems:
+        raise DataError(problems)
+    if base > current:
+        raise UsageError(i18n.text("progress.baseline_after", baseline=base, periode=current))
+    return current, base
+
+
+def _period_end(periods: pd.Series) -> pd.Series:
+    """A sortable number for the end of each period: year * 10 + quarter (a year ends in quarter 4)."""
+    text = periods.astype(str)
+    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
+    quarter = pd.to_numeric(text.str.slice(5, 6), errors="coerce").fillna(4)
+    return year * 10 + quarter
+
+
+# -- problems ----------------------------------------------------------------------------------------
+class _Problems:
+    """Problems of one frame, one per row where a mask holds (the loop runs over bad rows only)."""
+
+    def __init__(self, file: str, rows: np.ndarray):
+        self.file = file
+        self.rows = rows
+        self.items: list[Problem] = []
+
+    def add(self, code: str, mask: Any, column: str | None, **per_row: Any) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        for i in np.flatnonzero(mask):
+            params = {}
+            for k, v in per_row.items():
+                value = v.iloc[i] if isinstance(v, pd.Series) else v[i] if isinstance(v, np.ndarray) else v
+                params[k] = value.item() if isinstance(value, np.generic) else value
+            self.items.append(Problem(code, self.file, int(self.rows[i]), column, "error", params))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise DataError(sorted(self.items, key=lambda p: p.row or 0))
+
+
+def _categorical(values: pd.Series, categories: Sequence[str]) -> pd.Categorical:
+    """``values`` as a categorical of exactly ``categories`` (others become missing); no re-parsing of
+    a column that is already categorical (as :func:`kotaku_gis.scoring.score` returns them)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.set_categories(list(categories)).array
+    return pd.Categorical(values.astype(object), categories=list(categories))
+
+
+def _row_numbers(frame: pd.DataFrame) -> np.ndarray:
+    if ROW in frame.columns:
+        return frame[ROW].to_numpy()
+    return np.arange(1, len(frame) + 1)
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise UsageError(i18n.text("progress.columns_missing", columns=", ".join(missing), layer=what))
+
+
+def _kelurahan_codes(frame: pd.DataFrame, report: _Problems) -> pd.Series:
+    """``kode_kelurahan`` normalised to dotted kelurahan codes; anything else is reported."""
+    raw = frame["kode_kelurahan"]
+    codes, _ = kode_wilayah.normalize_kode_series(raw)
+    bad = (kode_wilayah.tingkat_series(codes) != "kelurahan").to_numpy()
+    report.add("progress_kode_invalid", bad, "kode_kelurahan", value=raw)
+    return codes
+
+
+def _periode_column(frame: pd.DataFrame, report: _Problems) -> pd.Series:
+    """The ``periode`` column normalised (each distinct value parsed once); bad values reported."""
+    raw = frame["periode"]
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    parsed = np.array([_parse_periode(u) for u in uniques] + [None], dtype=object)
+    values = parsed[codes]
+    report.add("progress_periode_invalid", pd.isna(values), "periode", value=raw)
+    return pd.Series(values, index=frame.index, dtype=object)
+
+
+# -- scores ------------------------------------------------------------------------------------------
+def kumuh_columns() -> list[str]:
+    """The ``kawasan_kumuh`` columns that scoring and progress read: read only these from a store.
+
+    The location, its kelurahan, period and area, and every column an assessment rule set reads
+    (criterion shares, total, considerations, legality), in catalogue order.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> cols = kumuh_columns()
+    >>> cols[:5], "kriteria_7b" in cols, "nama_kawasan" in cols
+    (['id_lokasi', 'kode_kelurahan', 'periode', 'luas_ha', 'aturan_penilaian'], True, False)
+    """
+    used = {*_KUMUH_REQUIRED, "luas_ha", "aturan_penilaian", "nilai_kekumuhan", "legalitas"}
+    for rule_id in scoring.rule_sets():
+        rs = scoring.rule_set(rule_id)
+        used |= {*rs.columns, rs.consideration.column}
+    return [c for c in catalog.layer("kawasan_kumuh").column_names if c in used]
+
+
+def _is_scored(frame: pd.DataFrame) -> bool:
+    return all(c in frame.columns for c in ("nilai_kekumuhan", "tingkat_kekumuhan", "klasifikasi"))
+
+
+def score_table(kumuh: pd.DataFrame, rules: str | scoring.RuleSet | None = None) -> pd.DataFrame:
+    """The score table of slum locations: their assessment with the columns a product carries.
+
+    Parameters
+    ----------
+    kumuh : DataFrame or GeoDataFrame
+        Rows of ``kawasan_kumuh``; scored with :func:`kotaku_gis.scoring.score` unless they already
+        carry its columns (``tingkat_kekumuhan``...).
+    rules : str or RuleSet, optional
+        Rule set for rows without ``aturan_penilaian`` (see :func:`kotaku_gis.scoring.score`).
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        The columns of :data:`SCORE_TABLE_COLUMNS` that the rows have, in that order (among them
+        ``id_lokasi``, ``periode``, ``nilai_kekumuhan``, ``tingkat_kekumuhan``,
+        ``tingkat_pertimbangan``, ``klasifikasi``, ``prioritas``), plus the geometry of a
+        GeoDataFrame; rows in the input order.
+
+    Raises
+    ------
+    DataError, UsageError
+        As :func:`kotaku_gis.scoring.score`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lokasi = pd.DataFrame({"id_lokasi": ["L1"], "periode": ["2024"], "nilai_kekumuhan": [45.0],
+    ...                        "nilai_pertimbangan_lain": [11], "legalitas": ["legal"], "catatan": ["x"]})
+    >>> score_table(lokasi).columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['id_lokasi', 'periode', 'aturan_penilaian', 'nilai_kekumuhan', 'sumber_nilai', 'tingkat_kekumuhan',
+     'tingkat_pertimbangan', 'klasifikasi', 'prioritas', 'pola_penanganan', 'selisih_nilai']
+    >>> print(score_table(lokasi)[["tingkat_kekumuhan", "klasifikasi", "prioritas"]].to_string())
+      tingkat_kekumuhan klasifikasi  prioritas
+    0            sedang          B1          2
+    """
+    scored = kumuh if _is_scored(kumuh) else scoring.score(kumuh, rules)
+    columns = [c for c in SCORE_TABLE_COLUMNS if c in scored.columns]
+    if isinstance(scored, gpd.GeoDataFrame) and scored.geometry.name in scored.columns:
+        columns.append(scored.geometry.name)
+    return scored[columns]
+
+
+# -- per location ------------------------------------------------------------------------------------
+def progress_lokasi(
+    kumuh: pd.DataFrame,
+    periode: str,
+    baseline: str | None = None,
+    *,
+    rules: str | scoring.RuleSet | None = None,
+) -> pd.DataFrame:
+    """Each slum location at the baseline and in the current period, and what changed.
+
+    Parameters
+    ----------
+    kumuh : DataFrame or GeoDataFrame
+        Rows of ``kawasan_kumuh`` (any periods; those of ``periode`` and ``baseline`` are used)
+        with ``id_lokasi``, ``kode_kelurahan``, ``periode`` and ``luas_ha``. Rows already scored by
+        :func:`kotaku_gis.scoring.score` are used as they are; otherwise they are scored here. A
+        missing ``luas_ha`` is measured from the geometry of a GeoDataFrame (:mod:`kotaku_gis.geodesy`).
+    periode : str
+        The current period (``2026Q3``; forms as :func:`normalize_periode`).
+    baseline : str, optional
+        The baseline period; default the earliest period in ``kumuh``.
+    rules : str or RuleSet, optional
+        Rule set for unscored rows without ``aturan_penilaian``.
+
+    Returns
+    -------
+    DataFrame
+        One row per location present in either period, sorted by ``kode_kelurahan`` and
+        ``id_lokasi``:
+
+        - ``id_lokasi``, ``kode_kelurahan`` (the current period's, else the baseline's),
+          ``nama_kawasan`` (when given), ``periode``, ``baseline``;
+        - ``status``: one of :data:`STATUS` (``belum_dinilai``, ``baru``, ``tetap_kumuh``,
+          ``keluar_kumuh``, ``menjadi_kumuh``, ``tetap_tidak_kumuh``);
+        - ``luas_awal_ha``, ``luas_akhir_ha``: the location's area in each period (empty where it
+          was not assessed);
+        - ``nilai_awal``, ``nilai_akhir``, ``tingkat_awal``, ``tingkat_akhir``,
+          ``klasifikasi_awal``, ``klasifikasi_akhir``, ``prioritas_akhir``: the assessment in each
+          period (empty where it was not assessed);
+        - ``kumuh_awal``: slum (ringan, sedang or berat) at the baseline; ``kumuh_akhir``: slum now,
+          where a ``belum_dinilai`` location keeps its baseline state;
+        - ``keluar_kumuh`` (the location left the slum classes: slum at the baseline, assessed
+          tidak kumuh now), ``belum_dinilai``;
+        - ``luas_kumuh_awal_ha``, ``luas_kumuh_akhir_ha``: the area counted as slum in each period
+          (0 when not slum; a ``belum_dinilai`` location carries its baseline slum area forward);
+        - ``luas_tertangani_ha``: the slum area handled, ``luas_kumuh_awal_ha -
+          luas_kumuh_akhir_ha`` where positive, else 0 (a location that left the slum classes
+          counts its whole baseline area; a new or grown slum area is not "handled" negatively,
+          it shows in the net reduction of the roll-up).
+
+    Raises
+    ------
+    UsageError
+        A period that cannot be read, a baseline later than ``periode``, or missing columns.
+    DataError
+        ``periode`` or ``baseline`` not among the periods of ``kumuh``; or rows (in either period)
+        with an invalid kelurahan code, an unreadable period, no area, a repeated ``id_lokasi``,
+        or an assessment :func:`kotaku_gis.scoring.score` refuses. Each problem names the row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kumuh = pd.DataFrame({
+    ...     "id_lokasi": ["L1", "L2", "L1", "L3"],
+    ...     "kode_kelurahan": ["6171011001", "61.71.01.1002", "61.71.01.1001", "61.71.01.1002"],
+    ...     "periode": ["2024", "2024", "2026-Q3", "2026Q3"],
+    ...     "luas_ha": [10.0, 4.0, 9.0, 2.0],
+    ...     "nilai_kekumuhan": [45.0, 30.0, 40.0, 20.0]})
+    >>> per = progress_lokasi(kumuh, "2026Q3", "2024")
+    >>> print(per[["id_lokasi", "status", "tingkat_awal", "tingkat_akhir", "luas_kumuh_akhir_ha"]].to_string())
+      id_lokasi         status tingkat_awal tingkat_akhir  luas_kumuh_akhir_ha
+    0        L1    tetap_kumuh       sedang        sedang                  9.0
+    1        L2  belum_dinilai       ringan           NaN                  4.0
+    2        L3           baru          NaN        ringan                  2.0
+    >>> per["luas_tertangani_ha"].tolist()  # L2 not reassessed: its 4 ha still count as slum
+    [1.0, 0.0, 0.0]
+    """
+    _require_columns(kumuh, _KUMUH_REQUIRED, "kawasan_kumuh")
+    rows_all = _row_numbers(kumuh)
+    report = _Problems("kawasan_kumuh", rows_all)
+    periods = _periode_column(kumuh, report)
+    report.raise_if_any()
+    periode, baseline = resolve_periods(periods.unique(), periode, baseline)
+    used = periods.isin([periode, baseline]).to_numpy()
+
+    frame = kumuh.loc[used].copy()
+    frame[ROW] = rows_all[used]
+    frame["periode"] = periods[used].to_numpy()
+    report = _Problems("kawasan_kumuh", frame[ROW].to_numpy())
+    frame["kode_kelurahan"] = _kelurahan_codes(frame, report).to_numpy()
+    frame["luas_ha"] = _area_ha(frame, report)
+    dup = frame.duplicated(["id_lokasi", "periode"], keep=False).to_numpy()
+    report.add(
+        "progress_lokasi_duplicate", dup, "id_lokasi",
+        id=frame["id_lokasi"], periode=frame["periode"],
+    )  # fmt: skip
+    report.raise_if_any()
+    if not _is_scored(frame):
+        frame = scoring.score(frame, rules)
+
+    keep = ["kode_kelurahan", "luas_ha", "nilai_kekumuhan", "tingkat_kekumuhan", "klasifikasi"]
+    keep += [c for c in ("prioritas", "nama_kawasan") if c in frame.columns]
+    data = pd.DataFrame(frame[["id_lokasi", *keep]])
+    is_base = (frame["periode"] == baseline).to_numpy()
+    is_cur = (frame["periode"] == periode).to_numpy()
+    base = data.loc[is_base].set_index("id_lokasi")
+    cur = data.loc[is_cur].set_index("id_lokasi")
+    both = base.merge(cur, how="outer", left_index=True, right_index=True, suffixes=("_awal", "_akhir"))
+
+    in_base = both.index.isin(base.index)
+    in_cur = both.index.isin(cur.index)
+    levels = list(scoring.LEVELS)
+    slum = list(_slum_levels())
+    tingkat_awal = _categorical(both["tingkat_kekumuhan_awal"], levels)
+    tingkat_akhir = _categorical(both["tingkat_kekumuhan_akhir"], levels)
+    kumuh_awal = np.asarray(tingkat_awal.isin(slum)) & in_base
+    kumuh_dinilai = np.asarray(tingkat_akhir.isin(slum)) & in_cur
+    belum = in_base & ~in_cur
+    kumuh_akhir = np.where(belum, kumuh_awal, kumuh_dinilai)
+    keluar = kumuh_awal & in_cur & ~kumuh_dinilai
+    luas_awal = both["luas_ha_awal"].to_numpy(dtype="float64")
+    luas_akhir = both["luas_ha_akhir"].to_numpy(dtype="float64")
+    luas_kumuh_awal = np.where(kumuh_awal, luas_awal, 0.0)
+    luas_kumuh_akhir = np.where(belum, luas_kumuh_awal, np.where(kumuh_dinilai, luas_akhir, 0.0))
+    status = np.select(
+        [belum, ~in_base, kumuh_awal & kumuh_akhir, kumuh_awal, kumuh_akhir],
+        list(STATUS[:5]),
+        STATUS[5],
+    )
+    codes = _klasifikasi_codes()
+
+    out = pd.DataFrame(
+        {
+            "id_lokasi": both.index.to_numpy(),
+            "kode_kelurahan": np.where(in_cur, both["kode_kelurahan_akhir"], both["kode_kelurahan_awal"]),
+        }
+    )
+    if "nama_kawasan_awal" in both.columns:
+        out["nama_kawasan"] = np.where(in_cur, both["nama_kawasan_akhir"], both["nama_kawasan_awal"])
+    out["periode"] = periode
+    out["baseline"] = baseline
+    out["status"] = pd.Categorical(status, categories=list(STATUS))
+    out["luas_awal_ha"] = luas_awal
+    out["luas_akhir_ha"] = luas_akhir
+    out["nilai_awal"] = both["nilai_kekumuhan_awal"].to_numpy(dtype="float64")
+    out["nilai_akhir"] = both["nilai_kekumuhan_akhir"].to_numpy(dtype="float64")
+    out["tingkat_awal"] = tingkat_awal
+    out["tingkat_akhir"] = tingkat_akhir
+    out["klasifikasi_awal"] = _categorical(both["klasifikasi_awal"], codes)
+    out["klasifikasi_akhir"] = _categorical(both["klasifikasi_akhir"], codes)
+    if "prioritas_akhir" in both.columns:
+        out["prioritas_akhir"] = pd.array(both["prioritas_akhir"].to_numpy(), dtype="Int64")
+    out["kumuh_awal"] = kumuh_awal
+    out["kumuh_akhir"] = kumuh_akhir
+    out["keluar_kumuh"] = keluar
+    out["belum_dinilai"] = belum
+    out["luas_kumuh_awal_ha"] = luas_kumuh_awal
+    out["luas_kumuh_akhir_ha"] = luas_kumuh_akhir
+    out["luas_tertangani_ha"] = np.clip(luas_kumuh_awal - luas_kumuh_akhir, 0.0, None)
+    out = out.sort_values(["kode_kelurahan", "id_lokasi"], kind="stable", ignore_index=True)
+    out.attrs.update(periode=periode, baseline=baseline)
+    return out
+
+
+def _area_ha(frame: pd.DataFrame, report: _Problems) -> np.ndarray:
+    """``luas_ha`` as numbers; empty values measured from the geometry where there is one."""
+    n = len(frame)
+    if "luas_ha" in frame.columns:
+        luas = pd.to_numeric(frame["luas_ha"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    else:
+        luas = np.full(n, np.nan)
+    missing = np.isnan(luas)
+    if missing.any() and isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+        pos = np.flatnonzero(missing)
+        geoms = frame.geometry.iloc[pos]
+        ok = (geoms.notna() & ~geoms.is_empty).to_numpy()
+        if ok.any():
+            luas[pos[ok]] = geodesy.area_ha(geoms[ok]).to_numpy()
+        missing = np.isnan(luas)
+    raw = frame["luas_ha"] if "luas_ha" in frame.columns else np.full(n, None)
+    report.add("progress_luas_missing", missing | (luas < 0), "luas_ha", value=raw)
+    return luas
+
+
+# -- roll-up -----------------------------------------------------------------------------------------
+def rollup(
+    per_lokasi: pd.DataFrame,
+    kegiatan: pd.DataFrame | None,
+    wilayah: pd.DataFrame | None,
+    tingkat: str,
+    kode: str | None = None,
+) -> pd.DataFrame:
+    """Progress totals of every unit at one level, summed by Kemendagri code.
+
+    Parameters
+    ----------
+    per_lokasi : DataFrame
+        What :func:`progress_lokasi` returns.
+    kegiatan : DataFrame, optional
+        Rows of the ``kegiatan`` layer (``id_kegiatan``, ``kode_kelurahan``, ``periode``,
+        ``status``; ``progres_fisik`` and ``biaya_idr`` when present). Each activity counts once, as
+        of its latest row in a period that ends no later than the current period of ``per_lokasi``
+        (a year ends with its fourth quarter). None: no activities.
+    wilayah : DataFrame or GeoDataFrame, optional
+        Rows of the ``wilayah`` layer (``kode``, ``nama``): the units listed (with zeros where
+        there is no data) and their names. With geometry, the result is a GeoDataFrame carrying
+        each unit's boundary. None: only the units that have data, unnamed.
+    tingkat : str
+        ``nasional``, ``provinsi``, ``kabkota``, ``kecamatan`` or ``kelurahan``.
+    kode : str, optional
+        Only the units within this area (any code form); its level must be at or above
+        ``tingkat``. Default: the whole country.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        One row per unit, sorted by ``kode`` (at the level of ``kode`` itself: that one area, with
+        zeros if it has no data), with:
+
+        - ``kode`` (``""`` for the nation), ``nama`` (``Indonesia`` for the nation), ``tingkat``,
+          ``kode_induk`` (the parent's code; ``""`` for a provinsi, empty for the nation),
+          ``periode``, ``baseline``;
+        - ``luas_kumuh_awal_ha``, ``luas_kumuh_akhir_ha``, ``luas_tertangani_ha`` (sums of
+          :func:`progress_lokasi`), ``persen_pengurangan`` = 100 x (awal - akhir) / awal, the net
+          reduction (negative when slum area grew; empty where awal is 0);
+        - ``lokasi_total`` (locations in either period), ``lokasi_awal`` / ``lokasi_akhir`` (slum
+          locations at the baseline / now, ``belum_dinilai`` ones at their baseline state),
+          ``lokasi_keluar_kumuh``, ``lokasi_baru``, ``lokasi_belum_dinilai``;
+        - ``lokasi_berat``, ``lokasi_sedang``, ``lokasi_ringan``, ``lokasi_tidak_kumuh``: locations by
+          their level in the current period (these and ``lokasi_belum_dinilai`` add up to
+          ``lokasi_total``); ``klasifikasi_A1`` .. ``klasifikasi_C6``: by current classification;
+        - ``nilai_rerata_awal``, ``nilai_rerata_akhir``: mean score weighted by location area, over
+          the locations assessed in that period;
+        - ``kegiatan_rencana``, ``kegiatan_pelaksanaan``, ``kegiatan_selesai``, ``kegiatan_total``,
+          ``progres_fisik_rerata`` (mean over activities that report it), ``biaya_idr_total``.
+
+        Counts are integers; every additive column of a unit equals the sum over its children.
+
+    Raises
+    ------
+    UsageError
+        An unknown level, ``kode`` below ``tingkat``, an invalid ``kode``, missing columns.
+    DataError
+        Rows of ``per_lokasi`` or ``kegiatan`` with invalid kelurahan codes; activities with an
+        unknown status, an unreadable period or a progress/cost that is not a number.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kumuh = pd.DataFrame({"id_lokasi": ["L1", "L2", "L1", "L2"],
+    ...                       "kode_kelurahan": ["61.71.01.1001", "61.72.01.1001"] * 2,
+    ...                       "periode": ["2024", "2024", "2026Q3", "2026Q3"],
+    ...                       "luas_ha": [10.0, 4.0, 10.0, 4.0], "nilai_kekumuhan": [45.0, 30.0, 12.0, 30.0]})
+    >>> kegiatan = pd.DataFrame({"id_kegiatan": ["K1", "K1", "K2"], "kode_kelurahan": "61.71.01.1001",
+    ...                          "periode": ["2026Q2", "2026Q3", "2026Q3"], "status": ["pelaksanaan", "selesai", "rencana"],
+    ...                          "progres_fisik": [60.0, 100.0, 0.0], "biaya_idr": [5e8, 5e8, 2e8]})
+    >>> wil = pd.DataFrame({"kode": ["61", "61.71", "61.72", "61.73"],
+    ...                     "nama": ["Kalimantan Barat", "Kota Pontianak", "Kota Singkawang", "Kota Baru"]})
+    >>> per = progress_lokasi(kumuh, "2026Q3")
+    >>> kab = rollup(per, kegiatan, wil, "kabkota", kode="61")
+    >>> print(kab[["kode", "nama", "luas_kumuh_akhir_ha", "lokasi_keluar_kumuh", "kegiatan_selesai"]].to_string())
+        kode             nama  luas_kumuh_akhir_ha  lokasi_keluar_kumuh  kegiatan_selesai
+    0  61.71   Kota Pontianak                  0.0                    1                 1
+    1  61.72  Kota Singkawang                  4.0                    0                 0
+    2  61.73        Kota Baru                  0.0                    0                 0
+    >>> kab["biaya_idr_total"].tolist()  # K1 once (its latest report), K2
+    [700000000.0, 0.0, 0.0]
+    >>> rollup(per, kegiatan, wil, "nasional")[["kode", "nama", "luas_kumuh_awal_ha", "persen_pengurangan"]]
+      kode       nama  luas_kumuh_awal_ha  persen_pengurangan
+    0       Indonesia                14.0           71.428571
+    """
+    return _rollup(per_lokasi, kegiatan, wilayah, kode, lowest=tingkat, only=tingkat)[tingkat]
+
+
+def rollup_all_levels(
+    per_lokasi: pd.DataFrame,
+    kegiatan: pd.DataFrame | None,
+    wilayah: pd.DataFrame | None,
+    kode: str | None = None,
+    *,
+    tingkat: str = "kelurahan",
+) -> dict[str, pd.DataFrame]:
+    """:func:`rollup` at every level, from the area of ``kode`` (or the nation) down to ``tingkat``.
+
+    The kelurahan sums are computed once and summed upwards, so the frames agree with each other
+    exactly: each unit's additive columns are the sum of its children's in the next frame.
+
+    Parameters
+    ----------
+    per_lokasi, kegiatan, wilayah, kode
+        As :func:`rollup`.
+    tingkat : str
+        The finest level returned (default ``kelurahan``).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Level name -> the :func:`rollup` frame of that level, from the top level down (for an
+        Excel file with one sheet per level).
+
+    Raises
+    ------
+    UsageError, DataError
+        As :func:`rollup`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kumuh = pd.DataFrame({"id_lokasi": ["L1", "L2"], "kode_kelurahan": ["61.71.01.1001", "61.71.02.1001"],
+    ...                       "periode": "2024", "luas_ha": [10.0, 4.0], "nilai_kekumuhan": [45.0, 30.0]})
+    >>> levels = rollup_all_levels(progress_lokasi(kumuh, "2024"), None, None, kode="61.71")
+    >>> {name: len(frame) for name, frame in levels.items()}
+    {'kabkota': 1, 'kecamatan': 2, 'kelurahan': 2}
+    >>> float(levels["kabkota"]["luas_kumuh_awal_ha"].sum()), float(levels["kecamatan"]["luas_kumuh_awal_ha"].sum())
+    (14.0, 14.0)
+    """
+    return _rollup(per_lokasi, kegiatan, wilayah, kode, lowest=tingkat, only=None)
+
+
+def _rollup(
+    per_lokasi: pd.DataFrame,
+    kegiatan: pd.DataFrame | None,
+    wilayah: pd.DataFrame | None,
+    kode: str | None,
+    *,
+    lowest: str,
+    only: str | None,
+) -> dict[str, pd.DataFrame]:
+    levels = kode_wilayah.ROLLUP_LEVELS
+    if lowest not in levels:
+        raise UsageError(i18n.text("progress.tingkat_invalid", tingkat=lowest, levels=", ".join(levels)))
+    scope = _scope(kode)
+    scope_level = kode_wilayah.tingkat(scope)
+    top = levels.index(scope_level)
+    if levels.index(lowest) < top:
+        raise UsageError(
+            i18n.text(
+                "progress.tingkat_above_kode", tingkat=lowest, kode=scope, level=scope_level,
+                allowed=", ".join(levels[top:]),
+            )
+        )  # fmt: skip
+    _require_columns(per_lokasi, _PER_LOKASI_REQUIRED, "per_lokasi")
+    periode, baseline = _periods_of(per_lokasi)
+
+    sums = _kelurahan_sums(per_lokasi, kegiatan, periode, scope, scope_level)
+    names, geometry = _units(wilayah, scope, scope_level)
+
+    # Up from the kelurahan: each level = its own listed units + the sums of the level below.
+    by_level: dict[str, pd.DataFrame] = {}
+    current = sums
+    for i in range(len(levels) - 1, top - 1, -1):
+        level = levels[i]
+        if i < len(levels) - 1:
+            parents = kode_wilayah.ancestor_series(pd.Series(current.index), level).to_numpy()
+            current = current.groupby(parents, sort=False).sum()
+        listed = names.get(level)
+        if listed is not None and len(listed):
+            current = current.reindex(current.index.union(listed.index), fill_value=0)
+        if level == scope_level:  # the area asked for is always there, even without data: one row
+            current = current.reindex([scope], fill_value=0)
+        by_level[level] = current
+
+    wanted = [only] if only is not None else list(levels[top : levels.index(lowest) + 1])
+    out = {}
+    for level in wanted:
+        out[level] = _finish(by_level[level], level, periode, baseline, names, geometry)
+    return out
+
+
+def _scope(kode: Any) -> str:
+    """The dotted code of the area asked for; ``""`` (the nation) for None or blank."""
+    if kode is None or (isinstance(kode, str) and kode.strip() == ""):
+        return ""
+    try:
+        return kode_wilayah.normalize_kode(kode)
+    except ValueError as exc:
+        raise UsageError(i18n.text("progress.kode_invalid", kode=kode, reason=str(exc))) from exc
+
+
+def _periods_of(per_lokasi: pd.DataFrame) -> tuple[str, str]:
+    if len(per_lokasi):
+        periode = per_lokasi["periode"].iloc[0]
+        baseline = per_lokasi["baseline"].iloc[0]
+    else:
+        periode = per_lokasi.attrs.get("periode")
+        baseline = per_lokasi.attrs.get("baseline")
+    if periode is None or baseline is None:
+        raise UsageError(i18n.text("progress.columns_missing", columns="periode, baseline", layer="per_lokasi"))
+    return normalize_periode(periode), normalize_periode(baseline)
+
+
+def _in_scope(codes: pd.Series, scope: str, scope_level: str) -> np.ndarray:
+    if scope == "":
+        return codes.notna().to_numpy()
+    return (kode_wilayah.ancestor_series(codes, scope_level) == scope).to_numpy()
+
+
+def _kelurahan_sums(
+    per_lokasi: pd.DataFrame, kegiatan: pd.DataFrame | None, periode: str, scope: str, scope_level: str
+) -> pd.DataFrame:
+    """Every additive quantity per kelurahan code (index), for the locations and activities in scope."""
+    report = _Problems("per_lokasi", _row_numbers(per_lokasi))
+    codes = _kelurahan_codes(per_lokasi, report)
+    report.raise_if_any()
+    inside = _in_scope(codes, scope, scope_level)
+    lok = per_lokasi.loc[inside]
+    key = codes[inside].to_numpy()
+
+    nilai_awal = lok["nilai_awal"].to_numpy(dtype="float64")
+    nilai_akhir = lok["nilai_akhir"].to_numpy(dtype="float64")
+    luas_awal = lok["luas_awal_ha"].to_numpy(dtype="float64")
+    luas_akhir = lok["luas_akhir_ha"].to_numpy(dtype="float64")
+    weighed_awal = ~np.isnan(nilai_awal) & ~np.isnan(luas_awal)
+    weighed_akhir = ~np.isnan(nilai_akhir) & ~np.isnan(luas_akhir)
+    levels = _levels_desc()
+    klas_codes = _klasifikasi_codes()
+    status = np.asarray(_categorical(lok["status"], list(STATUS)).codes)
+    tingkat_akhir = np.asarray(_categorical(lok["tingkat_akhir"], levels).codes)
+    klas = np.asarray(_categorical(lok["klasifikasi_akhir"], klas_codes).codes)
+    parts: dict[str, Any] = {
+        "luas_kumuh_awal_ha": lok["luas_kumuh_awal_ha"].to_numpy(dtype="float64"),
+        "luas_kumuh_akhir_ha": lok["luas_kumuh_akhir_ha"].to_numpy(dtype="float64"),
+        "luas_tertangani_ha": lok["luas_tertangani_ha"].to_numpy(dtype="float64"),
+        "lokasi_total": np.ones(len(lok), dtype="int64"),
+        "lokasi_awal": lok["kumuh_awal"].to_numpy(dtype=bool),
+        "lokasi_akhir": lok["kumuh_akhir"].to_numpy(dtype=bool),
+        "lokasi_keluar_kumuh": lok["keluar_kumuh"].to_numpy(dtype=bool),
+        "lokasi_baru": status == STATUS.index("baru"),
+        "lokasi_belum_dinilai": lok["belum_dinilai"].to_numpy(dtype=bool),
+    }
+    for i, level in enumerate(levels):  # integer codes of the categoricals: one fast comparison each
+        parts[f"lokasi_{level}"] = tingkat_akhir == i
+    for i, code in enumerate(klas_codes):
+        parts[f"klasifikasi_{code}"] = klas == i
+    parts["_nilai_luas_awal"] = np.where(weighed_awal, nilai_awal * luas_awal, 0.0)
+    parts["_luas_dinilai_awal"] = np.where(weighed_awal, luas_awal, 0.0)
+    parts["_nilai_luas_akhir"] = np.where(weighed_akhir, nilai_akhir * luas_akhir, 0.0)
+    parts["_luas_dinilai_akhir"] = np.where(weighed_akhir, luas_akhir, 0.0)
+    table = pd.DataFrame(parts)
+    counts = [c for c in table.columns if table[c].dtype == bool]
+    table[counts] = table[counts].astype("int64")
+    sums = table.groupby(key, sort=False).sum()
+
+    activities = _kegiatan_sums(kegiatan, periode, scope, scope_level)
+    if len(activities):
+        sums = sums.join(activities, how="outer")
+    else:
+        sums = sums.reindex(columns=[*sums.columns, *activities.columns])
+    sums = sums.fillna(0)
+    ints = [c for c in sums.columns if c.startswith(("lokasi_", "klasifikasi_", "kegiatan_")) or c == "_progres_n"]
+    sums[ints] = sums[ints].astype("int64")
+    sums.index.name = "kode"
+    return sums
+
+
+def _kegiatan_sums(kegiatan: pd.DataFrame | None, periode: str, scope: str, scope_level: str) -> pd.DataFrame:
+    """Activity counts by status, progress sums and costs per kelurahan code."""
+    statuses = _kegiatan_status()
+    columns = [f"kegiatan_{s}" for s in statuses] + ["kegiatan_total", "_progres_sum", "_progres_n", "biaya_idr_total"]
+    if kegiatan is None or len(kegiatan) == 0:
+        return pd.DataFrame(columns=columns, dtype="float64")
+    _require_columns(kegiatan, _KEGIATAN_REQUIRED, "kegiatan")
+    report = _Problems("kegiatan", _row_numbers(kegiatan))
+    codes = _kelurahan_codes(kegiatan, report)
+    periods = _periode_column(kegiatan, report)
+    status = kegiatan["status"].astype(object).str.strip().str.lower()
+    report.add(
+        "progress_status_unknown", ~status.isin(statuses).to_numpy(), "status",
+        value=kegiatan["status"], allowed=", ".join(statuses),
+    )  # fmt: skip
+    numbers = {}
+    for col in ("progres_fisik", "biaya_idr"):
+        if col in kegiatan.columns:
+            values = pd.to_numeric(kegiatan[col], errors="coerce")
+            bad = (values.isna() & kegiatan[col].notna()).to_numpy()
+            report.add("progress_not_a_number", bad, col, value=kegiatan[col])
+            numbers[col] = values.to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            numbers[col] = np.full(len(kegiatan), np.nan)
+    report.raise_if_any()
+
+    frame = pd.DataFrame(
+        {
+            "id": kegiatan["id_kegiatan"].to_numpy(),
+            "kode": codes.to_numpy(),
+            "periode": periods.to_numpy(),
+            "end": _period_end(periods).to_numpy(),
+            "status": status.to_numpy(),
+            "progres": numbers["progres_fisik"],
+            "biaya": numbers["biaya_idr"],
+        }
+    )
+    until = float(_period_end(pd.Series([periode])).iloc[0])
+    frame = frame[(frame["end"] <= until) & _in_scope(frame["kode"], scope, scope_level)]
+    # each activity once, as of its latest report (ties: the period that sorts last, a quarter over its year)
+    frame = frame.sort_values(["end", "periode"], kind="stable").drop_duplicates("id", keep="last")
+    has_progress = ~np.isnan(frame["progres"].to_numpy())
+    parts: dict[str, Any] = {f"kegiatan_{s}": (frame["status"] == s).to_numpy().astype("int64") for s in statuses}
+    parts["kegiatan_total"] = np.ones(len(frame), dtype="int64")
+    parts["_progres_sum"] = np.where(has_progress, frame["progres"].to_numpy(), 0.0)
+    parts["_progres_n"] = has_progress.astype("int64")
+    parts["biaya_idr_total"] = np.nan_to_num(frame["biaya"].to_numpy(), nan=0.0)
+    return pd.DataFrame(parts).groupby(frame["kode"].to_numpy(), sort=False).sum()[columns]
+
+
+def _units(
+    wilayah: pd.DataFrame | None, scope: str, scope_level: str
+) -> tuple[dict[str, pd.Series], pd.Series | None]:
+    """Listed units per level (kode -> nama) within the scope, and their geometry (or None).
+
+    Every listed unit also lists its ancestors (unnamed unless listed themselves), so that each
+    unit of the roll-up has its parent in the level above.
+    """
+    if wilayah is None or len(wilayah) == 0:
+        return {}, None
+    _require_columns(wilayah, ("kode",), "wilayah")
+    report = _Problems("wilayah", _row_numbers(wilayah))
+    codes, invalid = kode_wilayah.normalize_kode_series(wilayah["kode"])
+    report.add("progress_kode_invalid", invalid.to_numpy(), "kode", value=wilayah["kode"])
+    report.raise_if_any()
+    inside = _in_scope(codes, scope, scope_level) & codes.notna().to_numpy()
+    codes = codes[inside]
+    names = wilayah["nama"][inside] if "nama" in wilayah.columns else pd.Series(None, index=codes.index, dtype=object)
+    named = pd.Series(names.to_numpy(dtype=object), index=codes.to_numpy()).groupby(level=0, sort=False).first()
+    levels = kode_wilayah.ROLLUP_LEVELS
+    out: dict[str, pd.Series] = {}
+    distinct = pd.Series(named.index)
+    for level in levels[levels.index(scope_level) :]:
+        at = kode_wilayah.ancestor_series(distinct, level).dropna().unique()
+        if level == "nasional":
+            out[level] = pd.Series([NAMA_NASIONAL], index=[""], dtype=object)
+            continue
+        out[level] = named.reindex(pd.Index(at, dtype=object))
+    geometry = None
+    if isinstance(wilayah, gpd.GeoDataFrame) and wilayah.geometry.name in wilayah.columns:
+        geoms = wilayah.geometry[inside]
+        geometry = gpd.GeoSeries(geoms.to_numpy(), index=codes.to_numpy(), crs=wilayah.crs)
+        geometry = geometry[~geometry.index.duplicated()]
+    return out, geometry
+
+
+def _finish(
+    sums: pd.DataFrame,
+    level: str,
+    periode: str,
+    baseline: str,
+    names: dict[str, pd.Series],
+    geometry: gpd.GeoSeries | None,
+) -> pd.DataFrame:
+    """The published frame of one level: identity columns, sums, and ratios recomputed from sums."""
+    sums = sums.sort_index()
+    kode = sums.index.to_numpy(dtype=object)
+    if level == "nasional":
+        nama = np.array([NAMA_NASIONAL] * len(sums), dtype=object)
+        induk = np.array([None] * len(sums), dtype=object)
+    else:
+        listed = names.get(level)
+        nama = (
+            listed.reindex(sums.index).to_numpy(dtype=object)
+            if listed is not None
+            else np.full(len(sums), None, dtype=object)
+        )
+        levels = kode_wilayah.ROLLUP_LEVELS
+        induk = kode_wilayah.ancestor_series(pd.Series(kode), levels[levels.index(level) - 1]).to_numpy(dtype=object)
+    out = pd.DataFrame({"kode": kode, "nama": nama, "tingkat": level, "kode_induk": induk,
+                        "periode": periode, "baseline": baseline})  # fmt: skip
+    s = {c: sums[c].to_numpy() for c in sums.columns}
+    awal, akhir = s["luas_kumuh_awal_ha"], s["luas_kumuh_akhir_ha"]
+    out["luas_kumuh_awal_ha"] = awal
+    out["luas_kumuh_akhir_ha"] = akhir
+    out["luas_tertangani_ha"] = s["luas_tertangani_ha"]
+    out["persen_pengurangan"] = _ratio(100.0 * (awal - akhir), awal)
+    for c in ("lokasi_total", "lokasi_awal", "lokasi_akhir", "lokasi_keluar_kumuh", "lokasi_baru", "lokasi_belum_dinilai"):
+        out[c] = s[c]
+    for lv in _levels_desc():
+        out[f"lokasi_{lv}"] = s[f"lokasi_{lv}"]
+    for code in _klasifikasi_codes():
+        out[f"klasifikasi_{code}"] = s[f"klasifikasi_{code}"]
+    out["nilai_rerata_awal"] = _ratio(s["_nilai_luas_awal"], s["_luas_dinilai_awal"])
+    out["nilai_rerata_akhir"] = _ratio(s["_nilai_luas_akhir"], s["_luas_dinilai_akhir"])
+    for st in _kegiatan_status():
+        out[f"kegiatan_{st}"] = s[f"kegiatan_{st}"]
+    out["kegiatan_total"] = s["kegiatan_total"]
+    out["progres_fisik_rerata"] = _ratio(s["_progres_sum"], s["_progres_n"])
+    out["biaya_idr_total"] = s["biaya_idr_total"].astype("float64")
+    if geometry is not None:
+        geoms = geometry.reindex(pd.Index(kode, dtype=object)).to_numpy()
+        return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=geometry.crs), crs=geometry.crs)
+    return out
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, NaN where the denominator is 0."""
+    num = np.asarray(numerator, dtype="float64")
+    den = np.asarray(denominator, dtype="float64")
+    out = np.full(num.shape, np.nan)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
