@@ -20,6 +20,9 @@ from kotaku_gis.files import read_vector, write_table
 from kotaku_gis.loader import LoadReport, load, prepare
 from kotaku_gis.scoring import assess, indikator_7plus1, score
 from kotaku_gis.progress import progress_lokasi, rollup, rollup_all_levels, score_table
+from kotaku_gis import screening
+from kotaku_gis.screening import proximity, screen
+from kotaku_gis import pengaduan, privacy, staffing
 from kotaku_gis.store import Store, open_store
 
 __all__ = [
@@ -49,8 +52,14 @@ __all__ = [
     "rollup",
     "rollup_all_levels",
     "score_table",
+    "screening",
+    "screen",
+    "proximity",
     "read_vector",
     "write_table",
+    "pengaduan",
+    "privacy",
+    "staffing",
     "Store",
     "open_store",
 ]

@@ -14,7 +14,7 @@ Examples
 >>> spec.column("status").codes()
 ['rencana', 'pelaksanaan', 'selesai']
 >>> sorted(catalog.layer_names())
-['kawasan_kumuh', 'kawasan_lindung', 'kegiatan', 'wilayah']
+['kawasan_kumuh', 'kawasan_lindung', 'kegiatan', 'pengaduan', 'wilayah']
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ class ColumnSpec(_Spec):
     #: How the loader fills the column when the file leaves it empty (see ``load``).
     derived: Literal["tingkat_from_kode", "induk_from_kode", "area_ha"] | None = None
     default: Any = None
+    #: Free text that is published: every write masks the personal data in it (phone numbers,
+    #: e-mail addresses, NIK; see :mod:`kotaku_gis.privacy`), so the store never holds them here.
+    redact: bool = False
 
     def codes(self) -> list[str]:
         """The allowed values, or an empty list for a free column."""
@@ -128,6 +131,9 @@ class LayerSpec(_Spec):
     style: Style
     #: Layer-specific checks the loader runs after the generic ones (see ``loader._VALIDATORS``).
     validators: list[Literal["penilaian_kekumuhan"]] = []
+    #: The command that alone writes the layer (``pengaduan``: its status workflow and the
+    #: complainant's identity, kept apart); ``load`` refuses such a layer. None: loaded from files.
+    managed_by: Literal["pengaduan"] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> LayerSpec:

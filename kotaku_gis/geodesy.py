@@ -379,6 +379,67 @@ def to_metric(gdf: _FrameT, epsg: int | None = None) -> tuple[_FrameT, int]:
     return gdf.to_crs(epsg), int(epsg)
 
 
+# -- building blocks for pairwise work ---------------------------------------------------------------
+def project(geoms: ArrayLike, epsg: int, *, max_segment_deg: float | None = None) -> np.ndarray:
+    """Shapely geometries in longitude/latitude projected to one UTM zone, long edges split first.
+
+    The building block for work on many pairs of features (``kotaku_gis.screening``): group the
+    pairs by the zone chosen for each, project each group's features once, measure with shapely and
+    divide by :func:`scale_factor`.
+
+    Parameters
+    ----------
+    geoms : array_like of shapely geometries
+        In EPSG:4326 (None and empty geometries pass through).
+    epsg : int
+        The target CRS, normally a UTM zone from :func:`utm_epsg_array`.
+    max_segment_deg : float, optional
+        Edges longer than this (degrees) are split before projecting, so that they keep the course
+        they have in longitude/latitude; default ``settings.geodesy_max_segment_deg``; 0: never split.
+
+    Returns
+    -------
+    numpy.ndarray of shapely geometries
+        The projected geometries, in metres of the projection: divide lengths measured on them by
+        :func:`scale_factor` (areas by its square) to get metres on the ground.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> p = project([Point(111.0, 0.0)], 32649)[0]  # on zone 49's central meridian
+    >>> round(p.x, 3), round(p.y, 3)
+    (500000.0, 0.0)
+    """
+    arr = np.asarray(geoms, dtype=object)
+    if arr.ndim != 1:
+        arr = arr.reshape(-1)
+    step = settings.geodesy_max_segment_deg if max_segment_deg is None else max_segment_deg
+    return _project(_densify(arr, step), int(epsg))
+
+
+def scale_factor(easting: ArrayLike) -> np.ndarray:
+    """The UTM point scale factor at the given eastings: projected metres per metre on the ground.
+
+    0.9996 on a zone's central meridian (easting 500,000 m), about 1.0010 at the zone's edge on the
+    equator. Divide projected lengths (and areas by its square) by it.
+
+    Parameters
+    ----------
+    easting : array_like of float
+        UTM eastings in metres; NaN gives 1.
+
+    Returns
+    -------
+    numpy.ndarray of float
+
+    Examples
+    --------
+    >>> scale_factor([500_000.0, 833_000.0]).round(5).tolist()
+    [0.9996, 1.00097]
+    """
+    return _scale(np.asarray(easting, dtype=float))
+
+
 # -- helpers -----------------------------------------------------------------------------------------
 def _lonlat(geoms: Any, what: str) -> tuple[np.ndarray, pd.Index, Any]:
     """Geometries of a GeoSeries (or a frame's geometry) in EPSG:4326, with its index and name."""
@@ -393,9 +454,10 @@ def _lonlat(geoms: Any, what: str) -> tuple[np.ndarray, pd.Index, Any]:
     return _densify(np.asarray(geoms.array, dtype=object)), geoms.index, geoms.name
 
 
-def _densify(arr: np.ndarray) -> np.ndarray:
-    """Split the edges longer than ``settings.geodesy_max_segment_deg`` (only features that can have one)."""
-    step = settings.geodesy_max_segment_deg
+def _densify(arr: np.ndarray, step: float | None = None) -> np.ndarray:
+    """Split the edges longer than ``step`` (default ``settings.geodesy_max_segment_deg``; only
+    features that have one)."""
+    step = settings.geodesy_max_segment_deg if step is None else step
     if not step or len(arr) == 0:
         return arr
     xmin, ymin, xmax, ymax = shapely.bounds(arr).T
@@ -403,8 +465,19 @@ def _densify(arr: np.ndarray) -> np.ndarray:
         large = np.maximum(xmax - xmin, ymax - ymin) > step
     if not large.any():
         return arr
+    # A large extent only says an edge may be long: look at the edges (rebuilding every large
+    # feature costs far more than reading its coordinates).
+    idx = np.flatnonzero(large)
+    coords, owner = shapely.get_coordinates(arr[idx], return_index=True)
+    long_edge = np.hypot(np.diff(coords[:, 0]), np.diff(coords[:, 1])) > step
+    long_edge &= owner[1:] == owner[:-1]  # (an edge across two parts of a feature: split for nothing)
+    has_long = np.zeros(len(idx), dtype=bool)
+    has_long[owner[1:][long_edge]] = True
+    if not has_long.any():
+        return arr
+    idx = idx[has_long]
     arr = arr.copy()
-    arr[large] = shapely.segmentize(arr[large], step)
+    arr[idx] = shapely.segmentize(arr[idx], step)
     return arr
 
 

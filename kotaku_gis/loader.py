@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kotaku_gis import catalog, files, geodesy, settings, wilayah
+from kotaku_gis import catalog, files, geodesy, i18n, settings, wilayah
 from kotaku_gis.catalog import PERIODE_PATTERN, ColumnSpec, LayerSpec
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW, Source
@@ -729,6 +729,8 @@ def load(
     """
     path = Path(path)
     spec = catalog.layer(layer)
+    if spec.managed_by:  # written by its own command (workflow, private data), never from a file
+        raise UsageError(i18n.text("catalog.managed_layer", layer=layer, command=spec.managed_by))
     map_spec = catalog.mapping(mapping) if mapping is not None else None
     source = files.read_vector(path, layer=source_layer, crs=crs)
     reference = None

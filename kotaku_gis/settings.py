@@ -48,3 +48,58 @@ write_batch_rows: int = 5000
 #: becoming a straight line in UTM; this matters only for long, thin features such as river setback
 #: strips drawn with few vertices. 0.05 degree is about 5.5 km; 0 or None: never split.
 geodesy_max_segment_deg: float | None = 0.05
+
+# -- screening of activities (kotaku_gis.screening) --------------------------------------------------
+#: Proximity warning distance (metres): an activity this close to a protected area (or spring), but
+#: outside its setback, gets a ``peringatan`` finding, as lenders' screening tools (IBAT) report
+#: what lies within a buffer around each site.
+screening_warning_m: float = 1000.0
+
+#: BDI item 9b: a road activity one of whose ends lies within this many metres of a protected area
+#: is a road into it (entering the area is always a finding).
+screening_road_end_m: float = 50.0
+
+#: Limits are inclusive: a distance equal to a setback (or to the limits above) counts as within it.
+#: Distances within this many metres over a limit count as equal, so that an activity drawn exactly
+#: on a setback line is inside whatever the rounding (1 cm; coordinates stored to 1e-7 degree are
+#: about 1 cm apart anyway).
+screening_tolerance_m: float = 0.01
+
+#: Longest edge (degrees) that screening measures as it is: longer edges are split before projecting
+#: (see ``geodesy_max_segment_deg``). Finer than for areas because a setback is a few metres: a 5 km
+#: edge would bow by up to about 10 cm between its lon/lat and its UTM course; 0.01 degree (1.1 km)
+#: keeps that under 1 cm.
+screening_max_segment_deg: float = 0.01
+
+#: ``screening.proximity``: how many of the nearest protected features to report per activity, and
+#: how far to look (metres).
+screening_nearest_count: int = 3
+screening_nearest_radius_m: float = 10_000.0
+
+# -- complaints (kotaku_gis.pengaduan) ---------------------------------------------------------------
+#: Service time (days, calendar) within which a complaint should be closed. Its age is measured
+#: against it: past it the complaint is overdue (``terlambat``) and its priority rises (the points
+#: are in ``rules/pengaduan.yml``). 14 days is a proposal, unverified against the programme's
+#: complaint-handling manual.
+pengaduan_batas_layanan_hari: int = 14
+
+#: Level at which published complaints are located and coded: ``kelurahan`` (default), or a coarser
+#: level (``kecamatan``, ``kabkota``) where a kelurahan is so small that naming it could point to the
+#: complainant. A complaint coded above this level keeps its own code. Never finer than kelurahan:
+#: complaints are located at the representative point of their area, never at an address.
+pengaduan_tingkat_publikasi: str = "kelurahan"
+
+#: Complaint numbers are made as ``<prefix>-<year received>-<sequence>`` (``PGD-2026-00001``).
+pengaduan_id_prefix: str = "PGD"
+
+# -- facilitator staffing (kotaku_gis.staffing) --------------------------------------------------------
+#: Facilitators per kelurahan: (facilitators, kelurahan). The guideline: 5 facilitators per 7
+#: kelurahan in slum areas, 5 per 9 in non-slum areas.
+fasilitator_rasio_kumuh: tuple[int, int] = (5, 7)
+fasilitator_rasio_non_kumuh: tuple[int, int] = (5, 9)
+
+#: How the facilitators required are rounded to whole people:
+#: ``per_bagian`` (default): ceil(5 x slum / 7) + ceil(5 x non-slum / 9), each part rounded up on its own;
+#: ``total``: ceil(5 x slum / 7 + 5 x non-slum / 9), rounded up once;
+#: ``tim``: whole teams, 5 x ceil(slum / 7) + 5 x ceil(non-slum / 9).
+fasilitator_pembulatan: str = "per_bagian"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from kotaku_gis import catalog, settings
+from kotaku_gis import catalog, privacy, settings
 from kotaku_gis._version import __version__
 from kotaku_gis.errors import StoreError, UsageError
 from kotaku_gis.store import _schema
@@ -49,6 +49,8 @@ class Store(ABC):
             for name in catalog.layer_names()
         }
         self.meta, self.load_log = _schema.meta_tables(self.metadata)
+        #: Private table of complainants' identities: no catalogue layer, never read by ``read``.
+        self.identitas = _schema.identity_table(self.metadata)
         self._checked = False
 
     # -- backend hooks ---------------------------------------------------------------------------
@@ -111,6 +113,8 @@ class Store(ABC):
                 if table.name not in existing:
                     table.create(conn)
                     self._after_create(conn, table, None)
+            if self.identitas.name not in existing:  # private: not registered for GIS software
+                self.identitas.create(conn)
             for name, table in self.tables.items():
                 if name not in existing:
                     table.create(conn)
@@ -141,6 +145,11 @@ class Store(ABC):
                 "run `kotaku-gis init` to migrate"
             )
         inspector = sa.inspect(self.engine)
+        for name in [*self.tables, self.identitas.name]:
+            if not inspector.has_table(name):
+                raise StoreError(
+                    f"{self.url}: table {name} is missing (made by an older release); run `kotaku-gis init` to migrate"
+                )
         for name, table in self.tables.items():
             have = {c["name"] for c in inspector.get_columns(name)}
             missing = [c.name for c in table.columns if c.name not in have]
@@ -152,7 +161,16 @@ class Store(ABC):
         self._checked = True
 
     # -- writing ---------------------------------------------------------------------------------
-    def write(self, layer: str, frame: gpd.GeoDataFrame, *, source: str = "<frame>", sha256: str = "") -> WriteSummary:
+    def write(
+        self,
+        layer: str,
+        frame: gpd.GeoDataFrame,
+        *,
+        source: str = "<frame>",
+        sha256: str = "",
+        insert_only: bool = False,
+        extra: Callable[[sa.Connection], None] | None = None,
+    ) -> WriteSummary:
         """Write validated rows of ``layer`` in one transaction.
 
         A partitioned layer (``partition: periode`` in the catalogue) has every period present in
@@ -160,7 +178,13 @@ class Store(ABC):
         ``kawasan_lindung``) has the rows with the same key replaced and keeps the rest.
 
         ``frame`` must already be normalised by :mod:`kotaku_gis.load` (catalogue columns,
-        EPSG:4326, valid geometry); the store checks only what its constraints check.
+        EPSG:4326, valid geometry); the store checks only what its constraints check. Columns the
+        catalogue marks ``redact`` have their personal data masked (:mod:`kotaku_gis.privacy`).
+
+        ``insert_only`` replaces nothing: a row whose key is already stored violates the key and
+        the write is rolled back (``sqlalchemy.exc.IntegrityError``). ``extra`` is called with the
+        connection inside the same transaction, after the rows are written (for what must be
+        stored with them or not at all, such as a complainant's identity).
         """
         self._require_current()
         spec = catalog.layer(layer)
@@ -170,13 +194,19 @@ class Store(ABC):
         unknown = set(frame.columns) - set(spec.column_names) - {frame.geometry.name}
         if unknown:
             raise StoreError(f"{layer}: columns not in the catalogue: {sorted(unknown)}")
+        redacted = [c.name for c in spec.columns if c.redact and c.name in frame.columns]
+        if redacted:
+            frame = frame.assign(**{name: privacy.redact_series(frame[name]) for name in redacted})
         records = _records(frame, spec)
         geoms = self._geometry_values(frame.geometry.values)
         for rec, g in zip(records, geoms):
             rec[GEOMETRY_COLUMN] = g
 
         with self.engine.begin() as conn:
-            if spec.partition:
+            if insert_only:
+                parts = ("key",)
+                replaced = 0
+            elif spec.partition:
                 parts = tuple(sorted({str(v) for v in frame[spec.partition].dropna()}))
                 condition = table.c[spec.partition].in_(parts)
                 replaced = conn.execute(sa.delete(table).where(condition)).rowcount
@@ -192,6 +222,8 @@ class Store(ABC):
                         raise UsageError(f"{layer}: keyed replace needs a single-column key")
             for chunk in _chunks(records, settings.write_batch_rows):
                 self._insert(conn, table, chunk)
+            if extra is not None:
+                extra(conn)
             conn.execute(
                 sa.insert(self.load_log).values(
                     layer=layer,

@@ -5,6 +5,12 @@ catalogue's columns, a unique constraint on the layer key, NOT NULL on required 
 checks and a geometry column ``geom`` in EPSG:4326. Two bookkeeping tables go beside them:
 ``kotaku_meta`` (schema version) and ``kotaku_loads`` (provenance of every load).
 
+One private table goes beside them too: ``pengaduan_identitas``, the identity and contact of each
+complainant (and the description as given, before personal data was masked), kept apart from the
+``pengaduan`` layer. It is not a catalogue layer, so ``Store.read``, ``export``, maps and published
+registers cannot reach it; in a GeoPackage it is not registered in ``gpkg_contents`` either, so GIS
+software does not list it. Only :mod:`kotaku_gis.pengaduan` reads and writes it.
+
 Versions
 --------
 ``SCHEMA_VERSION`` counts incompatible layouts; ``MIGRATIONS[v]`` upgrades a store from version
@@ -81,3 +87,21 @@ def meta_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         sa.Column("software", sa.Text, nullable=False),
     )
     return meta, loads
+
+
+#: Name of the private table of complainants' identities (see the module docstring).
+IDENTITY_TABLE = "pengaduan_identitas"
+
+
+def identity_table(metadata: sa.MetaData) -> sa.Table:
+    """The private table ``pengaduan_identitas``: one row per complaint that has an identity."""
+    return sa.Table(
+        IDENTITY_TABLE,
+        metadata,
+        sa.Column("id_pengaduan", sa.Text, primary_key=True),
+        sa.Column("nama", sa.Text, comment="complainant's name (never published)"),
+        sa.Column("kontak", sa.Text, comment="phone, e-mail or address to reply to (never published)"),
+        sa.Column("deskripsi_asli", sa.Text, comment="description as given, when masking changed it (never published)"),
+        sa.Column("dicatat_pada", sa.Text, nullable=False, comment="UTC, ISO 8601"),
+        comment="Identity of complainants: private, never published",
+    )

@@ -1,0 +1,964 @@
+"""Complaints register (pengaduan masyarakat): intake, status workflow, ageing, priority, counts per
+area and safe publication.
+
+Complaints reach the programme by phone, SMS, e-mail, website or in person; a unit under the PMU
+handles them, and each complaint is published with its follow-up and any sanction, without any risk
+to the person who complained (domain notes, section 7). Here:
+
+Where things are kept
+    The ``pengaduan`` catalogue layer (``layers/pengaduan.yml``) holds the public part: number, date
+    received, channel, area code, category, description, status, follow-up, sanction, date closed.
+    Its location is the representative point of the coded area (a kelurahan, or an area above it),
+    never an address. The complainant's name and contact, and the description as given, go to the
+    store's private table ``pengaduan_identitas`` in the same transaction; it is not a catalogue layer,
+    so :meth:`Store.read <kotaku_gis.store.Store.read>`, ``kotaku-gis export``, maps and the published
+    register cannot reach it. Only :func:`identitas` reads it, for the handling unit.
+
+Personal data in published text
+    ``deskripsi``, ``tindak_lanjut`` and ``sanksi`` are published, so phone numbers, e-mail addresses,
+    NIK and other long numbers in them are masked on every write (:mod:`kotaku_gis.privacy`), as are
+    the complainant's own name and contact where they appear; :func:`register` masks them again.
+
+Status workflow
+    ``diterima`` -> ``diverifikasi`` -> ``ditindaklanjuti`` -> ``selesai`` (``diverifikasi`` may also
+    close a complaint found unfounded). The allowed changes and what each status needs are data
+    (``rules/pengaduan.yml``); any other change is refused with a
+    :class:`~kotaku_gis.errors.DataError` naming the allowed ones.
+
+Age and priority (:func:`assess`)
+    The age of a complaint is the days from its receipt to its closing (or to ``as_of`` while it is
+    open), against the service time ``settings.pengaduan_batas_layanan_hari``. An open complaint's
+    priority is its category's weight plus points for its age (``rules/pengaduan.yml``).
+
+Counts per area (:func:`counts`, :func:`counts_all_levels`)
+    Per unit of any level, keyed by ``kode`` for merging into progress tables and map popups.
+
+Examples
+--------
+>>> import datetime as dt, pandas as pd
+>>> from kotaku_gis import pengaduan
+>>> pengaduan.allowed_transitions("diterima"), pengaduan.allowed_transitions("selesai")
+(['diverifikasi'], [])
+>>> rows = pd.DataFrame({"id_pengaduan": ["PGD-2026-00001", "PGD-2026-00002"],
+...                      "kode_wilayah": ["61.71.01.1001", "61.71.02.1003"],
+...                      "kategori": ["penyimpangan_dana", "informasi"],
+...                      "status": ["diverifikasi", "selesai"],
+...                      "tanggal_diterima": ["2026-06-01", "2026-06-20"],
+...                      "tanggal_selesai": [None, "2026-06-25"]})
+>>> a = pengaduan.assess(rows, as_of=dt.date(2026, 7, 1))
+>>> a[["id_pengaduan", "umur_hari", "terlambat", "prioritas"]]
+     id_pengaduan  umur_hari  terlambat prioritas
+0  PGD-2026-00001         30       True    tinggi
+1  PGD-2026-00002          5      False      None
+>>> pengaduan.counts(rows, "kabkota", as_of=dt.date(2026, 7, 1))[["kode", "pengaduan_total", "pengaduan_terbuka"]]
+    kode  pengaduan_total  pengaduan_terbuka
+0  61.71                2                  1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from kotaku_gis import catalog, files, i18n, privacy, settings
+from kotaku_gis import wilayah as wil
+from kotaku_gis._datafile import read_model
+from kotaku_gis.errors import DataError, Problem, StoreError, UsageError
+from kotaku_gis.store import Store
+
+#: The catalogue layer of the public register.
+LAYER = "pengaduan"
+
+#: The rule file read by default.
+RULES_PATH: Path = Path(__file__).with_name("rules") / "pengaduan.yml"
+
+#: Columns of the published register (:func:`register`), in order. Nothing else is ever published.
+PUBLIC_COLUMNS: tuple[str, ...] = (
+    "id_pengaduan", "tanggal_diterima", "saluran", "kode_wilayah", "nama_wilayah", "kategori",
+    "deskripsi", "status", "tindak_lanjut", "sanksi", "tanggal_selesai", "umur_hari", "terlambat",
+    "prioritas",
+)  # fmt: skip
+
+#: Columns :func:`assess` adds.
+ASSESS_COLUMNS: tuple[str, ...] = ("umur_hari", "batas_hari", "sisa_hari", "terlambat", "nilai_prioritas", "prioritas")
+
+_TEXT_FIELDS = ("deskripsi", "tindak_lanjut", "sanksi")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+# -- rules ---------------------------------------------------------------------------------------------
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgeBand(_Spec):
+    """Points an open complaint gets once its age reaches ``min_fraksi`` of the service time."""
+
+    min_fraksi: float
+    poin: int
+
+
+class PriorityLevel(_Spec):
+    """A priority level: reached by a score of at least ``min``."""
+
+    code: str
+    min: int
+    id: str
+    en: str
+
+
+class PriorityRules(_Spec):
+    bobot_kategori: dict[str, int]
+    umur: list[AgeBand]
+    tingkat: list[PriorityLevel]
+
+
+class PengaduanRules(_Spec):
+    """The contents of ``rules/pengaduan.yml`` (see the comments there), checked against the catalogue."""
+
+    kind: str
+    id: str
+    initial: str
+    transitions: dict[str, list[str]]
+    requires: dict[str, list[str]] = {}
+    closed: str
+    prioritas: PriorityRules
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PengaduanRules:
+        spec = catalog.layer(LAYER)
+        statuses = spec.column("status").codes()
+        named = {self.initial, self.closed, *self.transitions, *self.requires}
+        for targets in self.transitions.values():
+            named |= set(targets)
+        unknown = named - set(statuses)
+        if unknown:
+            raise ValueError(f"statuses not in layers/pengaduan.yml: {sorted(unknown)}")
+        if set(self.transitions) != set(statuses):
+            raise ValueError(f"transitions must list every status once: {statuses}")
+        if self.transitions[self.closed]:
+            raise ValueError(f"the closing status {self.closed!r} must be final")
+        for cols in self.requires.values():
+            for col in cols:
+                spec.column(col)
+        categories = set(spec.column("kategori").codes())
+        if set(self.prioritas.bobot_kategori) != categories:
+            raise ValueError(f"bobot_kategori must weigh exactly the categories {sorted(categories)}")
+        mins = [level.min for level in self.prioritas.tingkat]
+        if mins != sorted(mins, reverse=True) or not mins or mins[-1] > 0:
+            raise ValueError("prioritas.tingkat must go from the highest minimum down to 0")
+        return self
+
+
+@cache
+def rules(path: Path = RULES_PATH) -> PengaduanRules:
+    """The complaint rules (validated; a malformed file raises :class:`~kotaku_gis.errors.CatalogError`)."""
+    return read_model(path, PengaduanRules, "complaint rules")
+
+
+def allowed_transitions(status: str) -> list[str]:
+    """The statuses a complaint of ``status`` may move to (besides keeping its status).
+
+    Examples
+    --------
+    >>> allowed_transitions("diverifikasi")
+    ['ditindaklanjuti', 'selesai']
+    """
+    return list(rules().transitions[status])
+
+
+def statuses() -> list[str]:
+    """The statuses in workflow order (the vocabulary of ``status`` in the catalogue)."""
+    return catalog.layer(LAYER).column("status").codes()
+
+
+def priority_levels() -> list[str]:
+    """The priority levels from the highest (``tinggi``, ``sedang``, ``rendah``)."""
+    return [level.code for level in rules().prioritas.tingkat]
+
+
+# -- validating input ------------------------------------------------------------------------------------
+class _Problems:
+    """The problems of one complaint (the "file" of a Problem is the complaint's number)."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.items: list[Problem] = []
+
+    def add(self, code: str, column: str | None = None, severity: str = "error", **params: Any) -> None:
+        self.items.append(Problem(code, self.where, None, column, severity, params))  # type: ignore[arg-type]
+
+    def raise_errors(self) -> None:
+        if any(p.severity == "error" for p in self.items):
+            raise DataError(self.items)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity != "error"]
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a date, a timestamp or text (``2026-07-01``, ``01/07/2026``, ``01-07-2026``).
+
+    Day-first as Indonesian forms write it. Returns None for a missing value; raises ValueError for
+    text that is not a date.
+
+    Examples
+    --------
+    >>> parse_date("01/07/2026"), parse_date("2026-07-01"), parse_date(None)
+    (datetime.date(2026, 7, 1), datetime.date(2026, 7, 1), None)
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _date(p: _Problems, column: str, value: Any, today: dt.date) -> dt.date | None:
+    try:
+        day = parse_date(value)
+    except ValueError:
+        p.add("pengaduan_tanggal_invalid", column, value=value)
+        return None
+    if day is not None and day > today:
+        p.add("pengaduan_tanggal_depan", column, value=day.isoformat(), today=today.isoformat())
+    return day
+
+
+def _vocabulary(p: _Problems, column: str, value: Any) -> str | None:
+    """The code of ``value`` in the catalogue vocabulary of ``column`` (codes or labels, any case)."""
+    spec = catalog.layer(LAYER).column(column)
+    if value is None or str(value).strip() == "":
+        p.add("pengaduan_kosong", column)
+        return None
+    key = re.sub(r"[\s\-]+", "_", str(value).strip().lower())
+    for v in spec.values or []:
+        if key in (v.code, re.sub(r"[\s\-]+", "_", v.id.lower()), re.sub(r"[\s\-]+", "_", v.en.lower())):
+            return v.code
+    p.add("pengaduan_nilai_tidak_dikenal", column, value=value, allowed=", ".join(spec.codes()))
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def new_complaint(
+    *,
+    tanggal_diterima: Any,
+    saluran: Any,
+    kode_wilayah: Any,
+    kategori: Any,
+    deskripsi: Any,
+    id_pengaduan: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Validate a new complaint: its row for the layer (status ``diterima``) and the problems found.
+
+    Vocabulary values may be given as codes or labels in any case. Nothing is masked here: the
+    row's texts are as given (see :func:`add`).
+
+    Examples
+    --------
+    >>> row, problems = new_complaint(tanggal_diterima="01/07/2026", saluran="SMS", kode_wilayah="6171011001",
+    ...                               kategori="Penyimpangan dana", deskripsi="Dana BDI dipotong",
+    ...                               today=dt.date(2026, 7, 2))
+    >>> row["saluran"], row["kode_wilayah"], row["kategori"], row["status"], problems
+    ('sms', '61.71.01.1001', 'penyimpangan_dana', 'diterima', [])
+    >>> _, problems = new_complaint(tanggal_diterima="2026-08-01", saluran="fax", kode_wilayah="617101001",
+    ...                             kategori="informasi", deskripsi=" ", today=dt.date(2026, 7, 2))
+    >>> [(p.code, p.column) for p in problems]  # doctest: +NORMALIZE_WHITESPACE
+    [('pengaduan_tanggal_depan', 'tanggal_diterima'), ('pengaduan_nilai_tidak_dikenal', 'saluran'),
+     ('pengaduan_kode_invalid', 'kode_wilayah'), ('pengaduan_kosong', 'deskripsi')]
+    """
+    today = today or dt.date.today()
+    p = _Problems(id_pengaduan or LAYER)
+    row: dict[str, Any] = {"id_pengaduan": _text(id_pengaduan)}
+    row["tanggal_diterima"] = _date(p, "tanggal_diterima", tanggal_diterima, today)
+    if row["tanggal_diterima"] is None and not p.items:
+        p.add("pengaduan_kosong", "tanggal_diterima")
+    row["saluran"] = _vocabulary(p, "saluran", saluran)
+    row["kode_wilayah"] = None
+    if _text(kode_wilayah) is None:
+        p.add("pengaduan_kosong", "kode_wilayah")
+    else:
+        try:
+            row["kode_wilayah"] = wil.normalize_kode(kode_wilayah)
+        except ValueError as exc:
+            p.add("pengaduan_kode_invalid", "kode_wilayah", value=kode_wilayah, reason=str(exc))
+    row["kategori"] = _vocabulary(p, "kategori", kategori)
+    row["deskripsi"] = _text(deskripsi)
+    if row["deskripsi"] is None:
+        p.add("pengaduan_kosong", "deskripsi")
+    row.update(status=rules().initial, tindak_lanjut=None, sanksi=None, tanggal_selesai=None)
+    return row, p.items
+
+
+_UNSET: Any = object()
+
+
+def change(
+    current: dict[str, Any],
+    *,
+    status: Any = None,
+    tindak_lanjut: Any = _UNSET,
+    sanksi: Any = _UNSET,
+    tanggal_selesai: Any = None,
+    today: dt.date | None = None,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """A complaint's row after a change of status, follow-up, sanction or closing date.
+
+    ``status`` None keeps the status; a status may only move along ``rules/pengaduan.yml``
+    (``transitions``), and must then carry what that status ``requires``. Moving to the closing
+    status sets ``tanggal_selesai`` to ``today`` unless it is given; only a closed complaint has one.
+    ``tindak_lanjut`` / ``sanksi`` left out keep their value; ``""`` clears them.
+
+    Returns
+    -------
+    (dict, list of Problem)
+        The new row, and the problems (errors mean the change must not be stored).
+
+    Examples
+    --------
+    >>> row = {"id_pengaduan": "PGD-2026-00001", "status": "diterima", "tanggal_diterima": dt.date(2026, 6, 1),
+    ...        "tindak_lanjut": None, "sanksi": None, "tanggal_selesai": None}
+    >>> _, problems = change(row, status="selesai", today=dt.date(2026, 7, 1))
+    >>> [(p.code, p.params["allowed"]) for p in problems]
+    [('pengaduan_transisi', 'diverifikasi')]
+    >>> new, problems = change(row, status="diverifikasi", today=dt.date(2026, 7, 1))
+    >>> new["status"], problems
+    ('diverifikasi', [])
+    """
+    today = today or dt.date.today()
+    r = rules()
+    p = _Problems(str(current.get("id_pengaduan") or LAYER))
+    row = dict(current)
+    old = row["status"]
+    new = old if status is None or str(status).strip() == "" else _vocabulary(p, "status", status)
+    if new is not None and new != old and new not in r.transitions.get(old, []):
+        allowed = r.transitions.get(old, [])
+        p.add("pengaduan_transisi", "status", old=old, new=new,
+              allowed=", ".join(allowed) if allowed else i18n.text("pengaduan.none"))  # fmt: skip
+    if new is not None:
+        row["status"] = new
+    if tindak_lanjut is not _UNSET:
+        row["tindak_lanjut"] = _text(tindak_lanjut)
+    if sanksi is not _UNSET:
+        row["sanksi"] = _text(sanksi)
+    closing = _date(p, "tanggal_selesai", tanggal_selesai, today)
+    if closing is not None:
+        row["tanggal_selesai"] = closing
+    if row["status"] == r.closed:
+        if row.get("tanggal_selesai") is None:
+            row["tanggal_selesai"] = today
+        received = parse_date(row.get("tanggal_diterima"))
+        if received is not None and row["tanggal_selesai"] < received:
+            p.add("pengaduan_tanggal_sebelum", "tanggal_selesai",
+                  value=row["tanggal_selesai"].isoformat(), diterima=received.isoformat())  # fmt: skip
+    elif closing is not None:
+        p.add("pengaduan_selesai_terbuka", "tanggal_selesai", closed=r.closed, status=row["status"])
+    if not any(q.code == "pengaduan_transisi" for q in p.items):
+        for col in r.requires.get(row["status"], []):
+            if row.get(col) is None:
+                p.add("pengaduan_wajib", col, status=row["status"], field=col)
+    return row, p.items
+
+
+# -- the store -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Saved:
+    """What :func:`add` or :func:`update` stored."""
+
+    id_pengaduan: str
+    status: str
+    #: Personal data masked in the published texts, by column and kind (``{"deskripsi": {"telepon": 1}}``).
+    masked: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Warnings (masked personal data), as problems to show.
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _location(store: Store, kode: str, p: _Problems) -> Any:
+    """The representative point of the area ``kode`` in the stored ``wilayah`` layer."""
+    units = store.read("wilayah", kode=kode, columns=["kode"])
+    unit = units[units["kode"] == kode]
+    if unit.empty or unit.geometry.iloc[0] is None or unit.geometry.iloc[0].is_empty:
+        p.add("pengaduan_kode_tidak_ada", "kode_wilayah", value=kode)
+        return None
+    return unit.geometry.iloc[0].representative_point()
+
+
+def _next_id(existing: Sequence[str], year: int) -> str:
+    """The next free number of ``year``: ``<prefix>-<year>-<sequence of 5 digits>``.
+
+    Examples
+    --------
+    >>> _next_id(["PGD-2026-00007", "PGD-2025-00100", "lain"], 2026)
+    'PGD-2026-00008'
+    """
+    prefix = f"{settings.pengaduan_id_prefix}-{year}-"
+    numbers = [int(m.group(1)) for i in existing if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", str(i)))]
+    return f"{prefix}{max(numbers, default=0) + 1:05d}"
+
+
+def _mask(p: _Problems, row: dict[str, Any], names: Sequence[str | None], terms: Sequence[str | None]) -> dict[str, dict[str, int]]:
+    """Mask personal data in the row's published texts, in place; warn about what was masked."""
+    masked = {}
+    for col in _TEXT_FIELDS:
+        if row.get(col) is None:
+            continue
+        s = privacy.screen(row[col], names=names, terms=terms)
+        if s.changed:
+            row[col] = s.text
+            masked[col] = s.counts
+            p.add("pengaduan_disamarkan", col, severity="warning", count=sum(s.counts.values()),
+                  kinds=", ".join(s.counts))  # fmt: skip
+    return masked
+
+
+def _frame(row: dict[str, Any], geometry: Any) -> gpd.GeoDataFrame:
+    spec = catalog.layer(LAYER)
+    data = {c: [row.get(c)] for c in spec.column_names}
+    return gpd.GeoDataFrame(data, geometry=[geometry], crs=settings.storage_crs)
+
+
+def add(
+    store: Store,
+    *,
+    tanggal_diterima: Any,
+    saluran: Any,
+    kode_wilayah: Any,
+    kategori: Any,
+    deskripsi: Any,
+    nama: str | None = None,
+    kontak: str | None = None,
+    id_pengaduan: str | None = None,
+    today: dt.date | None = None,
+) -> Saved:
+    """Register a new complaint (status ``diterima``), its identity kept apart.
+
+    Parameters
+    ----------
+    store : Store
+        An initialised store with the ``wilayah`` boundaries of the area (the complaint is located
+        at its representative point).
+    tanggal_diterima, saluran, kode_wilayah, kategori, deskripsi
+        As :func:`new_complaint`.
+    nama, kontak : str, optional
+        The complainant's name and contact (phone, e-mail or address); both may be left out
+        (anonymous complaints). Stored in the private table only, and masked wherever they appear
+        in the description.
+    id_pengaduan : str, optional
+        The complaint's number; default the next ``PGD-<year>-<nnnnn>`` of its year of receipt.
+    today : date, optional
+        The day of the entry (default today): dates after it are refused.
+
+    Returns
+    -------
+    Saved
+        The number given, and what personal data was masked in the description.
+
+    Raises
+    ------
+    DataError
+        Invalid values, an area not in ``wilayah``, or a number already in use; nothing is stored.
+    """
+    today = today or dt.date.today()
+    row, problems = new_complaint(
+        tanggal_diterima=tanggal_diterima, saluran=saluran, kode_wilayah=kode_wilayah, kategori=kategori,
+        deskripsi=deskripsi, id_pengaduan=id_pengaduan, today=today,
+    )  # fmt: skip
+    p = _Problems(id_pengaduan or LAYER)
+    p.items = problems
+    geometry = _location(store, row["kode_wilayah"], p) if row["kode_wilayah"] else None
+    p.raise_errors()
+    original = row["deskripsi"]
+    masked = _mask(p, row, [nama], [kontak])
+    identity = {
+        "nama": _text(nama),
+        "kontak": _text(kontak),
+        "deskripsi_asli": original if "deskripsi" in masked else None,
+    }
+    existing = store.read(LAYER, columns=["id_pengaduan"], geometry=False)["id_pengaduan"].tolist()
+    auto = row["id_pengaduan"] is None
+    if not auto and row["id_pengaduan"] in existing:
+        p.add("pengaduan_id_ada", "id_pengaduan", id=row["id_pengaduan"])
+        p.raise_errors()
+    for _attempt in range(3):
+        if auto:
+            row["id_pengaduan"] = _next_id(existing, row["tanggal_diterima"].year)
+        try:
+            _save(store, row, geometry, identity, insert=True, source="pengaduan add")
+            break
+        except sa.exc.IntegrityError:  # the number was taken meanwhile (another user)
+            if not auto:
+                p.add("pengaduan_id_ada", "id_pengaduan", id=row["id_pengaduan"])
+                p.raise_errors()
+            existing = existing + [row["id_pengaduan"]]
+    else:  # pragma: no cover - three collisions in a row
+        raise StoreError(f"{LAYER}: no free complaint number after 3 attempts; try again")
+    warnings = [Problem(q.code, row["id_pengaduan"], None, q.column, q.severity, q.params) for q in p.warnings]
+    return Saved(row["id_pengaduan"], row["status"], masked, warnings)
+
+
+def _save(
+    store: Store, row: dict[str, Any], geometry: Any, identity: dict[str, Any] | None, *, insert: bool, source: str
+) -> None:
+    table = store.identitas
+
+    def write_identity(conn: sa.Connection) -> None:
+        if identity is None or not any(v is not None for v in identity.values()):
+            return
+        conn.execute(sa.delete(table).where(table.c.id_pengaduan == row["id_pengaduan"]))
+        conn.execute(
+            sa.insert(table).values(
+                id_pengaduan=row["id_pengaduan"],
+                dicatat_pada=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                **identity,
+            )
+        )
+
+    store.write(LAYER, _frame(row, geometry), source=source, insert_only=insert, extra=write_identity)
+
+
+def _stored(store: Store, id_pengaduan: str) -> tuple[dict[str, Any], Any]:
+    frame = store.read(LAYER)
+    hit = frame[frame["id_pengaduan"] == id_pengaduan]
+    if hit.empty:
+        raise UsageError(i18n.text("pengaduan.unknown_id", id=id_pengaduan))
+    record = hit.iloc[0]
+    row = {c: record[c] for c in catalog.layer(LAYER).column_names}
+    for col in ("tanggal_diterima", "tanggal_selesai"):
+        row[col] = parse_date(row[col])
+    for col in _TEXT_FIELDS:
+        row[col] = _text(row[col])
+    return row, record.geometry
+
+
+def update(
+    store: Store,
+    id_pengaduan: str,
+    *,
+    status: str | None = None,
+    tindak_lanjut: Any = _UNSET,
+    sanksi: Any = _UNSET,
+    tanggal_selesai: Any = None,
+    today: dt.date | None = None,
+) -> Saved:
+    """Change a complaint's status, follow-up, sanction or closing date (see :func:`change`).
+
+    The follow-up and the sanction are published: personal data in them is masked, including the
+    complainant's name and contact where they appear.
+
+    Raises
+    ------
+    UsageError
+        No complaint has this number.
+    DataError
+        A change the workflow does not allow, or a status without what it requires; nothing is stored.
+    """
+    today = today or dt.date.today()
+    current, geometry = _stored(store, id_pengaduan)
+    row, problems = change(
+        current, status=status, tindak_lanjut=tindak_lanjut, sanksi=sanksi, tanggal_selesai=tanggal_selesai, today=today
+    )
+    p = _Problems(id_pengaduan)
+    p.items = problems
+    p.raise_errors()
+    who = identitas(store, id_pengaduan) or {}
+    texts = {c: row[c] for c in ("tindak_lanjut", "sanksi")}
+    masked = _mask(p, texts, [who.get("nama")], [who.get("kontak")])
+    row.update(texts)
+    _save(store, row, geometry, None, insert=False, source="pengaduan update")
+    return Saved(id_pengaduan, row["status"], masked, [q for q in p.warnings])
+
+
+def read(store: Store, *, kode: str | None = None, status: str | Sequence[str] | None = None) -> gpd.GeoDataFrame:
+    """The complaints stored (public columns only: there are no others in the layer).
+
+    ``kode``: only complaints coded in this area or below it; ``status``: only these statuses.
+    """
+    frame = store.read(LAYER, kode=kode)
+    if status is not None:
+        wanted = [status] if isinstance(status, str) else list(status)
+        frame = frame[frame["status"].isin(wanted)].reset_index(drop=True)
+    return frame
+
+
+def identitas(store: Store, id_pengaduan: str) -> dict[str, Any] | None:
+    """The complainant's identity, for the handling unit only: name, contact, description as given.
+
+    Never write this into a table, map or file that leaves the unit. None when the complaint was
+    anonymous (or its identity was erased).
+    """
+    store._require_current()
+    table = store.identitas
+    with store.engine.connect() as conn:
+        hit = conn.execute(sa.select(table).where(table.c.id_pengaduan == id_pengaduan)).mappings().first()
+    return dict(hit) if hit is not None else None
+
+
+def hapus_identitas(store: Store, id_pengaduan: str) -> bool:
+    """Erase a complainant's identity (when the case no longer needs it). Returns whether one was stored."""
+    store._require_current()
+    table = store.identitas
+    with store.engine.begin() as conn:
+        return bool(conn.execute(sa.delete(table).where(table.c.id_pengaduan == id_pengaduan)).rowcount)
+
+
+# -- age, priority, counts ----------------------------------------------------------------------------
+def _dates(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values.map(parse_date), errors="coerce")
+
+
+def assess(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | None = None) -> pd.DataFrame:
+    """Age and priority of each complaint.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Complaints with ``kategori``, ``status``, ``tanggal_diterima`` and ``tanggal_selesai`` (dates
+        or text).
+    as_of : date, optional
+        The day ages are counted to (default today).
+    batas_hari : int, optional
+        The service time in days (default ``settings.pengaduan_batas_layanan_hari``).
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` with: ``umur_hari`` (days from receipt to closing, or to ``as_of`` while open),
+        ``batas_hari``, ``sisa_hari`` (days left, negative when overdue; empty once closed),
+        ``terlambat`` (the age is beyond the service time: overdue now, or closed late),
+        ``nilai_prioritas`` and ``prioritas`` (open complaints only: category weight + age points,
+        and its level; ``rules/pengaduan.yml``).
+    """
+    r = rules()
+    as_of = as_of or dt.date.today()
+    limit = int(settings.pengaduan_batas_layanan_hari if batas_hari is None else batas_hari)
+    out = frame.copy()
+    received = _dates(out["tanggal_diterima"]) if len(out) else pd.Series([], dtype="datetime64[ns]")
+    closed_on = _dates(out["tanggal_selesai"]) if len(out) and "tanggal_selesai" in out else pd.Series(pd.NaT, index=out.index)
+    is_open = (out["status"] != r.closed).to_numpy() if len(out) else np.array([], dtype=bool)
+    end = closed_on.where(~pd.Series(is_open, index=out.index), pd.Timestamp(as_of))
+    end = end.fillna(pd.Timestamp(as_of))
+    age = (end - received).dt.days
+    out["umur_hari"] = age.astype("Int64")
+    out["batas_hari"] = limit
+    out["sisa_hari"] = (limit - age).where(is_open).astype("Int64")
+    out["terlambat"] = (age > limit).astype("boolean").where(age.notna())
+    fraction = age / limit if limit > 0 else pd.Series(np.inf, index=out.index)
+    points = pd.Series(0, index=out.index)
+    for band in sorted(r.prioritas.umur, key=lambda b: b.min_fraksi):
+        points = points.where(~(fraction >= band.min_fraksi), band.poin)
+    weight = out["kategori"].map(r.prioritas.bobot_kategori).fillna(0)
+    score = (weight + points).where(is_open)
+    out["nilai_prioritas"] = score.astype("Int64")
+    level = pd.Series(None, index=out.index, dtype=object)
+    for band in reversed(r.prioritas.tingkat):  # lowest first: higher bands overwrite
+        level = level.where(~(score >= band.min), band.code)
+    out["prioritas"] = level.where(is_open, None)
+    return out
+
+
+def count_columns() -> list[str]:
+    """The count columns of :func:`counts`, in order.
+
+    Examples
+    --------
+    >>> count_columns()[:3]
+    ['pengaduan_total', 'pengaduan_diterima', 'pengaduan_diverifikasi']
+    """
+    return (
+        ["pengaduan_total"]
+        + [f"pengaduan_{s}" for s in statuses()]
+        + ["pengaduan_terbuka", "pengaduan_terlambat"]
+        + [f"pengaduan_prioritas_{level}" for level in priority_levels()]
+    )
+
+
+def _indicators(frame: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
+    a = assess(frame, as_of)
+    closed = rules().closed
+    data = {"pengaduan_total": np.ones(len(a), dtype=np.int64)}
+    for s in statuses():
+        data[f"pengaduan_{s}"] = (a["status"] == s).to_numpy(dtype=np.int64)
+    is_open = (a["status"] != closed).to_numpy()
+    data["pengaduan_terbuka"] = is_open.astype(np.int64)
+    data["pengaduan_terlambat"] = (is_open & a["terlambat"].fillna(False).to_numpy(dtype=bool)).astype(np.int64)
+    for level in priority_levels():
+        data[f"pengaduan_prioritas_{level}"] = (a["prioritas"] == level).to_numpy(dtype=np.int64)
+    return pd.DataFrame(data, index=a.index)
+
+
+def _scope(kode: Any) -> str:
+    if kode is None or (isinstance(kode, str) and kode.strip() == ""):
+        return ""
+    try:
+        return wil.normalize_kode(kode)
+    except ValueError as exc:
+        raise UsageError(i18n.text("pengaduan.kode_invalid", kode=kode, reason=str(exc))) from exc
+
+
+def counts(
+    frame: pd.DataFrame,
+    tingkat: str,
+    kode: str | None = None,
+    *,
+    wilayah: pd.DataFrame | None = None,
+    as_of: dt.date | None = None,
+) -> pd.DataFrame:
+    """Complaint counts and statuses per unit of one level, to merge on ``kode``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Complaints (``store.read("pengaduan")`` or :func:`read`): ``kode_wilayah``, ``kategori``,
+        ``status``, ``tanggal_diterima``, ``tanggal_selesai``.
+    tingkat : str
+        ``nasional``, ``provinsi``, ``kabkota``, ``kecamatan`` or ``kelurahan``.
+    kode : str, optional
+        Only units within this area (any code form). Default: the whole country.
+    wilayah : DataFrame, optional
+        Rows of the ``wilayah`` layer (``kode``): every unit of the level within the area is listed,
+        with zeros where it has no complaint. None: only the units with complaints.
+    as_of : date, optional
+        The day ages are counted to (default today).
+
+    Returns
+    -------
+    DataFrame
+        One row per unit, sorted by ``kode`` (``""`` for the nation), with integer columns
+        (:func:`count_columns`): ``pengaduan_total``; ``pengaduan_<status>`` for each status
+        (``diterima``, ``diverifikasi``, ``ditindaklanjuti``, ``selesai``); ``pengaduan_terbuka``
+        (not closed); ``pengaduan_terlambat`` (open and beyond the service time);
+        ``pengaduan_prioritas_<level>`` (open complaints by priority: ``tinggi``, ``sedang``,
+        ``rendah``). Columns carry the ``pengaduan_`` prefix so that they merge into progress tables
+        without clashing (``progress_frame.merge(c, on="kode", how="left")``, then fill 0).
+
+        A complaint counts in the unit of its ``kode_wilayah`` and in every unit above it. A
+        complaint coded above ``tingkat`` (about a whole kabkota, say) counts in no unit of that level,
+        so a unit's counts are at least the sum of its children's, and equal to it when every
+        complaint is coded at kelurahan level.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"kode_wilayah": ["61.71.01.1001", "61.71.01.1001", "61.71"],
+    ...                      "kategori": "informasi", "status": ["diterima", "selesai", "diterima"],
+    ...                      "tanggal_diterima": "2026-06-01", "tanggal_selesai": [None, "2026-06-02", None]})
+    >>> units = pd.DataFrame({"kode": ["61.71.01.1001", "61.71.01.1002"]})
+    >>> c = counts(rows, "kelurahan", wilayah=units, as_of=dt.date(2026, 6, 10))
+    >>> print(c[["kode", "pengaduan_total", "pengaduan_selesai", "pengaduan_terbuka"]].to_string())
+                kode  pengaduan_total  pengaduan_selesai  pengaduan_terbuka
+    0  61.71.01.1001                2                  1                  1
+    1  61.71.01.1002                0                  0                  0
+    >>> counts(rows, "kabkota", as_of=dt.date(2026, 6, 10))["pengaduan_total"].tolist()
+    [3]
+    """
+    levels = wil.ROLLUP_LEVELS
+    if tingkat not in levels:
+        raise UsageError(i18n.text("pengaduan.tingkat_invalid", tingkat=tingkat, levels=", ".join(levels)))
+    scope = _scope(kode)
+    scope_level = wil.tingkat(scope)
+    if levels.index(tingkat) < levels.index(scope_level):
+        raise UsageError(
+            i18n.text("pengaduan.tingkat_above_kode", tingkat=tingkat, kode=scope,
+                      allowed=", ".join(levels[levels.index(scope_level):]))
+        )  # fmt: skip
+    columns = count_columns()
+    codes = wil.normalize_kode_series(frame["kode_wilayah"])[0] if len(frame) else pd.Series([], dtype=object)
+    keep = codes.notna()
+    if scope:
+        keep &= wil.ancestor_series(codes, scope_level) == scope
+    units = wil.ancestor_series(codes, tingkat)
+    keep &= units.notna()
+    rows = frame[keep.to_numpy()]
+    if len(rows):
+        sums = _indicators(rows, as_of).groupby(units[keep].to_numpy()).sum()
+    else:
+        sums = pd.DataFrame(columns=columns, dtype=np.int64)
+    listed: list[str] = []
+    if wilayah is not None and len(wilayah):
+        wcodes = wil.normalize_kode_series(wilayah["kode"])[0].dropna()
+        wcodes = wcodes[wil.tingkat_series(wcodes) == tingkat]
+        if scope:
+            wcodes = wcodes[wil.ancestor_series(wcodes, scope_level) == scope]
+        listed = sorted(set(wcodes))
+    if tingkat == "nasional":
+        listed = [""]
+    index = sorted(set(sums.index) | set(listed))
+    sums = sums.reindex(index, fill_value=0)[columns].astype(np.int64)
+    out = sums.rename_axis("kode").reset_index()
+    return out
+
+
+def counts_all_levels(
+    frame: pd.DataFrame,
+    kode: str | None = None,
+    *,
+    wilayah: pd.DataFrame | None = None,
+    tingkat: str = "kelurahan",
+    as_of: dt.date | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`counts` at every level from the area of ``kode`` (or the nation) down to ``tingkat``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"kode_wilayah": ["61.71.01.1001"], "kategori": "saran", "status": "diterima",
+    ...                      "tanggal_diterima": "2026-06-01", "tanggal_selesai": None})
+    >>> {k: len(v) for k, v in counts_all_levels(rows, "61.71").items()}
+    {'kabkota': 1, 'kecamatan': 1, 'kelurahan': 1}
+    """
+    levels = wil.ROLLUP_LEVELS
+    top = levels.index(wil.tingkat(_scope(kode)))
+    if tingkat not in levels:
+        raise UsageError(i18n.text("pengaduan.tingkat_invalid", tingkat=tingkat, levels=", ".join(levels)))
+    return {
+        level: counts(frame, level, kode, wilayah=wilayah, as_of=as_of)
+        for level in levels[top : levels.index(tingkat) + 1]
+    }
+
+
+# -- publication ----------------------------------------------------------------------------------------
+def register(
+    frame: pd.DataFrame,
+    wilayah: gpd.GeoDataFrame | pd.DataFrame | None = None,
+    *,
+    as_of: dt.date | None = None,
+    tingkat: str | None = None,
+) -> gpd.GeoDataFrame:
+    """The public register: exactly :data:`PUBLIC_COLUMNS`, located at area level.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Complaints as stored (:func:`read`).
+    wilayah : GeoDataFrame, optional
+        The ``wilayah`` layer (``kode``, ``nama``, geometry): names and locations of the areas. A
+        complaint whose area is missing is located at its stored point when that is at the level
+        published, else left without a location.
+    as_of : date, optional
+        The day ages are counted to (default today).
+    tingkat : str, optional
+        The level complaints are published at (default ``settings.pengaduan_tingkat_publikasi``):
+        codes finer than it are cut to it, and the location is the representative point of that
+        area. Never finer than ``kelurahan``.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per complaint, oldest first, in EPSG:4326; dates as ``YYYY-MM-DD`` text. The texts
+        are screened again for personal data. No identity or contact column exists in it.
+    """
+    tingkat = tingkat or settings.pengaduan_tingkat_publikasi
+    if tingkat not in wil.LEVELS:
+        raise UsageError(i18n.text("pengaduan.tingkat_invalid", tingkat=tingkat, levels=", ".join(wil.LEVELS)))
+    a = assess(frame, as_of).reset_index(drop=True)
+    codes = wil.normalize_kode_series(a["kode_wilayah"])[0] if len(a) else pd.Series([], dtype=object)
+    cut = wil.ancestor_series(codes, tingkat)
+    published = cut.where(cut.notna(), codes)  # coded above the level: its own code
+    names: dict[str, str] = {}
+    points: dict[str, Any] = {}
+    if wilayah is not None and len(wilayah):
+        w = wilayah.drop_duplicates("kode")
+        names = dict(zip(w["kode"], w["nama"])) if "nama" in w else {}
+        if isinstance(w, gpd.GeoDataFrame):
+            ok = w.geometry.notna() & ~w.geometry.is_empty
+            points = dict(zip(w.loc[ok, "kode"], w.loc[ok].geometry.representative_point()))
+    stored = a.geometry if isinstance(a, gpd.GeoDataFrame) else pd.Series(None, index=a.index)
+    geometry = [
+        points.get(k, stored.iloc[i] if k == c else None) if isinstance(k, str) else None
+        for i, (k, c) in enumerate(zip(published, codes))
+    ]
+    out = pd.DataFrame(index=a.index)
+    out["id_pengaduan"] = a["id_pengaduan"]
+    out["tanggal_diterima"] = _iso(a["tanggal_diterima"])
+    out["saluran"] = a["saluran"]
+    out["kode_wilayah"] = published
+    out["nama_wilayah"] = published.map(names)
+    out["kategori"] = a["kategori"]
+    for col in _TEXT_FIELDS:
+        out[col] = privacy.redact_series(a[col]) if col in a else None
+    out["status"] = a["status"]
+    out["tanggal_selesai"] = _iso(a["tanggal_selesai"]) if "tanggal_selesai" in a else None
+    out["umur_hari"] = a["umur_hari"]
+    out["terlambat"] = a["terlambat"]
+    out["prioritas"] = a["prioritas"]
+    out = out[list(PUBLIC_COLUMNS)]
+    result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=out.index, crs=settings.storage_crs))
+    order = result.sort_values(["tanggal_diterima", "id_pengaduan"], kind="stable").index
+    return result.loc[order].reset_index(drop=True)
+
+
+def _iso(values: pd.Series) -> pd.Series:
+    dates = _dates(values)
+    return dates.dt.strftime("%Y-%m-%d").astype(object).where(dates.notna(), None)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What :func:`publish` wrote."""
+
+    paths: list[Path]
+    rows: int
+
+
+def publish(
+    store: Store,
+    out: str | Path,
+    peta: str | Path | None = None,
+    *,
+    kode: str | None = None,
+    as_of: dt.date | None = None,
+    tingkat: str | None = None,
+) -> Publication:
+    """Write the public register: a table (``out``: .csv or .xlsx) and a map layer (``peta``: .gpkg
+    or .geojson), both from :func:`register` (``kode``: only complaints in this area; ``as_of`` and
+    ``tingkat`` as there).
+
+    Only :data:`PUBLIC_COLUMNS` are written: the private identity table is never read.
+    """
+    out_path = Path(out)
+    if out_path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(i18n.text("pengaduan.out_suffix", path=out_path.name))
+    if peta is not None and Path(peta).suffix.lower() not in (".gpkg", ".geojson"):
+        raise UsageError(i18n.text("pengaduan.peta_suffix", path=Path(peta).name))
+    tingkat = tingkat or settings.pengaduan_tingkat_publikasi
+    scope = _scope(kode)
+    frame = read(store, kode=scope or None)
+    # the areas complaints are published at: those within the scope, or the one holding it
+    area = wil.ancestor(scope, tingkat) if scope and tingkat in wil.LEVELS else None
+    units = store.read("wilayah", kode=area or scope or None, columns=["kode", "nama"])
+    table = register(frame, units, as_of=as_of, tingkat=tingkat)
+    written = [files.write_table(pd.DataFrame(table.drop(columns="geometry")), out_path)]
+    if peta is not None:
+        peta_path = Path(peta)
+        layer = table[table.geometry.notna()]
+        written.append(files.write_table({LAYER: layer} if peta_path.suffix.lower() == ".gpkg" else layer, peta_path))
+    return Publication(written, len(table))
