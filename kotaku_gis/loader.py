@@ -657,7 +657,7 @@ def prepare(
     >>> import tempfile, os
     >>> from kotaku_gis.files import read_vector
     >>> p = os.path.join(tempfile.mkdtemp(), "wilayah.csv")
-    >>> _ = open(p, "w").write("kode,nama,wkt\\n6171,Kota Pontianak,POLYGON((109.3 -0.1,109.4 -0.1,109.4 0,109.3 -0.1))\\n")
+    >>> _ = open(p, "w").write('kode,nama,wkt\\n6171,Kota Pontianak,"POLYGON((109.3 -0.1,109.4 -0.1,109.4 0,109.3 -0.1))"\\n')
     >>> rows, problems = prepare("wilayah", read_vector(p, crs="EPSG:4326"))
     >>> rows[["kode", "tingkat", "kode_induk"]].values.tolist()
     [['61.71', 'kabkota', '61']]
