@@ -157,6 +157,12 @@ def cmd_progress(store: Store, args: argparse.Namespace) -> int:
     )  # fmt: skip
     units = store.read("wilayah", kode=args.kode, columns=["kode", "nama"], geometry=suffix == ".gpkg")
     frames = progress.rollup_all_levels(per_lokasi, kegiatan, units, kode=args.kode, tingkat=args.tingkat)
+    complaints = pengaduan.read(store, kode=args.kode)
+    frames = progress.attach(frames, pengaduan.counts_all_levels(complaints, args.kode, tingkat=args.tingkat))
+    staff = staffing.from_store(store, periode=periode, kode=args.kode).rename(
+        columns={"selisih": "fasilitator_selisih", "kekurangan": "fasilitator_kekurangan"}
+    )
+    frames = progress.attach(frames, progress.sum_up(staff.drop(columns=["nama"]), list(frames)))
     single = suffix in (".csv", ".geojson")
     path = files.write_table(frames[args.tingkat] if single else frames, args.out)
     top = next(iter(frames.values()))  # the whole area asked for: one row

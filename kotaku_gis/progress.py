@@ -60,7 +60,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -986,4 +986,64 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     den = np.asarray(denominator, dtype="float64")
     out = np.full(num.shape, np.nan)
     np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+# -- other per-unit figures (complaints, staffing) -------------------------------------------------
+def sum_up(table: pd.DataFrame, levels: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Sum an additive per-unit table (``kode`` plus numeric columns) up to each level of ``levels``.
+
+    Units whose code lies below a level are added into their ancestor at that level; units above it
+    are left out of it.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"kode": ["61.71", "61.72"], "fasilitator_dibutuhkan": [11, 4]})
+    >>> sum_up(t, ["nasional", "provinsi"])["provinsi"]
+      kode  fasilitator_dibutuhkan
+    0   61                      15
+    """
+    numeric = [c for c in table.columns if c != "kode" and pd.api.types.is_numeric_dtype(table[c])]
+    own = kode_wilayah.tingkat_series(table["kode"])
+    out = {}
+    for level in levels:
+        rank = kode_wilayah.ROLLUP_LEVELS.index(level)
+        below = own.map(lambda t: kode_wilayah.ROLLUP_LEVELS.index(t) >= rank)
+        rows = table[below.to_numpy()]
+        keys = kode_wilayah.ancestor_series(rows["kode"], level)
+        out[level] = rows[numeric].groupby(keys.to_numpy()).sum().rename_axis("kode").reset_index()
+    return out
+
+
+def attach(frames: Mapping[str, pd.DataFrame], extras: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Add per-unit columns (complaint counts, facilitator staffing) to roll-up tables, by ``kode``.
+
+    Parameters
+    ----------
+    frames : mapping
+        Level -> roll-up table (:func:`rollup_all_levels`).
+    extras : mapping
+        Level -> table with ``kode`` and the columns to add (e.g. ``pengaduan.counts_all_levels``,
+        or :func:`sum_up` of ``staffing.table``). Count columns of units without a row become 0.
+
+    Examples
+    --------
+    >>> frames = {"kabkota": pd.DataFrame({"kode": ["61.71", "61.72"], "lokasi_akhir": [3, 0]})}
+    >>> attach(frames, {"kabkota": pd.DataFrame({"kode": ["61.71"], "pengaduan_total": [2]})})["kabkota"]
+        kode  lokasi_akhir  pengaduan_total
+    0  61.71             3                2
+    1  61.72             0                0
+    """
+    out = {}
+    for level, frame in frames.items():
+        extra = extras.get(level)
+        if extra is None:
+            out[level] = frame
+            continue
+        columns = ["kode"] + [c for c in extra.columns if c not in frame.columns]
+        merged = frame.merge(extra[columns], on="kode", how="left")
+        for c in columns[1:]:
+            if pd.api.types.is_integer_dtype(extra[c]):
+                merged[c] = merged[c].fillna(0).astype(extra[c].dtype)
+        out[level] = merged
     return out

@@ -182,3 +182,22 @@ def test_progress_on_an_empty_store(gpkg_url, tmp_path, capsys):
     assert main(["--db", gpkg_url, "progress", "--tingkat", "kelurahan", "--periode", "2026Q3", "--out", str(out)]) == 1
     assert "periode tersimpan: (tidak ada)" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_progress_tables_carry_complaints_and_staffing(db, tmp_path):
+    from kotaku_gis import pengaduan
+
+    store = open_store(db[1])
+    for kode in (KEL_A, KEL_A, KEL_B):
+        pengaduan.add(store, tanggal_diterima="2026-08-01", saluran="sms", kode_wilayah=kode,
+                      kategori="kualitas_pekerjaan", deskripsi="Saluran drainase retak")
+    store.close()
+    out = tmp_path / "progres.xlsx"
+    assert main(db + ["progress", "--tingkat", "kelurahan", "--kode", "61.71", "--periode", "2026Q3", "--out", str(out)]) == 0
+    sheets = pd.read_excel(out, sheet_name=None, dtype={"kode": str})
+    kel = sheets["kelurahan"].set_index("kode")
+    assert kel.loc[[KEL_A, KEL_B], "pengaduan_total"].tolist() == [2, 1]
+    assert sheets["kabkota"].loc[0, "pengaduan_total"] == 3  # totals equal the sum of the children
+    # 2 kelurahan: KEL_A still slum in 2026Q3 -> ceil(5/7) + ceil(5/9) = 2 facilitators
+    assert sheets["kabkota"].loc[0, "fasilitator_dibutuhkan"] == 2
+    assert "fasilitator_kekurangan" in sheets["kabkota"].columns
