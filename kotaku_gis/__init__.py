@@ -6,6 +6,7 @@ The public API::
     >>> import kotaku_gis as kg
     >>> store = kg.open_store("kotaku.gpkg")               # or "postgresql+psycopg://..."
     >>> report = kg.load(store, "kawasan_kumuh", "lokasi.shp")  # doctest: +SKIP
+    >>> kg.check(store, "kegiatan", "kegiatan.csv").to_frame()  # doctest: +SKIP
     >>> kumuh = store.read("kawasan_kumuh", periode="2026Q3", kode="61.71")  # doctest: +SKIP
 
 Every tunable is in :mod:`kotaku_gis.settings`; every error comes from :mod:`kotaku_gis.errors`.
@@ -17,13 +18,20 @@ from kotaku_gis._version import __version__
 from kotaku_gis.demo import build_sample_store
 from kotaku_gis.errors import CatalogError, DataError, KotakuError, Problem, StoreError, UsageError
 from kotaku_gis.files import read_vector, write_table
-from kotaku_gis.loader import LoadReport, load, prepare
+from kotaku_gis.loader import LoadReport, check, load, prepare
 from kotaku_gis.scoring import assess, indikator_7plus1, score
 from kotaku_gis.progress import progress_lokasi, rollup, rollup_all_levels, score_table
 from kotaku_gis import screening
 from kotaku_gis.screening import proximity, screen
 from kotaku_gis import pengaduan, privacy, staffing
+from kotaku_gis import maps
+from kotaku_gis.maps import progress_map, save_map, static_map
+from kotaku_gis import mappack
+from kotaku_gis.mappack import build_pack
 from kotaku_gis.store import Store, open_store
+
+#: The same as :func:`open_store` (``kg.connect(url)`` reads well in notebooks).
+connect = open_store
 
 __all__ = [
     "__version__",
@@ -43,6 +51,7 @@ __all__ = [
     "UsageError",
     "LoadReport",
     "load",
+    "check",
     "prepare",
     "assess",
     "indikator_7plus1",
@@ -60,6 +69,13 @@ __all__ = [
     "pengaduan",
     "privacy",
     "staffing",
+    "maps",
+    "progress_map",
+    "save_map",
+    "static_map",
+    "mappack",
+    "build_pack",
     "Store",
     "open_store",
+    "connect",
 ]

@@ -15,6 +15,9 @@ from kotaku_gis import loader
 from kotaku_gis.errors import UsageError
 from kotaku_gis.store import Store
 
+#: The area of the sample's map pack (``kotaku-gis demo``): Kota Pontianak, with its kecamatan.
+PACK_KODE = "61.71"
+
 
 def data_dir() -> Path:
     """The folder of the sample data (``data/`` of a source checkout, or the packaged copy)."""

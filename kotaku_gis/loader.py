@@ -82,6 +82,12 @@ class LoadReport:
         """The problems as a table (severity, file, row, column, message, fix)."""
         return problems_frame(self.problems, lang)
 
+    def _repr_html_(self) -> str:
+        """Jupyter display: a one-line outcome and the problem table."""
+        from kotaku_gis import display
+
+        return display.load_report_html(self)
+
 
 def problems_frame(problems: Sequence[Problem], lang: str | None = None) -> pd.DataFrame:
     """Problems as a table with the columns users see in a report file."""
@@ -726,7 +732,65 @@ def load(
     ------
     DataError
         When any row has an error; the store is unchanged.
+
+    See Also
+    --------
+    check : the same validation, returning the report (errors included) instead of raising.
     """
+    report, rows, path = _validate(
+        store, layer, path, crs=crs, mapping=mapping, columns=columns, source_layer=source_layer,
+        swap_xy=swap_xy, report_dir=report_dir,
+    )  # fmt: skip
+    if report.errors:
+        raise DataError(report.problems, str(report.report_path))
+    if not dry_run:
+        report.summary = store.write(layer, rows.drop(columns=[ROW]), source=path.name, sha256=_sha256(path))
+    return report
+
+
+def check(
+    store: Store,
+    layer: str,
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    mapping: str | Path | None = None,
+    columns: dict[str, str] | None = None,
+    source_layer: str | None = None,
+    swap_xy: bool = False,
+    report_dir: str | Path | None = None,
+) -> LoadReport:
+    """Validate a user's file for ``layer`` and return the report; nothing is stored.
+
+    The same checks as :func:`load` with ``dry_run=True`` (parameters as there), but a file with
+    errors returns its report instead of raising :class:`~kotaku_gis.errors.DataError`, so that
+    the problems can be looked at as a table (``check(...).to_frame()``) in a notebook. The report
+    files are written as by :func:`load` when there are problems.
+
+    Raises
+    ------
+    UsageError
+        An unknown layer, mapping or column, or a file that cannot be read.
+    """
+    return _validate(
+        store, layer, path, crs=crs, mapping=mapping, columns=columns, source_layer=source_layer,
+        swap_xy=swap_xy, report_dir=report_dir,
+    )[0]  # fmt: skip
+
+
+def _validate(
+    store: Store,
+    layer: str,
+    path: str | Path,
+    *,
+    crs: str | None,
+    mapping: str | Path | None,
+    columns: dict[str, str] | None,
+    source_layer: str | None,
+    swap_xy: bool,
+    report_dir: str | Path | None,
+) -> tuple[LoadReport, gpd.GeoDataFrame, Path]:
+    """Read and validate a file; the report (files written when there are problems) and the rows."""
     path = Path(path)
     spec = catalog.layer(layer)
     if spec.managed_by:  # written by its own command (workflow, private data), never from a file
@@ -740,11 +804,7 @@ def load(
     report = LoadReport(layer, path.name, len(source.frame), problems)
     if problems:
         report.report_path = _write_report(report, source, report_dir)
-    if report.errors:
-        raise DataError(problems, str(report.report_path))
-    if not dry_run:
-        report.summary = store.write(layer, rows.drop(columns=[ROW]), source=path.name, sha256=_sha256(path))
-    return report
+    return report, rows, path
 
 
 def _sha256(path: Path) -> str:

@@ -103,3 +103,12 @@ fasilitator_rasio_non_kumuh: tuple[int, int] = (5, 9)
 #: ``total``: ceil(5 x slum / 7 + 5 x non-slum / 9), rounded up once;
 #: ``tim``: whole teams, 5 x ceil(slum / 7) + 5 x ceil(non-slum / 9).
 fasilitator_pembulatan: str = "per_bagian"
+
+# -- map packs (kotaku_gis.mappack) -------------------------------------------------------------------
+#: Processes building the units of a map pack in parallel (``kotaku-gis mappack --workers``); None:
+#: as many as the machine has CPUs. Each process holds the rows of the province it is working on.
+mappack_workers: int | None = None
+
+#: Recipe of the map pack (levels and products per level): a YAML file following
+#: ``kotaku_gis/mappack.yml``; None: that packaged file.
+mappack_recipe: Path | None = None

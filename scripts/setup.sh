@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up kotaku-gis on a fresh machine: a virtual environment in .venv with the package installed.
 #   bash scripts/setup.sh          runtime only (enough for `kotaku-gis demo`)
-#   bash scripts/setup.sh --test   also PostgreSQL+PostGIS and the test dependencies
+#   bash scripts/setup.sh --test   also PostgreSQL+PostGIS, Chromium (map tests) and the test dependencies
 # Debian/Ubuntu system packages are installed with apt-get when run as root (or with sudo).
 # Safe to run again: it only adds what is missing. PYTHON=/path/to/python3 picks the interpreter.
 set -euo pipefail
@@ -96,5 +96,28 @@ if [ "$want_test" = 1 ]; then
     fi
   fi
   echo "kotaku-gis: PostgreSQL+PostGIS for the tests: $bindir"
+
+  # A Chromium for the map tests (tests/test_maps.py drives it with Playwright; Playwright never
+  # downloads a browser here). Debian's package, or any Chromium named by $KOTAKU_CHROMIUM.
+  chromium=${KOTAKU_CHROMIUM:-/usr/bin/chromium}
+  if [ ! -x "$chromium" ]; then
+    if [ -n "${KOTAKU_CHROMIUM:-}" ] || ! command -v apt-get >/dev/null 2>&1; then
+      echo "kotaku-gis: the map tests need Chromium at $chromium; install it (Debian/Ubuntu:" \
+        "apt-get install chromium) or set KOTAKU_CHROMIUM=/path/to/chromium" >&2
+      exit 2
+    fi
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then
+      if ! command -v sudo >/dev/null 2>&1; then
+        echo "kotaku-gis: installing Chromium needs root; run as root or install sudo" >&2
+        exit 2
+      fi
+      SUDO=sudo
+    fi
+    echo "kotaku-gis: installing chromium with apt-get"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  fi
+  echo "kotaku-gis: Chromium for the map tests: $chromium"
 fi
 echo "kotaku-gis: environment ready in .venv"

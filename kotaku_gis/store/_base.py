@@ -103,7 +103,7 @@ class Store(ABC):
                 version = int(value) if value is not None else 0
                 if version > SCHEMA_VERSION:
                     raise StoreError(
-                        f"{self.url}: schema version {version} is newer than this kotaku-gis "
+                        f"{self.display_url}: schema version {version} is newer than this kotaku-gis "
                         f"(knows up to {SCHEMA_VERSION}); upgrade kotaku-gis"
                     )
                 for v in range(version, SCHEMA_VERSION):
@@ -138,24 +138,24 @@ class Store(ABC):
             return
         version = self.schema_version()
         if version is None:
-            raise StoreError(f"{self.url}: store not initialised; run `kotaku-gis init`")
+            raise StoreError(f"{self.display_url}: store not initialised; run `kotaku-gis init`")
         if version != SCHEMA_VERSION:
             raise StoreError(
-                f"{self.url}: schema version {version}, this kotaku-gis uses {SCHEMA_VERSION}; "
+                f"{self.display_url}: schema version {version}, this kotaku-gis uses {SCHEMA_VERSION}; "
                 "run `kotaku-gis init` to migrate"
             )
         inspector = sa.inspect(self.engine)
         for name in [*self.tables, self.identitas.name]:
             if not inspector.has_table(name):
                 raise StoreError(
-                    f"{self.url}: table {name} is missing (made by an older release); run `kotaku-gis init` to migrate"
+                    f"{self.display_url}: table {name} is missing (made by an older release); run `kotaku-gis init` to migrate"
                 )
         for name, table in self.tables.items():
             have = {c["name"] for c in inspector.get_columns(name)}
             missing = [c.name for c in table.columns if c.name not in have]
             if missing:
                 raise StoreError(
-                    f"{self.url}: table {name} lacks {', '.join(missing)} (made by an older release); "
+                    f"{self.display_url}: table {name} lacks {', '.join(missing)} (made by an older release); "
                     "run `kotaku-gis init` to migrate"
                 )
         self._checked = True
@@ -364,8 +364,21 @@ class Store(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def display_url(self) -> str:
+        """The location without a password, for messages and displays."""
+        if "://" not in self.url:
+            return self.url
+        return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.url}>"
+        return f"<{type(self).__name__} {self.display_url}>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter display: backend, location (no password) and what each layer holds."""
+        from kotaku_gis import display
+
+        return display.store_html(self)
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -1,0 +1,259 @@
+"""The inputs of a map pack: reading the layers, and fingerprinting the rows that feed each unit.
+
+Used by both sides of :mod:`kotaku_gis.mappack`: the planning process fingerprints every unit from
+one read of each layer; a worker building a unit reads the rows of its area again (from its own
+store connection) and checks that they still give the planned fingerprint, so a unit is never
+built from data other than what its fingerprint names (a load during the run fails the unit, and
+the next run rebuilds it).
+
+Fingerprint of the rows of a unit, per layer
+    Each row is hashed from its values in a canonical form (numbers as float64, dates as
+    datetime64[ns], booleans as 0/1, text as text) and the WKB of its geometry: two 64-bit hashes
+    (``pandas.util.hash_pandas_object``, fixed key). The rows of the unit's area are the rows whose
+    code (``kode`` of ``wilayah``, ``kode_kelurahan``, ``kode_wilayah`` of ``pengaduan``) is the
+    unit's or lies below it; their hashes are sorted and the SHA-256 of the sorted list is the
+    fingerprint: independent of row order, and changed by any change of any value of any row of
+    the area (or a row added or removed).
+
+Which rows of each layer
+    ``wilayah``: all; ``kawasan_kumuh``: the period and the baseline; ``kegiatan``: the periods that
+    end no later than the period (the roll-up counts each activity as of its latest report);
+    ``pengaduan``: all; ``kawasan_lindung`` (no code): the features that can reach the unit, i.e.
+    whose bounding box, widened by their setback plus the screening's warning distance, meets the
+    unit's box (its boundary and its features) widened by the margin the map clips with.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from kotaku_gis import _mappack_data as d
+>>> rows = pd.DataFrame({"kode": ["61.71.01", "61.71.02"], "nilai": [1.0, 2.0]})
+>>> h = d.row_hashes(rows)
+>>> d.digest(h) == d.digest(h[::-1])          # the order of the rows does not matter
+True
+>>> d.digest(d.row_hashes(rows.assign(nilai=[1.0, 2.5]))) == d.digest(h)
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from kotaku_gis import catalog, settings
+from kotaku_gis import wilayah as wil
+
+#: Layers that feed a unit, with the column that places a row in an area (``kawasan_lindung`` has
+#: none: it is selected by place).
+CODED_LAYERS: tuple[str, ...] = ("wilayah", "kawasan_kumuh", "kegiatan", "pengaduan")
+LAYERS: tuple[str, ...] = (*CODED_LAYERS, "kawasan_lindung")
+
+#: A degree of latitude or longitude is at least this many metres anywhere in Indonesia (longitude at
+#: 11 degrees from the equator: 109 km); dividing metres by it never gives too small an angle.
+METRES_PER_DEGREE_MIN = 100_000.0
+
+#: Extra metres added to every protected feature's reach (setback + warning distance).
+REACH_MARGIN_M = 100.0
+
+#: The map clips the other layers to the unit's box widened by 5 % of its larger side; a little more
+#: is taken here so the fingerprint covers everything the page can show.
+WINDOW_PAD_FRACTION = 0.06
+WINDOW_PAD_MIN_DEG = 0.001
+
+_EMPTY = hashlib.sha256(b"").hexdigest()
+
+
+def code_column(layer: str) -> str:
+    """The column of ``layer`` that places a row in an area."""
+    if layer == "wilayah":
+        return "kode"
+    return catalog.layer(layer).kode_columns()[0].name
+
+
+# -- periods -----------------------------------------------------------------------------------------
+def period_end(periods: pd.Series | Sequence[str]) -> np.ndarray:
+    """year * 10 + quarter of the end of each period (a year ends with its 4th quarter).
+
+    Examples
+    --------
+    >>> period_end(["2024", "2026Q3"]).tolist()
+    [20244.0, 20263.0]
+    """
+    text = pd.Series(list(periods), dtype=object).astype(str)
+    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
+    quarter = pd.to_numeric(text.str.slice(5, 6), errors="coerce").fillna(4)
+    return (year * 10 + quarter).to_numpy(dtype="float64")
+
+
+def period_end_date(periode: str) -> pd.Timestamp:
+    """The last day of a period: ``2026Q3`` -> 2026-09-30, ``2024`` -> 2024-12-31.
+
+    Examples
+    --------
+    >>> str(period_end_date("2026Q3").date()), str(period_end_date("2024").date())
+    ('2026-09-30', '2024-12-31')
+    """
+    year = int(periode[:4])
+    quarter = int(periode[5]) if len(periode) > 4 else 4
+    return pd.Timestamp(year=year, month=quarter * 3, day=1) + pd.offsets.MonthEnd(0)
+
+
+# -- reading -----------------------------------------------------------------------------------------
+def read_layers(store: Any, periode: str, baseline: str, kode: str | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """The rows of every layer that can feed a unit within ``kode`` (all of them for None/"").
+
+    Every catalogue column and the geometry, as :meth:`Store.read` types them.
+    """
+    scope = kode or None
+    out: dict[str, gpd.GeoDataFrame] = {}
+    out["wilayah"] = store.read("wilayah", kode=scope)
+    out["kawasan_kumuh"] = store.read("kawasan_kumuh", periode=sorted({baseline, periode}), kode=scope)
+    kegiatan = store.read("kegiatan", kode=scope)
+    until = period_end([periode])[0]
+    out["kegiatan"] = kegiatan[period_end(kegiatan["periode"]) <= until].reset_index(drop=True)
+    out["pengaduan"] = store.read("pengaduan", kode=scope)
+    return out
+
+
+def normalized_codes(frame: pd.DataFrame, layer: str) -> pd.Series:
+    """The dotted code of each row (None where missing or invalid), indexed like ``frame``."""
+    codes = wil.normalize_kode_series(frame[code_column(layer)])[0] if len(frame) else pd.Series([], dtype=object)
+    return pd.Series(codes.to_numpy(dtype=object), index=frame.index)
+
+
+# -- hashing -----------------------------------------------------------------------------------------
+def _canonical(values: pd.Series) -> pd.Series:
+    """A column in a form that hashes the same whatever dtype the backend gave it."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return values.astype("datetime64[ns]")
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        return pd.Series(values.astype("Float64").to_numpy(dtype="float64", na_value=np.nan), index=values.index)
+    obj = values.astype(object)
+    return obj.where(obj.notna(), None).map(lambda v: v if v is None or isinstance(v, str) else str(v))
+
+
+def row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """Two 64-bit hashes per row (values, geometry): an ``(n, 2)`` uint64 array.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> row_hashes(pd.DataFrame({"a": [1, 2]})).shape
+    (2, 2)
+    """
+    n = len(frame)
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns else None
+    cols = [c for c in frame.columns if c != geometry]
+    out = np.zeros((n, 2), dtype=np.uint64)
+    if n == 0:
+        return out
+    if cols:
+        canon = pd.DataFrame({c: _canonical(frame[c]).to_numpy() for c in cols}, index=pd.RangeIndex(n))
+        out[:, 0] = pd.util.hash_pandas_object(canon, index=False).to_numpy(dtype=np.uint64)
+    if geometry is not None:
+        wkb = shapely.to_wkb(np.asarray(frame.geometry.values, dtype=object))
+        out[:, 1] = pd.util.hash_pandas_object(pd.Series(wkb, dtype=object), index=False).to_numpy(dtype=np.uint64)
+    return out
+
+
+def digest(hashes: np.ndarray) -> str:
+    """SHA-256 of a set of row hashes (sorted first: the order of the rows does not matter)."""
+    if len(hashes) == 0:
+        return _EMPTY
+    h = np.ascontiguousarray(hashes, dtype=np.uint64)
+    order = np.lexsort((h[:, 1], h[:, 0]))
+    return hashlib.sha256(np.ascontiguousarray(h[order]).tobytes()).hexdigest()
+
+
+def group_digests(codes: pd.Series, hashes: np.ndarray, level: str) -> dict[str, str]:
+    """:func:`digest` of the rows of every unit of ``level`` (code -> digest; units without rows
+    are absent: their digest is that of no rows, :func:`empty_digest`)."""
+    anc = wil.ancestor_series(codes, level) if len(codes) else pd.Series([], dtype=object)
+    mask = anc.notna().to_numpy()
+    if not mask.any():
+        return {}
+    keys = anc.to_numpy(dtype=object)[mask].astype(str)
+    h = np.ascontiguousarray(hashes[mask], dtype=np.uint64)
+    uniq, inv = np.unique(keys, return_inverse=True)
+    order = np.lexsort((h[:, 1], h[:, 0], inv))
+    h, inv = np.ascontiguousarray(h[order]), inv[order]
+    bounds = np.searchsorted(inv, np.arange(len(uniq) + 1))
+    buf = h.tobytes()
+    width = 16
+    return {
+        str(k): hashlib.sha256(buf[bounds[i] * width : bounds[i + 1] * width]).hexdigest()
+        for i, k in enumerate(uniq)
+    }
+
+
+def empty_digest() -> str:
+    """The digest of no rows."""
+    return _EMPTY
+
+
+def in_area(codes: pd.Series, kode: str) -> np.ndarray:
+    """Which codes lie in the unit ``kode`` (every valid code for the nation, ``""``)."""
+    if kode == "":
+        return codes.notna().to_numpy()
+    level = wil.tingkat(kode)
+    return (wil.ancestor_series(codes, level) == kode).to_numpy()
+
+
+# -- place -------------------------------------------------------------------------------------------
+def row_bounds(frame: pd.DataFrame) -> np.ndarray:
+    """``(n, 4)`` bounds of each row's geometry (NaN where there is none)."""
+    if not isinstance(frame, gpd.GeoDataFrame) or len(frame) == 0:
+        return np.full((len(frame), 4), np.nan)
+    return shapely.bounds(np.asarray(frame.geometry.values, dtype=object))
+
+
+def window(bounds: np.ndarray) -> tuple[float, float, float, float] | None:
+    """The box a unit's map can show: the box of ``bounds`` widened by the map's margin.
+
+    None when no row has a geometry.
+    """
+    if len(bounds) == 0 or np.isnan(bounds[:, 0]).all():
+        return None
+    west, south = np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1])
+    east, north = np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3])
+    pad = max(float(east - west), float(north - south)) * WINDOW_PAD_FRACTION + WINDOW_PAD_MIN_DEG
+    return (float(west) - pad, float(south) - pad, float(east) + pad, float(north) + pad)
+
+
+def reach_boxes(lindung: pd.DataFrame) -> np.ndarray:
+    """``(n, 4)`` box of each protected feature widened by how far it can matter to an activity.
+
+    The feature's setback (:func:`kotaku_gis.screening.setbacks`) plus the larger of the warning
+    and road-end distances plus :data:`REACH_MARGIN_M`, in degrees at the smallest size a degree
+    has in Indonesia (never too small).
+    """
+    from kotaku_gis import screening
+
+    if len(lindung) == 0:
+        return np.zeros((0, 4))
+    boxes = row_bounds(lindung).copy()
+    setback = screening.setbacks(lindung).to_numpy(dtype="float64")
+    reach_m = np.nan_to_num(setback, nan=0.0) + max(settings.screening_warning_m, settings.screening_road_end_m)
+    deg = (reach_m + REACH_MARGIN_M) / METRES_PER_DEGREE_MIN
+    boxes[:, 0] -= deg
+    boxes[:, 1] -= deg
+    boxes[:, 2] += deg
+    boxes[:, 3] += deg
+    return boxes
+
+
+def near(boxes: np.ndarray, box: tuple[float, float, float, float] | None) -> np.ndarray:
+    """Positions of the boxes that meet ``box`` (none for None)."""
+    if box is None or len(boxes) == 0:
+        return np.zeros(0, dtype=np.int64)
+    west, south, east, north = box
+    hit = (boxes[:, 0] <= east) & (boxes[:, 2] >= west) & (boxes[:, 1] <= north) & (boxes[:, 3] >= south)
+    return np.flatnonzero(hit)

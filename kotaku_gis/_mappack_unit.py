@@ -1,0 +1,508 @@
+"""Building one unit of a map pack (runs in a worker process, or in the calling process).
+
+A worker opens its own store connection (:func:`init_worker`) and keeps the rows it last read: the
+rows of a whole province serve all the province's kab/kota and kecamatan, and the rows of the nation
+serve everything. For each unit (:func:`build_unit`) it
+
+1. takes the rows of the unit's area and checks their fingerprint against the plan's
+   (:mod:`kotaku_gis._mappack_data`); a difference means the store changed since the run was planned,
+   and the unit fails (the next run plans again);
+2. scores the slum locations, compares the period with the baseline and rolls the result up from the
+   unit down to the kelurahan (:mod:`kotaku_gis.progress`), screens the period's activities
+   (:func:`kotaku_gis.screening.screen`), counts complaints (:func:`kotaku_gis.pengaduan.counts`) and
+   facilitators required (:mod:`kotaku_gis.staffing`);
+3. writes its products into a fresh folder ``tmp/<fingerprint>.<pid>`` of the pack's work area: the
+   progress map (:mod:`kotaku_gis.maps`, with the pack's shared assets), its PNG, the tables, and
+   ``unit.json`` (key figures of the unit and its children, the SHA-256 of every file);
+4. renames that folder to ``unit/<fingerprint>``: a unit is there whole or not at all, and a resumed
+   run skips every unit already there.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from kotaku_gis import files, i18n, pengaduan, progress, scoring, screening, settings, staffing
+from kotaku_gis import _mappack_data as data
+from kotaku_gis import wilayah as wil
+from kotaku_gis.errors import KotakuError
+
+#: Name of the record of a built unit inside its folder.
+RECORD = "unit.json"
+
+#: The key figures of a unit (and of each of its children), in order. Every one is in the summary
+#: workbook; the recipe's ``angka_kunci`` picks those shown on the index pages.
+FIGURES: tuple[str, ...] = (
+    "luas_kumuh_awal_ha",
+    "luas_kumuh_akhir_ha",
+    "luas_tertangani_ha",
+    "persen_pengurangan",
+    "lokasi_total",
+    "lokasi_awal",
+    "lokasi_akhir",
+    "lokasi_keluar_kumuh",
+    "lokasi_baru",
+    "lokasi_belum_dinilai",
+    "lokasi_berat",
+    "lokasi_sedang",
+    "lokasi_ringan",
+    "nilai_rerata_awal",
+    "nilai_rerata_akhir",
+    "kegiatan_total",
+    "kegiatan_selesai",
+    "progres_fisik_rerata",
+    "biaya_idr_total",
+    "temuan_total",
+    *[f"temuan_{s}" for s in screening.STATUSES],
+    "kegiatan_bertemuan",
+    "pengaduan_total",
+    "pengaduan_terbuka",
+    "pengaduan_terlambat",
+    "kelurahan_kumuh",
+    "fasilitator_dibutuhkan",
+)
+
+_SENTINEL = "\x00mappack"  # id of the two placeholder locations, see _per_lokasi
+_SENTINEL_KODE = "11.01.01.1001"
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs to build one unit (picklable)."""
+
+    tingkat: str
+    kode: str
+    nama: str
+    child: str | None
+    fingerprint: str
+    inputs: dict[str, str]
+    periode: str
+    baseline: str
+    produk: tuple[str, ...]
+    pencarian_kelurahan: bool
+    tabel: tuple[str, ...]
+    progres_sampai: str
+    sempadan: bool
+    folder_aset: str
+    png_dpi: int
+    lang: str
+    sumber: tuple[str, ...]
+    work: str
+
+    @property
+    def slug(self) -> str:
+        return unit_slug(self.kode)
+
+
+def unit_slug(kode: str) -> str:
+    """Folder and file-name part of a unit: its code, ``nasional`` for the nation."""
+    return kode or "nasional"
+
+
+# -- worker state ------------------------------------------------------------------------------------
+@dataclass
+class _State:
+    store: Any = None
+    scope: str | None = None
+    frames: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    codes: dict[str, pd.Series] = field(default_factory=dict)
+    lindung: gpd.GeoDataFrame | None = None
+    boxes: np.ndarray | None = None
+
+
+_STATE = _State()
+
+
+def init_worker(url: str, options: dict[str, Any]) -> None:
+    """Initialiser of a worker process: settings of the parent, own store, exit with the parent."""
+    import signal
+
+    for name, value in options.items():
+        setattr(settings, name, value)
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
+    except (ValueError, OSError):  # pragma: no cover - not the main thread
+        pass
+    from kotaku_gis.store import open_store
+
+    reset()  # a forked worker starts without the parent's rows and connection
+    _STATE.store = open_store(url)
+    parent = os.getppid()
+
+    def watch() -> None:  # a killed parent cannot stop its workers: they stop themselves
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="mappack-parent-watch", daemon=True).start()
+
+
+def use_store(store: Any) -> None:
+    """Build units in this process with ``store`` (no worker processes)."""
+    if _STATE.store is not store:
+        _STATE.store = store
+        _STATE.scope = None
+        _STATE.frames = {}
+        _STATE.codes = {}
+        _STATE.lindung = None
+        _STATE.boxes = None
+
+
+def reset() -> None:
+    """Forget the rows kept in this process (the next unit reads again)."""
+    _STATE.scope = None
+    _STATE.frames = {}
+    _STATE.codes = {}
+    _STATE.lindung = None
+    _STATE.boxes = None
+
+
+def _read_scope(kode: str) -> str:
+    """The area read for a unit: the nation for the nation, else the unit's province."""
+    return "" if kode == "" else kode[:2]
+
+
+def _covers(held: str | None, scope: str) -> bool:
+    return held is not None and (held == "" or held == scope)
+
+
+def _frames_for(task: Task) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, pd.Series]]:
+    scope = _read_scope(task.kode)
+    if not _covers(_STATE.scope, scope):
+        _STATE.frames = data.read_layers(_STATE.store, task.periode, task.baseline, scope or None)
+        _STATE.codes = {layer: data.normalized_codes(f, layer) for layer, f in _STATE.frames.items()}
+        _STATE.scope = scope
+    if _STATE.lindung is None:
+        _STATE.lindung = _STATE.store.read("kawasan_lindung")
+        _STATE.boxes = data.reach_boxes(_STATE.lindung)
+    return _STATE.frames, _STATE.codes
+
+
+# -- building ----------------------------------------------------------------------------------------
+class DataChanged(KotakuError):
+    """The rows of a unit are no longer those the run was planned with."""
+
+
+def build_unit(task: Task) -> dict[str, Any]:
+    """Build one unit into ``<work>/unit/<fingerprint>`` and return its record.
+
+    Returns the record of the unit already there when another process built it first.
+    """
+    t0 = time.perf_counter()
+    work = Path(task.work)
+    final = work / "unit" / task.fingerprint
+    if (final / RECORD).is_file():
+        return json.loads((final / RECORD).read_text(encoding="utf-8"))
+    frames, codes = _frames_for(task)
+    area = {layer: frames[layer][data.in_area(codes[layer], task.kode)] for layer in data.CODED_LAYERS}
+    bounds = np.vstack([data.row_bounds(area[layer]) for layer in ("wilayah", "kawasan_kumuh", "kegiatan")])
+    box = data.window(bounds)
+    assert _STATE.lindung is not None and _STATE.boxes is not None
+    lindung = _STATE.lindung.iloc[data.near(_STATE.boxes, box)]
+    found = {layer: data.digest(data.row_hashes(area[layer])) for layer in data.CODED_LAYERS}
+    found["kawasan_lindung"] = data.digest(data.row_hashes(lindung))
+    changed = sorted(k for k in task.inputs if found.get(k) != task.inputs[k])
+    if changed:
+        raise DataChanged(i18n.text("mappack.error.data_changed", task.lang, layers=", ".join(changed)))
+
+    tmp = work / "tmp" / f"{task.fingerprint}.{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        record = _products(task, area, lindung.reset_index(drop=True), tmp)
+        record["detik"] = round(time.perf_counter() - t0, 3)
+        (tmp / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
+        final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(tmp, final)  # atomic: the unit is there whole or not at all
+        except OSError:
+            if not (final / RECORD).is_file():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)  # built meanwhile by another process
+            return json.loads((final / RECORD).read_text(encoding="utf-8"))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return record
+
+
+def safe_build_unit(task: Task) -> tuple[str, Any, float]:
+    """:func:`build_unit` in a worker: ``("ok", record, seconds)`` or ``("gagal", reason, seconds)``
+    (an error of one unit is a result, never an exception that could break the pool)."""
+    t0 = time.perf_counter()
+    try:
+        return "ok", build_unit(task), time.perf_counter() - t0
+    except KotakuError as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return "gagal", text, time.perf_counter() - t0
+    except Exception as exc:  # noqa: BLE001
+        return "gagal", f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
+
+
+def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, out: Path) -> dict[str, Any]:
+    slug = task.slug
+    w = area["wilayah"]
+    kumuh = area["kawasan_kumuh"]
+    kegiatan = area["kegiatan"]
+    names = dict(zip(w["kode"].astype(str), w["nama"]))
+    lowest = _deeper(task.progres_sampai, task.child or task.tingkat, task.tingkat)
+
+    per = _per_lokasi(kumuh, task.periode, task.baseline)
+    keg_cols = [c for c in ("id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr") if c in kegiatan.columns]
+    units = pd.DataFrame(w[["kode", "nama"]])
+    levels = progress.rollup_all_levels(per, pd.DataFrame(kegiatan[keg_cols]), units, kode=task.kode, tingkat=lowest)
+    from kotaku_gis.maps.inputs import latest_kegiatan
+
+    now = latest_kegiatan(kegiatan, task.periode)  # each activity once, as of its latest report
+    temuan = _screen(now, lindung, task.lang)
+    wanted = [lv for lv in (task.tingkat, task.child) if lv is not None]
+    per_level = {lv: _figures(levels[lv], lv, task, now, temuan, area, kumuh) for lv in wanted}
+    own = per_level[task.tingkat].iloc[0]
+    children = per_level[task.child] if task.child else None
+
+    written: list[str] = []
+    if "tabel" in task.produk:
+        written += _tables(task, levels, now, temuan, names, out)
+    if "peta" in task.produk or "png" in task.produk:
+        written += _maps(task, area, kumuh, now, temuan, lindung, levels, out)
+
+    return {
+        "tingkat": task.tingkat,
+        "kode": task.kode,
+        "nama": task.nama,
+        "sidik_jari": task.fingerprint,
+        "masukan": dict(task.inputs),
+        "periode": task.periode,
+        "baseline": task.baseline,
+        "angka": _plain_row(own),
+        "anak": {
+            "tingkat": task.child,
+            "baris": [_plain_row(r) | {"kode": r["kode"], "nama": _plain(r["nama"])} for _, r in children.iterrows()]
+            if children is not None
+            else [],
+        },
+        "berkas": {name: _file_entry(out / name) for name in sorted(written)},
+        "slug": slug,
+    }
+
+
+def _deeper(*levels: str) -> str:
+    order = wil.ROLLUP_LEVELS
+    return max(levels, key=order.index)
+
+
+def _per_lokasi(kumuh: pd.DataFrame, periode: str, baseline: str) -> pd.DataFrame:
+    """:func:`progress.progress_lokasi` of the rows of one area.
+
+    ``progress_lokasi`` checks the periods against those of its input; an area may lack one of
+    them (no assessment yet at the baseline, say). Two placeholder locations, one per period, make
+    both periods present; they are dropped from the result (each location's row depends on that
+    location's rows only).
+    """
+    cols = [c for c in progress.kumuh_columns() if c in kumuh.columns]
+    rows = pd.DataFrame(kumuh[cols])
+    sentinel = pd.DataFrame({
+        "id_lokasi": [_SENTINEL, _SENTINEL], "kode_kelurahan": _SENTINEL_KODE, "periode": [baseline, periode],
+        "luas_ha": 0.0, "nilai_kekumuhan": 0.0,
+    })  # fmt: skip
+    if baseline == periode:
+        sentinel = sentinel.iloc[:1]
+    both = pd.concat([rows, sentinel], ignore_index=True) if len(rows) else sentinel
+    per = progress.progress_lokasi(both, periode, baseline)
+    out = per[per["id_lokasi"] != _SENTINEL].reset_index(drop=True)
+    out.attrs.update(per.attrs)
+    return out
+
+
+def _screen(kegiatan: gpd.GeoDataFrame, lindung: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    if len(kegiatan) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in screening.COLUMNS})
+    return screening.screen(kegiatan, lindung, lang=lang)
+
+
+def _child_codes(codes: pd.Series, level: str) -> pd.Series:
+    if level == "nasional":
+        return pd.Series("", index=codes.index, dtype=object)
+    return wil.ancestor_series(codes, level)
+
+
+def _figures(
+    frame: pd.DataFrame, level: str, task: Task, now: pd.DataFrame, temuan: pd.DataFrame,
+    area: dict[str, gpd.GeoDataFrame], kumuh: pd.DataFrame,
+) -> pd.DataFrame:
+    """The roll-up of one level with the findings, complaints and facilitators of each unit."""
+    out = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame.columns]))
+    kode = out["kode"].astype(str)
+    # findings: by the unit of the activity's kelurahan
+    where = pd.Series(now["kode_kelurahan"].to_numpy(), index=now["id_kegiatan"].to_numpy()) if len(now) else pd.Series(dtype=object)
+    where = where[~where.index.duplicated()]
+    t_unit = _child_codes(temuan["id_kegiatan"].map(where), level) if len(temuan) else pd.Series(dtype=object)
+    out["temuan_total"] = kode.map(t_unit.value_counts()).fillna(0).astype(np.int64)
+    for s in screening.STATUSES:
+        counts = t_unit[(temuan["status"] == s).to_numpy()].value_counts() if len(temuan) else pd.Series(dtype=np.int64)
+        out[f"temuan_{s}"] = kode.map(counts).fillna(0).astype(np.int64)
+    if len(temuan):
+        distinct = pd.Series(temuan["id_kegiatan"].to_numpy(), index=t_unit.to_numpy()).groupby(level=0).nunique()
+    else:
+        distinct = pd.Series(dtype=np.int64)
+    out["kegiatan_bertemuan"] = kode.map(distinct).fillna(0).astype(np.int64)
+    # complaints received by the end of the period, aged as of that day
+    end = data.period_end_date(task.periode)
+    peng = area["pengaduan"]
+    if len(peng):
+        peng = peng[pd.to_datetime(peng["tanggal_diterima"]) <= end]
+    c = pengaduan.counts(pd.DataFrame(peng.drop(columns="geometry", errors="ignore")), level, task.kode or None, as_of=end.date())
+    c = c.set_index("kode")
+    for col in ("pengaduan_total", "pengaduan_terbuka", "pengaduan_terlambat"):
+        out[col] = kode.map(c[col]).fillna(0).astype(np.int64)
+    # slum kelurahan and facilitators required (kabkota and above: the sum of its kab/kota)
+    now_kumuh = kumuh[kumuh["periode"] == task.periode]
+    slum = staffing.slum_kelurahan(pd.DataFrame(now_kumuh.drop(columns="geometry", errors="ignore")))
+    kel = area["wilayah"]
+    kel_codes = kel.loc[kel["tingkat"] == "kelurahan", "kode"].astype(str).tolist() if "tingkat" in kel.columns else []
+    slum_s = pd.Series(sorted(slum), dtype=object)
+    out["kelurahan_kumuh"] = kode.map(_child_codes(slum_s, level).value_counts() if len(slum_s) else pd.Series(dtype=np.int64)).fillna(0).astype(np.int64)
+    if level in ("nasional", "provinsi", "kabkota"):
+        counts = staffing.kelurahan_counts(kel_codes, slum, kode=task.kode or None)
+        need = staffing.table(counts) if len(counts) else pd.DataFrame({"kode": [], "fasilitator_dibutuhkan": []})
+        by = pd.Series(need["fasilitator_dibutuhkan"].to_numpy(dtype=np.int64), index=need["kode"].astype(str))
+        by = by.groupby(_child_codes(pd.Series(by.index, index=by.index), level).to_numpy()).sum() if len(by) else by
+        out["fasilitator_dibutuhkan"] = kode.map(by).fillna(0).astype(np.int64)
+    else:
+        out["fasilitator_dibutuhkan"] = np.nan
+    return out
+
+
+def _tables(
+    task: Task, levels: dict[str, pd.DataFrame], now: pd.DataFrame, temuan: pd.DataFrame,
+    names: dict[str, Any], out: Path,
+) -> list[str]:
+    slug = task.slug
+    frames = {level: pd.DataFrame(f.drop(columns=[c for c in ("geometry",) if c in f.columns])) for level, f in levels.items()}
+    written = []
+    table = frames[task.child] if task.child else frames[task.tingkat]
+    detail = temuan.copy()
+    if len(now):
+        info = pd.DataFrame(now[[c for c in ("id_kegiatan", "kode_kelurahan", "nama", "jenis") if c in now.columns]])
+        info = info.drop_duplicates("id_kegiatan").rename(columns={"nama": "nama_kegiatan"})
+        detail = detail.merge(info, on="id_kegiatan", how="left")
+        detail["nama_kelurahan"] = detail["kode_kelurahan"].map(names)
+    for fmt in task.tabel:
+        if fmt == "csv":
+            files.write_table(table, out / f"progres_{slug}.csv")
+            files.write_table(detail, out / f"temuan_{slug}.csv")
+        else:
+            files.write_table(frames, out / f"progres_{slug}.{fmt}")
+            files.write_table({"temuan": detail}, out / f"temuan_{slug}.{fmt}")
+        written += [f"progres_{slug}.{fmt}", f"temuan_{slug}.{fmt}"]
+    return written
+
+
+# -- maps --------------------------------------------------------------------------------------------
+def _maps(
+    task: Task, area: dict[str, gpd.GeoDataFrame], kumuh: gpd.GeoDataFrame, now: gpd.GeoDataFrame,
+    temuan: pd.DataFrame, lindung: gpd.GeoDataFrame, levels: dict[str, pd.DataFrame], out: Path,
+) -> list[str]:
+    """The progress map (HTML, with the pack's shared assets) and its picture (PNG), drawn by
+    :mod:`kotaku_gis.maps` from frames already read and analysed here."""
+    from kotaku_gis.maps import MapInputs, prepare, progress_map, save_map, static_map
+    from kotaku_gis.maps import inputs as map_inputs
+
+    w = area["wilayah"]
+    show = {task.tingkat, task.child or task.tingkat}
+    if task.pencarian_kelurahan:
+        show.add("kelurahan")
+    w_map = w[w["tingkat"].isin(show)].reset_index(drop=True) if "tingkat" in w.columns else w
+    children = levels[task.child] if task.child else levels[task.tingkat]
+    children = pd.DataFrame(children.drop(columns=[c for c in ("geometry",) if c in children.columns]))
+    scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
+    has_baseline = task.baseline != task.periode
+    sources = list(task.sumber)
+    sources += [s for s in _sources(kumuh, now, lindung) if s not in sources]
+    inputs = MapInputs(
+        tingkat=task.tingkat,
+        kode=task.kode,
+        periode=task.periode,
+        wilayah=w_map,
+        baseline=task.baseline if has_baseline else None,
+        rollup=map_inputs.rollup_levels(children),
+        kumuh=scored[scored["periode"] == task.periode].reset_index(drop=True) if len(scored) else None,
+        kumuh_awal=scored[scored["periode"] == task.baseline].reset_index(drop=True) if len(scored) and has_baseline else None,
+        kegiatan=now if len(now) else None,
+        temuan=temuan if len(temuan) else None,
+        lindung=lindung if len(lindung) else None,
+        sempadan=map_inputs.zona_sempadan(lindung) if task.sempadan and len(lindung) else None,
+        nama=task.nama,
+        tanggal_data=str(data.period_end_date(task.periode).date()),
+        sumber=sources,
+    )
+    prepared = prepare(inputs)
+    written = []
+    if "peta" in task.produk:
+        page = out / f"peta_{task.slug}.html"
+        save_map(progress_map(prepared, lang=task.lang, assets=f"shared:../../{task.folder_aset}"), page)
+        written.append(page.name)
+    if "png" in task.produk:
+        png = out / f"peta_{task.slug}.png"
+        tmp = out / f".peta_{task.slug}.tmp.png"
+        static_map(prepared, tmp, lang=task.lang, dpi=task.png_dpi)
+        os.replace(tmp, png)
+        written.append(png.name)
+    return written
+
+
+#: Text in a layer's rows that calls for an attribution line on the map (key of ``maps/recipes.yml``
+#: ``sources.keys``), as ``kotaku_gis.maps.map_inputs`` finds them.
+_SOURCE_MARKS: tuple[tuple[str, str], ...] = (("SINTETIS", "sintetis"), ("Natural Earth", "natural_earth"), ("WDPA", "wdpa"))
+
+
+def _sources(*frames: pd.DataFrame | None) -> list[str]:
+    """Attribution keys called for by the rows shown (synthetic data, Natural Earth, WDPA)."""
+    found: list[str] = []
+    for frame in frames:
+        if frame is None or len(frame) == 0:
+            continue
+        for col in frame.columns:
+            if col == "geometry" or frame[col].dtype != object:
+                continue
+            text = frame[col].dropna().astype(str)
+            for mark, key in _SOURCE_MARKS:
+                if key not in found and text.str.contains(mark, regex=False).any():
+                    found.append(key)
+        if "iucn_kat" in frame.columns and frame["iucn_kat"].notna().any() and "wdpa" not in found:
+            found.append("wdpa")
+    return found
+
+
+# -- records -----------------------------------------------------------------------------------------
+def _plain(v: Any) -> Any:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v
+
+
+def _plain_row(row: pd.Series) -> dict[str, Any]:
+    return {name: _plain(row[name]) if name in row.index else None for name in FIGURES}
+
+
+def _file_entry(path: Path) -> dict[str, Any]:
+    from kotaku_gis._mappack_fs import sha256_file
+
+    return {"sha256": sha256_file(path), "bytes": path.stat().st_size}

@@ -1,0 +1,80 @@
+"""folium glue: a Map that loads nothing from the network. Imported only when a map is built, so
+that ``import kotaku_gis`` never imports folium.
+
+folium's ``Map`` puts ``<script>``/``<link>`` elements for Leaflet, jQuery, Bootstrap, awesome-markers
+and Font Awesome from CDNs into every page (its ``default_js``/``default_css`` class attributes).
+:class:`OfflineMap` empties both lists and writes the project's own assets instead (inline or as a
+shared folder, see :mod:`kotaku_gis.maps._assets`). The maps use neither jQuery nor Bootstrap nor
+icon fonts; Leaflet is the only third-party script.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import folium
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from kotaku_gis.maps._assets import head_html, parse_mode
+
+
+class OfflineMap(folium.Map):
+    """A ``folium.Map`` whose page makes no network request.
+
+    Parameters
+    ----------
+    assets : str
+        ``"inline"`` (default) or ``"shared:<relative dir>"``; see :mod:`kotaku_gis.maps._assets`.
+        :func:`kotaku_gis.maps.save_map` may change it when writing the page.
+    **kwargs
+        Passed to ``folium.Map`` (``tiles`` is always None: base tiles are an optional layer).
+    """
+
+    default_js: list[tuple[str, str]] = []
+    default_css: list[tuple[str, str]] = []
+
+    def __init__(self, *, assets: str = "inline", **kwargs: Any) -> None:
+        kwargs["tiles"] = None
+        super().__init__(**kwargs)
+        parse_mode(assets)
+        self.assets = assets
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        figure.header.add_child(Element(head_html(self.assets)), name="kotaku_assets")
+        super().render(**kwargs)
+
+
+class KotakuLayers(MacroElement):
+    """Everything drawn on a progress map: the page's script builds it from one JSON payload."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.KotakuMap.build({{ this._parent.get_name() }}, {{ this.payload }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "KotakuLayers"
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        self.payload = text.replace("</", "<\\/")
+
+
+def new_map(payload: dict[str, Any], *, assets: str, title: str) -> OfflineMap:
+    """An :class:`OfflineMap` fitted to ``payload["bounds"]`` that draws the payload."""
+    (south, west), (north, east) = payload["bounds"]
+    m = OfflineMap(
+        assets=assets,
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=10,
+        zoom_control=False,
+        control_scale=False,
+    )
+    m.get_root().title = title
+    KotakuLayers(payload).add_to(m)
+    return m

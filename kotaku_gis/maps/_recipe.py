@@ -1,0 +1,215 @@
+"""Map recipes: the data in ``kotaku_gis/maps/recipes.yml``, typed and validated.
+
+Examples
+--------
+>>> from kotaku_gis.maps import recipes
+>>> r = recipes()
+>>> r.levels["kabkota"].child, r.levels["kelurahan"].child
+('kecamatan', None)
+>>> [m.key for m in r.choropleth.modes]
+['tingkat', 'penurunan']
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kotaku_gis.errors import CatalogError, UsageError
+
+#: The levels a progress map can be made for, from the top.
+TINGKAT: tuple[str, ...] = ("nasional", "provinsi", "kabkota", "kecamatan", "kelurahan")
+
+RECIPES_PATH: Path = Path(__file__).with_name("recipes.yml")
+
+Tingkat = Literal["nasional", "provinsi", "kabkota", "kecamatan", "kelurahan"]
+ChildLevel = Literal["provinsi", "kabkota", "kecamatan", "kelurahan"]
+
+_COLOR = r"^#[0-9a-fA-F]{6}$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Simplify(_Model):
+    """Coverage simplification of the choropleth polygons (see ``_simplify.simplify_coverage``)."""
+
+    tolerance_m: float = Field(ge=0)
+    gap_width_m: float = Field(default=0, ge=0)
+    min_part_km2: float = Field(default=0, ge=0)
+    decimals: int = Field(ge=0, le=8)
+
+
+class Features(_Model):
+    """Simplification and rounding of the other layers; ``as_points`` draws locations as points."""
+
+    tolerance_m: float = Field(ge=0)
+    decimals: int = Field(ge=0, le=8)
+    as_points: bool = False
+
+
+class LevelRecipe(_Model):
+    """What a map of one level holds."""
+
+    child: ChildLevel | None
+    simplify: Simplify
+    features: Features
+
+
+class Mode(_Model):
+    """One choropleth mode."""
+
+    key: str
+    column: str
+    kind: Literal["categorical", "breaks"]
+    style_layer: str | None = None
+    values: list[str] | None = None
+    breaks: list[float] | None = None
+    colors: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Mode:
+        if self.kind == "categorical":
+            if not self.style_layer or not self.values:
+                raise ValueError(f"mode {self.key}: categorical needs style_layer and values")
+        else:
+            if not self.breaks or not self.colors:
+                raise ValueError(f"mode {self.key}: breaks needs breaks and colors")
+            if len(self.colors) != len(self.breaks) + 1:
+                raise ValueError(f"mode {self.key}: need len(breaks) + 1 colors")
+            if any(b <= a for a, b in zip(self.breaks, self.breaks[1:])):
+                raise ValueError(f"mode {self.key}: breaks must increase")
+        return self
+
+
+class Choropleth(_Model):
+    fill_opacity: float = Field(ge=0, le=1)
+    none_color: str = Field(pattern=_COLOR)
+    modes: list[Mode] = Field(min_length=1)
+
+
+class Boundary(_Model):
+    weight: float = Field(gt=0)
+    dash: str | None = None
+
+
+class Finding(_Model):
+    color: str = Field(pattern=_COLOR)
+    weight: float = Field(gt=0)
+    ring_extra_radius: float = Field(ge=0)
+
+
+class Progress(_Model):
+    min_opacity: float = Field(ge=0, le=1)
+
+
+class Setback(_Model):
+    fill_opacity: float = Field(ge=0, le=1)
+    dash: str | None = None
+    weight: float = Field(gt=0)
+
+
+class Chart(_Model):
+    band_colors: list[str] = Field(min_length=1)
+    baseline_color: str = Field(pattern=_COLOR)
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+
+
+class Sources(_Model):
+    always: list[str]
+    keys: list[str]
+
+
+class Tiles(_Model):
+    url: str
+    max_zoom: int = Field(gt=0)
+    source: str
+
+
+class Static(_Model):
+    width_in: float = Field(gt=0)
+    height_in: float = Field(gt=0)
+    dpi: int = Field(gt=0)
+
+
+class Recipes(_Model):
+    """Everything in ``recipes.yml``."""
+
+    levels: dict[Tingkat, LevelRecipe]
+    rollup_columns: dict[str, str]
+    choropleth: Choropleth
+    boundary: Boundary
+    finding: Finding
+    progress: Progress
+    setback: Setback
+    chart: Chart
+    sources: Sources
+    static: Static
+    tiles: Tiles
+
+    @model_validator(mode="after")
+    def _complete(self) -> Recipes:
+        missing = [t for t in TINGKAT if t not in self.levels]
+        if missing:
+            raise ValueError(f"levels: missing {missing}")
+        for want in ("kode", "nama"):
+            if want not in self.rollup_columns:
+                raise ValueError(f"rollup_columns: needs {want}")
+        unknown = [s for s in self.sources.always if s not in self.sources.keys]
+        if unknown:
+            raise ValueError(f"sources.always: not in sources.keys: {unknown}")
+        return self
+
+    def level(self, tingkat: str) -> LevelRecipe:
+        """The recipe of one level; :class:`UsageError` for an unknown level."""
+        if tingkat not in self.levels:
+            raise UsageError(f"tingkat {tingkat!r}: choose one of {', '.join(TINGKAT)}")
+        return self.levels[tingkat]  # type: ignore[index]
+
+    def mode(self, key: str) -> Mode:
+        """The choropleth mode ``key``; :class:`UsageError` for an unknown one."""
+        for m in self.choropleth.modes:
+            if m.key == key:
+                return m
+        raise UsageError(f"choropleth {key!r}: choose one of {', '.join(m.key for m in self.choropleth.modes)}")
+
+
+def load_recipes(path: str | Path) -> Recipes:
+    """Read and validate a recipe file (for example an edited copy of ``recipes.yml``).
+
+    Raises
+    ------
+    CatalogError
+        The file is missing, not YAML, or breaks the schema (the message names the field).
+
+    Examples
+    --------
+    >>> from kotaku_gis.maps._recipe import RECIPES_PATH, load_recipes
+    >>> load_recipes(RECIPES_PATH).static.dpi
+    150
+    """
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw: Any = yaml.safe_load(f)
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot be read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        return Recipes.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(map(str, e['loc'])) or '(file)'}: {e['msg']}" for e in exc.errors()]
+        raise CatalogError(f"{path} does not follow the map recipe schema:\n" + "\n".join(lines)) from exc
+
+
+@cache
+def recipes() -> Recipes:
+    """The packaged map recipes (``kotaku_gis/maps/recipes.yml``), read once."""
+    return load_recipes(RECIPES_PATH)

@@ -1,0 +1,363 @@
+"""What a progress map shows, read from a store and analysed: the bridge from the store to a map.
+
+:func:`map_inputs` reads the layers of one unit and runs the analyses the map shows (the map itself
+computes nothing): :func:`kotaku_gis.score` and :func:`kotaku_gis.indikator_7plus1` on the slum
+locations, :func:`kotaku_gis.progress.progress_lokasi` and :func:`kotaku_gis.progress.rollup` for the
+children, :func:`kotaku_gis.screening.screen` on the activities, and the setback zones from
+:func:`kotaku_gis.screening.setbacks`. :func:`build_map` does that and writes the HTML/PNG/PDF files
+(the ``kotaku-gis map`` command).
+
+Which activities
+    As the roll-up counts them: each activity once, as of its latest report in a period that ends no
+    later than the period mapped (a year ends with its fourth quarter).
+
+The slum level of a child unit
+    The roll-up gives each unit the area-weighted mean score of its locations (``nilai_rerata_akhir``,
+    ``nilai_rerata_awal``); :func:`rollup_levels` turns those into a level with the rule set's total
+    bands (through :func:`kotaku_gis.score`), as ``tingkat_kekumuhan_akhir`` / ``_awal``. A unit
+    without assessed locations has no level.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from kotaku_gis import geodesy, i18n, scoring, settings
+from kotaku_gis.errors import UsageError
+from kotaku_gis.maps._prepare import MapInputs, _check_level
+from kotaku_gis.maps._recipe import recipes
+
+#: Text in a layer's rows that marks the sample's synthetic data, and the source key it adds.
+_SOURCE_MARKS: tuple[tuple[str, str], ...] = (("SINTETIS", "sintetis"), ("Natural Earth", "natural_earth"),
+                                              ("WDPA", "wdpa"))
+_QUARTER = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
+
+
+def rollup_levels(rollup: pd.DataFrame) -> pd.DataFrame:
+    """Add ``tingkat_kekumuhan_akhir`` / ``_awal``: the slum level of each unit's mean score.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.maps.inputs import rollup_levels
+    >>> r = rollup_levels(pd.DataFrame({"nilai_rerata_awal": [45.0, None], "nilai_rerata_akhir": [12.0, None]}))
+    >>> r[["tingkat_kekumuhan_awal", "tingkat_kekumuhan_akhir"]]
+      tingkat_kekumuhan_awal tingkat_kekumuhan_akhir
+    0                 sedang             tidak_kumuh
+    1                    NaN                     NaN
+    """
+    out = rollup.copy()
+    for src, dst in (("nilai_rerata_awal", "tingkat_kekumuhan_awal"), ("nilai_rerata_akhir", "tingkat_kekumuhan_akhir")):
+        levels = pd.Series(None, index=out.index, dtype=object)
+        if src in out.columns:
+            values = pd.to_numeric(out[src], errors="coerce")
+            known = values.notna()
+            if known.any():
+                scored = scoring.score(pd.DataFrame({"nilai_kekumuhan": values[known].to_numpy()}))
+                levels[known] = scored["tingkat_kekumuhan"].astype(object).to_numpy()
+        out[dst] = levels
+    return out
+
+
+def indikator_per_unit(kumuh: pd.DataFrame, tingkat: str, periode: str, baseline: str | None) -> pd.DataFrame:
+    """The 7+1 view of each unit: per aspect, the mean condition of its locations weighted by area.
+
+    ``kumuh`` holds scored rows with the 7+1 view (:func:`kotaku_gis.indikator_7plus1`:
+    ``kondisi_aspek_1`` .. ``kondisi_aspek_8``) of both periods; each period's locations count with
+    their own area (``luas_ha``), those without a value for an aspect are left out of its mean.
+
+    Returns
+    -------
+    DataFrame
+        ``kode`` of the units of level ``tingkat`` and ``kondisi_aspek_<k>`` (the period) and
+        ``kondisi_aspek_<k>_awal`` (the baseline).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.maps.inputs import indikator_per_unit
+    >>> k = pd.DataFrame({"kode_kelurahan": ["61.71.01.1001", "61.71.01.1002"], "periode": "2026Q3",
+    ...                   "luas_ha": [1.0, 3.0], "kondisi_aspek_1": [80.0, 40.0]})
+    >>> indikator_per_unit(k, "kecamatan", "2026Q3", None)
+           kode  kondisi_aspek_1
+    0  61.71.01             50.0
+    """
+    from kotaku_gis import wilayah
+
+    out: pd.DataFrame | None = None
+    cols = [c for c in (f"kondisi_aspek_{k}" for k in range(1, 9)) if c in kumuh.columns]
+    for period, suffix in ((periode, ""), (baseline, "_awal")):
+        if period is None or not cols or (suffix and period == periode):
+            continue
+        rows = kumuh[kumuh["periode"].astype(str) == period]
+        if len(rows) == 0:
+            continue
+        key = wilayah.ancestor_series(rows["kode_kelurahan"].astype(str), tingkat).to_numpy()
+        weight = pd.to_numeric(rows["luas_ha"], errors="coerce").fillna(0).to_numpy()
+        parts = {}
+        for c in cols:
+            v = pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype="float64")
+            known = ~np.isnan(v)
+            num = pd.Series(np.where(known, v * weight, 0.0)).groupby(key).sum()
+            den = pd.Series(np.where(known, weight, 0.0)).groupby(key).sum()
+            parts[c + suffix] = (num / den.where(den > 0)).round(2)
+        frame = pd.DataFrame(parts).rename_axis("kode").reset_index()
+        out = frame if out is None else out.merge(frame, on="kode", how="outer")
+    return out if out is not None else pd.DataFrame({"kode": []})
+
+
+def map_rollup(
+    kumuh: pd.DataFrame, kegiatan: pd.DataFrame | None, wilayah: pd.DataFrame | None,
+    tingkat: str, kode: str, periode: str, baseline: str | None,
+) -> pd.DataFrame:
+    """The roll-up of the children of a map's unit (one level below ``tingkat``; a kelurahan itself).
+
+    :func:`kotaku_gis.progress.rollup` of the children, with their slum level
+    (:func:`rollup_levels`) and, when ``kumuh`` carries the 7+1 view, their area-weighted 7+1
+    indicators (:func:`indikator_per_unit`). ``kumuh`` holds the scored rows of both periods.
+    """
+    from kotaku_gis import progress
+
+    child = recipes().level(tingkat).child or tingkat
+    per = progress.progress_lokasi(kumuh, periode, baseline)
+    units = None
+    if wilayah is not None:
+        units = pd.DataFrame(wilayah[["kode", "nama"]])
+    rollup = rollup_levels(progress.rollup(per, kegiatan, units, child, kode=kode or None))
+    view = indikator_per_unit(kumuh, child, periode, baseline)
+    if len(view):
+        rollup = rollup.merge(view, on="kode", how="left")
+    return rollup
+
+
+def _period_end(periode: pd.Series) -> np.ndarray:
+    """Sortable end of each period: a year ends with its fourth quarter."""
+    out = []
+    for p in periode.astype(str):
+        m = _QUARTER.match(p)
+        out.append(int(m.group(1)) * 10 + int(m.group(2) or 4) if m else -1)
+    return np.array(out)
+
+
+def latest_kegiatan(kegiatan: gpd.GeoDataFrame, periode: str) -> gpd.GeoDataFrame:
+    """Each activity once, as of its latest report in a period ending no later than ``periode``."""
+    if len(kegiatan) == 0:
+        return kegiatan
+    end = _period_end(kegiatan["periode"])
+    until = _period_end(pd.Series([periode]))[0]
+    k = kegiatan.assign(_end=end)[end <= until]
+    k = k.sort_values(["_end", "periode"], kind="stable").drop_duplicates("id_kegiatan", keep="last")
+    return k.drop(columns="_end").reset_index(drop=True)
+
+
+def zona_sempadan(lindung: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
+    """Setback zones: each feature's setback (:func:`kotaku_gis.screening.setbacks`) as a polygon.
+
+    A line (river, coastline) or point (spring) becomes the strip or disc within its setback; an
+    area becomes the ring around it. Buffers are made in the UTM zone of each feature
+    (:func:`kotaku_gis.geodesy.utm_epsg_array`), for display; screening measures distances itself.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> from kotaku_gis.maps.inputs import zona_sempadan
+    >>> sungai = gpd.GeoDataFrame({"id_kawasan": ["S1"], "nama": ["Sungai"], "kategori": ["sungai"],
+    ...     "perkotaan": [True], "bertanggul": [False], "kedalaman_m": [2.0]},
+    ...     geometry=[LineString([(109.30, -0.03), (109.32, -0.03)])], crs="EPSG:4326")
+    >>> z = zona_sempadan(sungai)
+    >>> float(z["sempadan_m"].iloc[0]), round(float(z.geometry.iloc[0].bounds[3] + 0.03) * 111_320)
+    (10.0, 10)
+    """
+    from kotaku_gis import screening
+
+    if lindung is None or len(lindung) == 0:
+        return None
+    width = screening.setbacks(lindung)
+    has = (width > 0).to_numpy() & ~lindung.geometry.is_empty.to_numpy() & lindung.geometry.notna().to_numpy()
+    if not has.any():
+        return None
+    src = lindung[has]
+    geoms = np.asarray(src.geometry.to_numpy(), dtype=object)
+    rep = shapely.point_on_surface(geoms)
+    epsg = geodesy.utm_epsg_array(shapely.get_x(rep), shapely.get_y(rep))
+    out = np.empty(len(geoms), dtype=object)
+    widths = width[has].to_numpy()
+    for code in np.unique(epsg):
+        idx = np.flatnonzero(epsg == code)
+        part = gpd.GeoSeries(geoms[idx], crs=settings.storage_crs).to_crs(int(code))
+        zone = part.buffer(widths[idx], quad_segs=8)
+        polygonal = part.geom_type.str.contains("Polygon").to_numpy()
+        if polygonal.any():
+            zone[polygonal] = zone[polygonal].difference(part[polygonal])
+        out[idx] = zone.to_crs(settings.storage_crs).to_numpy()
+    cols = [c for c in ("id_kawasan", "nama", "kategori") if c in src.columns]
+    frame = pd.DataFrame(src[cols]).reset_index(drop=True)
+    frame["sempadan_m"] = widths
+    return gpd.GeoDataFrame(frame, geometry=list(out), crs=settings.storage_crs)
+
+
+def _sources(*frames: pd.DataFrame | None) -> list[str]:
+    """Attribution keys called for by the rows shown (synthetic data, Natural Earth, WDPA)."""
+    found: list[str] = []
+    for frame in frames:
+        if frame is None or len(frame) == 0:
+            continue
+        for col in frame.columns:
+            if col == "geometry" or frame[col].dtype != object and not pd.api.types.is_string_dtype(frame[col]):
+                continue
+            text = frame[col].dropna().astype(str)
+            for mark, key in _SOURCE_MARKS:
+                if key not in found and text.str.contains(mark, regex=False).any():
+                    found.append(key)
+        if "iucn_kat" in frame.columns and frame["iucn_kat"].notna().any() and "wdpa" not in found:
+            found.append("wdpa")
+    return found
+
+
+def _data_date(store: Any) -> str | None:
+    try:
+        loads = store.loads()
+    except Exception:  # pragma: no cover - a store without a load log
+        return None
+    if len(loads) == 0 or "loaded_at" not in loads.columns:
+        return None
+    return str(loads["loaded_at"].dropna().max())[:10]
+
+
+def map_inputs(
+    store: Any,
+    tingkat: str,
+    kode: str | None,
+    periode: str,
+    baseline: str | None = None,
+    *,
+    search_kelurahan: bool | None = None,
+) -> MapInputs:
+    """Read and analyse what the progress map of one unit shows.
+
+    Parameters
+    ----------
+    store : Store
+        An open store (:func:`kotaku_gis.open_store`).
+    tingkat : {"nasional", "provinsi", "kabkota", "kecamatan", "kelurahan"}
+        Level of the unit.
+    kode : str or None
+        Its Kemendagri code (None or ``""`` for nasional).
+    periode : str
+        The period mapped (as :func:`kotaku_gis.progress.normalize_periode` reads it).
+    baseline : str, optional
+        Baseline period; default the earliest slum-location period stored.
+    search_kelurahan : bool, optional
+        Put every kelurahan of the unit into the search box (their boundaries are read for it).
+        Default: for kab/kota and below, where the children are not kelurahan themselves.
+
+    Returns
+    -------
+    MapInputs
+
+    Raises
+    ------
+    UsageError
+        Unknown level or a code of another level; no boundaries for the unit or its children.
+    DataError
+        A period not stored, or data the analyses refuse (problems name the row and column).
+    """
+    from kotaku_gis import progress, screening
+
+    code = _check_level(tingkat, kode or "")
+    level = recipes().level(tingkat)
+    child = level.child
+    periode, baseline = progress.resolve_periods(store.periods("kawasan_kumuh"), periode, baseline)
+    if search_kelurahan is None:
+        search_kelurahan = tingkat in ("kabkota", "kecamatan", "kelurahan")
+    levels = {child or "kelurahan", "kelurahan"} if search_kelurahan else {child or "kelurahan"}
+    if code:
+        levels.add(tingkat)
+    w = store.read("wilayah", kode=code or None, tingkat=sorted(levels))
+    if code and not (w["kode"] == code).any():
+        raise UsageError(i18n.text("maps.error.no_unit", kode=code))
+
+    periods = sorted({baseline, periode})
+    kumuh = store.read("kawasan_kumuh", periode=periods, kode=code or None)
+    scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
+    now = scored[scored["periode"] == periode] if len(scored) else None
+    awal = scored[scored["periode"] == baseline] if len(scored) and baseline != periode else None
+
+    kegiatan_all = store.read("kegiatan", kode=code or None)
+    kegiatan = latest_kegiatan(kegiatan_all, periode)
+
+    kids = w[w["tingkat"] == (child or tingkat)]
+    rollup = map_rollup(scored, kegiatan_all, kids, tingkat, code, periode, baseline) if len(scored) else None
+
+    box = w.total_bounds if len(w) else None
+    lindung = None
+    if box is not None and np.isfinite(box).all():
+        pad = 0.03  # setbacks and the screening's warning distance reach beyond the unit
+        lindung = store.read("kawasan_lindung", bbox=(box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad))
+    temuan = None
+    if len(kegiatan) and lindung is not None:
+        temuan = screening.screen(kegiatan, lindung)
+    sempadan = zona_sempadan(lindung) if lindung is not None else None
+    return MapInputs(
+        tingkat=tingkat, kode=code, periode=periode, baseline=baseline if baseline != periode else None,
+        wilayah=w, rollup=rollup, kumuh=now, kumuh_awal=awal, kegiatan=kegiatan, temuan=temuan,
+        lindung=lindung, sempadan=sempadan, tanggal_data=_data_date(store),
+        sumber=_sources(kumuh, kegiatan, lindung),
+    )
+
+
+def build_map(
+    store: Any,
+    tingkat: str,
+    kode: str | None,
+    periode: str,
+    outputs: list[str | Path],
+    *,
+    baseline: str | None = None,
+    lang: str | None = None,
+    assets: str = "inline",
+    tiles: bool = False,
+    mode: str | None = None,
+) -> list[Path]:
+    """Read, analyse and write the progress map of one unit to each of ``outputs``.
+
+    Parameters
+    ----------
+    outputs : list of str or Path
+        Files to write; the suffix chooses: ``.html`` (the offline page), ``.png``, ``.pdf``.
+    store, tingkat, kode, periode, baseline
+        As :func:`map_inputs`.
+    lang, assets, tiles, mode
+        As :func:`kotaku_gis.maps.progress_map` (``assets`` and ``tiles`` for HTML only).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    from kotaku_gis.maps._prepare import prepare
+    from kotaku_gis.maps.progress_map import progress_map, save_map
+    from kotaku_gis.maps.static import static_map
+
+    paths = [Path(o) for o in outputs]
+    for p in paths:
+        if p.suffix.lower() not in (".html", ".htm", ".png", ".pdf"):
+            raise UsageError(i18n.text("maps.error.bad_format", suffix=p.suffix or "(none)"))
+    inputs = map_inputs(store, tingkat, kode, periode, baseline)
+    prepared = prepare(inputs)
+    written = []
+    for p in paths:
+        if p.suffix.lower() in (".html", ".htm"):
+            m = progress_map(prepared, lang=lang, tiles=tiles, assets=assets, mode=mode)
+            written.append(save_map(m, p, assets=assets))
+        else:
+            written.append(static_map(prepared, p, lang=lang, mode=mode))
+    return written

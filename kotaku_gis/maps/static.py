@@ -1,0 +1,263 @@
+"""The progress map for reports and printing: PNG or PDF, drawn with matplotlib.
+
+The same prepared frames as the web page (:func:`kotaku_gis.maps.prepare`), the same colours
+(layer catalogue and ``recipes.yml``) and the same words (``i18n/<lang>/maps.yml``), on an A4
+landscape page with a title block, a legend, a scale bar, a north arrow and the source note.
+One choropleth mode is shown (``mode``). matplotlib is imported only here, and no pyplot state is
+touched (the figure is made with ``matplotlib.figure.Figure``).
+
+Coordinates stay in longitude/latitude; the axes' aspect is set to ``1 / cos(latitude)`` at the
+map's centre, which is how the map looks in a local projection at these scales. The scale bar is
+measured at the centre with 111,320 m per degree.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from kotaku_gis.maps import static_map, synthetic_inputs
+>>> out = static_map(synthetic_inputs(n_kelurahan=4, n_kegiatan=8), pathlib.Path(tempfile.mkdtemp()) / "peta.png")
+>>> out.read_bytes()[:4] == b"\\x89PNG"
+True
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kotaku_gis import i18n, settings
+from kotaku_gis._version import __version__
+from kotaku_gis.errors import UsageError
+from kotaku_gis.maps._prepare import MapInputs, Prepared, prepare
+from kotaku_gis.maps._recipe import recipes
+from kotaku_gis.maps._simplify import METRES_PER_DEGREE
+from kotaku_gis.maps.progress_map import _modes, _sources, _styles, _vocab, titles
+
+_FORMATS = {".png": "png", ".pdf": "pdf"}
+
+
+def _mode_color(mode: dict[str, Any], value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return mode["none"]["color"]
+    if mode["kind"] == "categorical":
+        for c in mode["classes"]:
+            if c["value"] == value:
+                return c["color"]
+        return mode["none"]["color"]
+    idx = sum(1 for b in mode["breaks"] if value >= b)
+    return mode["classes"][idx]["color"]
+
+
+def _nice(length_m: float) -> float:
+    exp = 10 ** math.floor(math.log10(length_m))
+    for f in (5, 2, 1):
+        if f * exp <= length_m:
+            return f * exp
+    return exp
+
+
+def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
+    from matplotlib.colors import to_rgba
+
+    r, g, b, _ = to_rgba(color)
+    return (r, g, b, alpha)
+
+
+def static_map(
+    inputs: MapInputs | Prepared,
+    path: str | Path,
+    *,
+    lang: str | None = None,
+    mode: str | None = None,
+    dpi: int | None = None,
+) -> Path:
+    """Draw the progress map of ``inputs`` as a PNG or PDF file.
+
+    Parameters
+    ----------
+    inputs : MapInputs or Prepared
+        What to draw (see :class:`~kotaku_gis.maps.MapInputs`).
+    path : str or Path
+        Output file; its suffix (``.png`` or ``.pdf``) chooses the format.
+    lang : {"id", "en"}, optional
+        Language (default ``settings.language``).
+    mode : {"tingkat", "penurunan"}, optional
+        The choropleth shown (default: the first mode of ``recipes.yml``).
+    dpi : int, optional
+        Resolution of a PNG (default ``recipes.yml`` ``static.dpi``).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    UsageError
+        Another suffix, an unknown mode or language, or what :func:`~kotaku_gis.maps.prepare` refuses.
+    """
+    path = Path(path)
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(i18n.text("maps.error.bad_format", suffix=path.suffix or "(none)"))
+    lang = lang or settings.language
+    i18n.strings(lang)
+    rec = recipes()
+    mode = mode or rec.choropleth.modes[0].key
+    rec.mode(mode)
+    p = inputs if isinstance(inputs, Prepared) else prepare(inputs)
+
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    t = lambda key, **kw: i18n.text(f"maps.{key}", lang, **kw)  # noqa: E731
+    S = _styles()
+    modes = {m["key"]: m for m in _modes(p, lang)}
+    m = modes[mode]
+    vocab = _vocab(lang)
+
+    fig = Figure(figsize=(rec.static.width_in, rec.static.height_in))
+    ax = fig.add_axes((0.03, 0.09, 0.68, 0.76))
+    west, south, east, north = p.bounds
+    lat0 = (south + north) / 2
+    ax.set_aspect(1 / math.cos(math.radians(lat0)))
+    pad_x, pad_y = (east - west) * 0.03, (north - south) * 0.03
+    ax.set_xlim(west - pad_x, east + pad_x)
+    ax.set_ylim(south - pad_y, north + pad_y)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_facecolor("#f4f6f8")
+
+    wil = p.wilayah
+    column = m["column"]
+    colors = [_mode_color(m, v) for v in (wil[column] if column in wil.columns else [None] * len(wil))]
+    ws = S["wilayah"]
+    wil.plot(ax=ax, color=colors, edgecolor=ws["color"], linewidth=0.6, alpha=ws["fillOpacity"], zorder=1)
+    wil.boundary.plot(ax=ax, color=ws["color"], linewidth=0.5, zorder=2)
+
+    handles: list[Any] = []
+    if p.sempadan is not None:
+        st = S["sempadan"]
+        p.sempadan.plot(ax=ax, color=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linewidth=0.5, linestyle="--", zorder=3)
+        handles.append(Patch(facecolor=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linestyle="--", label=t("legend.sempadan")))
+    if p.lindung is not None:
+        st = S["lindung"]
+        kinds = p.lindung.geometry.geom_type
+        areas = p.lindung[kinds.str.contains("Polygon")]
+        lines = p.lindung[kinds.str.contains("Line")]
+        if len(areas):
+            areas.plot(ax=ax, color=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linewidth=0.8, linestyle="--", zorder=3)
+        if len(lines):
+            lines.plot(ax=ax, color=st["color"], linewidth=1.2, zorder=3)
+        points = p.lindung[kinds.str.contains("Point")]
+        if len(points):
+            points.plot(ax=ax, color=st["fillColor"], edgecolor=st["color"], markersize=16, zorder=3)
+        handles.append(Patch(facecolor=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linestyle="--", label=t("legend.lindung")))
+
+    if p.kumuh is not None:
+        st = S["kumuh"]
+        lv = p.kumuh["tingkat_kekumuhan"] if "tingkat_kekumuhan" in p.kumuh.columns else [None] * len(p.kumuh)
+        kc = [st["colors"].get(v, st.get("fillColor", "#d7301f")) if isinstance(v, str) else "#bdbdbd" for v in lv]
+        if p.recipe.features.as_points:
+            xy = np.array([(g.x, g.y) for g in p.kumuh.geometry])
+            ax.scatter(xy[:, 0], xy[:, 1], s=14, c=kc, edgecolors=st["color"], linewidths=0.4, zorder=4)
+        else:
+            p.kumuh.plot(ax=ax, color=kc, edgecolor=st["color"], linewidth=0.4, alpha=max(st["fillOpacity"], 0.7), zorder=4)
+
+    kegiatan_handles: list[Any] = []
+    if p.kegiatan is not None:
+        st = S["kegiatan"]
+        k = p.kegiatan
+        prog = k["progres_fisik"].fillna(0).clip(0, 100).to_numpy() if "progres_fisik" in k.columns else np.zeros(len(k))
+        alpha = S["progressMin"] + (1 - S["progressMin"]) * prog / 100
+        col = [st["colors"].get(s, st["color"]) for s in k["status"]]
+        pts = k.geometry.geom_type == "Point"
+        if pts.any():
+            xy = np.array([(g.x, g.y) for g in k.geometry[pts]])
+            face = [_rgba(c, a) for c, a in zip(np.array(col)[pts.to_numpy()], alpha[pts.to_numpy()])]
+            ax.scatter(xy[:, 0], xy[:, 1], s=18, facecolors=face, edgecolors=np.array(col)[pts.to_numpy()], linewidths=0.6, zorder=5)
+        if (~pts).any():
+            other = k[~pts]
+            other.plot(ax=ax, color=[_rgba(c, max(a, 0.35)) for c, a in zip(np.array(col)[(~pts).to_numpy()], alpha[(~pts).to_numpy()])], linewidth=1.6, zorder=5)
+        for s, c in st["colors"].items():
+            kegiatan_handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=c, markeredgecolor=c, label=vocab["status"].get(s, s)))
+        flagged = k[k["aturan"].notna()] if "aturan" in k.columns else k.iloc[0:0]
+        if len(flagged):
+            ft = S["temuan"]
+            xy = np.array([(g.x, g.y) for g in flagged["anchor"]])
+            ax.scatter(xy[:, 0], xy[:, 1], s=70, facecolors="none", edgecolors=ft["color"], linewidths=1.4, zorder=6)
+            for (x, y), rules in zip(xy, flagged["aturan"]):
+                ax.annotate(rules, (x, y), xytext=(5, 3), textcoords="offset points", fontsize=6.5, color=ft["color"], fontweight="bold", zorder=7)
+            kegiatan_handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=ft["color"], markeredgewidth=1.4, label=t("legend.temuan")))
+
+    from geopandas import GeoSeries
+
+    GeoSeries([p.batas], crs="EPSG:4326").boundary.plot(ax=ax, color=S["batas"]["color"], linewidth=S["batas"]["weight"] * 0.6, zorder=8)
+
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+    # title block
+    title, unit, sub = titles(p, lang)
+    fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
+    fig.text(0.03, 0.915, unit, fontsize=12, va="top")
+    fig.text(0.03, 0.883, sub, fontsize=9, color="#444444", va="top")
+
+    # legend: choropleth, slum levels, activities, protected areas, boundary
+    leg_ax = fig.add_axes((0.73, 0.09, 0.25, 0.80))
+    leg_ax.axis("off")
+    groups: list[tuple[str, list[Any]]] = []
+    groups.append((m["label"], [Patch(facecolor=c["color"], edgecolor=ws["color"], label=c["label"]) for c in m["classes"] + [m["none"]]]))
+    if p.kumuh is not None:
+        st = S["kumuh"]
+        groups.append((t("legend.kumuh"), [Patch(facecolor=c, edgecolor=st["color"], label=vocab["tingkat"].get(k_, k_)) for k_, c in st["colors"].items()]))
+    if kegiatan_handles:
+        note = Patch(visible=False, label=textwrap.fill(t("legend.progres"), 46))
+        groups.append((t("legend.kegiatan"), [*kegiatan_handles, note]))
+    other = handles + [Line2D([], [], color=S["batas"]["color"], linewidth=2, label=t("legend.batas"))]
+    groups.append((t("legend.lainnya"), other))
+    entries: list[Any] = []
+    heads: list[int] = []
+    for head, hs in groups:
+        heads.append(len(entries))
+        entries.append(Patch(visible=False, label=textwrap.fill(head, 42)))
+        entries.extend(hs)
+    lg = leg_ax.legend(handles=entries, loc="upper left", bbox_to_anchor=(0, 1), fontsize=7.5, frameon=False,
+                       handlelength=1.6, borderaxespad=0, labelspacing=0.45, title=t("legend.title"),
+                       title_fontproperties={"weight": "bold", "size": 9}, alignment="left")
+    for i, (entry, text) in enumerate(zip(entries, lg.get_texts())):
+        if i in heads:
+            text.set_fontweight("bold")
+        elif not entry.get_visible():
+            text.set_color("#555555")
+
+    # scale bar (bottom left) and north arrow (top right)
+    metres_per_deg = METRES_PER_DEGREE * math.cos(math.radians(lat0))
+    x_min, x_max = ax.get_xlim()
+    y_min, y_max = ax.get_ylim()
+    length_m = _nice((x_max - x_min) * metres_per_deg / 5)
+    length_deg = length_m / metres_per_deg
+    x0 = x_min + (x_max - x_min) * 0.04
+    y0 = y_min + (y_max - y_min) * 0.04
+    ax.plot([x0, x0 + length_deg], [y0, y0], color="black", linewidth=3, solid_capstyle="butt", zorder=9)
+    ax.plot([x0, x0 + length_deg / 2], [y0, y0], color="white", linewidth=1.2, solid_capstyle="butt", zorder=10)
+    label = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
+    ax.text(x0 + length_deg / 2, y0 + (y_max - y_min) * 0.015, label, ha="center", va="bottom", fontsize=8, zorder=10)
+    ax.annotate(t("static.north"), xy=(0.96, 0.97), xytext=(0.96, 0.86), xycoords="axes fraction",
+                ha="center", va="center", fontsize=11, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
+
+    # source note
+    sources = "; ".join(_sources(p, lang, tiles=False))
+    fig.text(0.03, 0.045, t("static.note", sources=sources), fontsize=7, color="#333333", va="top", wrap=True)
+    fig.text(0.98, 0.015, t("static.made", version=__version__), fontsize=6, color="#777777", ha="right")
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format=fmt, dpi=dpi or rec.static.dpi, metadata={"Title": f"{title}: {unit}"})
+    return path

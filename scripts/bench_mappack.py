@@ -1,0 +1,184 @@
+"""Benchmark: the national quarterly map pack (provinsi and kab/kota levels) from a national store.
+
+What it does
+------------
+1. Uses the national synthetic store of ``scripts/make_national_data.py`` (``--store``, default
+   ``build/nasional.gpkg``; made with that script's defaults when missing: 38 provinces, 271
+   kab/kota, 11,067 kelurahan, 55,000 slum locations in 4 periods, 50,000 activities, 20,000
+   protected features; untimed).
+2. **Full build**, timed in a fresh process: ``kotaku-gis mappack --periode 2026Q3 --tingkat kabkota``
+   into an empty folder (nasional + 38 provinsi + 271 kab/kota units: maps, pictures, tables, pages,
+   summary, zips, manifest). Wall time, and peak memory: the largest resident size of the process
+   tree sampled every 0.2 s (the main process and its workers together), and the peak of the
+   largest single process (``ru_maxrss``).
+3. **No-change re-run**, timed in a fresh process: the same command again (plans, finds the published
+   pack up to date, writes nothing).
+4. **One kelurahan changed**: one slum location's area is changed in the store and the command run
+   again: the kelurahan's kab/kota, provinsi and the nation are rebuilt, nothing else.
+
+Usage::
+
+    python scripts/bench_mappack.py                            # build/nasional.gpkg, temporary output
+    python scripts/bench_mappack.py --store /tmp/nasional.gpkg --workers 2
+    python scripts/bench_mappack.py --kode 61 --tingkat kecamatan   # a subset
+
+Targets on the CI machine (2 cores): full build < 10 min, no-change re-run < 30 s.
+The store is copied first (step 4 changes it); the copy and the output are removed unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_STORE = REPO / "build" / "nasional.gpkg"
+TARGET_FULL_S = 600.0
+TARGET_NOCHANGE_S = 30.0
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (kB, from /proc)."""
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    stack += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run(cmd: list[str], env: dict[str, str]) -> dict[str, float | int | str]:
+    """Run ``cmd``; wall time, exit status, peak resident memory of its process tree, last lines."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    out, err = proc.communicate()
+    done.set()
+    watcher.join()
+    wall = time.perf_counter() - t0
+    return {
+        "seconds": round(wall, 1),
+        "status": proc.returncode,
+        "peak_tree_mb": round(peak[0] / 1024),
+        "stdout": out.strip(),
+        "stderr_tail": "\n".join(err.strip().splitlines()[-3:]),
+    }
+
+
+def change_one_kelurahan(store_path: Path, periode: str, kode: str | None) -> str:
+    """Change one slum location's area in ``periode``; returns its kelurahan code."""
+    sys.path.insert(0, str(REPO))
+    from kotaku_gis.store import open_store
+
+    store = open_store(store_path)
+    kumuh = store.read("kawasan_kumuh", periode=periode)
+    rows = kumuh.index if not kode else kumuh.index[kumuh["kode_kelurahan"].str.startswith(kode + ".")]
+    row = rows[len(rows) // 2]
+    kumuh.loc[row, "luas_ha"] = float(kumuh.loc[row, "luas_ha"]) + 0.5
+    store.write("kawasan_kumuh", kumuh, source="bench_mappack: one location changed")
+    store.close()
+    return str(kumuh.loc[row, "kode_kelurahan"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"national store (default {DEFAULT_STORE.relative_to(REPO)})")
+    parser.add_argument("--out", type=Path, help="output folder (default: a temporary one)")
+    parser.add_argument("--periode", default="2026Q3")
+    parser.add_argument("--tingkat", default="kabkota")
+    parser.add_argument("--kode", help="only this area (a subset)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", action="store_true", help="keep the store copy and the output")
+    args = parser.parse_args(argv)
+
+    if not args.store.exists():
+        maker = REPO / "scripts" / "make_national_data.py"
+        if not maker.exists():
+            print(f"no national store at {args.store} and no {maker}; give --store", file=sys.stderr)
+            return 2
+        print(f"making the national store {args.store} (untimed) ...", flush=True)
+        subprocess.run([sys.executable, str(maker), "--db", str(args.store)], check=True)
+
+    work = Path(tempfile.mkdtemp(prefix="bench_mappack_"))
+    store = work / "nasional.gpkg"
+    shutil.copy(args.store, store)
+    out = args.out or work / "paket"
+    cli = [sys.executable, "-m", "kotaku_gis.cli", "--db", str(store), "mappack", "--periode", args.periode,
+           "--tingkat", args.tingkat, "--out", str(out), "--workers", str(args.workers)]  # fmt: skip
+    if args.kode:
+        cli += ["--kode", args.kode]
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    results: dict[str, object] = {"store": str(args.store), "workers": args.workers, "tingkat": args.tingkat,
+                                  "kode": args.kode or "", "cpus": os.cpu_count()}  # fmt: skip
+    try:
+        print("full build ...", flush=True)
+        full = run(cli, env)
+        results["full"] = full
+        print(f"  {full['seconds']} s, status {full['status']}, peak {full['peak_tree_mb']} MB (process tree)")
+        print("  " + str(full["stdout"]).replace("\n", "\n  "))
+        manifest = json.loads((out / args.periode / "manifest.json").read_text(encoding="utf-8"))
+        files = manifest["berkas"]
+        results["units"] = len(manifest["unit"])
+        results["files"] = len(files)
+        results["pack_mb"] = round(sum(e["bytes"] for e in files.values()) / 1e6)
+        print(f"  {results['units']} units, {results['files']} files, {results['pack_mb']} MB")
+
+        print("no-change re-run ...", flush=True)
+        again = run(cli, env)
+        results["no_change"] = again
+        print(f"  {again['seconds']} s, status {again['status']}, peak {again['peak_tree_mb']} MB")
+        print("  " + str(again["stdout"]).replace("\n", "\n  "))
+
+        kel = change_one_kelurahan(store, args.periode, args.kode)
+        print(f"one kelurahan changed ({kel}) ...", flush=True)
+        changed = run(cli, env)
+        results["one_change"] = {**changed, "kelurahan": kel}
+        print(f"  {changed['seconds']} s, status {changed['status']}, peak {changed['peak_tree_mb']} MB")
+        print("  " + str(changed["stdout"]).replace("\n", "\n  "))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        elif args.out is None:
+            print(f"kept: {work}")
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    results["largest_process_mb"] = round(largest)
+    full_s = results["full"]["seconds"]  # type: ignore[index]
+    quiet_s = results["no_change"]["seconds"]  # type: ignore[index]
+    ok = full_s < TARGET_FULL_S and quiet_s < TARGET_NOCHANGE_S
+    print(f"largest single process: {largest:.0f} MB")
+    print(f"targets: full < {TARGET_FULL_S:.0f} s: {full_s} s; no-change < {TARGET_NOCHANGE_S:.0f} s: {quiet_s} s -> "
+          + ("met" if ok else "NOT met"))
+    print("RESULT " + json.dumps(results, ensure_ascii=False))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,330 @@
+"""Quarterly map packs (kotaku_gis.mappack): layout, links, manifest, zips, incremental and crash-safe.
+
+The pack of the sample: nasional -> provinsi 61 -> Kota Pontianak (61.71) -> its 6 kecamatan, built
+once per module (with 2 worker processes) and copied by the tests that change data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kotaku_gis as kg
+from kotaku_gis import mappack, wilayah
+from kotaku_gis.errors import CatalogError, UsageError
+from kotaku_gis.store import open_store
+
+PERIODE = "2026Q3"
+KODE = "61.71"
+TINGKAT = "kecamatan"
+KECAMATAN = [f"61.71.0{i}" for i in range(1, 7)]
+UNITS = ["", "61", "61.71", *KECAMATAN]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample store and its pack, built once (2 worker processes)."""
+    folder = tmp_path_factory.mktemp("mappack")
+    store = open_store(folder / "contoh.gpkg")
+    kg.build_sample_store(store, report_dir=folder / "laporan")
+    result = kg.build_pack(store, folder / "paket", PERIODE, kode=KODE, tingkat=TINGKAT, workers=2, progress=False)
+    store.close()
+    return folder, result
+
+
+@pytest.fixture
+def copy(sample, tmp_path):
+    """A copy of the sample store and of its published pack (work area included), to change."""
+    folder, _ = sample
+    shutil.copy(folder / "contoh.gpkg", tmp_path / "contoh.gpkg")
+    shutil.copytree(folder / "paket", tmp_path / "paket", symlinks=True)
+    store = open_store(tmp_path / "contoh.gpkg")
+    yield store, tmp_path / "paket"
+    store.close()
+
+
+def _build(store, out, **kwargs):
+    kwargs.setdefault("workers", 1)
+    return kg.build_pack(store, out, PERIODE, kode=KODE, tingkat=TINGKAT, progress=False, **kwargs)
+
+
+def _change_one_kelurahan(store) -> str:
+    """Change the area of one slum location in the period; returns its kelurahan's kecamatan."""
+    kumuh = store.read("kawasan_kumuh", periode=PERIODE)
+    row = kumuh.index[kumuh["kode_kelurahan"].str.startswith(KODE + ".")][0]
+    kumuh.loc[row, "luas_ha"] = float(kumuh.loc[row, "luas_ha"]) + 1.5
+    store.write("kawasan_kumuh", kumuh, source="test_mappack")
+    return wilayah.ancestor(kumuh.loc[row, "kode_kelurahan"], "kecamatan")
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+_LINK = re.compile(r"""(?:href|src)=['"]([^'"#]+)['"]""")
+
+
+def _links(page: Path) -> list[str]:
+    return [u for u in _LINK.findall(page.read_text(encoding="utf-8")) if not u.startswith(("data:", "javascript:"))]
+
+
+# -- the pack ----------------------------------------------------------------------------------------
+def test_pack_holds_every_level_and_product(sample):
+    folder, result = sample
+    assert result.published and not result.failed
+    assert sorted(result.built) == sorted(UNITS)
+    pack = folder / "paket" / PERIODE
+    assert result.path == pack and result.index == pack / "index.html"
+    for kode in UNITS:
+        slug = kode or "nasional"
+        unit = pack / "wilayah" / slug
+        names = {p.name for p in unit.iterdir()}
+        assert names == {
+            "index.html", f"peta_{slug}.html", f"peta_{slug}.png", f"progres_{slug}.csv", f"progres_{slug}.xlsx",
+            f"temuan_{slug}.csv", f"temuan_{slug}.xlsx",
+        }, kode  # fmt: skip
+        assert (unit / f"peta_{slug}.png").read_bytes()[:4] == b"\x89PNG"
+    assert (pack / "aset" / "leaflet" / "leaflet.js").is_file()
+    assert not any((pack / "wilayah" / s / "aset").exists() for s in ("61.71", "nasional"))  # ONE assets folder
+    sheets = pd.read_excel(pack / f"ringkasan_{PERIODE}.xlsx", sheet_name=None)
+    assert list(sheets) == ["nasional", "provinsi", "kabkota", "kecamatan"]
+    assert sheets["kecamatan"]["kode"].tolist() == KECAMATAN
+    readme = (pack / "README.txt").read_text(encoding="utf-8")
+    assert "TANPA INTERNET" in readme and "index.html" in readme
+
+
+def test_index_links_resolve_and_nothing_comes_from_the_network(sample):
+    folder, _ = sample
+    pack = folder / "paket" / PERIODE
+    pages = [pack / "index.html", *sorted((pack / "wilayah").glob("*/index.html"))]
+    assert len(pages) == 1 + len(UNITS)
+    reached = set()
+    for page in pages:
+        for link in _links(page):
+            assert not link.startswith(("http:", "https:", "//")), (page, link)
+            target = (page.parent / link).resolve()
+            assert target.is_file(), f"{page.relative_to(pack)} -> {link}"
+            reached.add(target)
+    # from the root one can reach every unit page, map and picture
+    for kode in UNITS:
+        slug = kode or "nasional"
+        for name in ("index.html", f"peta_{slug}.html", f"peta_{slug}.png"):
+            assert (pack / "wilayah" / slug / name).resolve() in reached
+    root = (pack / "index.html").read_text(encoding="utf-8")
+    assert "wilayah/61.71/index.html" in root and "Kota Pontianak" in root
+    # the maps load the shared assets of the pack
+    for page in (pack / "wilayah").glob("*/peta_*.html"):
+        links = _links(page)
+        assert "../../aset/leaflet/leaflet.js" in links
+        for link in links:
+            assert not link.startswith(("http:", "https:", "//")), (page, link)
+            assert (page.parent / link).resolve().is_file(), (page, link)
+
+
+def test_manifest_names_inputs_and_hashes_every_file(sample):
+    folder, result = sample
+    pack = folder / "paket" / PERIODE
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["periode"] == PERIODE and manifest["baseline"] == "2024"
+    assert manifest["perangkat_lunak"] == f"kotaku-gis {kg.__version__}"
+    assert manifest["dibuat"].endswith("+00:00")
+    assert set(manifest["masukan"]["lapisan"]) == {"wilayah", "kawasan_kumuh", "kegiatan", "pengaduan", "kawasan_lindung"}
+    assert all(len(v["sha256"]) == 64 for v in manifest["masukan"]["lapisan"].values())
+    assert {row["layer"] for row in manifest["masukan"]["riwayat_muat"]} >= {"wilayah", "kawasan_kumuh"}
+    assert [u["kode"] for u in manifest["unit"]] == UNITS
+    for u in manifest["unit"]:
+        assert set(u["masukan"]) == set(manifest["masukan"]["lapisan"]) and len(u["sidik_jari"]) == 64
+    files = {p.relative_to(pack).as_posix() for p in pack.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert set(manifest["berkas"]) == files
+    for rel, entry in manifest["berkas"].items():
+        assert hashlib.sha256((pack / rel).read_bytes()).hexdigest() == entry["sha256"], rel
+    assert mappack.verify_pack(pack) == []
+
+
+def test_zip_of_the_kabkota_holds_its_files_and_works_on_its_own(sample, tmp_path):
+    folder, _ = sample
+    pack = folder / "paket" / PERIODE
+    zips = sorted((pack / "zip").glob("*.zip"))
+    assert [z.name for z in zips] == ["61.71_Kota_Pontianak.zip"]
+    with zipfile.ZipFile(zips[0]) as zf:
+        names = set(zf.namelist())
+        root = "61.71_Kota_Pontianak/"
+        assert all(n.startswith(root) for n in names)
+        for kode in ["61.71", *KECAMATAN]:
+            for f in (pack / "wilayah" / kode).iterdir():
+                if f.name != "index.html":
+                    assert zf.read(f"{root}wilayah/{kode}/{f.name}") == f.read_bytes(), f
+        assert f"{root}aset/leaflet/leaflet.js" in names and f"{root}index.html" in names
+        assert f"{root}README.txt" in names
+        assert not any("/wilayah/61/" in n or "/wilayah/nasional/" in n for n in names)
+        zf.extractall(tmp_path)
+    for page in (tmp_path / root).rglob("*.html"):
+        for link in _links(page):
+            assert (page.parent / link).resolve().is_file(), f"{page} -> {link}"
+
+
+def test_figures_agree_with_the_progress_rollup(sample):
+    folder, _ = sample
+    store = open_store(folder / "contoh.gpkg")
+    kumuh = store.read("kawasan_kumuh", periode=["2024", PERIODE], geometry=False)
+    per = kg.progress_lokasi(kumuh, PERIODE, "2024")
+    expected = kg.rollup(per, None, None, "kecamatan", kode=KODE).set_index("kode")
+    sheet = pd.read_excel(folder / "paket" / PERIODE / f"ringkasan_{PERIODE}.xlsx", sheet_name="kecamatan").set_index("kode")
+    for kode in KECAMATAN:
+        assert sheet.loc[kode, "luas_kumuh_akhir_ha"] == pytest.approx(expected.loc[kode, "luas_kumuh_akhir_ha"])
+        assert sheet.loc[kode, "lokasi_akhir"] == expected.loc[kode, "lokasi_akhir"]
+    store.close()
+
+
+# -- incremental -------------------------------------------------------------------------------------
+def test_a_rerun_with_unchanged_inputs_builds_and_writes_nothing(copy):
+    store, out = copy
+    before = _snapshot(out / PERIODE)
+    result = _build(store, out)
+    assert result.unchanged and result.ok and result.built == []
+    assert sorted(result.skipped) == sorted(UNITS)
+    assert _snapshot(out / PERIODE) == before
+    assert (out / PERIODE / "manifest.json").stat().st_mtime_ns == (out / PERIODE / "manifest.json").stat().st_mtime_ns
+
+
+def test_a_change_in_one_kelurahan_rebuilds_its_units_and_ancestors_only(copy):
+    store, out = copy
+    kecamatan = _change_one_kelurahan(store)
+    old = json.loads((out / PERIODE / "manifest.json").read_text(encoding="utf-8"))
+    result = _build(store, out)
+    assert result.published
+    assert sorted(result.built) == sorted(["", "61", "61.71", kecamatan])
+    assert sorted(result.skipped) == sorted(k for k in KECAMATAN if k != kecamatan)
+    new = json.loads((out / PERIODE / "manifest.json").read_text(encoding="utf-8"))
+    changed = {u["kode"] for u, v in zip(old["unit"], new["unit"]) if u["sidik_jari"] != v["sidik_jari"]}
+    assert changed == {"", "61", "61.71", kecamatan}
+    assert mappack.verify_pack(out / PERIODE) == []
+    # the zip of the kab/kota was made again, with the new files
+    with zipfile.ZipFile(next((out / PERIODE / "zip").glob("*.zip"))) as zf:
+        rel = f"wilayah/{kecamatan}/progres_{kecamatan}.csv"
+        assert zf.read(f"61.71_Kota_Pontianak/{rel}") == (out / PERIODE / rel).read_bytes()
+
+
+# -- crash-safe --------------------------------------------------------------------------------------
+def test_a_failed_unit_publishes_nothing_and_the_next_run_resumes(copy, monkeypatch):
+    from kotaku_gis import _mappack_unit
+
+    store, out = copy
+    kecamatan = _change_one_kelurahan(store)
+    before = _snapshot(out / PERIODE)
+    real = _mappack_unit._products
+
+    def failing(task, *args, **kwargs):
+        if task.kode == kecamatan:
+            raise RuntimeError("disk penuh")
+        return real(task, *args, **kwargs)
+
+    monkeypatch.setattr(_mappack_unit, "_products", failing)
+    result = _build(store, out)
+    assert not result.published and not result.ok
+    assert result.failed == {kecamatan: "RuntimeError: disk penuh"}
+    assert "disk penuh" in result.summary() and "TIDAK diterbitkan" in result.summary()
+    assert _snapshot(out / PERIODE) == before  # the previous pack, untouched
+    monkeypatch.setattr(_mappack_unit, "_products", real)
+    again = _build(store, out)
+    assert again.published and again.built == [kecamatan]
+    assert sorted(again.resumed) == ["", "61", "61.71"]
+
+
+_KILLED = """
+import sys
+from kotaku_gis.cli import main
+sys.exit(main(["--db", {db!r}, "mappack", "--periode", "{periode}", "--kode", "{kode}", "--tingkat", "{tingkat}",
+               "--out", {out!r}, "--workers", "1"]))
+"""
+
+
+def test_a_run_killed_half_way_leaves_the_previous_pack_intact_and_resumes(copy):
+    """SIGKILL after the first unit is written: the published pack is exactly the previous one."""
+    store, out = copy
+    _change_one_kelurahan(store)
+    before = _snapshot(out / PERIODE)
+    script = _KILLED.format(db=str(store.url), periode=PERIODE, kode=KODE, tingkat=TINGKAT, out=str(out))
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if line.startswith("[1/"):
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+        else:
+            pytest.fail("the run ended before building a unit:\n" + "".join(seen))
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert _snapshot(out / PERIODE) == before
+    assert mappack.verify_pack(out / PERIODE) == []
+    result = _build(store, out)
+    assert result.published and "" in result.resumed  # the unit finished before the kill is not built again
+    assert "" not in result.built and mappack.verify_pack(out / PERIODE) == []
+
+
+def test_one_run_at_a_time(copy):
+    from kotaku_gis import _mappack_fs
+
+    store, out = copy
+    lock = _mappack_fs.Lock(out / mappack.WORK_DIR / "kunci")
+    assert lock.acquire()
+    try:
+        with pytest.raises(UsageError, match="sedang bekerja"):
+            _build(store, out)
+    finally:
+        lock.release()
+
+
+# -- plan and recipe ---------------------------------------------------------------------------------
+def test_plan_selects_units_and_says_which_cannot_be_mapped(sample, tmp_path):
+    folder, _ = sample
+    store = open_store(folder / "contoh.gpkg")
+    p = mappack.plan(store, PERIODE, kode=KODE, tingkat=TINGKAT)
+    assert [u.kode for u in p.units] == UNITS and p.top == ""
+    assert [u.tingkat for u in p.units[:3]] == ["nasional", "provinsi", "kabkota"]
+    text = (mappack.RECIPE_PATH).read_text(encoding="utf-8").replace("unit: dengan_data", "unit: semua")
+    (tmp_path / "semua.yml").write_text(text, encoding="utf-8")
+    p = mappack.plan(store, PERIODE, kode="61", tingkat="kabkota", recipe=tmp_path / "semua.yml")
+    assert "61.71" in [u.kode for u in p.units]
+    left = {k: reason for _, k, _, reason in p.left_out}
+    assert "61.72" in left and "batas kecamatan" in left["61.72"].lower()
+    with pytest.raises(UsageError):
+        mappack.plan(store, PERIODE, kode="61.71", tingkat="provinsi")
+    store.close()
+
+
+def test_a_bad_recipe_names_the_field(tmp_path):
+    text = mappack.RECIPE_PATH.read_text(encoding="utf-8").replace("zip: kabkota", "zip: dusun")
+    (tmp_path / "resep.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match="zip"):
+        mappack.load_recipe(tmp_path / "resep.yml")
+
+
+def test_a_folder_that_is_not_a_pack_is_never_replaced(sample, tmp_path):
+    folder, _ = sample
+    store = open_store(folder / "contoh.gpkg")
+    mine = tmp_path / "out" / PERIODE / "catatan.txt"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("milik saya", encoding="utf-8")
+    with pytest.raises(UsageError, match="bukan paket peta"):
+        _build(store, tmp_path / "out")
+    assert mine.read_text(encoding="utf-8") == "milik saya" and len(list(mine.parent.iterdir())) == 1
+    store.close()

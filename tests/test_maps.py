@@ -1,0 +1,439 @@
+"""Progress maps (kotaku_gis.maps): offline pages opened in a real headless Chromium, coverage
+simplification, sizes, the printable PNG/PDF and the ``kotaku-gis map`` command.
+
+The browser is Debian's ``/usr/bin/chromium`` (``bash scripts/setup.sh --test`` installs it; another
+one can be named with ``KOTAKU_CHROMIUM``), driven by Playwright with ``executable_path``: no browser
+is ever downloaded. Every request the page makes is routed here and any that is not ``data:`` or
+``file:`` fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Polygon
+
+from kotaku_gis import cli, i18n, maps, scoring
+from kotaku_gis.errors import UsageError
+from kotaku_gis.maps import MapInputs, simplify_coverage
+import helpers
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("KOTAKU_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+BROWSER_HINT = "run `bash scripts/setup.sh --test` (installs Debian's chromium and the playwright package)"
+
+
+# --------------------------------------------------------------------------------------------------
+# Coverage simplification
+
+
+def _wavy_neighbours() -> list[Polygon]:
+    """Three kelurahan-like polygons meeting along densely drawn, wavy shared borders (exactly noded)."""
+    xs = np.linspace(0, 0.03, 301)
+    border = shapely.LineString([(x, 0.0002 * np.sin(x * 3000) + 0.00005 * np.sin(x * 17000)) for x in xs])
+    ys = np.linspace(-0.001, 0.02, 211)
+    spine = shapely.LineString([(0.015 + 0.0002 * np.sin(y * 2500), y) for y in ys])
+    frame = shapely.box(0, -0.02, 0.03, 0.02).boundary
+    faces = shapely.get_parts(shapely.polygonize([shapely.union_all([border, spine, frame])]))
+    faces = sorted((f for f in faces if f.area > 1e-6), key=lambda f: (f.centroid.y, f.centroid.x))
+    assert len(faces) == 3
+    return faces
+
+
+def _overlap_area(geoms) -> float:
+    total = 0.0
+    for i in range(len(geoms)):
+        for j in range(i + 1, len(geoms)):
+            total += shapely.intersection(geoms[i], geoms[j]).area
+    return total
+
+
+def test_simplification_keeps_shared_borders_shared():
+    polys = _wavy_neighbours()
+    assert shapely.coverage_is_valid(polys)
+    before = sum(shapely.get_num_coordinates(polys))
+    out = simplify_coverage(polys, tolerance_m=30, decimals=6)
+    assert sum(shapely.get_num_coordinates(out)) < before / 3  # really simplified
+    assert shapely.is_valid(out).all()
+    assert shapely.coverage_is_valid(out)  # no overlaps, shared edges identical
+    assert _overlap_area(out) < 1e-12
+    union = shapely.union_all(out)  # no gaps: one polygon, no holes, same area as before
+    assert union.geom_type == "Polygon" and len(union.interiors) == 0
+    assert union.area == pytest.approx(shapely.union_all(polys).area, rel=1e-3)
+    for i, j in ((0, 1), (0, 2), (1, 2)):  # each pair still meets along a line
+        shared = shapely.intersection(out[i].boundary, out[j].boundary)
+        assert shared.length > 0.005
+
+    # what the naive per-polygon simplification does to the same input: gaps and overlaps
+    naive = shapely.simplify(np.array(polys, dtype=object), 30 / 111_320, preserve_topology=True)
+    assert not shapely.coverage_is_valid(naive)
+    assert _overlap_area(naive) > 1e-9 or shapely.union_all(naive).area < shapely.union_all(polys).area * (1 - 1e-6)
+
+
+def test_simplification_cleans_overlaps_and_slivers_of_published_boundaries():
+    # like the source boundaries: neighbours overlap slightly and leave a thin sliver
+    a = shapely.box(109.30, -0.05, 109.3101, -0.04)  # overlaps b by 0.0001 degree
+    b = shapely.box(109.31, -0.05, 109.32, -0.04)
+    # below them a third one that leaves a 3 m sliver, closed at both ends (a gap inside the area)
+    c = shapely.union_all([shapely.box(109.30, -0.06, 109.32, -0.05003), shapely.box(109.30, -0.0501, 109.301, -0.05),
+                           shapely.box(109.319, -0.0501, 109.32, -0.05)])
+    assert len(shapely.union_all([a, b, c]).interiors) == 1
+    assert not shapely.coverage_is_valid([a, b, c])
+    out = simplify_coverage([a, b, c], tolerance_m=5, gap_width_m=5, decimals=6)
+    assert shapely.coverage_is_valid(out)
+    assert _overlap_area(out) < 1e-12
+    union = shapely.union_all(out)
+    assert union.geom_type == "Polygon" and len(union.interiors) == 0  # the sliver is filled
+
+
+def test_simplification_drops_small_islands_but_keeps_every_feature():
+    main = shapely.box(100, 0, 101, 1)
+    islet = shapely.box(101.5, 0.5, 101.501, 0.501)  # about 0.012 km2
+    tiny_only = shapely.box(103, 0, 103.001, 0.001)  # a feature made of one small part stays
+    out = simplify_coverage([shapely.MultiPolygon([main, islet]), tiny_only], tolerance_m=100, min_part_km2=1,
+                            decimals=4)
+    assert out[0].geom_type == "Polygon" and out[0].area == pytest.approx(1.0)
+    assert not out[1].is_empty
+
+
+# --------------------------------------------------------------------------------------------------
+# Building pages without a browser
+
+
+def _two_kelurahan_inputs(**kw) -> MapInputs:
+    """The two-kelurahan setup of tests/helpers.py, scored, as a kecamatan map."""
+    awal = scoring.indikator_7plus1(scoring.score(helpers.kumuh_frame("2024")))
+    now = helpers.kumuh_frame("2026Q3")
+    for c in helpers.CRITERIA:
+        now[c] = 10.0
+    now = scoring.indikator_7plus1(scoring.score(now))
+    defaults = dict(
+        tingkat="kecamatan", kode="61.71.01", periode="2026Q3", baseline="2024", wilayah=helpers.wilayah_frame(),
+        kumuh=now, kumuh_awal=awal, kegiatan=helpers.kegiatan_frame(),
+        temuan=pd.DataFrame({"id_kegiatan": ["K003"], "aturan": ["7"], "status": ["tidak_layak"],
+                             "id_kawasan": [None], "kategori": [None], "jarak_m": [None],
+                             "keterangan": ["Butir 7: berdampak negatif"]}),
+    )
+    defaults.update(kw)
+    return MapInputs(**defaults)
+
+
+def test_page_loads_nothing_from_the_network():
+    html = maps.progress_map(_two_kelurahan_inputs()).get_root().render()
+    # nothing that loads: no script/link/img element pointing out, no CSS url() pointing out
+    # (Leaflet's attribution prefix holds a plain link to its home page, which loads nothing)
+    assert not re.search(r"""<(script|img|iframe)[^>]*\ssrc\s*=\s*["']?(https?:)?//""", html)
+    assert not re.search(r"""<link[^>]*\shref\s*=\s*["']?(https?:)?//""", html)
+    assert not re.search(r"""url\(\s*["']?(https?:)?//""", html)
+    for cdn in ("cdn.jsdelivr", "code.jquery", "cdnjs", "bootstrapcdn", "fontawesome", "unpkg"):
+        assert cdn not in html
+    assert "url(images/" not in html  # Leaflet's CSS images are data: URIs when inlined
+    assert "L.Icon.Default" not in html.split("KotakuMap.build")[-1]
+
+
+def test_shared_assets_are_written_beside_the_pages(tmp_path):
+    m = maps.progress_map(_two_kelurahan_inputs())
+    page = maps.save_map(m, tmp_path / "peta" / "kec.html", assets="shared:../aset")
+    html = page.read_text(encoding="utf-8")
+    assert '<script src="../aset/leaflet/leaflet.js">' in html
+    assert 'version="1.9.4"' not in html  # Leaflet itself is not in the page
+    for rel in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/LICENSE", "leaflet/images/layers.png",
+                "kotaku/kotaku_map.js", "kotaku/kotaku_map.css", "kotaku/LICENSE"):
+        assert (tmp_path / "aset" / rel).is_file(), rel
+    inline = maps.save_map(m, tmp_path / "inline.html", assets="inline").stat().st_size
+    assert inline - page.stat().st_size > 150_000  # the assets are in the inline page only
+
+
+def test_import_does_not_import_folium_or_matplotlib():
+    code = "import sys, kotaku_gis; print(sorted(m for m in ('folium', 'branca', 'matplotlib') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(tingkat="kota"), "tingkat"),
+        (dict(tingkat="kabkota", kode="61.71.01"), "kecamatan"),
+        (dict(tingkat="kecamatan", kode="61.71.09"), "61.71.09"),
+    ],
+)
+def test_bad_requests_are_usage_errors(change, message):
+    with pytest.raises(UsageError, match=message):
+        maps.progress_map(_two_kelurahan_inputs(**change))
+
+
+def test_unscored_locations_are_refused():
+    with pytest.raises(UsageError, match="score"):
+        maps.progress_map(_two_kelurahan_inputs(kumuh=helpers.kumuh_frame("2026Q3")))
+
+
+def test_unknown_asset_mode_is_a_usage_error():
+    with pytest.raises(UsageError, match="shared:"):
+        maps.progress_map(_two_kelurahan_inputs(), assets="cdn")
+
+
+def test_english_page():
+    html = maps.progress_map(_two_kelurahan_inputs(), lang="en").get_root().render()
+    assert i18n.text("maps.title", "en") in html and i18n.text("maps.title", "id") not in html
+    assert "Boundaries: © 2024 Cahya DSN" in html
+
+
+def test_kabkota_map_of_300_kelurahan_and_1000_activities_stays_small(tmp_path):
+    inputs = maps.synthetic_inputs("kabkota", n_kelurahan=300, n_kegiatan=1000, n_kecamatan=15)
+    m = maps.progress_map(inputs)
+    shared = maps.save_map(m, tmp_path / "kab.html", assets="shared:aset").stat().st_size
+    inline = maps.save_map(m, tmp_path / "kab_inline.html", assets="inline").stat().st_size
+    assert shared < 1_500_000
+    assert inline < 1_500_000
+
+
+def test_national_map_stays_under_3_mb(tmp_path):
+    path = REPO / "data" / "batas" / "provinsi.gpkg"
+    if not path.is_file():
+        pytest.skip("data/batas/provinsi.gpkg not in this checkout")
+    w = gpd.read_file(path)
+    m = maps.progress_map(MapInputs(tingkat="nasional", kode="", periode="2026Q3", wilayah=w))
+    page = maps.save_map(m, tmp_path / "nasional.html")
+    assert page.stat().st_size < 3_000_000
+
+
+def test_static_png_and_pdf(tmp_path):
+    inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=20)
+    png = maps.static_map(inputs, tmp_path / "peta.png", dpi=60)
+    pdf = maps.static_map(inputs, tmp_path / "peta.pdf", mode="penurunan", lang="en")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and b"Slum Upgrading Progress" in pdf.read_bytes()
+    with pytest.raises(UsageError, match=".svg"):
+        maps.static_map(inputs, tmp_path / "peta.svg")
+
+
+# --------------------------------------------------------------------------------------------------
+# In a real browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(f"the playwright package is missing; {BROWSER_HINT}", pytrace=False)
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"no Chromium at {CHROMIUM}; {BROWSER_HINT}", pytrace=False)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A map page opened in Chromium, recording console errors and every outside request."""
+
+    def __init__(self, browser, path: Path):
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 860})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.route("**/*", self._route)
+        self.page.goto(path.as_uri(), wait_until="load")
+        self.page.wait_for_function("window.KotakuMap && window.KotakuMap.last")
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("data:", "file:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def count(self, selector: str) -> int:
+        return self.page.locator(selector).count()
+
+    def check_clean(self):
+        assert self.errors == [], self.errors
+        assert self.outside == [], self.outside
+
+    def close(self):
+        self.page.close()
+
+
+def _open(browser, tmp_path, inputs, name="peta.html", **kw) -> tuple[Page, maps.Prepared]:
+    prepared = maps.prepare(inputs)
+    page = maps.save_map(maps.progress_map(prepared, **kw), tmp_path / name)
+    return Page(browser, page), prepared
+
+
+def _check_page(p: Page, prepared: maps.Prepared, lang: str = "id"):
+    n = len(prepared.wilayah)
+    assert p.count("path.kotaku-wilayah") == n  # one drawn polygon per child
+    assert p.page.locator(".kotaku-title h1").inner_text() == i18n.text("maps.title", lang)
+    assert prepared.inputs.periode in p.page.locator(".kotaku-sub").inner_text()
+    legend = p.page.locator(".kotaku-legend").inner_text()
+    assert i18n.text("maps.legend.title", lang) in legend
+    assert p.count(".leaflet-control-layers") == 1 and p.count(".leaflet-control-scale") == 1
+    assert "Cahya DSN" in p.page.locator(".leaflet-control-attribution").inner_text()
+
+
+def _search_opens_chart(p: Page, name: str) -> int:
+    p.page.fill(".kotaku-search input", name)
+    p.page.press(".kotaku-search input", "Enter")
+    p.page.wait_for_selector(".leaflet-popup svg.kotaku-chart")
+    assert name in p.page.locator(".leaflet-popup").inner_text()
+    return p.count(".leaflet-popup svg.kotaku-chart rect")
+
+
+@pytest.mark.parametrize("tingkat, children", [("kabkota", 4), ("kecamatan", 5), ("kelurahan", 1)])
+def test_synthetic_maps_in_chromium(browser, tmp_path, tingkat, children):
+    inputs = maps.synthetic_inputs(tingkat, n_kelurahan=20, n_kegiatan=60, n_kecamatan=4)
+    p, prepared = _open(browser, tmp_path, inputs)
+    try:
+        _check_page(p, prepared)
+        assert tingkat == "kecamatan" or len(prepared.wilayah) == children
+        # a child's popup opens (through the search box) with its 7+1 chart, baseline bars included
+        first = prepared.wilayah.sort_values("kode").iloc[0]
+        assert _search_opens_chart(p, first["nama"]) >= 9
+        # the other choropleth: the legend follows
+        label = p.page.locator(".leaflet-control-layers-base label").nth(1)
+        label.click()
+        legend = p.page.locator(".kotaku-legend").inner_text()
+        assert i18n.text("maps.legend.above", "id", min=100) in legend
+        assert p.count("path.kotaku-wilayah") == len(prepared.wilayah)
+        p.check_clean()
+    finally:
+        p.close()
+
+
+def test_click_on_a_child_opens_its_popup(browser, tmp_path):
+    inputs = _two_kelurahan_inputs()
+    p, prepared = _open(browser, tmp_path, inputs)
+    try:
+        _check_page(p, prepared)
+        # switch every overlay off in the layer control, then click inside the second kelurahan
+        boxes = p.page.locator(".leaflet-control-layers-overlays input")
+        for i in range(boxes.count()):
+            boxes.nth(i).uncheck()
+        target = prepared.wilayah.set_index("kode").geometry["61.71.01.1002"]
+        point = shapely.point_on_surface(target)
+        xy = p.page.evaluate(f"KotakuMap.last.map.latLngToContainerPoint([{point.y}, {point.x}])")
+        box = p.page.locator(".folium-map").bounding_box()
+        p.page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+        popup = p.page.wait_for_selector(".leaflet-popup")
+        text = popup.inner_text()
+        assert "Parit Tokaya" in text and "61.71.01.1002" in text
+        assert "1 (0 selesai, 0 pelaksanaan, 1 rencana)" in text  # its activity, counted by status
+        assert "1 temuan pada 1 kegiatan" in text
+        p.check_clean()
+    finally:
+        p.close()
+
+
+def test_findings_are_ringed_and_labelled_with_their_rule(browser, tmp_path):
+    p, prepared = _open(browser, tmp_path, _two_kelurahan_inputs())
+    try:
+        assert p.count("path.kotaku-temuan") == 1
+        assert p.page.locator(".kotaku-rule").all_inner_texts() == ["7"]
+        p.page.locator("path.kotaku-temuan").dispatch_event("click")
+        popup = p.page.wait_for_selector(".leaflet-popup")
+        assert "Butir 7" in popup.inner_text() and "Hidran umum" in popup.inner_text()
+        p.check_clean()
+    finally:
+        p.close()
+
+
+def test_english_map_in_chromium(browser, tmp_path):
+    inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=15)
+    p, prepared = _open(browser, tmp_path, inputs, lang="en", tiles=True)
+    try:
+        _check_page(p, prepared, lang="en")
+        assert "Legend" in p.page.locator(".kotaku-legend").inner_text()
+        # the base tiles are offered as a layer that starts switched off: nothing was requested
+        overlays = p.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        assert any("OpenStreetMap" in o for o in overlays)
+        assert "OpenStreetMap contributors" in p.page.locator(".leaflet-control-attribution").inner_text()
+        assert p.count(".leaflet-tile") == 0
+        p.check_clean()
+    finally:
+        p.close()
+
+
+def test_shared_asset_pages_in_chromium(browser, tmp_path):
+    inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=15)
+    prepared = maps.prepare(inputs)
+    page = maps.save_map(maps.progress_map(prepared, assets="shared:aset"), tmp_path / "a" / "peta.html",
+                         assets="shared:../aset")
+    p = Page(browser, page)
+    try:
+        _check_page(p, prepared)
+        p.check_clean()
+    finally:
+        p.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# The command line, on the sample store
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    from kotaku_gis import build_sample_store, open_store
+
+    folder = tmp_path_factory.mktemp("sample")
+    path = folder / "contoh.gpkg"
+    store = open_store(str(path))
+    build_sample_store(store, report_dir=folder)
+    store.close()
+    return path
+
+
+@pytest.mark.parametrize("tingkat, kode", [("kabkota", "61.71"), ("kelurahan", "61.71.04.1001"), ("nasional", None)])
+def test_cli_map_of_the_sample(browser, sample_store, tmp_path, capsys, tingkat, kode):
+    html, png = tmp_path / "peta.html", tmp_path / "peta.png"
+    argv = ["--db", str(sample_store), "map", "--tingkat", tingkat, "--periode", "2026Q3",
+            "--out", str(html), "--out", str(png)]
+    if kode:
+        argv[5:5] = ["--kode", kode]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert str(html) in out and str(png) in out
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    p = Page(browser, html)
+    try:
+        n = p.page.evaluate("KotakuMap.last.D.layers.wilayah.rows.length")
+        assert p.count("path.kotaku-wilayah") == n >= 1
+        assert "SINTETIS" in p.page.locator(".leaflet-control-attribution").inner_text()
+        p.check_clean()
+    finally:
+        p.close()
+
+
+def test_cli_map_in_english_with_lang_after_the_command(sample_store, tmp_path, capsys):
+    html = tmp_path / "kec.html"
+    argv = ["--db", str(sample_store), "map", "--tingkat", "kecamatan", "--kode", "61.71.04",
+            "--periode", "2026Q3", "--out", str(html), "--lang", "en"]
+    try:
+        assert cli.main(argv) == 0
+    finally:
+        from kotaku_gis import settings
+
+        settings.language = "id"
+    assert "Map of" in capsys.readouterr().out
+    assert i18n.text("maps.title", "en") in html.read_text(encoding="utf-8")
+
+
+def test_cli_map_refuses_a_bad_output(sample_store, tmp_path, capsys):
+    argv = ["--db", str(sample_store), "map", "--tingkat", "kabkota", "--kode", "61.71", "--periode", "2026Q3",
+            "--out", str(tmp_path / "peta.svg")]
+    assert cli.main(argv) == 2
+    assert ".svg" in capsys.readouterr().err
