@@ -93,12 +93,15 @@ def fmt(value: Any, name: str, lang: str) -> str:
     --------
     >>> fmt(1234.5, "luas_kumuh_awal_ha", "id"), fmt(1234.5, "luas_kumuh_awal_ha", "en")
     ('1.234,50', '1,234.50')
-    >>> fmt(None, "persen_pengurangan", "id"), fmt(12.345, "persen_pengurangan", "id")
-    ('–', '12,3 %')
+    >>> fmt(None, "persen_pengurangan", "id"), fmt(12.345, "persen_pengurangan", "id"), fmt(-0.01, "persen_pengurangan", "id")
+    ('–', '12,3 %', '0,0 %')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     kind = _kind(name)
+    decimals = {"ha": 2, "pct": 1, "num": 2, "idr": 0}.get(kind, 0)
+    if round(float(value), decimals) == 0:
+        value = 0.0  # never "-0,0"
     if kind == "ha":
         text = f"{value:,.2f}"
     elif kind == "pct":
@@ -205,6 +208,8 @@ def _children_section(view: View, kode: str, page: str) -> str:
 
 
 def _crumbs(view: View, kode: str, page: str) -> str:
+    if not _ancestors(kode):
+        return ""
     items = []
     for a in _ancestors(kode):
         label = _e(view.names.get(a) or a)

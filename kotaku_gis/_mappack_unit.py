@@ -34,8 +34,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import files, i18n, pengaduan, progress, scoring, screening, settings, staffing
 from kotaku_gis import _mappack_data as data
+from kotaku_gis import files, i18n, pengaduan, progress, scoring, screening, settings, staffing
 from kotaku_gis import wilayah as wil
 from kotaku_gis.errors import KotakuError
 
@@ -264,12 +264,13 @@ def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDat
     keg_cols = [c for c in ("id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr") if c in kegiatan.columns]
     units = pd.DataFrame(w[["kode", "nama"]])
     levels = progress.rollup_all_levels(per, pd.DataFrame(kegiatan[keg_cols]), units, kode=task.kode, tingkat=lowest)
+    levels = _attach_counts(levels, task, area, kumuh)
     from kotaku_gis.maps.inputs import latest_kegiatan
 
     now = latest_kegiatan(kegiatan, task.periode)  # each activity once, as of its latest report
     temuan = _screen(now, lindung, task.lang)
     wanted = [lv for lv in (task.tingkat, task.child) if lv is not None]
-    per_level = {lv: _figures(levels[lv], lv, task, now, temuan, area, kumuh) for lv in wanted}
+    per_level = {lv: _figures(levels[lv], lv, now, temuan) for lv in wanted}
     own = per_level[task.tingkat].iloc[0]
     children = per_level[task.child] if task.child else None
 
@@ -339,14 +340,46 @@ def _child_codes(codes: pd.Series, level: str) -> pd.Series:
     return wil.ancestor_series(codes, level)
 
 
-def _figures(
-    frame: pd.DataFrame, level: str, task: Task, now: pd.DataFrame, temuan: pd.DataFrame,
-    area: dict[str, gpd.GeoDataFrame], kumuh: pd.DataFrame,
-) -> pd.DataFrame:
-    """The roll-up of one level with the findings, complaints and facilitators of each unit."""
+#: Staffing columns carried by the pack's tables (``staffing.table`` without the assignments, which
+#: the store does not hold).
+_STAFF_COLUMNS = ("kelurahan_kumuh", "kelurahan_non_kumuh", "kelurahan_total", "fasilitator_kumuh",
+                  "fasilitator_non_kumuh", "fasilitator_dibutuhkan")  # fmt: skip
+
+
+def _attach_counts(
+    levels: dict[str, pd.DataFrame], task: Task, area: dict[str, gpd.GeoDataFrame], kumuh: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """The roll-up with complaint counts and facilitator staffing per unit, as ``kotaku-gis progress``
+    writes them (:func:`kotaku_gis.progress.attach`).
+
+    Complaints: those received by the end of the period, aged as of that day (so a pack does not
+    change from one day to the next). Staffing: from the kelurahan of ``wilayah`` and the slum
+    kelurahan of the period, at kab/kota level and summed above it (below it there is none).
+    """
+    end = data.period_end_date(task.periode)
+    peng = pd.DataFrame(area["pengaduan"].drop(columns="geometry", errors="ignore"))
+    if len(peng):
+        peng = peng[(pd.to_datetime(peng["tanggal_diterima"]) <= end).to_numpy()]
+    lowest = list(levels)[-1]
+    levels = progress.attach(levels, pengaduan.counts_all_levels(peng, task.kode or None, tingkat=lowest, as_of=end.date()))
+    upper = [lv for lv in levels if lv in ("nasional", "provinsi", "kabkota")]
+    if not upper:
+        return levels
+    w = area["wilayah"]
+    kelurahan = w.loc[(w["tingkat"] == "kelurahan").to_numpy(), "kode"].astype(str).tolist() if "tingkat" in w.columns else []
+    now = kumuh[(kumuh["periode"] == task.periode).to_numpy()]
+    slum = staffing.slum_kelurahan(pd.DataFrame(now.drop(columns="geometry", errors="ignore")))
+    counts = staffing.kelurahan_counts(kelurahan, slum, kode=task.kode or None)
+    if len(counts) == 0:
+        return levels
+    staff = staffing.table(counts)
+    return progress.attach(levels, progress.sum_up(staff[["kode", *_STAFF_COLUMNS]], upper))
+
+
+def _figures(frame: pd.DataFrame, level: str, now: pd.DataFrame, temuan: pd.DataFrame) -> pd.DataFrame:
+    """The roll-up of one level with the screening findings of each unit's activities."""
     out = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame.columns]))
     kode = out["kode"].astype(str)
-    # findings: by the unit of the activity's kelurahan
     where = pd.Series(now["kode_kelurahan"].to_numpy(), index=now["id_kegiatan"].to_numpy()) if len(now) else pd.Series(dtype=object)
     where = where[~where.index.duplicated()]
     t_unit = _child_codes(temuan["id_kegiatan"].map(where), level) if len(temuan) else pd.Series(dtype=object)
@@ -359,30 +392,6 @@ def _figures(
     else:
         distinct = pd.Series(dtype=np.int64)
     out["kegiatan_bertemuan"] = kode.map(distinct).fillna(0).astype(np.int64)
-    # complaints received by the end of the period, aged as of that day
-    end = data.period_end_date(task.periode)
-    peng = area["pengaduan"]
-    if len(peng):
-        peng = peng[pd.to_datetime(peng["tanggal_diterima"]) <= end]
-    c = pengaduan.counts(pd.DataFrame(peng.drop(columns="geometry", errors="ignore")), level, task.kode or None, as_of=end.date())
-    c = c.set_index("kode")
-    for col in ("pengaduan_total", "pengaduan_terbuka", "pengaduan_terlambat"):
-        out[col] = kode.map(c[col]).fillna(0).astype(np.int64)
-    # slum kelurahan and facilitators required (kabkota and above: the sum of its kab/kota)
-    now_kumuh = kumuh[kumuh["periode"] == task.periode]
-    slum = staffing.slum_kelurahan(pd.DataFrame(now_kumuh.drop(columns="geometry", errors="ignore")))
-    kel = area["wilayah"]
-    kel_codes = kel.loc[kel["tingkat"] == "kelurahan", "kode"].astype(str).tolist() if "tingkat" in kel.columns else []
-    slum_s = pd.Series(sorted(slum), dtype=object)
-    out["kelurahan_kumuh"] = kode.map(_child_codes(slum_s, level).value_counts() if len(slum_s) else pd.Series(dtype=np.int64)).fillna(0).astype(np.int64)
-    if level in ("nasional", "provinsi", "kabkota"):
-        counts = staffing.kelurahan_counts(kel_codes, slum, kode=task.kode or None)
-        need = staffing.table(counts) if len(counts) else pd.DataFrame({"kode": [], "fasilitator_dibutuhkan": []})
-        by = pd.Series(need["fasilitator_dibutuhkan"].to_numpy(dtype=np.int64), index=need["kode"].astype(str))
-        by = by.groupby(_child_codes(pd.Series(by.index, index=by.index), level).to_numpy()).sum() if len(by) else by
-        out["fasilitator_dibutuhkan"] = kode.map(by).fillna(0).astype(np.int64)
-    else:
-        out["fasilitator_dibutuhkan"] = np.nan
     return out
 
 

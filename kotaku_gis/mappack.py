@@ -80,11 +80,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kotaku_gis import files, i18n, progress, settings
 from kotaku_gis import _mappack_data as data
 from kotaku_gis import _mappack_fs as fs
 from kotaku_gis import _mappack_html as pages
 from kotaku_gis import _mappack_unit as unitmod
+from kotaku_gis import files, i18n, progress, settings
 from kotaku_gis import wilayah as wil
 from kotaku_gis._datafile import read_model
 from kotaku_gis._mappack_unit import FIGURES, RECORD, Task, unit_slug
@@ -425,8 +425,8 @@ def plan(
     units: list[Unit] = []
     left_out: list[tuple[str, str, str, str]] = []
     empty = data.empty_digest()
-    for level in wanted:
-        for kode_u in sorted(wanted[level]):
+    for level, codes_at in wanted.items():
+        for kode_u in sorted(codes_at):
             nama = names.get(kode_u, kode_u)
             if kode_u not in mappable[level]:
                 child = _child(level)
@@ -442,7 +442,7 @@ def plan(
     units.sort(key=lambda u: (u.kode != "", u.kode[:2], levels.index(u.tingkat), u.kode))
 
     layer_info = {
-        layer: {"baris": int(len(hashes[layer])), "sha256": data.digest(hashes[layer])}
+        layer: {"baris": len(hashes[layer]), "sha256": data.digest(hashes[layer])}
         for layer in (*data.CODED_LAYERS, "kawasan_lindung")
     }
     loads = _loads(store)
@@ -554,7 +554,7 @@ class PackResult:
 
 def _seconds(value: float, lang: str) -> str:
     if value >= 90:
-        m, s = divmod(int(round(value)), 60)
+        m, s = divmod(round(value), 60)
         return _tp("waktu.menit", lang, m=m, s=s)
     text = f"{value:.1f}"
     return _tp("waktu.detik", lang, s=text.replace(".", ",") if lang == "id" else text)
@@ -680,7 +680,7 @@ def build_pack(
         fs.remove_tree(work / "tmp")
         for old in work.glob("staging-*"):
             fs.remove_tree(old)
-        from kotaku_gis.maps._assets import write_assets
+        from kotaku_gis.maps import write_assets
 
         write_assets(work / p.recipe.folder_aset)  # the maps built in work/tmp/<unit>/ link ../../<aset>
         before = {u["sidik_jari"] for u in (published or {}).get("unit", [])}
@@ -811,7 +811,7 @@ def _descendants(kode: str, codes: Sequence[str]) -> list[str]:
 
 
 def _assemble(p: Plan, records: dict[str, dict[str, Any]], work: Path, target: Path, trash: Path) -> None:
-    from kotaku_gis.maps._assets import write_assets
+    from kotaku_gis.maps import write_assets
 
     staging = work / f"staging-{p.periode}"
     fs.remove_tree(staging)

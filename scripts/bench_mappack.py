@@ -8,8 +8,9 @@ What it does
    protected features; untimed).
 2. **Full build**, timed in a fresh process: ``kotaku-gis mappack --periode 2026Q3 --tingkat kabkota``
    into an empty folder (nasional + 38 provinsi + 271 kab/kota units: maps, pictures, tables, pages,
-   summary, zips, manifest). Wall time, and peak memory: the largest resident size of the process
-   tree sampled every 0.2 s (the main process and its workers together), and the peak of the
+   summary, zips, manifest). Wall time, and peak memory: the memory of the whole process tree (the
+   main process and its workers together, proportional set size so that pages the forked workers
+   share with the main process count once) sampled every 0.2 s, and the peak resident size of the
    largest single process (``ru_maxrss``).
 3. **No-change re-run**, timed in a fresh process: the same command again (plans, finds the published
    pack up to date, writes nothing).
@@ -46,18 +47,35 @@ TARGET_FULL_S = 600.0
 TARGET_NOCHANGE_S = 30.0
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (kB, from /proc)."""
+def _memory_kb(pid: int) -> int:
+    """Proportional set size of a process (kB): its private pages plus its share of the pages it
+    shares (forked workers share the parent's), so that the PSS of a process tree adds up to the
+    memory it really holds. VmRSS where /proc/<pid>/smaps_rollup is not available."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_kb(pid: int) -> int:
+    """Memory of a process and all its descendants (kB, from /proc)."""
     total = 0
     stack = [pid]
     while stack:
         p = stack.pop()
+        total += _memory_kb(p)
         try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     stack += [int(c) for c in f.read().split()]
@@ -75,7 +93,7 @@ def run(cmd: list[str], env: dict[str, str]) -> dict[str, float | int | str]:
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            peak[0] = max(peak[0], _tree_kb(proc.pid))
             time.sleep(0.2)
 
     watcher = threading.Thread(target=sample, daemon=True)

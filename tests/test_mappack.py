@@ -137,7 +137,7 @@ def test_index_links_resolve_and_nothing_comes_from_the_network(sample):
 
 
 def test_manifest_names_inputs_and_hashes_every_file(sample):
-    folder, result = sample
+    folder, _ = sample
     pack = folder / "paket" / PERIODE
     manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["periode"] == PERIODE and manifest["baseline"] == "2024"
@@ -195,11 +195,13 @@ def test_figures_agree_with_the_progress_rollup(sample):
 def test_a_rerun_with_unchanged_inputs_builds_and_writes_nothing(copy):
     store, out = copy
     before = _snapshot(out / PERIODE)
+    stamp = (out / PERIODE / "manifest.json").stat().st_mtime_ns
     result = _build(store, out)
     assert result.unchanged and result.ok and result.built == []
     assert sorted(result.skipped) == sorted(UNITS)
     assert _snapshot(out / PERIODE) == before
-    assert (out / PERIODE / "manifest.json").stat().st_mtime_ns == (out / PERIODE / "manifest.json").stat().st_mtime_ns
+    assert (out / PERIODE / "manifest.json").stat().st_mtime_ns == stamp  # not even written again
+    assert "Tidak ada yang berubah" in result.summary()
 
 
 def test_a_change_in_one_kelurahan_rebuilds_its_units_and_ancestors_only(copy):
@@ -328,3 +330,31 @@ def test_a_folder_that_is_not_a_pack_is_never_replaced(sample, tmp_path):
         _build(store, tmp_path / "out")
     assert mine.read_text(encoding="utf-8") == "milik saya" and len(list(mine.parent.iterdir())) == 1
     store.close()
+
+
+def test_a_pack_from_postgis_with_workers(postgis_url, tmp_path):
+    """Each worker opens its own connection to the PostGIS store; the pack is the same kind."""
+    store = open_store(postgis_url)
+    kg.build_sample_store(store, report_dir=tmp_path / "laporan")
+    text = mappack.RECIPE_PATH.read_text(encoding="utf-8").replace("leluhur: true", "leluhur: false")
+    (tmp_path / "resep.yml").write_text(text, encoding="utf-8")
+    result = kg.build_pack(store, tmp_path / "paket", PERIODE, kode=KODE, tingkat=TINGKAT, workers=2,
+                           recipe=tmp_path / "resep.yml", progress=False)  # fmt: skip
+    assert result.ok and sorted(result.built) == ["61.71", *KECAMATAN]
+    assert mappack.verify_pack(tmp_path / "paket" / PERIODE) == []
+    assert _build(store, tmp_path / "paket", recipe=tmp_path / "resep.yml").unchanged
+    store.close()
+
+
+def test_a_complaint_counts_where_it_was_made_and_rebuilds_that_branch(copy):
+    store, out = copy
+    import datetime as dt
+
+    kg.pengaduan.add(store, tanggal_diterima="2026-08-03", saluran="sms", kode_wilayah="61.71.04.1001",
+                     kategori="informasi", deskripsi="Jadwal pembangunan drainase", today=dt.date(2026, 8, 3))  # fmt: skip
+    result = _build(store, out)
+    assert sorted(result.built) == ["", "61", "61.71", "61.71.04"]
+    sheets = pd.read_excel(out / PERIODE / f"ringkasan_{PERIODE}.xlsx", sheet_name=None, dtype={"kode": str})
+    kec = sheets["kecamatan"].set_index("kode")
+    assert kec.loc["61.71.04", "pengaduan_total"] == 1 and kec.loc["61.71.04", "pengaduan_terbuka"] == 1
+    assert kec["pengaduan_total"].sum() == 1 and sheets["nasional"]["pengaduan_total"].iloc[0] == 1
