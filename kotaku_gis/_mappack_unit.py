@@ -440,7 +440,7 @@ def _maps(
     scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
     has_baseline = task.baseline != task.periode
     sources = list(task.sumber)
-    sources += [s for s in _sources(kumuh, now, lindung) if s not in sources]
+    sources += [s for s in map_inputs.source_keys(kumuh, now, lindung) if s not in sources]
     inputs = MapInputs(
         tingkat=task.tingkat,
         kode=task.kode,
@@ -475,27 +475,6 @@ def _maps(
 
 #: Text in a layer's rows that calls for an attribution line on the map (key of ``maps/recipes.yml``
 #: ``sources.keys``), as ``kotaku_gis.maps.map_inputs`` finds them.
-_SOURCE_MARKS: tuple[tuple[str, str], ...] = (("SINTETIS", "sintetis"), ("Natural Earth", "natural_earth"), ("WDPA", "wdpa"))
-
-
-def _sources(*frames: pd.DataFrame | None) -> list[str]:
-    """Attribution keys called for by the rows shown (synthetic data, Natural Earth, WDPA)."""
-    found: list[str] = []
-    for frame in frames:
-        if frame is None or len(frame) == 0:
-            continue
-        for col in frame.columns:
-            if col == "geometry" or frame[col].dtype != object:
-                continue
-            text = frame[col].dropna().astype(str)
-            for mark, key in _SOURCE_MARKS:
-                if key not in found and text.str.contains(mark, regex=False).any():
-                    found.append(key)
-        if "iucn_kat" in frame.columns and frame["iucn_kat"].notna().any() and "wdpa" not in found:
-            found.append("wdpa")
-    return found
-
-
 # -- records -----------------------------------------------------------------------------------------
 def _plain(v: Any) -> Any:
     if v is None or v is pd.NA or v is pd.NaT:

@@ -92,14 +92,7 @@ SCORE_TABLE_COLUMNS: tuple[str, ...] = (
     "periode",
     "luas_ha",
     "aturan_penilaian",
-    "nilai_kekumuhan",
-    "sumber_nilai",
-    "tingkat_kekumuhan",
-    "tingkat_pertimbangan",
-    "klasifikasi",
-    "prioritas",
-    "pola_penanganan",
-    "selisih_nilai",
+    *scoring.SCORE_COLUMNS,
 )
 
 #: Name of the nation in the ``nama`` column of the roll-up.

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kotaku_gis.errors import CatalogError, UsageError
+from kotaku_gis._datafile import read_model
+from kotaku_gis.errors import UsageError
 
 #: The levels a progress map can be made for, from the top.
 TINGKAT: tuple[str, ...] = ("nasional", "provinsi", "kabkota", "kecamatan", "kelurahan")
@@ -194,20 +194,7 @@ def load_recipes(path: str | Path) -> Recipes:
     >>> load_recipes(RECIPES_PATH).static.dpi
     150
     """
-    path = Path(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            raw: Any = yaml.safe_load(f)
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot be read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
-    try:
-        return Recipes.model_validate(raw)
-    except ValidationError as exc:
-        lines = [f"  {'.'.join(map(str, e['loc'])) or '(file)'}: {e['msg']}" for e in exc.errors()]
-        raise CatalogError(f"{path} does not follow the map recipe schema:\n" + "\n".join(lines)) from exc
-
+    return read_model(Path(path), Recipes, "map recipe")
 
 @cache
 def recipes() -> Recipes:

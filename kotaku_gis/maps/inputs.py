@@ -204,7 +204,7 @@ def zona_sempadan(lindung: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
     return gpd.GeoDataFrame(frame, geometry=list(out), crs=settings.storage_crs)
 
 
-def _sources(*frames: pd.DataFrame | None) -> list[str]:
+def source_keys(*frames: pd.DataFrame | None) -> list[str]:
     """Attribution keys called for by the rows shown (synthetic data, Natural Earth, WDPA)."""
     found: list[str] = []
     for frame in frames:
@@ -310,7 +310,7 @@ def map_inputs(
         tingkat=tingkat, kode=code, periode=periode, baseline=baseline if baseline != periode else None,
         wilayah=w, rollup=rollup, kumuh=now, kumuh_awal=awal, kegiatan=kegiatan, temuan=temuan,
         lindung=lindung, sempadan=sempadan, tanggal_data=_data_date(store),
-        sumber=_sources(kumuh, kegiatan, lindung),
+        sumber=source_keys(kumuh, kegiatan, lindung),
     )
 
 
