@@ -57,6 +57,17 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def sha256_tree(*roots: Path) -> str:
+    """SHA-256 of the relative paths and contents of every file under ``roots`` (compiled Python
+    caches left out): any file added, removed, renamed or edited changes it."""
+    h = hashlib.sha256()
+    for root in roots:
+        for p in sorted(Path(root).rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"):
+                h.update(f"{Path(root).name}/{p.relative_to(root).as_posix()}\0{sha256_file(p)}\0".encode())
+    return h.hexdigest()
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

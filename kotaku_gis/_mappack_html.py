@@ -122,10 +122,8 @@ def _level_name(level: str, lang: str) -> str:
 
 
 def _unit_title(rec: dict[str, Any], lang: str) -> str:
-    if rec["tingkat"] in ("nasional", "kabkota"):  # "Kota Pontianak", "Kabupaten Sambas" say their level
-        code = f" <span class='muted'>({_e(rec['kode'])})</span>" if rec["kode"] else ""
-        return _e(rec["nama"]) + code
-    return f"{_e(_level_name(rec['tingkat'], lang))} {_e(rec['nama'])} <span class='muted'>({_e(rec['kode'])})</span>"
+    code = f" <span class='muted'>({_e(rec['kode'])})</span>" if rec["kode"] else ""
+    return _e(wil.display_name(rec["nama"], rec["kode"], lang)) + code
 
 
 def _ancestors(kode: str) -> list[str]:

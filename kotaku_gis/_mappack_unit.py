@@ -91,10 +91,8 @@ class Task:
     periode: str
     baseline: str
     produk: tuple[str, ...]
-    pencarian_kelurahan: bool
     tabel: tuple[str, ...]
     progres_sampai: str
-    sempadan: bool
     folder_aset: str
     png_dpi: int
     lang: str
@@ -427,14 +425,12 @@ def _maps(
 ) -> list[str]:
     """The progress map (HTML, with the pack's shared assets) and its picture (PNG), drawn by
     :mod:`kotaku_gis.maps` from frames already read and analysed here."""
+    from kotaku_gis import maps
     from kotaku_gis.maps import MapInputs, prepare, progress_map, save_map, static_map
     from kotaku_gis.maps import inputs as map_inputs
 
-    w = area["wilayah"]
-    show = {task.tingkat, task.child or task.tingkat}
-    if task.pencarian_kelurahan:
-        show.add("kelurahan")
-    w_map = w[w["tingkat"].isin(show)].reset_index(drop=True) if "tingkat" in w.columns else w
+    recipe = maps.recipes().level(task.tingkat)
+    w_map = area["wilayah"]  # every level of the area: prepare() picks the children, names and search entries
     children = levels[task.child] if task.child else levels[task.tingkat]
     children = pd.DataFrame(children.drop(columns=[c for c in ("geometry",) if c in children.columns]))
     scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
@@ -453,7 +449,7 @@ def _maps(
         kegiatan=now if len(now) else None,
         temuan=temuan if len(temuan) else None,
         lindung=lindung if len(lindung) else None,
-        sempadan=map_inputs.zona_sempadan(lindung) if task.sempadan and len(lindung) else None,
+        sempadan=map_inputs.zona_sempadan(lindung) if "sempadan" in recipe.layers and len(lindung) else None,
         nama=task.nama,
         tanggal_data=str(data.period_end_date(task.periode).date()),
         sumber=sources,
@@ -473,8 +469,6 @@ def _maps(
     return written
 
 
-#: Text in a layer's rows that calls for an attribution line on the map (key of ``maps/recipes.yml``
-#: ``sources.keys``), as ``kotaku_gis.maps.map_inputs`` finds them.
 # -- records -----------------------------------------------------------------------------------------
 def _plain(v: Any) -> Any:
     if v is None or v is pd.NA or v is pd.NaT:

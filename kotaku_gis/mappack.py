@@ -23,7 +23,7 @@ data (or all, by the recipe), and the ancestors of ``kode`` so the index starts 
 Incremental
     Each unit has a fingerprint (:func:`plan`): the SHA-256 of the rows of its area in every layer
     (hashed deterministically, :mod:`kotaku_gis._mappack_data`), of the protected areas that can
-    reach it, of the software (version and package files), the recipe, the settings, the language,
+    reach it, of the software (version and every package file), the recipe, the settings, the language,
     the period and the baseline. A unit whose fingerprint was built before is not built again, so a
     run with unchanged inputs builds nothing (and, when the published pack is already this one,
     writes nothing), and a change in one kelurahan rebuilds its kecamatan, kab/kota, provinsi and
@@ -121,8 +121,6 @@ class LevelSpec(_Model):
     """What the units of one level get."""
 
     produk: list[Produk] = Field(min_length=1)
-    pencarian_kelurahan: bool = False
-    sempadan: bool = True
     progres_sampai: Tingkat = "kelurahan"
 
 
@@ -256,23 +254,17 @@ def _sha(obj: Any) -> str:
 
 @cache
 def software_fingerprint() -> str:
-    """SHA-256 of the software version and of the packaged data that shape the products: the rule
-    files (``rules/*.yml``), the map recipes (``maps/recipes.yml``) and the layer catalogue.
+    """SHA-256 of the software: its version and every file of the package (code, rule files, map
+    recipes, translations, the map's script and vendored assets) and of the layer catalogue.
 
-    A new release, or an edit of a rule file (the unverified exchange rates, setbacks...), rebuilds
-    every unit; a change to the code without a new version does not (``paksa=True``, ``--paksa``,
-    rebuilds everything).
+    Any change to what shapes the products (a new release, an edited rule file such as the
+    unverified exchange rates or setbacks, a patched module) rebuilds every unit, so a pack never
+    mixes products of two versions of the software. Hashing the package takes about 0.1 s.
     """
     from kotaku_gis import catalog
 
-    h = hashlib.sha256(f"kotaku-gis {__version__}".encode())
-    here = Path(__file__).parent
-    groups = [(here / "rules", "*.yml"), (here / "maps", "recipes.yml"), (catalog.catalog_path(), "*.yml")]
-    for folder, pattern in groups:
-        for p in sorted(Path(folder).glob(pattern)):
-            h.update(f"{folder.name}/{p.name}".encode())
-            h.update(fs.sha256_file(p).encode())
-    return h.hexdigest()
+    tree = fs.sha256_tree(Path(__file__).parent, Path(catalog.catalog_path()))
+    return _sha({"version": __version__, "files": tree})
 
 
 def _settings_snapshot() -> dict[str, Any]:
@@ -632,8 +624,8 @@ def build_pack(
         Processes building units in parallel; default ``settings.mappack_workers`` (None: the
         number of CPUs). 1 builds in this process.
     paksa : bool
-        Build every unit again, even those already built (after a change of the code without a new
-        version, say).
+        Build every unit again, even those already built (when the work area is not trusted, say:
+        any change of data, software, recipe or settings already rebuilds what it affects).
     progress : bool or file
         Progress and phase lines: True for stderr, False for none, or a stream.
 
@@ -725,8 +717,8 @@ def _task(p: Plan, u: Unit, work: Path) -> Task:
     spec = p.recipe.tingkat[u.tingkat]  # type: ignore[index]
     return Task(
         tingkat=u.tingkat, kode=u.kode, nama=u.nama, child=u.child, fingerprint=u.fingerprint, inputs=dict(u.inputs),
-        periode=p.periode, baseline=p.baseline, produk=tuple(spec.produk), pencarian_kelurahan=spec.pencarian_kelurahan,
-        tabel=tuple(p.recipe.tabel), progres_sampai=spec.progres_sampai, sempadan=spec.sempadan, folder_aset=p.recipe.folder_aset,
+        periode=p.periode, baseline=p.baseline, produk=tuple(spec.produk),
+        tabel=tuple(p.recipe.tabel), progres_sampai=spec.progres_sampai, folder_aset=p.recipe.folder_aset,
         png_dpi=p.recipe.png.dpi, lang=p.lang, sumber=p.sumber, work=str(work),
     )  # fmt: skip
 

@@ -4,6 +4,9 @@ Change a setting by assigning to it before the call that uses it::
 
     >>> import kotaku_gis as kg
     >>> kg.settings.language = "en"
+    >>> kg.i18n.text("maps.tingkat.kabkota")
+    'Regency/City'
+    >>> kg.settings.language = "id"
 
 Values marked *unverified* in the programme's domain notes are settings (or rule data), never
 constants in code.

@@ -495,6 +495,50 @@ def normalize_name_series(s: pd.Series) -> pd.Series:
     return pd.Series(values, index=s.index, name=s.name, dtype=object)
 
 
+def display_name(nama: Any, kode: Any, lang: str | None = None) -> str:
+    """The name of an area as readers expect it, with its kind: ``Kota Pontianak``, ``Kecamatan
+    Pontianak Kota``, ``Desa Sungai Rengas``.
+
+    A name that already starts with its kind (``Kota``, ``Kabupaten``, ``Kab.``, ``Provinsi``,
+    ``Kecamatan``, ``Distrik``, ``Kelurahan``, ``Desa``...) is kept as it is; otherwise the kind is
+    taken from the code (:func:`jenis`: a kab/kota part 71-99 is a kota, a last part 2xxx a desa) and
+    put in front (behind, in English: ``Pontianak City``). The nation keeps its name.
+
+    Parameters
+    ----------
+    nama : str
+        The area's name as the boundary layer holds it.
+    kode : str
+        Its code (``""`` or None for the nation).
+    lang : {"id", "en"}, optional
+        Language (default ``settings.language``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> display_name("Pontianak", "61.71"), display_name("Kota Pontianak", "61.71")
+    ('Kota Pontianak', 'Kota Pontianak')
+    >>> display_name("Sambas", "61.01", "en"), display_name("Pontianak Kota", "61.71.04")
+    ('Sambas Regency', 'Kecamatan Pontianak Kota')
+    >>> display_name("Kab. Sambas", "61.01"), display_name("Indonesia", "")
+    ('Kab. Sambas', 'Indonesia')
+    """
+    from kotaku_gis import i18n
+
+    name = _as_text(nama) if not _is_missing(nama) else ""
+    if kode is None or kode == "":
+        return name
+    code = _code_arg(kode)
+    words = name.translate(_NAME_TABLE).split()
+    if len(words) > 1 and (words[0] in _NAME_PREFIXES_1 or words[0] == "kota"):
+        return name
+    kind = jenis(code) or _LEVEL_OF_LENGTH[len(code)]
+    return i18n.text(f"wilayah.{kind}", lang, nama=name)
+
+
 # -- helpers -----------------------------------------------------------------------------------------
 def _as_series(s: Any) -> pd.Series:
     return s if isinstance(s, pd.Series) else pd.Series(s, dtype=object)

@@ -106,6 +106,19 @@ def test_pack_holds_every_level_and_product(sample):
     assert sheets["kecamatan"]["kode"].tolist() == KECAMATAN
     readme = (pack / "README.txt").read_text(encoding="utf-8")
     assert "TANPA INTERNET" in readme and "index.html" in readme
+    # the national map shows the provinces' figures, the maps below draw locations and activities
+    drawn = {kode: _map_layers(pack / "wilayah" / (kode or "nasional") / f"peta_{kode or 'nasional'}.html") for kode in UNITS}
+    nation = drawn[""]
+    assert nation["kumuh"] is None and nation["kegiatan"] is None and nation["lindung"] is None
+    row = dict(zip(nation["wilayah"]["cols"], next(r for r in nation["wilayah"]["rows"] if r[0] == "61")))
+    assert row["kegiatan_total"] > 0 and row["lokasi"] > 0  # in the province's popup
+    assert all(drawn[k]["kumuh"] is not None for k in ("61", "61.71"))
+
+
+def _map_layers(page: Path) -> dict:
+    """The layers a map page draws (the JSON its script reads)."""
+    text = page.read_text(encoding="utf-8")
+    return json.JSONDecoder().raw_decode(text, text.index('{"lang"'))[0]["layers"]
 
 
 def test_index_links_resolve_and_nothing_comes_from_the_network(sample):
@@ -127,6 +140,13 @@ def test_index_links_resolve_and_nothing_comes_from_the_network(sample):
             assert (pack / "wilayah" / slug / name).resolve() in reached
     root = (pack / "index.html").read_text(encoding="utf-8")
     assert "wilayah/61.71/index.html" in root and "Kota Pontianak" in root
+    # every unit's heading names its kind once: "Kota Pontianak", "Kecamatan Pontianak Kota"
+    for kode in UNITS:
+        page = (pack / "wilayah" / (kode or "nasional") / "index.html").read_text(encoding="utf-8")
+        heading = re.search(r"<h1>(.*?)</h1>", page).group(1)
+        expected = {"": "Indonesia", "61": "Provinsi ", "61.71": "Kota Pontianak <"}.get(kode, "Kecamatan ")
+        assert heading.startswith(expected), (kode, heading)
+        assert "Kabupaten/Kota" not in heading and "Kota Kota" not in heading
     # the maps load the shared assets of the pack
     for page in (pack / "wilayah").glob("*/peta_*.html"):
         links = _links(page)
@@ -293,6 +313,25 @@ def test_one_run_at_a_time(copy):
             _build(store, out)
     finally:
         lock.release()
+
+
+def test_software_fingerprint_covers_every_package_file(tmp_path):
+    # a patched module rebuilds every unit, without --paksa; compiled caches do not count
+    from kotaku_gis import _mappack_fs
+
+    pkg = tmp_path / "kotaku_gis"
+    (pkg / "maps" / "__pycache__").mkdir(parents=True)
+    (pkg / "screening.py").write_text("JARAK = 50\n")
+    (pkg / "maps" / "kotaku_map.js").write_text("var x = 1;\n")
+    before = _mappack_fs.sha256_tree(pkg)
+    (pkg / "maps" / "__pycache__" / "x.cpython-313.pyc").write_bytes(b"\0")
+    assert _mappack_fs.sha256_tree(pkg) == before
+    (pkg / "screening.py").write_text("JARAK = 100\n")
+    patched = _mappack_fs.sha256_tree(pkg)
+    assert patched != before
+    (pkg / "maps" / "kotaku_map.js").rename(pkg / "maps" / "peta.js")
+    assert _mappack_fs.sha256_tree(pkg) not in (before, patched)
+    assert mappack.software_fingerprint() == mappack.software_fingerprint()
 
 
 # -- plan and recipe ---------------------------------------------------------------------------------

@@ -206,6 +206,28 @@ def test_national_map_stays_under_3_mb(tmp_path):
     assert page.stat().st_size < 3_000_000
 
 
+def test_national_map_draws_the_provinces_figures_only():
+    # recipes.yml: the national map draws the choropleth of the provinces, not the points below them
+    # (55,000 locations would make a 50 MB page); their counts are in the provinces' popups
+    inputs = maps.synthetic_inputs("nasional", n_kelurahan=8, n_kegiatan=40)
+    assert maps.recipes().level("nasional").layers == []
+    p = maps.prepare(inputs)
+    assert (p.kumuh, p.kegiatan, p.temuan, p.lindung, p.sempadan) == (None,) * 5
+    assert p.search and all(not key.startswith("lokasi:") for _, key, _ in p.search)
+    kegiatan = inputs.kegiatan.drop_duplicates("id_kegiatan")
+    assert p.wilayah["kegiatan_total"].sum() == len(kegiatan) > 0
+    assert p.wilayah["temuan_total"].sum() == len(inputs.temuan) > 0
+    from kotaku_gis.maps.progress_map import payload
+
+    layers = payload(p)["layers"]
+    assert layers["kumuh"] is None and layers["kegiatan"] is None and layers["wilayah"]["rows"]
+
+    below = maps.prepare(maps.synthetic_inputs("provinsi", n_kelurahan=8, n_kegiatan=40))
+    assert below.kumuh is not None and below.kegiatan is not None and below.lindung is not None
+    assert below.sempadan is None  # setback zones are a few metres wide: from kab/kota down
+    assert set(below.kumuh.geom_type) == {"Point"}
+
+
 def test_static_png_and_pdf(tmp_path):
     inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=20)
     png = maps.static_map(inputs, tmp_path / "peta.png", dpi=60)

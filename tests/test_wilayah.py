@@ -354,3 +354,25 @@ def test_normalize_name_is_idempotent_on_keys(name: str) -> None:
     key = wilayah.normalize_name(name)
     assert key == key.lower() and key.isalnum() or key == ""
     assert wilayah.normalize_name(key) == key
+
+
+@pytest.mark.parametrize(
+    "nama, kode, lang, expected",
+    [
+        ("Pontianak", "61.71", "id", "Kota Pontianak"),
+        ("Kota Pontianak", "61.71", "id", "Kota Pontianak"),
+        ("KOTA PONTIANAK", "61.71", "en", "KOTA PONTIANAK"),
+        ("Sambas", "61.01", "id", "Kabupaten Sambas"),
+        ("Kab. Sambas", "61.01", "id", "Kab. Sambas"),
+        ("Kotabaru", "63.02", "id", "Kabupaten Kotabaru"),  # one word: a name, not a kind
+        ("Kalimantan Barat", "61", "en", "Kalimantan Barat Province"),
+        ("Pontianak Kota", "61.71.04", "id", "Kecamatan Pontianak Kota"),
+        ("Distrik Abepura", "91.71.02", "id", "Distrik Abepura"),
+        ("Sungai Rengas", "61.12.01.2001", "id", "Desa Sungai Rengas"),
+        ("Tengah", "61.71.04.1001", "id", "Kelurahan Tengah"),
+        ("Desa", "61.12.01.2002", "id", "Desa Desa"),  # a desa named just "Desa"
+        ("Indonesia", "", "id", "Indonesia"),
+    ],
+)
+def test_display_name_says_the_kind_once(nama: str, kode: str, lang: str, expected: str) -> None:
+    assert wilayah.display_name(nama, kode, lang) == expected

@@ -203,24 +203,27 @@ def prepare(inputs: MapInputs) -> Prepared:
     batas = _outline(geoms, 10.0 ** (-s.decimals))
 
     f = level.features
-    kumuh = _kumuh(inputs, code, f.tolerance_m, f.decimals, f.as_points)
-    kegiatan, temuan = _kegiatan(inputs, code, f.tolerance_m, f.decimals, f.as_points)
-    table = _counts(table, child, code, kegiatan, temuan)
+    draw = set(level.layers)
+    rows, temuan = _kegiatan_rows(inputs, code)
+    table = _counts(table, child, code, rows, temuan)  # counted also where the activities are not drawn
+    kumuh = _kumuh(inputs, code, f.tolerance_m, f.decimals, f.as_points) if "kumuh" in draw else None
+    kegiatan = _kegiatan(rows, temuan, f.tolerance_m, f.decimals, f.as_points) if "kegiatan" in draw else None
+    temuan = temuan if kegiatan is not None else None
     names = dict(zip(w["kode"], w["nama"].astype(str)))
     for frame in (kumuh, kegiatan):
         if frame is not None:
             frame["nama_kelurahan"] = frame["kode_kelurahan"].map(names)
-    if kumuh is not None and kegiatan is not None and "id_lokasi" in kegiatan.columns:
-        kumuh["kegiatan_total"] = kumuh["id_lokasi"].map(kegiatan["id_lokasi"].value_counts()).fillna(0).astype(int)
+    if kumuh is not None and rows is not None and "id_lokasi" in rows.columns:
+        kumuh["kegiatan_total"] = kumuh["id_lokasi"].map(rows["id_lokasi"].value_counts()).fillna(0).astype(int)
     wil = gpd.GeoDataFrame(table, geometry=list(geoms), crs=settings.storage_crs)
-    lindung = _clip(inputs.lindung, batas, f.tolerance_m, f.decimals)
-    sempadan = _clip(inputs.sempadan, batas, f.tolerance_m, f.decimals)
+    lindung = _clip(inputs.lindung, batas, f.tolerance_m, f.decimals) if "lindung" in draw else None
+    sempadan = _clip(inputs.sempadan, batas, f.tolerance_m, f.decimals) if "sempadan" in draw else None
 
     bounds = tuple(float(v) for v in shapely.bounds(batas))
     return Prepared(
         inputs=inputs, recipe=level, child_level=child, nama=nama, wilayah=wil, batas=batas,
         kumuh=kumuh, kegiatan=kegiatan, temuan=temuan, lindung=lindung, sempadan=sempadan,
-        search=_search(w, inside, levels, wil, kumuh, code), sources=_sources(inputs),
+        search=_search(w, inside, levels, wil, kumuh, level.search_kelurahan), sources=_sources(inputs),
         bounds=bounds,  # type: ignore[arg-type]
     )
 
@@ -308,35 +311,44 @@ def _points(geoms: np.ndarray) -> np.ndarray:
 _KEGIATAN_KEEP = ("nama", "jenis", "status", "progres_fisik", "kode_kelurahan", "id_lokasi", "biaya_idr")
 
 
-def _kegiatan(
-    inputs: MapInputs, code: str, tol: float, decimals: int, as_points: bool
-) -> tuple[gpd.GeoDataFrame | None, pd.DataFrame | None]:
+def _kegiatan_rows(inputs: MapInputs, code: str) -> tuple[gpd.GeoDataFrame | None, pd.DataFrame | None]:
+    """The unit's activities (each once) and their screening findings, as given."""
     k = inputs.kegiatan
     if k is None or k.empty:
         return None, None
-    k = k[_inside(k["kode_kelurahan"], code)].drop_duplicates("id_kegiatan")
+    k = k[_inside(k["kode_kelurahan"], code)].drop_duplicates("id_kegiatan").reset_index(drop=True)
+    t = inputs.temuan
+    if t is None or t.empty:
+        return k, None
+    t = pd.DataFrame(t)
+    t = t[t["id_kegiatan"].isin(k["id_kegiatan"])].copy()
+    t["aturan"] = t["aturan"].astype(str)
+    return k, t.reset_index(drop=True)
+
+
+def _kegiatan(
+    k: gpd.GeoDataFrame | None, temuan: pd.DataFrame | None, tol: float, decimals: int, as_points: bool
+) -> gpd.GeoDataFrame | None:
+    """The activities layer: the columns the popups show, the rule numbers of their findings, and
+    an ``anchor`` point for a finding's ring and label."""
+    if k is None:
+        return None
     keep = [c for c in _KEGIATAN_KEEP if c in k.columns]
     geoms = np.asarray(k.geometry.to_numpy(), dtype=object)
-    anchor = _points(geoms)  # where a finding's ring and label go
+    anchor = _points(geoms)
     shown = anchor if as_points else geoms
     out = gpd.GeoDataFrame(
-        pd.DataFrame(k[["id_kegiatan", *keep]]).reset_index(drop=True),
+        pd.DataFrame(k[["id_kegiatan", *keep]]),
         geometry=list(simplify_features(shown, tolerance_m=tol, decimals=decimals)),
         crs=settings.storage_crs,
     )
     out["anchor"] = simplify_features(anchor, tolerance_m=0, decimals=decimals)
-    temuan = None
-    t = inputs.temuan
-    if t is not None and not t.empty:
-        t = pd.DataFrame(t)
-        t = t[t["id_kegiatan"].isin(out["id_kegiatan"])].copy()
-        t["aturan"] = t["aturan"].astype(str)
-        temuan = t.reset_index(drop=True)
-        rules = t.groupby("id_kegiatan", sort=False)["aturan"].agg(lambda s: ", ".join(dict.fromkeys(s)))
+    if temuan is not None:
+        rules = temuan.groupby("id_kegiatan", sort=False)["aturan"].agg(lambda s: ", ".join(dict.fromkeys(s)))
         out["aturan"] = out["id_kegiatan"].map(rules)
     else:
         out["aturan"] = None
-    return out.sort_values("id_kegiatan").reset_index(drop=True), temuan
+    return out.sort_values("id_kegiatan").reset_index(drop=True)
 
 
 def _counts(
@@ -350,7 +362,7 @@ def _counts(
     table = table.copy()
     if kegiatan is None:
         return table
-    if "kegiatan_total" not in table.columns:  # the roll-up did not count them: count what is drawn
+    if "kegiatan_total" not in table.columns:  # the roll-up did not count them: count those given
         unit = _child_of(kegiatan["kode_kelurahan"], child, code)
         by = pd.crosstab(unit, kegiatan["status"]).reindex(columns=statuses, fill_value=0)
         table["kegiatan_total"] = table["kode"].map(by.sum(axis=1)).fillna(0).astype(int)
@@ -391,10 +403,10 @@ def _clip(frame: gpd.GeoDataFrame | None, area: Any, tol: float, decimals: int) 
 
 def _search(
     w: gpd.GeoDataFrame, inside: np.ndarray, levels: pd.Series, wil: gpd.GeoDataFrame,
-    kumuh: gpd.GeoDataFrame | None, code: str,
+    kumuh: gpd.GeoDataFrame | None, kelurahan: bool,
 ) -> list[tuple[str, str, tuple[float, float, float, float]]]:
-    """The search entries: every kelurahan of the unit (by its boundary when loaded), the children,
-    and the slum locations, each with the box to zoom to."""
+    """The search entries: the children, every kelurahan of the unit with a boundary in ``w`` (when
+    the recipe says ``search_kelurahan``) and the slum locations drawn, each with the box to zoom to."""
     entries: dict[str, tuple[str, str, tuple[float, float, float, float]]] = {}
 
     def box(g: Any) -> tuple[float, float, float, float]:
@@ -402,7 +414,7 @@ def _search(
 
     for k, n, g in zip(wil["kode"], wil["nama"], wil.geometry):
         entries[k] = (str(n), k, box(g))
-    kel = w[inside & (levels == "kelurahan").to_numpy()]
+    kel = w[inside & (levels == "kelurahan").to_numpy()] if kelurahan else w.iloc[:0]
     for k, n, g in zip(kel["kode"], kel["nama"], kel.geometry):
         if k not in entries and g is not None and not g.is_empty:
             entries[k] = (str(n), k, box(g))

@@ -53,10 +53,16 @@ class Features(_Model):
     as_points: bool = False
 
 
+#: The layers a map can draw besides the choropleth of the children and the unit's outline.
+FeatureLayer = Literal["kumuh", "kegiatan", "lindung", "sempadan"]
+
+
 class LevelRecipe(_Model):
     """What a map of one level holds."""
 
     child: ChildLevel | None
+    layers: list[FeatureLayer]
+    search_kelurahan: bool
     simplify: Simplify
     features: Features
 

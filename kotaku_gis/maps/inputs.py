@@ -238,8 +238,6 @@ def map_inputs(
     kode: str | None,
     periode: str,
     baseline: str | None = None,
-    *,
-    search_kelurahan: bool | None = None,
 ) -> MapInputs:
     """Read and analyse what the progress map of one unit shows.
 
@@ -255,9 +253,6 @@ def map_inputs(
         The period mapped (as :func:`kotaku_gis.progress.normalize_periode` reads it).
     baseline : str, optional
         Baseline period; default the earliest slum-location period stored.
-    search_kelurahan : bool, optional
-        Put every kelurahan of the unit into the search box (their boundaries are read for it).
-        Default: for kab/kota and below, where the children are not kelurahan themselves.
 
     Returns
     -------
@@ -276,9 +271,9 @@ def map_inputs(
     level = recipes().level(tingkat)
     child = level.child
     periode, baseline = progress.resolve_periods(store.periods("kawasan_kumuh"), periode, baseline)
-    if search_kelurahan is None:
-        search_kelurahan = tingkat in ("kabkota", "kecamatan", "kelurahan")
-    levels = {child or "kelurahan", "kelurahan"} if search_kelurahan else {child or "kelurahan"}
+    # kelurahan rows: for the search box, and for the kelurahan names in the popups of what is drawn
+    named = level.search_kelurahan or bool({"kumuh", "kegiatan"} & set(level.layers))
+    levels = {child or "kelurahan", "kelurahan"} if named else {child or "kelurahan"}
     if code:
         levels.add(tingkat)
     w = store.read("wilayah", kode=code or None, tingkat=sorted(levels))
@@ -305,7 +300,7 @@ def map_inputs(
     temuan = None
     if len(kegiatan) and lindung is not None:
         temuan = screening.screen(kegiatan, lindung)
-    sempadan = zona_sempadan(lindung) if lindung is not None else None
+    sempadan = zona_sempadan(lindung) if lindung is not None and "sempadan" in level.layers else None
     return MapInputs(
         tingkat=tingkat, kode=code, periode=periode, baseline=baseline if baseline != periode else None,
         wilayah=w, rollup=rollup, kumuh=now, kumuh_awal=awal, kegiatan=kegiatan, temuan=temuan,

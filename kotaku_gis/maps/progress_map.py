@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kotaku_gis import catalog, i18n, scoring, settings
+from kotaku_gis import catalog, i18n, scoring, settings, wilayah
 from kotaku_gis.errors import UsageError
 from kotaku_gis.maps._assets import parse_mode, write_assets
 from kotaku_gis.maps._prepare import MapInputs, Prepared, prepare
@@ -304,24 +304,14 @@ def _sources(p: Prepared, lang: str, tiles: bool) -> list[str]:
 def titles(p: Prepared, lang: str) -> tuple[str, str, str]:
     """(title, unit line, subtitle) of the map of ``p``, in ``lang``."""
     i = p.inputs
-    if i.tingkat == "nasional":
-        unit = p.nama
-    elif i.tingkat == "kabkota" and p.nama.split(" ")[0].lower() in ("kota", "kabupaten", "kab.", "city", "regency"):
-        unit = f"{p.nama} ({_kode(i)})"  # the name already says which kind of kab/kota it is
-    else:
-        unit = _t("unit", lang, tingkat=_t(f"tingkat.{i.tingkat}", lang), nama=p.nama, kode=_kode(i))
+    code = wilayah.normalize_kode(i.kode) if i.tingkat != "nasional" else ""
+    unit = wilayah.display_name(p.nama, code, lang) + (f" ({code})" if code else "")
     tanggal = i.tanggal_data or _t("date_unknown", lang)
     if i.baseline:
         sub = _t("subtitle", lang, periode=i.periode, baseline=i.baseline, tanggal=tanggal)
     else:
         sub = _t("subtitle_no_baseline", lang, periode=i.periode, tanggal=tanggal)
     return _t("title", lang), unit, sub
-
-
-def _kode(i: MapInputs) -> str:
-    from kotaku_gis import wilayah
-
-    return wilayah.normalize_kode(i.kode)
 
 
 # -- the page ------------------------------------------------------------------------------------------
