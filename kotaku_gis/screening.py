@@ -659,17 +659,25 @@ class _Protected:
         return len(self.ids)
 
 
-def _activities(frame: Any, report: _Problems) -> _Activities:
-    geoms = _geometries(frame, "kegiatan")
-    _require(frame, ["id_kegiatan", "jenis"], "kegiatan")
+def _coded(
+    frame: Any, layer: str, id_column: str, code_column: str, report: _Problems
+) -> tuple[np.ndarray, np.ndarray, catalog.ColumnSpec, np.ndarray, np.ndarray, np.ndarray]:
+    """The geometries, row numbers, vocabulary (catalogue column), ids, codes and code positions of a
+    layer's rows; a missing id or an unknown code is reported."""
+    geoms = _geometries(frame, layer)
+    _require(frame, [id_column, code_column], layer)
     rows = _row_numbers(frame)
-    spec = catalog.layer("kegiatan").column("jenis")
-    ids = _text(frame, "id_kegiatan")
+    spec = catalog.layer(layer).column(code_column)
+    ids = _text(frame, id_column)
     missing_id = pd.isna(ids)
     if missing_id.any():
-        report.add("screening_value_missing", "kegiatan", rows[missing_id], "id_kegiatan")
-    jenis = _text(frame, "jenis")
-    jenis_pos = _vocabulary(jenis, spec, "kegiatan", rows, report)
+        report.add("screening_value_missing", layer, rows[missing_id], id_column)
+    codes = _text(frame, code_column)
+    return geoms, rows, spec, ids, codes, _vocabulary(codes, spec, layer, rows, report)
+
+
+def _activities(frame: Any, report: _Problems) -> _Activities:
+    geoms, rows, _, ids, jenis, jenis_pos = _coded(frame, "kegiatan", "id_kegiatan", "jenis", report)
     located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     ref = _text(frame, "persetujuan_tertulis")
     approved = ~pd.isna(ref)
@@ -678,16 +686,7 @@ def _activities(frame: Any, report: _Problems) -> _Activities:
 
 
 def _protected(frame: Any, rules: ScreeningRules, report: _Problems) -> _Protected:
-    geoms = _geometries(frame, "kawasan_lindung")
-    _require(frame, ["id_kawasan", "kategori"], "kawasan_lindung")
-    rows = _row_numbers(frame)
-    spec = catalog.layer("kawasan_lindung").column("kategori")
-    ids = _text(frame, "id_kawasan")
-    missing_id = pd.isna(ids)
-    if missing_id.any():
-        report.add("screening_value_missing", "kawasan_lindung", rows[missing_id], "id_kawasan")
-    kategori = _text(frame, "kategori")
-    pos = _vocabulary(kategori, spec, "kawasan_lindung", rows, report)
+    geoms, rows, spec, ids, kategori, pos = _coded(frame, "kawasan_lindung", "id_kawasan", "kategori", report)
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if empty.any():
         report.add("screening_geometry_missing", "kawasan_lindung", rows[empty], "geometry")

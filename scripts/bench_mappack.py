@@ -126,6 +126,23 @@ def change_one_kelurahan(store_path: Path, periode: str, kode: str | None) -> st
     return str(kumuh.loc[row, "kode_kelurahan"])
 
 
+def largest_maps(files: dict[str, dict]) -> dict[str, tuple[float, str]]:
+    """The largest map page of each level in a manifest's file list: level -> (MB, code)."""
+    sys.path.insert(0, str(REPO))
+    from kotaku_gis import wilayah
+
+    out: dict[str, tuple[float, str]] = {}
+    for name, entry in files.items():
+        parts = name.split("/")
+        if len(parts) == 3 and parts[0] == "wilayah" and parts[2].startswith("peta_") and parts[2].endswith(".html"):
+            kode = "" if parts[1] == "nasional" else parts[1]
+            level = wilayah.tingkat(kode) if kode else "nasional"
+            mb = round(entry["bytes"] / 1e6, 2)
+            if mb > out.get(level, (0.0, ""))[0]:
+                out[level] = (mb, kode)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"national store (default {DEFAULT_STORE.relative_to(REPO)})")
@@ -168,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         results["files"] = len(files)
         results["pack_mb"] = round(sum(e["bytes"] for e in files.values()) / 1e6)
         print(f"  {results['units']} units, {results['files']} files, {results['pack_mb']} MB")
+        results["largest_map_mb"] = largest_maps(files)
+        print("  largest map page per level (MB, without the shared assets): "
+              + ", ".join(f"{lv} {mb} ({kode or 'nasional'})" for lv, (mb, kode) in results["largest_map_mb"].items()))
 
         print("no-change re-run ...", flush=True)
         again = run(cli, env)

@@ -20,7 +20,7 @@ import shapely
 from kotaku_gis import i18n, settings, wilayah
 from kotaku_gis.errors import UsageError
 from kotaku_gis.maps._recipe import TINGKAT, LevelRecipe, recipes
-from kotaku_gis.maps._simplify import simplify_coverage, simplify_features
+from kotaku_gis.maps._simplify import METRES_PER_DEGREE, simplify_coverage, simplify_features
 
 #: Columns a scored slum-location frame must have (what ``kotaku_gis.score`` adds).
 SCORED_COLUMNS: tuple[str, ...] = ("nilai_kekumuhan", "tingkat_kekumuhan")
@@ -216,16 +216,23 @@ def prepare(inputs: MapInputs) -> Prepared:
     if kumuh is not None and rows is not None and "id_lokasi" in rows.columns:
         kumuh["kegiatan_total"] = kumuh["id_lokasi"].map(rows["id_lokasi"].value_counts()).fillna(0).astype(int)
     wil = gpd.GeoDataFrame(table, geometry=list(geoms), crs=settings.storage_crs)
-    lindung = _clip(inputs.lindung, batas, f.tolerance_m, f.decimals) if "lindung" in draw else None
-    sempadan = _clip(inputs.sempadan, batas, f.tolerance_m, f.decimals) if "sempadan" in draw else None
-
     bounds = tuple(float(v) for v in shapely.bounds(batas))
+    context_m = f.context_tolerance_m(_extent_km(bounds))
+    lindung = _clip(inputs.lindung, batas, context_m, f.decimals) if "lindung" in draw else None
+    sempadan = _clip(inputs.sempadan, batas, context_m, f.decimals) if "sempadan" in draw else None
+
     return Prepared(
         inputs=inputs, recipe=level, child_level=child, nama=nama, wilayah=wil, batas=batas,
         kumuh=kumuh, kegiatan=kegiatan, temuan=temuan, lindung=lindung, sempadan=sempadan,
         search=_search(w, inside, levels, wil, kumuh, level.search_kelurahan), sources=_sources(inputs),
         bounds=bounds,  # type: ignore[arg-type]
     )
+
+
+def _extent_km(bounds: tuple[float, ...]) -> float:
+    """The larger side of a box in degrees, in kilometres (a display measure, as in ``_simplify``)."""
+    west, south, east, north = bounds
+    return max(east - west, north - south) * METRES_PER_DEGREE / 1000.0
 
 
 def _outline(geoms: np.ndarray, grid: float) -> Any:

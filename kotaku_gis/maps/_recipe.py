@@ -46,11 +46,28 @@ class Simplify(_Model):
 
 
 class Features(_Model):
-    """Simplification and rounding of the other layers; ``as_points`` draws locations as points."""
+    """Simplification and rounding of the other layers; ``as_points`` draws locations as points.
+
+    Protected areas and setback zones are simplified at ``context_m_per_km`` metres per kilometre of
+    the unit's larger side when that is more than ``tolerance_m`` (:meth:`context_tolerance_m`).
+    """
 
     tolerance_m: float = Field(ge=0)
     decimals: int = Field(ge=0, le=8)
     as_points: bool = False
+    context_m_per_km: float = Field(default=0, ge=0)
+
+    def context_tolerance_m(self, extent_km: float) -> float:
+        """The tolerance of the protected areas and setback zones on the map of a unit whose larger
+        side is ``extent_km``.
+
+        Examples
+        --------
+        >>> f = Features(tolerance_m=2, decimals=5, context_m_per_km=0.25)
+        >>> f.context_tolerance_m(300.0), f.context_tolerance_m(4.0)
+        (75.0, 2.0)
+        """
+        return max(self.tolerance_m, self.context_m_per_km * extent_km)
 
 
 #: The layers a map can draw besides the choropleth of the children and the unit's outline.
