@@ -212,7 +212,7 @@ def static_map(
     # legend: choropleth, slum levels, activities, protected areas, boundary
     leg_ax = fig.add_axes((0.73, 0.09, 0.25, 0.80))
     leg_ax.axis("off")
-    groups: list[tuple[str, list[Any]]] = []
+    groups: list[tuple[str | None, list[Any]]] = []
     groups.append((m["label"], [Patch(facecolor=c["color"], edgecolor=ws["color"], label=c["label"]) for c in m["classes"] + [m["none"]]]))
     if p.kumuh is not None:
         st = S["kumuh"]
@@ -221,12 +221,13 @@ def static_map(
         note = Patch(visible=False, label=textwrap.fill(t("legend.progres"), 46))
         groups.append((t("legend.kegiatan"), [*kegiatan_handles, note]))
     other = handles + [Line2D([], [], color=S["batas"]["color"], linewidth=2, label=t("legend.batas"))]
-    groups.append((t("legend.lainnya"), other))
+    groups.append((t("legend.lainnya") if handles else None, other))  # the boundary alone needs no heading
     entries: list[Any] = []
     heads: list[int] = []
     for head, hs in groups:
-        heads.append(len(entries))
-        entries.append(Patch(visible=False, label=textwrap.fill(head, 42)))
+        if head:
+            heads.append(len(entries))
+            entries.append(Patch(visible=False, label=textwrap.fill(head, 42)))
         entries.extend(hs)
     lg = leg_ax.legend(handles=entries, loc="upper left", bbox_to_anchor=(0, 1), fontsize=7.5, frameon=False,
                        handlelength=1.6, borderaxespad=0, labelspacing=0.45, title=t("legend.title"),
