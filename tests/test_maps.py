@@ -228,6 +228,24 @@ def test_national_map_draws_the_provinces_figures_only():
     assert set(below.kumuh.geom_type) == {"Point"}
 
 
+def test_protected_areas_are_simplified_to_the_units_scale():
+    # recipes.yml context_m_per_km: a 20 m zig-zag edge stays on the map of a small kab/kota and is
+    # smoothed on that of a 220 km kabupaten (where it is far below a pixel)
+    def with_zigzag(inputs):
+        minx, miny, maxx, maxy = inputs.wilayah.total_bounds
+        x = np.linspace(minx, minx + (maxx - minx) * 0.2, 400)
+        y = maxy - (maxy - miny) * 0.1 + np.where(np.arange(400) % 2, 20, -20) / 111_320.0
+        zone = shapely.Polygon([*zip(x, y), (x[-1], y[0] - 0.001), (x[0], y[0] - 0.001)])
+        inputs.lindung = gpd.GeoDataFrame({"id_kawasan": ["Z1"], "kategori": ["hutan_lindung"]}, geometry=[zone], crs="EPSG:4326")
+        inputs.sempadan = None
+        return maps.prepare(inputs)
+
+    small = with_zigzag(maps.synthetic_inputs("kabkota", n_kelurahan=4, n_kegiatan=4, size_deg=0.03))
+    large = with_zigzag(maps.synthetic_inputs("kabkota", n_kelurahan=4, n_kegiatan=4, size_deg=2.0))
+    assert shapely.get_num_coordinates(small.lindung.geometry.iloc[0]) > 300
+    assert shapely.get_num_coordinates(large.lindung.geometry.iloc[0]) < 20
+
+
 def test_static_png_and_pdf(tmp_path):
     inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=20)
     png = maps.static_map(inputs, tmp_path / "peta.png", dpi=60)
