@@ -256,6 +256,29 @@ def test_static_png_and_pdf(tmp_path):
         maps.static_map(inputs, tmp_path / "peta.svg")
 
 
+def test_static_map_leaves_out_labels_that_would_cover_it(tmp_path, monkeypatch):
+    import matplotlib.figure
+    import matplotlib.text
+
+    texts: list[str] = []
+    save = matplotlib.figure.Figure.savefig
+
+    def record(fig, *args, **kwargs):  # the words on the figure, then the real savefig
+        texts[:] = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", record)
+    inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=120)
+    ids = inputs.kegiatan["id_kegiatan"].drop_duplicates().tolist()
+    note = i18n.text("maps.legend.temuan_tabel")
+    for chosen, labelled in ((ids[:3], True), (ids, False)):
+        inputs.temuan = pd.DataFrame({"id_kegiatan": chosen, "aturan": "QX7", "status": "tidak_layak", "id_kawasan": None,
+                                      "kategori": None, "jarak_m": None, "keterangan": "SINTETIS"})
+        maps.static_map(inputs, tmp_path / "peta.png", dpi=40)
+        assert texts.count("QX7") == (len(chosen) if labelled else 0)
+        assert any(note in t for t in texts) is not labelled
+
+
 # --------------------------------------------------------------------------------------------------
 # In a real browser
 
@@ -384,6 +407,29 @@ def test_findings_are_ringed_and_labelled_with_their_rule(browser, tmp_path):
         p.page.locator("path.kotaku-temuan").dispatch_event("click")
         popup = p.page.wait_for_selector(".leaflet-popup")
         assert "Butir 7" in popup.inner_text() and "Hidran umum" in popup.inner_text()
+        p.check_clean()
+    finally:
+        p.close()
+
+
+def test_finding_labels_show_when_few_are_in_view(browser, tmp_path):
+    # recipes.yml finding.max_labels: a province's 1,700 labels would cover its map
+    inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=120)
+    ids = inputs.kegiatan["id_kegiatan"].drop_duplicates().tolist()
+    inputs.temuan = pd.DataFrame({"id_kegiatan": ids, "aturan": "7", "status": "tidak_layak", "id_kawasan": None,
+                                  "kategori": None, "jarak_m": None, "keterangan": "SINTETIS"})
+    assert len(ids) > maps.recipes().finding.max_labels
+    p, _ = _open(browser, tmp_path, inputs)
+    hidden = "KotakuMap.last.map.getContainer().classList.contains('kotaku-rules-hidden')"
+    try:
+        assert p.count("path.kotaku-temuan") == len(ids)
+        assert p.page.evaluate(hidden)
+        assert p.page.locator(".kotaku-rule").first.is_hidden()
+        assert i18n.text("maps.legend.temuan_zoom") in p.page.locator(".kotaku-legend").inner_text()
+        p.page.evaluate("(() => { const m = KotakuMap.last; const r = m.layers.temuan.getLayers()[0];"
+                        " m.map.setView(r.getLatLng(), 19, {animate: false}); })()")
+        assert not p.page.evaluate(hidden)
+        assert p.page.locator(".kotaku-rule").first.is_visible()
         p.check_clean()
     finally:
         p.close()

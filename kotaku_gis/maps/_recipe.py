@@ -125,6 +125,7 @@ class Finding(_Model):
     color: str = Field(pattern=_COLOR)
     weight: float = Field(gt=0)
     ring_extra_radius: float = Field(ge=0)
+    max_labels: int = Field(ge=0)
 
 
 class Progress(_Model):

@@ -120,7 +120,8 @@ def _styles() -> dict[str, Any]:
         "kegiatan": _style("kegiatan"),
         "lindung": lindung,
         "sempadan": sempadan,
-        "temuan": {"color": r.finding.color, "weight": r.finding.weight, "extra": r.finding.ring_extra_radius},
+        "temuan": {"color": r.finding.color, "weight": r.finding.weight, "extra": r.finding.ring_extra_radius,
+                   "maxLabels": r.finding.max_labels},
         "progressMin": r.progress.min_opacity,
         "none": r.choropleth.none_color,
     }
@@ -181,7 +182,7 @@ def _labels(p: Prepared, lang: str) -> dict[str, str]:
     keys = ["kumuh", "kegiatan", "temuan", "lindung", "sempadan"]
     out = {f"layer_{k}": _t(f"layer.{k}", lang) for k in keys}
     out["layer_batas"] = _t("layer.batas", lang, nama=p.nama)
-    for k in ("title", "none", "kumuh", "kegiatan", "progres", "temuan", "lindung", "sempadan", "batas"):
+    for k in ("title", "none", "kumuh", "kegiatan", "progres", "temuan", "temuan_zoom", "lindung", "sempadan", "batas"):
         out[f"legend_{k}"] = _t(f"legend.{k}", lang)
     simple = ["kode", "kelurahan", "penurunan", "kegiatan", "kegiatan_status", "temuan", "temuan_count",
               "no_findings", "finding", "distance", "jenis", "status", "progres", "biaya", "lokasi_kumuh",
@@ -193,9 +194,19 @@ def _labels(p: Prepared, lang: str) -> dict[str, str]:
     for k in ("luas", "nilai", "tingkat", "lokasi"):
         out[f"popup_{k}_awal"] = _t(f"popup.{k}", lang, periode=base)
         out[f"popup_{k}"] = _t(f"popup.{k}", lang, periode=now)
-    out["search_placeholder"] = _t("search.placeholder", lang)
+    out["search_placeholder"] = _t("search.placeholder", lang, apa=", ".join(_t(f"search.apa.{k}", lang) for k in _searched(p)))
     out["search_not_found"] = _t("search.not_found", lang, query="{query}")
     return out
+
+
+def _searched(p: Prepared) -> list[str]:
+    """What the search box finds: the children, the kelurahan (by the recipe), the slum locations."""
+    kinds = [p.child_level or "kelurahan"]
+    if p.recipe.search_kelurahan and "kelurahan" not in kinds:
+        kinds.append("kelurahan")
+    if p.kumuh is not None:
+        kinds.append("lokasi")
+    return kinds
 
 
 def _popups(p: Prepared) -> dict[str, list[list[str]]]:

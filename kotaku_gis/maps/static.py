@@ -192,9 +192,12 @@ def static_map(
             ft = S["temuan"]
             xy = np.array([(g.x, g.y) for g in flagged["anchor"]])
             ax.scatter(xy[:, 0], xy[:, 1], s=70, facecolors="none", edgecolors=ft["color"], linewidths=1.4, zorder=6)
-            for (x, y), rules in zip(xy, flagged["aturan"]):
-                ax.annotate(rules, (x, y), xytext=(5, 3), textcoords="offset points", fontsize=6.5, color=ft["color"], fontweight="bold", zorder=7)
-            kegiatan_handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=ft["color"], markeredgewidth=1.4, label=t("legend.temuan")))
+            labelled = len(flagged) <= ft["maxLabels"]  # else they would cover the map: the table lists them
+            if labelled:
+                for (x, y), rules in zip(xy, flagged["aturan"]):
+                    ax.annotate(rules, (x, y), xytext=(5, 3), textcoords="offset points", fontsize=6.5, color=ft["color"], fontweight="bold", zorder=7)
+            label = t("legend.temuan") if labelled else t("legend.temuan_tabel")
+            kegiatan_handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=ft["color"], markeredgewidth=1.4, label=label))
 
     from geopandas import GeoSeries
 

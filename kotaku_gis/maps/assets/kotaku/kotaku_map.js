@@ -374,6 +374,7 @@
     }
     if (this.layers.temuan) {
       html += '<div class="kotaku-legend-head">' + swatch({ color: S.temuan.color, weight: S.temuan.weight }, "circle") + esc(T.legend_temuan) + "</div>";
+      if (this.layers.temuan.getLayers().length > S.temuan.maxLabels) html += '<div class="kotaku-muted">' + esc(T.legend_temuan_zoom) + "</div>";
     }
     if (D.layers.lindung) html += "<div>" + swatch(S.lindung) + esc(T.legend_lindung) + "</div>";
     if (D.layers.sempadan) html += "<div>" + swatch(S.sempadan) + esc(T.legend_sempadan) + "</div>";
@@ -480,8 +481,19 @@
     }, this);
     this.controls();
     var b = D.bounds;
+    map.on("moveend", this.labelFindings, this);
     map.fitBounds(b, { padding: [10, 10], animate: false });
+    this.labelFindings();
     return this;
+  };
+
+  /* the rule labels of the findings show while few enough rings are in view (recipe finding.max_labels) */
+  Builder.prototype.labelFindings = function () {
+    var layer = this.layers.temuan, map = this.map, n = 0;
+    if (!layer) return;
+    var view = map.getBounds(), max = this.S.temuan.maxLabels;
+    layer.eachLayer(function (ring) { if (view.contains(ring.getLatLng())) n++; });
+    map.getContainer().classList.toggle("kotaku-rules-hidden", n > max);
   };
 
   KM.build = function (map, payload) {
