@@ -45,20 +45,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kotaku_gis import catalog, settings
+from kotaku_gis import catalog
 from kotaku_gis import wilayah as wil
 
 #: Layers that feed a unit, with the column that places a row in an area (``kawasan_lindung`` has
 #: none: it is selected by place).
 CODED_LAYERS: tuple[str, ...] = ("wilayah", "kawasan_kumuh", "kegiatan", "pengaduan")
 LAYERS: tuple[str, ...] = (*CODED_LAYERS, "kawasan_lindung")
-
-#: A degree of latitude or longitude is at least this many metres anywhere in Indonesia (longitude at
-#: 11 degrees from the equator: 109 km); dividing metres by it never gives too small an angle.
-METRES_PER_DEGREE_MIN = 100_000.0
-
-#: Extra metres added to every protected feature's reach (setback + warning distance).
-REACH_MARGIN_M = 100.0
 
 #: The map clips the other layers to the unit's box widened by 5 % of its larger side; a little more
 #: is taken here so the fingerprint covers everything the page can show.
@@ -229,10 +222,8 @@ def window(bounds: np.ndarray) -> tuple[float, float, float, float] | None:
 
 
 def reach_boxes(lindung: pd.DataFrame) -> np.ndarray:
-    """``(n, 4)`` box of each protected feature widened by how far it can matter to an activity.
-
-    The feature's setback (:func:`kotaku_gis.screening.setbacks`) plus the larger of the warning
-    and road-end distances plus :data:`REACH_MARGIN_M`, in degrees at the smallest size a degree
+    """``(n, 4)`` box of each protected feature widened by how far it can matter to an activity
+    (:func:`kotaku_gis.screening.reach_m` plus its margin), in degrees at the smallest size a degree
     has in Indonesia (never too small).
     """
     from kotaku_gis import screening
@@ -240,9 +231,8 @@ def reach_boxes(lindung: pd.DataFrame) -> np.ndarray:
     if len(lindung) == 0:
         return np.zeros((0, 4))
     boxes = row_bounds(lindung).copy()
-    setback = screening.setbacks(lindung).to_numpy(dtype="float64")
-    reach_m = np.nan_to_num(setback, nan=0.0) + max(settings.screening_warning_m, settings.screening_road_end_m)
-    deg = (reach_m + REACH_MARGIN_M) / METRES_PER_DEGREE_MIN
+    reach = np.nan_to_num(screening.reach_m(lindung).to_numpy(dtype="float64"), nan=0.0)
+    deg = (reach + screening.REACH_MARGIN_M) / screening.METRES_PER_DEGREE_MIN
     boxes[:, 0] -= deg
     boxes[:, 1] -= deg
     boxes[:, 2] += deg

@@ -789,6 +789,109 @@ def setbacks(kawasan_lindung: pd.DataFrame, rules: str | Path | ScreeningRules |
     return pd.Series(out, index=kawasan_lindung.index, name="sempadan_m", dtype="float64")
 
 
+#: A degree of latitude or longitude is at least this many metres anywhere in Indonesia (longitude at
+#: 11 degrees from the equator: 109 km); dividing metres by it never gives too small an angle.
+METRES_PER_DEGREE_MIN = 100_000.0
+
+#: Extra metres added to every protected feature's reach (:func:`reach_m`) when selecting by place.
+REACH_MARGIN_M = 100.0
+
+
+def reach_m(
+    kawasan_lindung: pd.DataFrame,
+    *,
+    warning_m: float | None = None,
+    road_end_m: float | None = None,
+    rules: str | Path | ScreeningRules | None = None,
+) -> pd.Series:
+    """How far from each protected feature an activity can still get a finding from :func:`screen`:
+    the feature's setback (:func:`setbacks`) plus the larger of the warning distance and the road-end
+    distance of rule 9b (metres).
+
+    Parameters
+    ----------
+    kawasan_lindung : DataFrame or GeoDataFrame
+        Rows of the ``kawasan_lindung`` layer (geometry not needed).
+    warning_m, road_end_m : float, optional
+        As for :func:`screen` (default ``settings.screening_warning_m``, ``screening_road_end_m``).
+    rules : ScreeningRules or path, optional
+        Default: the packaged rules.
+
+    Returns
+    -------
+    pandas.Series
+        Metres (float), with the frame's index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis import screening
+    >>> screening.reach_m(pd.DataFrame({"kategori": ["garis_pantai"], "sempadan_m": [None]})).tolist()
+    [1100.0]
+    """
+    warning = _distance_setting(warning_m, settings.screening_warning_m, "warning_m")
+    road_end = _distance_setting(road_end_m, settings.screening_road_end_m, "road_end_m")
+    return setbacks(kawasan_lindung, rules) + max(warning, road_end)
+
+
+def protected_near(
+    store: Any,
+    bounds: Sequence[float] | None,
+    *,
+    warning_m: float | None = None,
+    road_end_m: float | None = None,
+    rules: str | Path | ScreeningRules | None = None,
+) -> gpd.GeoDataFrame:
+    """The protected features of ``store`` that can give a finding to an activity inside ``bounds``,
+    read by place.
+
+    The attributes of the whole ``kawasan_lindung`` layer are read first (no geometries) for the
+    largest :func:`reach_m`; then only the features whose box meets ``bounds`` widened by that much
+    are read, through the store's spatial index (GeoPackage R-tree, PostGIS GiST). So screening one
+    kab/kota of a national store reads its surroundings, not 20,000 polygons, and :func:`screen`
+    finds exactly what it finds against the whole layer.
+
+    Parameters
+    ----------
+    store : Store
+        An open store (:func:`kotaku_gis.open_store`).
+    bounds : (west, south, east, north) or None
+        Box (EPSG:4326) holding the activities to be screened, such as ``kegiatan.total_bounds``;
+        None or a box that is not finite (no located activity) gives no feature.
+    warning_m, road_end_m, rules
+        As for :func:`screen` (they set the reach).
+
+    Returns
+    -------
+    GeoDataFrame
+        Rows of ``kawasan_lindung``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import kotaku_gis as kg
+    >>> from kotaku_gis import screening
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> store = kg.open_store(folder / "contoh.gpkg")
+    >>> _ = kg.build_sample_store(store, report_dir=folder)
+    >>> kegiatan = store.read("kegiatan", kode="61.71.04")
+    >>> near = screening.protected_near(store, kegiatan.total_bounds)
+    >>> everything = store.read("kawasan_lindung")
+    >>> len(near) < len(everything)
+    True
+    >>> screening.screen(kegiatan, near).equals(screening.screen(kegiatan, everything))
+    True
+    """
+    box = np.asarray(bounds if bounds is not None else [np.nan] * 4, dtype="float64")
+    attributes = store.read("kawasan_lindung", geometry=False)
+    if len(attributes) == 0 or box.shape != (4,) or not np.isfinite(box).all():
+        return gpd.GeoDataFrame(attributes.iloc[0:0], geometry=[], crs=settings.storage_crs)
+    reach = float(reach_m(attributes, warning_m=warning_m, road_end_m=road_end_m, rules=rules).max())
+    pad = (reach + REACH_MARGIN_M) / METRES_PER_DEGREE_MIN
+    west, south, east, north = box
+    return store.read("kawasan_lindung", bbox=(west - pad, south - pad, east + pad, north + pad))
+
+
 # --------------------------------------------------------------------------------------------
 # Spatial core: candidate pairs, then metres per UTM zone of the activity
 

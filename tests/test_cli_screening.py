@@ -143,3 +143,32 @@ def test_screen_usage_errors_and_an_empty_period(loaded, tmp_path, capsys):
     assert main(["--db", loaded, "screen", "--periode", "2020", "--out", str(empty)]) == 0
     assert "0 kegiatan disaring: 0 temuan" in capsys.readouterr().out
     assert pd.read_csv(empty).columns.tolist() == list(screening.COLUMNS)
+
+
+def test_only_the_protected_features_within_reach_are_read(store_url, tmp_path):
+    # screening.protected_near: a bbox read through the store's spatial index, widened by the largest
+    # reach of any feature (its own setback included), so the findings are those of the whole layer
+    extra = gpd.GeoDataFrame(
+        {"id_kawasan": ["KL-JAUH", "KL-LEBAR"], "nama": ["Jauh uji", "Sempadan lebar uji"],
+         "kategori": ["hutan_lindung", "hutan_lindung"], "sempadan_m": [None, 3000.0]},
+        geometry=[box(109.50, -0.05, 109.51, -0.04), box(109.345, -0.05, 109.35, -0.04)],  # 20 km and 2.8 km east
+        crs="EPSG:4326",
+    )
+    store = open_store(store_url)
+    store.init()
+    frames = (("wilayah", wilayah_frame()), ("kawasan_lindung", pd.concat([kawasan_frame(), extra], ignore_index=True)),
+              ("kegiatan", kegiatan_frame()))
+    for layer, frame in frames:
+        frame.to_file(tmp_path / f"{layer}.gpkg")
+        assert not loader.load(store, layer, tmp_path / f"{layer}.gpkg", report_dir=tmp_path / "laporan").errors
+    try:
+        kegiatan = store.read("kegiatan", periode="2026Q3")
+        near = screening.protected_near(store, kegiatan.total_bounds)
+        assert set(near["id_kawasan"]) == {"KL-HL", "KL-SG", "KL-MA", "KL-CB", "KL-LEBAR"}
+        found = screening.screen(kegiatan, near)
+        pd.testing.assert_frame_equal(found, screening.screen(kegiatan, store.read("kawasan_lindung")))
+        assert ("K008", "6a", "tidak_layak") in set(zip(found["id_kegiatan"], found["aturan"], found["status"]))
+        assert len(screening.protected_near(store, kegiatan.iloc[0:0].total_bounds)) == 0
+        assert len(screening.protected_near(store, None)) == 0
+    finally:
+        store.close()

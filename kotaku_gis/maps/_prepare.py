@@ -24,8 +24,11 @@ from kotaku_gis.maps._simplify import METRES_PER_DEGREE, simplify_coverage, simp
 
 #: Columns a scored slum-location frame must have (what ``kotaku_gis.score`` adds).
 SCORED_COLUMNS: tuple[str, ...] = ("nilai_kekumuhan", "tingkat_kekumuhan")
-#: Activity statuses (the ``kegiatan.status`` vocabulary), counted per child.
 _ASPECTS = range(1, 9)
+
+#: The protected areas and setback zones are drawn to this share of the unit's larger side beyond
+#: its box (what lies just outside still matters to the activities near the border).
+CLIP_MARGIN = 0.05
 
 
 @dataclass
@@ -393,7 +396,7 @@ def _clip(frame: gpd.GeoDataFrame | None, area: Any, tol: float, decimals: int) 
     if frame is None or frame.empty:
         return None
     minx, miny, maxx, maxy = shapely.bounds(area)
-    pad = max(maxx - minx, maxy - miny) * 0.05
+    pad = max(maxx - minx, maxy - miny) * CLIP_MARGIN
     window = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
     f = frame[frame.intersects(window)]
     if f.empty:

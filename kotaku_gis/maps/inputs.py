@@ -31,7 +31,7 @@ import shapely
 
 from kotaku_gis import geodesy, i18n, scoring, settings
 from kotaku_gis.errors import UsageError
-from kotaku_gis.maps._prepare import MapInputs, _check_level
+from kotaku_gis.maps._prepare import CLIP_MARGIN, MapInputs, _check_level
 from kotaku_gis.maps._recipe import recipes
 
 #: Text in a layer's rows that marks the sample's synthetic data, and the source key it adds.
@@ -292,15 +292,13 @@ def map_inputs(
     kids = w[w["tingkat"] == (child or tingkat)]
     rollup = map_rollup(scored, kegiatan_all, kids, tingkat, code, periode, baseline) if len(scored) else None
 
-    box = w.total_bounds if len(w) else None
-    lindung = None
-    if box is not None and np.isfinite(box).all():
-        pad = 0.03  # setbacks and the screening's warning distance reach beyond the unit
-        lindung = store.read("kawasan_lindung", bbox=(box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad))
-    temuan = None
-    if len(kegiatan) and lindung is not None:
-        temuan = screening.screen(kegiatan, lindung)
-    sempadan = zona_sempadan(lindung) if lindung is not None and "sempadan" in level.layers else None
+    # the protected features the map can show (the unit's box and the margin it draws) and those that
+    # can give its activities a finding (screening.protected_near)
+    west, south, east, north = w.total_bounds if len(w) else (np.nan,) * 4
+    margin = max(east - west, north - south) * CLIP_MARGIN
+    lindung = screening.protected_near(store, (west - margin, south - margin, east + margin, north + margin))
+    temuan = screening.screen(kegiatan, lindung) if len(kegiatan) else None
+    sempadan = zona_sempadan(lindung) if "sempadan" in level.layers else None
     return MapInputs(
         tingkat=tingkat, kode=code, periode=periode, baseline=baseline if baseline != periode else None,
         wilayah=w, rollup=rollup, kumuh=now, kumuh_awal=awal, kegiatan=kegiatan, temuan=temuan,
