@@ -156,6 +156,10 @@ def _child_of(codes: pd.Series, child: str | None, kode: str) -> pd.Series:
 def prepare(inputs: MapInputs) -> Prepared:
     """Select, simplify, join and round what the map of ``inputs`` shows.
 
+    The level's recipe (``recipes.yml`` ``levels``) says which layers are drawn, how they are
+    simplified and what the search box lists. Activities and findings are counted per child from
+    ``inputs`` also where they are not drawn (the national map shows the provinces' counts).
+
     Raises
     ------
     UsageError

@@ -241,6 +241,11 @@ def map_inputs(
 ) -> MapInputs:
     """Read and analyse what the progress map of one unit shows.
 
+    The boundaries of the unit and its children (and its kelurahan when the map names or searches
+    them), the slum locations of the period and the baseline (scored, with the 7+1 view), the
+    activities as of the period, their progress roll-up, and their screening against the protected
+    features within reach (:func:`kotaku_gis.screening.protected_near`).
+
     Parameters
     ----------
     store : Store
