@@ -223,16 +223,15 @@ def window(bounds: np.ndarray) -> tuple[float, float, float, float] | None:
 
 def reach_boxes(lindung: pd.DataFrame) -> np.ndarray:
     """``(n, 4)`` box of each protected feature widened by how far it can matter to an activity
-    (:func:`kotaku_gis.screening.reach_m` plus its margin), in degrees at the smallest size a degree
-    has in Indonesia (never too small).
+    (:func:`kotaku_gis.screening.reach_m`, as an angle by :func:`kotaku_gis.geodesy.pad_degrees`).
     """
-    from kotaku_gis import screening
+    from kotaku_gis import geodesy, screening
 
     if len(lindung) == 0:
         return np.zeros((0, 4))
     boxes = row_bounds(lindung).copy()
     reach = np.nan_to_num(screening.reach_m(lindung).to_numpy(dtype="float64"), nan=0.0)
-    deg = (reach + screening.REACH_MARGIN_M) / screening.METRES_PER_DEGREE_MIN
+    deg = geodesy.pad_degrees(np.asarray(lindung.geometry.to_numpy(), dtype=object), reach)
     boxes[:, 0] -= deg
     boxes[:, 1] -= deg
     boxes[:, 2] += deg

@@ -55,6 +55,11 @@ _RADIUS = 6_371_008.8  # mean Earth radius (m): for the scale-factor correction 
 _POINT = 0  # shapely type ids
 _LINESTRING = 1
 _POLYGON = 3
+#: Metres per degree of latitude at the equator (the smallest anywhere) and of longitude on the
+#: equator (a = 6,378,137 m); pad_degrees applies a safety margin on top.
+_M_PER_DEG_LAT_MIN = 110_574.0
+_M_PER_DEG_LON_EQ = 111_319.49
+_PAD_SAFETY = 0.995
 
 
 # -- zones -------------------------------------------------------------------------------------------
@@ -329,6 +334,41 @@ def dwithin_m(a: gpd.GeoSeries, b: gpd.GeoSeries | BaseGeometry, distance: float
     if not limit >= 0:
         raise UsageError(f"distance must be 0 or more metres, not {distance!r}")
     return (distance_m(a, b) <= limit).fillna(False).astype(bool)
+
+
+def pad_degrees(geoms: ArrayLike, distance_m: ArrayLike) -> np.ndarray:
+    """``distance_m`` as an angle around each feature, never shorter than the distance.
+
+    For widening boxes and ``dwithin`` searches in EPSG:4326 before measuring in metres: a degree of
+    latitude is at least 110,574 m (at the equator) and a degree of longitude at least 111,319 m x
+    cos(latitude), so within the highest latitude the feature and its reach get to, a Euclidean
+    step of d degrees spans at least d x the smaller of the two (less a 0.5 % margin).
+
+    Parameters
+    ----------
+    geoms : array of shapely geometries
+        Features in longitude/latitude.
+    distance_m : float or array
+        Metres, one for all or one per feature.
+
+    Returns
+    -------
+    numpy.ndarray
+        Degrees, one per feature.
+
+    Examples
+    --------
+    >>> import numpy as np, shapely
+    >>> pad = pad_degrees(np.array([shapely.Point(109.33, -0.03), shapely.Point(123.6, -10.2)]), 1000.0)
+    >>> bool((pad * 110_574 >= 1000).all()), bool(pad[1] > pad[0])  # Kupang: a degree of longitude is shorter
+    (True, True)
+    """
+    bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    limit = np.asarray(distance_m, dtype="float64")
+    reach = limit / _M_PER_DEG_LAT_MIN / _PAD_SAFETY
+    lat = np.minimum(np.maximum(np.abs(bounds[:, 1]), np.abs(bounds[:, 3])) + reach, 89.0)
+    per_degree = np.minimum(_M_PER_DEG_LAT_MIN, _M_PER_DEG_LON_EQ * np.cos(np.radians(lat))) * _PAD_SAFETY
+    return limit / per_degree
 
 
 def to_metric(gdf: _FrameT, epsg: int | None = None) -> tuple[_FrameT, int]:

@@ -177,11 +177,6 @@ PROXIMITY_COLUMNS: tuple[str, ...] = (
 Bentuk = Literal["area", "garis", "titik"]
 
 _WGS84 = CRS.from_epsg(4326)
-#: Metres per degree of latitude at the equator (the smallest anywhere) and of longitude on the
-#: equator (a = 6,378,137 m); a safety margin is applied on top.
-_M_PER_DEG_LAT_MIN = 110_574.0
-_M_PER_DEG_LON_EQ = 111_319.49
-_PAD_SAFETY = 0.995
 _QUAD_SEGS = 16  # buffer arcs: 64 segments per circle, area within 0.2 % of the true circle
 
 
@@ -789,14 +784,6 @@ def setbacks(kawasan_lindung: pd.DataFrame, rules: str | Path | ScreeningRules |
     return pd.Series(out, index=kawasan_lindung.index, name="sempadan_m", dtype="float64")
 
 
-#: A degree of latitude or longitude is at least this many metres anywhere in Indonesia (longitude at
-#: 11 degrees from the equator: 109 km); dividing metres by it never gives too small an angle.
-METRES_PER_DEGREE_MIN = 100_000.0
-
-#: Extra metres added to every protected feature's reach (:func:`reach_m`) when selecting by place.
-REACH_MARGIN_M = 100.0
-
-
 def reach_m(
     kawasan_lindung: pd.DataFrame,
     *,
@@ -886,28 +873,14 @@ def protected_near(
     attributes = store.read("kawasan_lindung", geometry=False)
     if len(attributes) == 0 or box.shape != (4,) or not np.isfinite(box).all():
         return gpd.GeoDataFrame(attributes.iloc[0:0], geometry=[], crs=settings.storage_crs)
-    reach = float(reach_m(attributes, warning_m=warning_m, road_end_m=road_end_m, rules=rules).max())
-    pad = (reach + REACH_MARGIN_M) / METRES_PER_DEGREE_MIN
+    reach = reach_m(attributes, warning_m=warning_m, road_end_m=road_end_m, rules=rules).max()
+    pad = float(geodesy.pad_degrees(np.array([shapely.box(*box)]), np.array([reach]))[0])
     west, south, east, north = box
     return store.read("kawasan_lindung", bbox=(west - pad, south - pad, east + pad, north + pad))
 
 
 # --------------------------------------------------------------------------------------------
 # Spatial core: candidate pairs, then metres per UTM zone of the activity
-
-
-def _pad_degrees(geoms: np.ndarray, limit_m: np.ndarray) -> np.ndarray:
-    """``limit_m`` in degrees, conservatively (never shorter than the limit) around each feature.
-
-    A degree of latitude is at least 110,574 m (at the equator) and a degree of longitude at least
-    111,319 m x cos(latitude), so within the highest latitude the feature and its reach get to, a
-    Euclidean step of d degrees spans at least d x min of the two metres.
-    """
-    bounds = shapely.bounds(geoms)
-    reach = limit_m / _M_PER_DEG_LAT_MIN / _PAD_SAFETY
-    lat = np.minimum(np.maximum(np.abs(bounds[:, 1]), np.abs(bounds[:, 3])) + reach, 89.0)
-    per_degree = np.minimum(_M_PER_DEG_LAT_MIN, _M_PER_DEG_LON_EQ * np.cos(np.radians(lat))) * _PAD_SAFETY
-    return limit_m / per_degree
 
 
 def _candidates(acts: _Activities, prot: _Protected, limit_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -917,7 +890,7 @@ def _candidates(acts: _Activities, prot: _Protected, limit_m: np.ndarray) -> tup
     if len(located) == 0 or len(usable) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     tree = shapely.STRtree(acts.geoms[located])
-    pad = _pad_degrees(prot.geoms[usable], limit_m[usable])
+    pad = geodesy.pad_degrees(prot.geoms[usable], limit_m[usable])
     fj, ti = tree.query(prot.geoms[usable], predicate="dwithin", distance=pad)
     ai, fj = located[ti], usable[fj]
     order = np.lexsort((fj, ai))

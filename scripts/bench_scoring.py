@@ -34,7 +34,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from scripts._bench import peak_rss_mb
 
 N_KELURAHAN = 11_067
 N_KABKOTA = 271
@@ -174,19 +179,6 @@ def build_store(path: Path) -> dict[str, int]:
 
 
 # -- the timed job (run in a child process) ------------------------------------------------------------
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process (MB): VmHWM on Linux (reset by exec, unlike ru_maxrss,
-    which a child inherits from the parent it was forked from), else ru_maxrss."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def timed_job(path: str) -> dict[str, float]:
     rss_start = peak_rss_mb()
     import kotaku_gis as kg  # imports are not part of the figure

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from kotaku_gis import catalog, geodesy, screening, settings
 from kotaku_gis.store import open_store
+from scripts._bench import peak_rss_mb
 
 SEED = 20260
 
@@ -239,19 +239,6 @@ def straightforward(kegiatan: gpd.GeoDataFrame, kawasan: gpd.GeoDataFrame) -> tu
 
 
 # -- measuring ------------------------------------------------------------------------------------
-def _peak_rss_mb() -> float:
-    """Peak resident memory of this process (MB). VmHWM, not ru_maxrss: Linux carries ru_maxrss over
-    an exec, so a child would report its parent's peak."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
 def measure(url: str) -> dict:
     """One end-to-end run on a store: open, read both layers, screen. Returns timings."""
     t0 = time.perf_counter()
@@ -272,7 +259,7 @@ def measure(url: str) -> dict:
         "features": len(kawasan),
         "findings": len(result),
         "by_status": result["status"].value_counts().to_dict(),
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

@@ -86,6 +86,7 @@ if str(REPO) not in sys.path:
 from kotaku_gis import catalog, geodesy, loader, scoring, settings, wilayah
 from kotaku_gis.files import ROW, Source
 from kotaku_gis.store import Store, open_store
+from scripts._bench import peak_rss_mb
 
 
 def _sample_script():  # type: ignore[no-untyped-def]
@@ -1164,19 +1165,6 @@ def summary(data: Data) -> list[str]:
     return lines
 
 
-def _peak_rss_mb() -> float:
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main(argv: list[str] | None = None) -> int:
     d = Config()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -1227,7 +1215,7 @@ def main(argv: list[str] | None = None) -> int:
     if "://" not in args.db:
         size = f"; {Path(args.db).stat().st_size / 1e6:,.0f} MB"
     print(f"Done in {time.perf_counter() - t0:.0f} s (generating {t_gen:.0f} s, writing {t_write:.0f} s){size}; "
-          f"peak memory {_peak_rss_mb():,.0f} MB")
+          f"peak memory {peak_rss_mb():,.0f} MB")
     return 0
 
 

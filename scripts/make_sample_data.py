@@ -925,7 +925,7 @@ def build_designed(feats: dict[str, Protected], wdpa: list[Protected], kel, clea
     ux, uy = (near2.x - start2.x) / d2, (near2.y - start2.y) / d2
     add("jalan_lingkungan", LineString([start2, (near2.x - ux * 30, near2.y - uy * 30)]),
         "edge of item 9b: road ending ~30 m short of the protection forest (proximity only)", "jalan")
-    kapuas, landak = feats["KL-6171-01"].geom_m, feats["KL-6171-02"].geom_m
+    kapuas = feats["KL-6171-01"].geom_m
     seg = ops.substring(kapuas, kapuas.length * 0.58, kapuas.length * 0.58 + 220)
     add("tanggul_talud", shapely.offset_curve(seg, -8), "item 6a: revetment in the Kapuas setback (not 9c: not lintas_negara)")
     add("bangunan_air_sungai", offset_point(kapuas, 0.70, 6), "item 6a: intake in the Kapuas setback (not 9c)")

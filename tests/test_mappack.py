@@ -302,6 +302,32 @@ def test_a_run_killed_half_way_leaves_the_previous_pack_intact_and_resumes(copy)
     assert "" not in result.built and mappack.verify_pack(out / PERIODE) == []
 
 
+def test_ctrl_c_half_way_leaves_the_previous_pack_intact_and_says_how_long_was_left(copy):
+    """SIGINT (Ctrl-C) after the first unit: exit status 130, the published pack is the previous one, and
+    the progress lines on stderr carried the count and the time remaining."""
+    store, out = copy
+    _change_one_kelurahan(store)
+    before = _snapshot(out / PERIODE)
+    script = _KILLED.format(db=str(store.url), periode=PERIODE, kode=KODE, tingkat=TINGKAT, out=str(out))
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    seen = []
+    try:
+        for line in proc.stderr:
+            seen.append(line)
+            if line.startswith("[1/"):
+                os.kill(proc.pid, signal.SIGINT)
+                break
+        else:
+            pytest.fail("the run ended before building a unit:\n" + "".join(seen))
+        seen += proc.stderr.readlines()
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == 130, "".join(seen)
+    assert re.search(r"^\[1/\d+\] dibuat: .*sisa ± ", "".join(seen), re.M)
+    assert _snapshot(out / PERIODE) == before
+    assert _build(store, out).published
+
+
 def test_one_run_at_a_time(copy):
     from kotaku_gis import _mappack_fs
 

@@ -219,8 +219,10 @@ def test_national_map_draws_the_provinces_figures_only():
     assert p.wilayah["temuan_total"].sum() == len(inputs.temuan) > 0
     from kotaku_gis.maps.progress_map import payload
 
-    layers = payload(p)["layers"]
+    data = payload(p, lang="id")
+    layers = data["layers"]
     assert layers["kumuh"] is None and layers["kegiatan"] is None and layers["wilayah"]["rows"]
+    assert data["labels"]["search_placeholder"] == "Cari provinsi…"  # the search box says what it finds
 
     below = maps.prepare(maps.synthetic_inputs("provinsi", n_kelurahan=8, n_kegiatan=40))
     assert below.kumuh is not None and below.kegiatan is not None and below.lindung is not None

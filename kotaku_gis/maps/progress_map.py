@@ -200,13 +200,10 @@ def _labels(p: Prepared, lang: str) -> dict[str, str]:
 
 
 def _searched(p: Prepared) -> list[str]:
-    """What the search box finds: the children, the kelurahan (by the recipe), the slum locations."""
-    kinds = [p.child_level or "kelurahan"]
-    if p.recipe.search_kelurahan and "kelurahan" not in kinds:
-        kinds.append("kelurahan")
-    if p.kumuh is not None:
-        kinds.append("lokasi")
-    return kinds
+    """What the search box finds, from its entries: levels of areas, then ``lokasi`` (slum locations)."""
+    kinds = {"lokasi" if key.startswith("lokasi:") else wilayah.tingkat(key) for _, key, _ in p.search}
+    order = [*wilayah.ROLLUP_LEVELS, "lokasi"]
+    return sorted(kinds, key=order.index) or [p.child_level or "kelurahan"]
 
 
 def _popups(p: Prepared) -> dict[str, list[list[str]]]:
