@@ -46,7 +46,7 @@ def connect(client: Any) -> tuple[Any, bool]:
     if not isinstance(client, str):
         return client, False
     try:
-        return Client(client, timeout="20s"), True
+        return Client(client, timeout=f"{settings.mappack_dask_timeout_s}s"), True
     except (OSError, TimeoutError) as exc:
         raise UsageError(_t("dask_sambung", address=client, reason=str(exc) or type(exc).__name__)) from exc
 

@@ -117,7 +117,8 @@ Produk = Literal["peta", "png", "tabel"]
 _START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 
 #: Settings that change no output (left out of the fingerprints).
-_SETTINGS_IGNORED = frozenset({"default_db", "write_batch_rows", "mappack_workers", "mappack_recipe", "language"})
+_SETTINGS_IGNORED = frozenset({"default_db", "write_batch_rows", "mappack_workers", "mappack_recipe", "mappack_dask_timeout_s",
+                               "language"})  # fmt: skip
 
 
 # -- recipe ------------------------------------------------------------------------------------------
