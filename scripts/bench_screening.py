@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from kotaku_gis import catalog, geodesy, screening, settings
 from kotaku_gis.store import open_store
-from scripts._bench import peak_rss_mb
+from scripts._bench import peak_rss_mb, postgis_database
 
 SEED = 20260
 
@@ -288,29 +288,11 @@ def _write_store(url: str, kegiatan: gpd.GeoDataFrame, kawasan: gpd.GeoDataFrame
 
 def _postgis(kegiatan: gpd.GeoDataFrame, kawasan: gpd.GeoDataFrame, repeat: int) -> dict | None:
     """The same measurement on a temporary PostGIS server started as tests/conftest.py does."""
-    try:
-        sys.path.insert(0, str(ROOT / "tests"))
-        import conftest  # the test suite's throw-away server
-        import pytest  # conftest reports failures through pytest.fail
-    except ImportError as exc:  # pragma: no cover - depends on the machine
-        print(f"  PostGIS skipped: cannot import the test server helper ({exc})")
-        return None
-    bindir = conftest.find_pg_bindir()
-    if bindir is None:
-        print("  PostGIS skipped: no PostgreSQL server binaries (run `bash scripts/setup.sh --test`)")
-        return None
-    server = conftest.PostgresServer(bindir)
-    try:
-        try:
-            server.start()
-        except (pytest.fail.Exception, OSError, subprocess.SubprocessError) as exc:
-            print(f"  PostGIS skipped: the server did not start ({exc})")
+    with postgis_database(ROOT) as url:
+        if url is None:
             return None
-        url = server.url(server.create_database())
         print(f"  writing the PostGIS store ... {_write_store(url, kegiatan, kawasan):.1f} s (setup, not timed)")
         return _measure_in_child(url, repeat)
-    finally:
-        server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
