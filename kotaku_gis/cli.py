@@ -256,11 +256,12 @@ def cmd_score(store: Store, args: argparse.Namespace) -> int:
 def cmd_progress(store: Store, args: argparse.Namespace) -> int:
     periode, baseline = progress.resolve_periods(store.periods("kawasan_kumuh"), args.periode, args.baseline)
     suffix = Path(args.out).suffix.lower()
-    kumuh = store.read("kawasan_kumuh", periode=sorted({baseline, periode}), kode=args.kode, geometry=False,
-                       columns=progress.kumuh_columns())
+    decrees = store.decrees()
+    periods = sorted({baseline, periode, *progress.decree_periods(decrees, baseline, periode)})
+    kumuh = store.read("kawasan_kumuh", periode=periods, kode=args.kode, geometry=False, columns=progress.kumuh_columns())
     if len(kumuh) == 0:
         raise _no_data("kawasan_kumuh")
-    per_lokasi = progress.progress_lokasi(kumuh, periode, baseline)
+    per_lokasi = progress.progress_lokasi(kumuh, periode, baseline, decrees=decrees)
     kegiatan = store.read(
         "kegiatan", kode=args.kode, geometry=False,
         columns=["id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr"],
