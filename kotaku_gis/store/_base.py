@@ -256,7 +256,10 @@ class Store(ABC):
         for rec, g in zip(records, geoms):
             rec[GEOMETRY_COLUMN] = g
 
+        area_col = _area_column(spec)
+        areas = sorted({_kabkota(c) for c in [*frame[area_col], *(replace_areas or ())]}) if area_col else []
         with self._write_transaction(f"write {layer} from {source}") as conn:
+            self._lock_areas(conn, layer, areas)
             if insert_only:
                 plan = WritePlan.added_only(layer, frame, _area_column(spec))
             else:
@@ -387,6 +390,14 @@ class Store(ABC):
         """A write transaction; backends turn lock waits and read-only files into clear errors."""
         with self.engine.begin() as conn:
             yield conn
+
+    def _lock_areas(self, conn: sa.Connection, layer: str, areas: Sequence[str]) -> None:
+        """Make writes that touch the same areas of ``layer`` wait for each other (backend hook).
+
+        A GeoPackage has one writer at a time anyway; PostGIS takes a lock per kab/kota, so loads of
+        different kab/kota run side by side while two loads of one kab/kota never plan on rows the
+        other is changing.
+        """
 
     def _insert(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """Insert one batch (a seam the tests use to interrupt a load half-way)."""
