@@ -97,7 +97,7 @@ class PostGISStore(Store):
         if where is not None:
             stmt = stmt.where(where)
         if bbox is not None:
-            stmt = stmt.where(table.c[GEOMETRY_COLUMN].op("&&")(sa.func.ST_MakeEnvelope(*bbox, 4326)))
+            stmt = stmt.where(table.c[GEOMETRY_COLUMN].op("&&")(sa.func.ST_MakeEnvelope(*map(float, bbox), 4326)))
         if not geometry:
             return self._copy_frame(stmt, table.name, columns)
         with self.engine.connect() as conn:
