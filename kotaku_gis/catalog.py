@@ -165,13 +165,108 @@ class LayerSpec(_Spec):
         return [c for c in self.columns if c.type == "kode"]
 
 
+class RowFilter(_Spec):
+    """Rows kept or skipped by the values of one source column (skipped rows are counted per value).
+
+    Exactly one of ``keep`` (only rows with these values load) and ``skip`` (rows with these
+    values do not). Values compare as text with surrounding spaces removed, case-insensitively;
+    a number written ``1001.0`` compares as ``1001``.
+    """
+
+    column: str
+    keep: list[str] | None = None
+    skip: list[str] | None = None
+    #: Why the rows are skipped, shown in the load report.
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_list(self) -> RowFilter:
+        if (self.keep is None) == (self.skip is None):
+            raise ValueError("give exactly one of keep and skip")
+        return self
+
+
+class CodeFromName(_Spec):
+    """Kemendagri kelurahan codes converted from names (files whose own codes are not Kemendagri's).
+
+    The kelurahan name is looked up among the stored ``wilayah`` kelurahan of the kab/kota (spacing,
+    case and punctuation ignored, then one differing letter), the kecamatan name breaking ties.
+    Every conversion that was not exact and every failure is reported.
+    """
+
+    #: Catalogue column that receives the code.
+    target: str = "kode_kelurahan"
+    #: Source column holding the kelurahan/desa name.
+    kelurahan: str
+    #: Source column holding the kecamatan name (tie-breaker; optional).
+    kecamatan: str | None = None
+    #: Source column whose first four digits are the Kemendagri kab/kota code (SIM KOTAKU codes
+    #: ``61710401``: province 61, kab/kota 71); without it the whole stored ``wilayah`` (or ``--kode``).
+    kabkota: str | None = None
+    #: Pairs {column: other column}: the first column's digits must begin the other's (``Kode_Kec``
+    #: and ``Kode_Kel``); a row where they do not is a warning (the file's codes disagree).
+    prefix_of: dict[str, str] = {}
+
+
 class Mapping(_Spec):
-    """A column mapping from a foreign file format (such as WDPA) to a catalogue layer."""
+    """A column mapping from a foreign file format (such as WDPA) to a catalogue layer.
+
+    Examples
+    --------
+    >>> m = Mapping(layer="kawasan_kumuh", columns={"luas_awal": "luas_ha"},
+    ...             ids={"id_lokasi": "{Kode_Kel}-{Kode_RTRW}"}, merge_pieces=True)
+    >>> m.template_columns()
+    ['Kode_Kel', 'Kode_RTRW']
+    """
 
     layer: str
+    #: Source column -> catalogue column.
     columns: dict[str, str]
+    #: Catalogue column -> value for files that lack the column.
     constants: dict[str, Any] = {}
+    #: Catalogue column -> {value in the file: catalogue value} (value maps).
     values: dict[str, dict[str, str]] = {}
+    #: Layers of a multi-layer file to load, by name or pattern (``Kumuh_*``); ``--sumber-layer`` wins.
+    source_layer: str | None = None
+    #: Row filters, applied in order before anything else.
+    filters: list[RowFilter] = []
+    #: Catalogue column -> template over source columns (``"{Kode_Kel}-{Kode_RTRW}"``); the
+    #: placeholders ``{_baris}`` (row number) and ``{_geometri}`` (a fingerprint of the geometry)
+    #: generate ids for files that have none.
+    ids: dict[str, str] = {}
+    #: Kemendagri codes converted from names (see :class:`CodeFromName`).
+    kode_from_name: CodeFromName | None = None
+    #: Rows that share the layer's key are pieces of one feature when every attribute agrees
+    #: (geometries united, values counted once; identical rows are one); a disagreement is an error.
+    merge_pieces: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Mapping:
+        for target, template in self.ids.items():
+            try:
+                _template_fields(template)
+            except ValueError as exc:
+                raise ValueError(f"ids.{target}: {exc}") from None
+        return self
+
+    def template_columns(self) -> list[str]:
+        """Source columns the id templates read (placeholders starting with ``_`` excluded)."""
+        out: list[str] = []
+        for template in self.ids.values():
+            out += [f for f in _template_fields(template) if not f.startswith("_") and f not in out]
+        return out
+
+
+def _template_fields(template: str) -> list[str]:
+    """Placeholder names of a ``str.format`` template; ValueError for a malformed one."""
+    import string
+
+    fields = [name for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
+    if not fields:
+        raise ValueError(f"template {template!r} has no {{column}} placeholder")
+    if any(not f or not f.replace("_", "a").replace(" ", "a").isalnum() for f in fields):
+        raise ValueError(f"template {template!r}: placeholders name columns, e.g. {{Kode_Kel}}")
+    return fields
 
 
 def catalog_path() -> Path:

@@ -13,7 +13,10 @@ extension              how
 .shp, .zip             GDAL; a zip holding one Shapefile; DBF text without a ``.cpg`` file
                        is decoded as UTF-8 when valid, else Windows-1252 (legacy exports)
 .geojson, .json        GDAL (EPSG:4326 by the GeoJSON standard)
-.kml, .kmz             GDAL's LIBKML driver (EPSG:4326 by the KML standard)
+.kml, .kmz             an XML parser (:mod:`kotaku_gis._kml`): each placemark with its ``SchemaData``
+                       attributes or the HTML table of its description, in document order; ``layer``
+                       may be a pattern (``Kumuh_*``) selecting several layers (EPSG:4326 by the KML
+                       standard)
 .csv, .xlsx            pandas; geometry from a WKT column (``wkt``, ``geometry``, ``geom``) or
                        from longitude/latitude columns (``lon``/``lng``/``longitude``/``bujur``
                        and ``lat``/``latitude``/``lintang``), which are WGS 84 by definition
@@ -39,6 +42,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from kotaku_gis import _kml
 from kotaku_gis.errors import DataError, Problem, UsageError
 
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".zip", ".geojson", ".json", ".kml", ".kmz", ".gdb", ".fgb")
@@ -97,6 +101,9 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
         source = _read_table(path, crs)
+    elif suffix in (".kml", ".kmz") and (kml := _kml.read_kml(path, layer)) is not None:
+        kml[ROW] = range(1, len(kml) + 1)
+        source = Source(path, kml)
     elif suffix in VECTOR_SUFFIXES or path.is_dir():
         source = _read_gdal(path, layer)
         if source.frame.crs is None and crs is not None:
