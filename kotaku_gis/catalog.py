@@ -88,6 +88,10 @@ class ColumnSpec(_Spec):
     #: Free text that is published: every write masks the personal data in it (phone numbers,
     #: e-mail addresses, NIK; see :mod:`kotaku_gis.privacy`), so the store never holds them here.
     redact: bool = False
+    #: The column holds a file's official value of what the project computes as this other column
+    #: (``tingkat_resmi`` of ``tingkat_kekumuhan``): kept as given, compared on loading, the load
+    #: report counting the rows that agree.
+    official_of: str | None = None
 
     def codes(self) -> list[str]:
         """The allowed values, or an empty list for a free column."""

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kotaku_gis import catalog, files, geodesy, i18n, settings, wilayah
+from kotaku_gis import _mapping, catalog, files, geodesy, i18n, settings, wilayah
 from kotaku_gis.catalog import PERIODE_PATTERN, ColumnSpec, LayerSpec
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW, Source
@@ -115,6 +115,8 @@ class _Batch:
     problems: list[Problem] = field(default_factory=list)
     #: extra source columns used by checks (parent codes, names), by role
     checks: dict[str, pd.Series] = field(default_factory=dict)
+    #: counts for the load report's summary line (see kotaku_gis._mapping)
+    tally: _mapping.Tally = field(default_factory=_mapping.Tally)
 
     def add(self, code: str, /, rows: Any = None, column: str | None = None, severity: str = "error", **params: Any) -> None:
         """Record a problem for every row in ``rows`` (row numbers), or a file-wide one."""
@@ -483,7 +485,7 @@ def _derive(batch: _Batch) -> None:
 
 
 # -- 4. rows -----------------------------------------------------------------------------------------
-def _check_rows(batch: _Batch) -> None:
+def _check_rows(batch: _Batch, keys: bool = True) -> None:
     frame, spec = batch.frame, batch.spec
     if spec.complete_one_of:
         complete = pd.Series(False, index=frame.index)
@@ -497,7 +499,7 @@ def _check_rows(batch: _Batch) -> None:
             alternatives = " / ".join(", ".join(cols) if len(cols) < 4 else f"{len(cols)} {name}" for name, cols in spec.complete_one_of.items())
             batch.add("incomplete_group", [frame.at[i, ROW]], None, missing=", ".join(missing), groups=alternatives)
     key = [k for k in spec.key if k in frame.columns]
-    if len(key) == len(spec.key):
+    if keys and len(key) == len(spec.key):
         dup = frame.duplicated(subset=key, keep=False) & frame[key].notna().all(axis=1)
         if dup.any():
             first = frame[dup].groupby(key, sort=False)[ROW].transform("min")
@@ -517,6 +519,7 @@ def _check_assessment(batch: _Batch) -> None:
         batch.problems.extend(exc.problems)
         return
     batch.problems.extend(result.problems)
+    _mapping.agreement(batch, result.frame)
 
 
 _VALIDATORS = {"penilaian_kekumuhan": _check_assessment}
@@ -670,6 +673,9 @@ def prepare(
     """
     spec = catalog.layer(layer)
     batch = _Batch(spec, source.name, source.frame.copy(), problems=list(source.notes))
+    _mapping.before_columns(batch, mapping, reference)
+    if batch.has_errors and batch.frame.empty:
+        return batch.frame, batch.problems
     _map_columns(batch, mapping, columns or {})
     if batch.has_errors:
         return batch.frame, batch.problems
@@ -678,10 +684,14 @@ def prepare(
         return batch.frame, batch.problems
     _normalize_attributes(batch)
     _derive(batch)
-    _check_rows(batch)
+    merge = mapping is not None and mapping.merge_pieces
+    _check_rows(batch, keys=not merge)
     for name in spec.validators:
         _VALIDATORS[name](batch)
+    if merge:
+        _mapping.merge_pieces(batch)
     _check_reference(batch, reference)
+    _mapping.summary(batch, len(batch.frame))
     keep = [c for c in spec.column_names if c in batch.frame.columns] + [ROW, "geometry"]
     return batch.frame[keep], batch.problems
 
@@ -796,6 +806,8 @@ def _validate(
     if spec.managed_by:  # written by its own command (workflow, private data), never from a file
         raise UsageError(i18n.text("catalog.managed_layer", layer=layer, command=spec.managed_by))
     map_spec = catalog.mapping(mapping) if mapping is not None else None
+    if source_layer is None and map_spec is not None:
+        source_layer = map_spec.source_layer
     source = files.read_vector(path, layer=source_layer, crs=crs)
     reference = None
     if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah":

@@ -1,0 +1,252 @@
+"""The loader steps that mapping files declare beyond renaming columns (see :class:`catalog.Mapping`).
+
+Called by :mod:`kotaku_gis.loader` at fixed points of its pipeline:
+
+* :func:`before_columns` (on the file's own columns): row filters, id templates, code conversion
+  by name (:func:`kotaku_gis.wilayah.kode_from_names`), prefix checks between the file's codes;
+* :func:`merge_pieces` (after validation): rows sharing the layer's key, one feature in pieces;
+* :func:`agreement` (after scoring): the file's official values against the project's own;
+* :func:`summary`: one report line with what was read, skipped, merged, converted and loaded.
+
+Every step records its counts in a :class:`Tally` and reports each row it changed or could not
+handle as a :class:`~kotaku_gis.errors.Problem`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from kotaku_gis import catalog, wilayah
+from kotaku_gis._kml import LAYER
+from kotaku_gis.files import ROW
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from kotaku_gis.loader import _Batch
+
+
+@dataclass
+class Tally:
+    """Counts of one load, for the report line :func:`summary` writes."""
+
+    read: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    merged: int = 0
+    duplicates: int = 0
+    conversions: Counter[str] = field(default_factory=Counter)
+    conversions_failed: int = 0
+    #: official column -> (agreeing rows, rows compared)
+    agreement: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def _text_key(value: Any) -> str:
+    """A filter value as text: spaces trimmed, case folded, ``1001.0`` read as ``1001``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if re.fullmatch(r"-?\d+\.0+", text):
+        text = text.split(".")[0]
+    return text.casefold()
+
+
+def before_columns(batch: _Batch, mapping: catalog.Mapping | None, reference: gpd.GeoDataFrame | None) -> None:
+    """Filters, id templates and code conversion on the file's own columns (see module doc)."""
+    frame = batch.frame.drop(columns=[LAYER], errors="ignore")
+    batch.tally.read = len(frame)
+    if mapping is None:
+        batch.frame = frame
+        return
+    needed = [f.column for f in mapping.filters] + mapping.template_columns()
+    if mapping.kode_from_name is not None:
+        conv = mapping.kode_from_name
+        needed += [c for c in (conv.kelurahan, conv.kecamatan, conv.kabkota) if c]
+        needed += list(conv.prefix_of) + list(conv.prefix_of.values())
+    absent = sorted({c for c in needed if c not in frame.columns})
+    if absent:
+        have = ", ".join(str(c) for c in frame.columns if c not in (ROW, "geometry"))
+        batch.add("mapping_column_absent", column=None, columns=", ".join(absent), have=have)
+        batch.frame = frame
+        return
+    for rule in mapping.filters:
+        frame = _filter(batch, frame, rule)
+    for target, template in mapping.ids.items():
+        frame[target] = _fill_template(frame, template)
+    batch.frame = frame
+    if mapping.kode_from_name is not None:
+        _convert_codes(batch, mapping.kode_from_name, reference)
+
+
+def _filter(batch: _Batch, frame: pd.DataFrame, rule: catalog.RowFilter) -> pd.DataFrame:
+    keys = frame[rule.column].map(_text_key)
+    listed = {_text_key(v) for v in (rule.keep if rule.keep is not None else rule.skip) or []}
+    drop = ~keys.isin(listed) if rule.keep is not None else keys.isin(listed)
+    if drop.any():
+        for value, count in frame.loc[drop, rule.column].map(lambda v: _text_key(v) or "-").value_counts(sort=False).sort_index().items():
+            label = f"{rule.column}={value}"
+            batch.tally.skipped[label] += int(count)
+            why = rule.reason() if rule.reason else ""
+            batch.add("rows_skipped", column=None, severity="info", value=label, count=int(count), reason=why,
+                      rows=", ".join(str(r) for r in frame.loc[drop & (keys == value), ROW]) if value != "-" else "")
+    return frame[~drop]
+
+
+def _fill_template(frame: pd.DataFrame, template: str) -> pd.Series:
+    fields = catalog._template_fields(template)
+    values = []
+    for i in frame.index:
+        parts: dict[str, str] = {}
+        for name in fields:
+            if name == "_baris":
+                parts[name] = str(frame.at[i, ROW])
+            elif name == "_geometri":
+                geom = frame.at[i, "geometry"]
+                parts[name] = "" if geom is None else hashlib.sha1(shapely.to_wkb(shapely.normalize(geom), output_dimension=2)).hexdigest()[:10]
+            else:
+                parts[name] = _text_key(frame.at[i, name]) and str(frame.at[i, name]).strip()
+                if re.fullmatch(r"-?\d+\.0+", parts[name]):
+                    parts[name] = parts[name].split(".")[0]
+        values.append(None if any(v == "" for v in parts.values()) else template.format(**parts))
+    return pd.Series(values, index=frame.index, dtype=object)
+
+
+def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.GeoDataFrame | None) -> None:
+    frame = batch.frame
+    for column, longer in conv.prefix_of.items():
+        short = frame[column].map(lambda v: re.sub(r"\D", "", str(v)) if pd.notna(v) else "")
+        full = frame[longer].map(lambda v: re.sub(r"\D", "", str(v)) if pd.notna(v) else "")
+        bad = (short != "") & (full != "") & ~pd.Series([f.startswith(s) for s, f in zip(short, full)], index=frame.index)
+        batch.origin.setdefault(column, column)
+        batch.add_each("kode_prefix_mismatch", bad, column, severity="warning", value=frame[column], other=frame[longer],
+                       other_column=pd.Series(longer, index=frame.index))
+    if reference is None or reference.empty:
+        batch.add("kode_conversion_unchecked", column=None, kolom=conv.kelurahan)
+        return
+    result = wilayah.kode_from_names(
+        frame[conv.kelurahan], reference,
+        kecamatan=frame[conv.kecamatan] if conv.kecamatan else None,
+        kabkota=frame[conv.kabkota] if conv.kabkota else None,
+    )  # fmt: skip
+    batch.tally.conversions.update(result["cara"].dropna())
+    batch.origin.setdefault(conv.target, conv.kelurahan)
+    for i in frame.index:
+        row, name = frame.at[i, ROW], frame.at[i, conv.kelurahan]
+        how, failed = result.at[i, "cara"], result.at[i, "gagal"]
+        if failed is not None:
+            batch.tally.conversions_failed += 1
+            code = "kode_name_ambiguous" if failed == "ambiguous" else "kode_name_unknown"
+            batch.add(code, [row], conv.target, value=name, candidates=result.at[i, "kandidat"] or "")
+        elif how != "exact":
+            batch.add("kode_converted", [row], conv.target, severity="warning", value=name,
+                      nama=result.at[i, "nama_acuan"], kode=result.at[i, "kode"], how=how)
+    frame[conv.target] = result["kode"]
+    batch.frame = frame.drop(columns=[c for c in (conv.kelurahan, conv.kecamatan) if c and c != conv.target])
+
+
+def merge_pieces(batch: _Batch) -> None:
+    """Rows sharing the layer's key: identical rows become one, pieces of one feature are united
+    (their values, such as the area, counted once), rows that disagree are an error naming both."""
+    frame, key = batch.frame, [k for k in batch.spec.key if k in batch.frame.columns]
+    if len(key) != len(batch.spec.key):
+        return
+    shared = frame.duplicated(subset=key, keep=False) & frame[key].notna().all(axis=1)
+    if not shared.any():
+        return
+    values = [c for c in frame.columns if c not in (ROW, "geometry")]
+    drop: list[Any] = []
+    for _, group in frame[shared].groupby(key, sort=False):
+        first = group.index[0]
+        same = [i for i in group.index[1:] if _same_values(frame.loc[first, values], frame.loc[i, values])]
+        for i in group.index[1:]:
+            if i not in same:
+                differ = [c for c in values if not _same_values(frame.loc[[first], [c]].iloc[0], frame.loc[[i], [c]].iloc[0])]
+                batch.add("key_conflict", [frame.at[i, ROW]], key[0], key=" / ".join(str(frame.at[i, k]) for k in key),
+                          other=int(frame.at[first, ROW]), columns=", ".join(batch.origin.get(c, c) for c in differ))
+        geoms = [frame.at[first, "geometry"]]
+        for i in same:
+            geom = frame.at[i, "geometry"]
+            if any(g is not None and geom is not None and shapely.equals(g, geom) for g in geoms):
+                batch.tally.duplicates += 1
+                batch.add("duplicate_dropped", [frame.at[i, ROW]], key[0], severity="info",
+                          key=" / ".join(str(frame.at[i, k]) for k in key), other=int(frame.at[first, ROW]))
+            else:
+                geoms.append(geom)
+                batch.tally.merged += 1
+                batch.add("piece_merged", [frame.at[i, ROW]], key[0], severity="info",
+                          key=" / ".join(str(frame.at[i, k]) for k in key), other=int(frame.at[first, ROW]))
+            drop.append(i)
+        if len(geoms) > 1:
+            united = shapely.union_all([g for g in geoms if g is not None])
+            if united.geom_type == "Polygon":
+                united = shapely.MultiPolygon([united])
+            frame.at[first, "geometry"] = united
+    batch.frame = frame.drop(index=drop)
+
+
+def _same_values(a: pd.Series, b: pd.Series) -> bool:
+    for x, y in zip(a, b):
+        if (x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x))) and (
+            y is None or y is pd.NA or (isinstance(y, float) and np.isnan(y))
+        ):
+            continue
+        if isinstance(x, (float, np.floating)) and isinstance(y, (float, np.floating)):
+            if not np.isclose(x, y, rtol=0, atol=1e-9):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def agreement(batch: _Batch, scored: pd.DataFrame) -> None:
+    """The file's official values (columns with ``official_of`` in the catalogue) against the
+    project's own computation: counts in the tally, one warning per disagreeing row."""
+    for col in batch.spec.columns:
+        if col.official_of is None or col.name not in scored.columns or col.official_of not in scored.columns:
+            continue
+        official, computed = scored[col.name], scored[col.official_of]
+        compared = official.notna()
+        if not compared.any():
+            continue
+        if col.type in ("float", "integer"):
+            same = np.isclose(pd.to_numeric(official, errors="coerce").astype(float),
+                              pd.to_numeric(computed, errors="coerce").astype(float), rtol=0, atol=1e-6)
+            same = pd.Series(same, index=scored.index)
+        else:
+            same = official.astype(object).astype(str) == computed.astype(object).astype(str)
+        batch.tally.agreement[col.name] = (int((compared & same).sum()), int(compared.sum()))
+        for i in scored.index[compared & ~same]:
+            batch.add("official_disagrees", [scored.at[i, ROW]], col.name, severity="warning",
+                      official=_plain(official.loc[i]), computed=_plain(computed.loc[i]), target=col.official_of)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "-"
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def summary(batch: _Batch, loaded: int) -> None:
+    """Add the one-line summary of the load (an info problem ``import_summary``) to ``batch``."""
+    t = batch.tally
+    if not (t.skipped or t.merged or t.duplicates or t.conversions or t.conversions_failed or t.agreement):
+        return
+    skipped = "; ".join(f"{k}: {v}" for k, v in sorted(t.skipped.items())) or "-"
+    agree = "; ".join(f"{k} {a}/{n}" for k, (a, n) in t.agreement.items()) or "-"
+    conv = sum(t.conversions.values())
+    batch.add(
+        "import_summary", column=None, severity="info", read=t.read, loaded=loaded, merged=t.merged,
+        duplicates=t.duplicates, skipped=sum(t.skipped.values()), skipped_detail=skipped, converted=conv,
+        not_exact=conv - t.conversions.get("exact", 0), failed=t.conversions_failed, agreement=agree,
+    )  # fmt: skip
