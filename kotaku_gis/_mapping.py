@@ -97,7 +97,7 @@ def _filter(batch: _Batch, frame: pd.DataFrame, rule: catalog.RowFilter) -> pd.D
             batch.tally.skipped[label] += int(count)
             why = rule.reason() if rule.reason else ""
             batch.add("rows_skipped", column=None, severity="info", value=label, count=int(count), reason=why,
-                      rows=", ".join(str(r) for r in frame.loc[drop & (keys == value), ROW]) if value != "-" else "")
+                      baris=", ".join(str(r) for r in frame.loc[drop & (keys == value), ROW]))
     return frame[~drop]
 
 
@@ -137,18 +137,23 @@ def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.Geo
         kecamatan=frame[conv.kecamatan] if conv.kecamatan else None,
         kabkota=frame[conv.kabkota] if conv.kabkota else None,
     )  # fmt: skip
-    batch.tally.conversions.update(result["cara"].dropna())
     batch.origin.setdefault(conv.target, conv.kelurahan)
-    for i in frame.index:
-        row, name = frame.at[i, ROW], frame.at[i, conv.kelurahan]
-        how, failed = result.at[i, "cara"], result.at[i, "gagal"]
+    # one count and one report line per distinct name (with the rows that carry it)
+    names = frame[conv.kelurahan].astype(object).where(frame[conv.kelurahan].notna(), "")
+    kab = frame[conv.kabkota].astype(str).str[:4] if conv.kabkota else pd.Series("", index=frame.index)
+    for _, rows in frame.groupby([names, kab, result["kode"].fillna("")], sort=False).groups.items():
+        first = rows[0]
+        how, failed, name = result.at[first, "cara"], result.at[first, "gagal"], frame.at[first, conv.kelurahan]
+        numbers = ", ".join(str(r) for r in frame.loc[rows, ROW])
         if failed is not None:
             batch.tally.conversions_failed += 1
             code = "kode_name_ambiguous" if failed == "ambiguous" else "kode_name_unknown"
-            batch.add(code, [row], conv.target, value=name, candidates=result.at[i, "kandidat"] or "")
-        elif how != "exact":
-            batch.add("kode_converted", [row], conv.target, severity="warning", value=name,
-                      nama=result.at[i, "nama_acuan"], kode=result.at[i, "kode"], how=how)
+            batch.add(code, frame.loc[rows, ROW], conv.target, value=name, candidates=result.at[first, "kandidat"] or "")
+            continue
+        batch.tally.conversions[how] += 1
+        if how != "exact":
+            batch.add("kode_converted", column=conv.target, severity="warning", value=name, baris=numbers,
+                      nama=result.at[first, "nama_acuan"], kode=result.at[first, "kode"], how=how)
     frame[conv.target] = result["kode"]
     batch.frame = frame.drop(columns=[c for c in (conv.kelurahan, conv.kecamatan) if c and c != conv.target])
 
