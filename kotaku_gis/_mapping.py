@@ -14,6 +14,7 @@ handle as a :class:`~kotaku_gis.errors.Problem`.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import re
 from collections import Counter
@@ -67,7 +68,7 @@ def before_columns(batch: _Batch, mapping: catalog.Mapping | None, reference: gp
     if mapping is None:
         batch.frame = frame
         return
-    needed = [f.column for f in mapping.filters] + mapping.template_columns()
+    needed = [f.column for f in mapping.filters if not f.if_present] + mapping.template_columns() + list(mapping.empty_values)
     if mapping.kode_from_name is not None:
         conv = mapping.kode_from_name
         needed += [c for c in (conv.kelurahan, conv.kecamatan, conv.kabkota) if c]
@@ -79,8 +80,14 @@ def before_columns(batch: _Batch, mapping: catalog.Mapping | None, reference: gp
         batch.frame = frame
         return
     for rule in mapping.filters:
+        if rule.column not in frame.columns:
+            batch.add("filter_not_applied", column=None, severity="info", kolom=rule.column)
+            continue
         frame = _filter(batch, frame, rule)
-    for target, template in mapping.ids.items():
+    for column, unknown in mapping.empty_values.items():
+        keys = {_text_key(v) for v in unknown}
+        frame[column] = frame[column].astype(object).where(~frame[column].map(_text_key).isin(keys), None)
+    for target, template in mapping.templates.items():
         frame[target] = _fill_template(frame, template)
     batch.frame = frame
     if mapping.kode_from_name is not None:
@@ -89,8 +96,9 @@ def before_columns(batch: _Batch, mapping: catalog.Mapping | None, reference: gp
 
 def _filter(batch: _Batch, frame: pd.DataFrame, rule: catalog.RowFilter) -> pd.DataFrame:
     keys = frame[rule.column].map(_text_key)
-    listed = {_text_key(v) for v in (rule.keep if rule.keep is not None else rule.skip) or []}
-    drop = ~keys.isin(listed) if rule.keep is not None else keys.isin(listed)
+    listed = [_text_key(v) for v in (rule.keep if rule.keep is not None else rule.skip) or []]
+    hit = keys.map(lambda k: any(fnmatch.fnmatchcase(k, pattern) for pattern in listed))
+    drop = ~hit if rule.keep is not None else hit
     if drop.any():
         for value, count in frame.loc[drop, rule.column].map(lambda v: _text_key(v) or "-").value_counts(sort=False).sort_index().items():
             label = f"{rule.column}={value}"
@@ -255,3 +263,95 @@ def summary(batch: _Batch, loaded: int) -> None:
         duplicates=t.duplicates, skipped=sum(t.skipped.values()), skipped_detail=skipped, converted=conv,
         not_exact=conv - t.conversions.get("exact", 0), failed=t.conversions_failed, agreement=agree,
     )  # fmt: skip
+
+
+def slivers(batch: _Batch) -> None:
+    """Name every polygon smaller than ``settings.sliver_max_m2`` (kept: the layer's rules decide)."""
+    from kotaku_gis import geodesy, settings
+
+    frame = batch.frame
+    geoms = frame.geometry
+    polygonal = geoms.notna() & ~geoms.is_empty & (shapely.get_dimensions(geoms.values) == 2)
+    if not polygonal.any() or frame.crs is None:
+        return
+    area = geodesy.area_ha(geoms[polygonal]) * 10_000
+    small = area[area < settings.sliver_max_m2]
+    for i, m2 in small.items():
+        batch.add("sliver", [frame.at[i, ROW]], "geometry", severity="warning", m2=f"{m2:.3g}",
+                  limit=settings.sliver_max_m2)
+
+
+def place(batch: _Batch, mapping: catalog.Mapping | None, reference: gpd.GeoDataFrame | None, kode: str | None) -> None:
+    """``--kode``: keep the features in the area or within their setback of it; and the urban flag
+    a mapping declares (``urban_from_place``). Needs the stored kelurahan boundaries."""
+    urban = mapping.urban_from_place if mapping is not None else None
+    if kode is None and urban is None:
+        return
+    frame = batch.frame
+    kel = reference[reference["tingkat"] == "kelurahan"] if reference is not None else None
+    if kel is None or kel.empty:
+        batch.add("place_unchecked", column=None, severity="error" if kode else "warning", kode=kode or "-")
+        return
+    if kode is not None:
+        _within_area(batch, kel, wilayah.normalize_kode(kode))
+        frame = batch.frame
+    if urban is not None:
+        ok = frame.geometry.notna() & ~frame.geometry.is_empty
+        points = frame.loc[ok].geometry.representative_point()
+        import geopandas as gpd
+
+        hits = gpd.sjoin(gpd.GeoDataFrame(geometry=points, crs=frame.crs), kel[["kode", "geometry"]], predicate="intersects", how="left")
+        hits = hits[~hits.index.duplicated()]
+        is_kota = hits["kode"].map(lambda k: bool(wilayah.is_kota(k)) if isinstance(k, str) else None)
+        flag = pd.Series(None, index=frame.index, dtype=object)
+        flag.loc[is_kota.index] = is_kota.where(is_kota == True, None)  # noqa: E712 - outside a kota: unknown
+        if urban in frame.columns:
+            flag = frame[urban].where(frame[urban].notna(), flag)
+        frame[urban] = flag
+        batch.frame = frame
+
+
+def _within_area(batch: _Batch, kel: gpd.GeoDataFrame, kode: str) -> None:
+    from kotaku_gis import geodesy, screening
+
+    frame = batch.frame
+    area_polys = kel[kel["kode"].str.startswith(kode + ".") | (kel["kode"] == kode)]
+    if area_polys.empty:
+        batch.add("place_unknown_area", column=None, kode=kode)
+        return
+    area = shapely.union_all(area_polys.geometry.values)
+    reach = pd.Series(0.0, index=frame.index)
+    if batch.spec.name == "kawasan_lindung" and "kategori" in frame.columns:
+        known = frame["kategori"].notna()  # values already checked: unknown kategori are empty here
+        reach[known] = screening.setbacks(frame[known])
+    ok = frame.geometry.notna() & ~frame.geometry.is_empty
+    near = pd.Series(False, index=frame.index)
+    near[ok] = frame.geometry[ok].intersects(area)
+    far = ok & ~near
+    if far.any():
+        gap = geodesy.distance_m(frame.geometry[far], area)
+        near[far] = (gap <= reach[far]).to_numpy()
+    drop = ok & ~near
+    if drop.any():
+        label = f"--kode {kode}"
+        batch.tally.skipped[label] += int(drop.sum())
+        batch.add("rows_outside_area", column=None, severity="info", kode=kode, count=int(drop.sum()),
+                  baris=", ".join(str(r) for r in frame.loc[drop, ROW]))
+    batch.frame = frame[~drop]
+
+
+def setback_report(batch: _Batch) -> None:
+    """For line features that create setbacks (rivers): which setback each got, by width."""
+    from kotaku_gis import screening
+
+    frame = batch.frame
+    if batch.spec.name != "kawasan_lindung" or "kategori" not in frame.columns or batch.has_errors:
+        return
+    lines = frame["kategori"].isin(["sungai", "garis_pantai"])
+    if not lines.any():
+        return
+    widths = screening.setbacks(frame[lines])
+    for m, rows in frame.loc[lines, ROW].groupby(widths).groups.items():
+        numbers = frame.loc[rows, ROW]
+        batch.add("setback_given", column="sempadan_m", severity="info", m=_plain(m), count=len(numbers),
+                  baris=", ".join(str(r) for r in numbers))

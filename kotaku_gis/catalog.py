@@ -174,7 +174,7 @@ class RowFilter(_Spec):
 
     Exactly one of ``keep`` (only rows with these values load) and ``skip`` (rows with these
     values do not). Values compare as text with surrounding spaces removed, case-insensitively;
-    a number written ``1001.0`` compares as ``1001``.
+    a number written ``1001.0`` compares as ``1001``; ``*`` and ``?`` are wildcards (``5*``).
     """
 
     column: str
@@ -182,6 +182,9 @@ class RowFilter(_Spec):
     skip: list[str] | None = None
     #: Why the rows are skipped, shown in the load report.
     reason: Text | None = None
+    #: Apply only when the file has the column (reported when it has not); else an absent column
+    #: is an error.
+    if_present: bool = False
 
     @model_validator(mode="after")
     def _one_list(self) -> RowFilter:
@@ -218,7 +221,7 @@ class Mapping(_Spec):
     Examples
     --------
     >>> m = Mapping(layer="kawasan_kumuh", columns={"luas_awal": "luas_ha"},
-    ...             ids={"id_lokasi": "{Kode_Kel}-{Kode_RTRW}"}, merge_pieces=True)
+    ...             templates={"id_lokasi": "{Kode_Kel}-{Kode_RTRW}"}, merge_pieces=True)
     >>> m.template_columns()
     ['Kode_Kel', 'Kode_RTRW']
     """
@@ -234,19 +237,25 @@ class Mapping(_Spec):
     source_layer: str | None = None
     #: Row filters, applied in order before anything else.
     filters: list[RowFilter] = []
-    #: Catalogue column -> template over source columns (``"{Kode_Kel}-{Kode_RTRW}"``); the
-    #: placeholders ``{_baris}`` (row number) and ``{_geometri}`` (a fingerprint of the geometry)
-    #: generate ids for files that have none.
-    ids: dict[str, str] = {}
+    #: Source column -> values that mean "unknown" there (``WMAX: [0]``): read as empty cells.
+    empty_values: dict[str, list[str]] = {}
+    #: Catalogue column -> template over source columns (ids such as ``"{Kode_Kel}-{Kode_RTRW}"``,
+    #: names); the placeholders ``{_baris}`` (row number) and ``{_geometri}`` (a fingerprint of the
+    #: geometry) generate ids for files that have none. A template with an empty column gives an empty
+    #: value.
+    templates: dict[str, str] = {}
     #: Kemendagri codes converted from names (see :class:`CodeFromName`).
     kode_from_name: CodeFromName | None = None
     #: Rows that share the layer's key are pieces of one feature when every attribute agrees
     #: (geometries united, values counted once; identical rows are one); a disagreement is an error.
     merge_pieces: bool = False
+    #: Boolean catalogue column set true for features that lie in a kota (kab/kota part 71-99 of the
+    #: stored ``wilayah``) and left empty elsewhere (``perkotaan`` of rivers: the setback class).
+    urban_from_place: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Mapping:
-        for target, template in self.ids.items():
+        for target, template in self.templates.items():
             try:
                 _template_fields(template)
             except ValueError as exc:
@@ -256,7 +265,7 @@ class Mapping(_Spec):
     def template_columns(self) -> list[str]:
         """Source columns the id templates read (placeholders starting with ``_`` excluded)."""
         out: list[str] = []
-        for template in self.ids.values():
+        for template in self.templates.values():
             out += [f for f in _template_fields(template) if not f.startswith("_") and f not in out]
         return out
 

@@ -72,6 +72,7 @@ def cmd_load(store: Store, args: argparse.Namespace) -> int:
         swap_xy=args.tukar_koordinat,
         report_dir=args.laporan,
         dry_run=args.uji,
+        kode=args.kode,
     )
     _print_report(report)
     if report.summary is None:
@@ -445,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tukar-koordinat", action="store_true", help=_t("help_tukar"))
     p.add_argument("--laporan", type=Path, help=_t("help_laporan"))
     p.add_argument("--uji", action="store_true", help=_t("help_uji"))
+    p.add_argument("--kode", help=_t("help_load_kode"))
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("layers", help=_t("help_layers"))

@@ -641,6 +641,7 @@ def prepare(
     mapping: catalog.Mapping | None = None,
     columns: dict[str, str] | None = None,
     swap_xy: bool = False,
+    kode: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Normalise and validate a file's rows for ``layer`` without touching any store.
 
@@ -653,7 +654,7 @@ def prepare(
     reference : GeoDataFrame, optional
         The stored ``wilayah`` layer (``kode``, ``nama``, ``tingkat``, geometry) for the
         reference checks; None skips them.
-    mapping, columns, swap_xy
+    mapping, columns, swap_xy, kode
         See :func:`load`.
 
     Returns
@@ -682,8 +683,10 @@ def prepare(
     _normalize_geometry(batch, swap_xy)
     if batch.frame.crs is None:
         return batch.frame, batch.problems
+    _mapping.slivers(batch)
     _normalize_attributes(batch)
     _derive(batch)
+    _mapping.place(batch, mapping, reference, kode)
     merge = mapping is not None and mapping.merge_pieces
     _check_rows(batch, keys=not merge)
     for name in spec.validators:
@@ -691,6 +694,7 @@ def prepare(
     if merge:
         _mapping.merge_pieces(batch)
     _check_reference(batch, reference)
+    _mapping.setback_report(batch)
     _mapping.summary(batch, len(batch.frame))
     keep = [c for c in spec.column_names if c in batch.frame.columns] + [ROW, "geometry"]
     return batch.frame[keep], batch.problems
@@ -708,6 +712,7 @@ def load(
     swap_xy: bool = False,
     report_dir: str | Path | None = None,
     dry_run: bool = False,
+    kode: str | None = None,
 ) -> LoadReport:
     """Load a user's file into ``layer`` of ``store``, all or nothing.
 
@@ -733,6 +738,9 @@ def load(
         Where the report and the rejected rows go when there are problems (default ``./laporan``).
     dry_run : bool
         Validate and report only; write nothing.
+    kode : str, optional
+        Keep only the features that lie in this area (a Kemendagri code of the stored ``wilayah``)
+        or within their setback of it; the others are skipped and counted (``--kode``).
 
     Returns
     -------
@@ -749,7 +757,7 @@ def load(
     """
     report, rows, path = _validate(
         store, layer, path, crs=crs, mapping=mapping, columns=columns, source_layer=source_layer,
-        swap_xy=swap_xy, report_dir=report_dir,
+        swap_xy=swap_xy, report_dir=report_dir, kode=kode,
     )  # fmt: skip
     if report.errors:
         raise DataError(report.problems, str(report.report_path))
@@ -769,6 +777,7 @@ def check(
     source_layer: str | None = None,
     swap_xy: bool = False,
     report_dir: str | Path | None = None,
+    kode: str | None = None,
 ) -> LoadReport:
     """Validate a user's file for ``layer`` and return the report; nothing is stored.
 
@@ -784,7 +793,7 @@ def check(
     """
     return _validate(
         store, layer, path, crs=crs, mapping=mapping, columns=columns, source_layer=source_layer,
-        swap_xy=swap_xy, report_dir=report_dir,
+        swap_xy=swap_xy, report_dir=report_dir, kode=kode,
     )[0]  # fmt: skip
 
 
@@ -799,6 +808,7 @@ def _validate(
     source_layer: str | None,
     swap_xy: bool,
     report_dir: str | Path | None,
+    kode: str | None = None,
 ) -> tuple[LoadReport, gpd.GeoDataFrame, Path]:
     """Read and validate a file; the report (files written when there are problems) and the rows."""
     path = Path(path)
@@ -810,9 +820,9 @@ def _validate(
         source_layer = map_spec.source_layer
     source = files.read_vector(path, layer=source_layer, crs=crs)
     reference = None
-    if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah":
+    if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah" or kode or (map_spec and map_spec.urban_from_place):
         reference = store.read("wilayah", columns=["kode", "nama", "tingkat"], geometry=spec.name != "wilayah")
-    rows, problems = prepare(layer, source, reference=reference, mapping=map_spec, columns=columns, swap_xy=swap_xy)
+    rows, problems = prepare(layer, source, reference=reference, mapping=map_spec, columns=columns, swap_xy=swap_xy, kode=kode)
     report = LoadReport(layer, path.name, len(source.frame), problems)
     if problems:
         report.report_path = _write_report(report, source, report_dir)
