@@ -100,12 +100,13 @@ def _filter(batch: _Batch, frame: pd.DataFrame, rule: catalog.RowFilter) -> pd.D
     hit = keys.map(lambda k: any(fnmatch.fnmatchcase(k, pattern) for pattern in listed))
     drop = ~hit if rule.keep is not None else hit
     if drop.any():
-        for value, count in frame.loc[drop, rule.column].map(lambda v: _text_key(v) or "-").value_counts(sort=False).sort_index().items():
+        shown = keys.where(keys != "", "-")
+        for value, count in shown[drop].value_counts(sort=False).sort_index().items():
             label = f"{rule.column}={value}"
             batch.tally.skipped[label] += int(count)
             why = rule.reason() if rule.reason else ""
             batch.add("rows_skipped", column=None, severity="info", value=label, count=int(count), reason=why,
-                      baris=", ".join(str(r) for r in frame.loc[drop & (keys == value), ROW]))
+                      baris=", ".join(str(r) for r in frame.loc[drop & (shown == value), ROW]))
     return frame[~drop]
 
 
@@ -124,7 +125,7 @@ def _fill_template(frame: pd.DataFrame, template: str) -> pd.Series:
                 parts[name] = _text_key(frame.at[i, name]) and str(frame.at[i, name]).strip()
                 if re.fullmatch(r"-?\d+\.0+", parts[name]):
                     parts[name] = parts[name].split(".")[0]
-        values.append(None if any(v == "" for v in parts.values()) else template.format(**parts))
+        values.append(None if any(v == "" for v in parts.values()) else template.format_map(parts))
     return pd.Series(values, index=frame.index, dtype=object)
 
 
@@ -153,6 +154,15 @@ def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.Geo
         first = rows[0]
         how, failed, name = result.at[first, "cara"], result.at[first, "gagal"], frame.at[first, conv.kelurahan]
         numbers = ", ".join(str(r) for r in frame.loc[rows, ROW])
+        if failed == "unknown" and conv.kecamatan:
+            placed = _code_from_point(frame.loc[rows], conv, reference)
+            for i, (kode, nama) in placed.items():
+                result.at[i, "kode"] = kode
+                batch.add("kode_from_point", [frame.at[i, ROW]], conv.target, severity="warning", value=name, nama=nama, kode=kode)
+            batch.tally.conversions["point"] += int(len(placed) > 0)
+            rows = rows.difference(list(placed))
+            if rows.empty:
+                continue
         if failed is not None:
             batch.tally.conversions_failed += 1
             code = "kode_name_ambiguous" if failed == "ambiguous" else "kode_name_unknown"
@@ -164,6 +174,27 @@ def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.Geo
                       nama=result.at[first, "nama_acuan"], kode=result.at[first, "kode"], how=how)
     frame[conv.target] = result["kode"]
     batch.frame = frame.drop(columns=[c for c in (conv.kelurahan, conv.kecamatan) if c and c != conv.target])
+
+
+def _code_from_point(rows: pd.DataFrame, conv: catalog.CodeFromName, reference: gpd.GeoDataFrame) -> dict[Any, tuple[str, str]]:
+    """Rows whose name is no kelurahan (a lingkungan, a dusun): the kelurahan holding their point,
+    when it lies in the kecamatan the row names. ``{index: (kode, nama)}``."""
+    if "geometry" not in reference.columns:
+        return {}
+    kel = reference[reference["tingkat"] == "kelurahan"]
+    kec_names = reference[reference["tingkat"] == "kecamatan"].set_index("kode")["nama"]
+    out = {}
+    for i in rows.index:
+        point = rows.at[i, "geometry"]
+        if point is None or point.is_empty or point.geom_type != "Point":
+            continue
+        hit = kel[kel.geometry.intersects(point)]
+        if len(hit) != 1:
+            continue
+        kode, nama = hit["kode"].iloc[0], hit["nama"].iloc[0]
+        if wilayah.normalize_name(kec_names.get(kode[:8], "")) == wilayah.normalize_name(rows.at[i, conv.kecamatan]):
+            out[i] = (kode, nama)
+    return out
 
 
 def merge_pieces(batch: _Batch) -> None:
@@ -355,3 +386,50 @@ def setback_report(batch: _Batch) -> None:
         numbers = frame.loc[rows, ROW]
         batch.add("setback_given", column="sempadan_m", severity="info", m=_plain(m), count=len(numbers),
                   baris=", ".join(str(r) for r in numbers))
+
+
+def locate(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
+    """Locations of a ``multipolygon_or_point`` layer: ``delineasi`` from the geometry; a point
+    farther than ``settings.location_point_max_m`` from its kelurahan, or no geometry at all, is
+    replaced by a marker in the kelurahan (``delineasi = kelurahan``), with a warning for the point."""
+    from kotaku_gis import geodesy, settings
+
+    spec, frame = batch.spec, batch.frame
+    if spec.geometry != "multipolygon_or_point" or "delineasi" not in spec.column_names:
+        return
+    code_col = next(c.name for c in spec.kode_columns() if c.tingkat == "kelurahan")
+    geoms = frame.geometry
+    present = geoms.notna() & ~geoms.is_empty
+    kinds = pd.Series(shapely.get_type_id(geoms.values), index=frame.index)
+    frame["delineasi"] = np.where(present & kinds.isin([3, 6]), "poligon", np.where(present & (kinds == 0), "titik", "kelurahan"))
+    kel = reference[reference["tingkat"] == "kelurahan"].set_index("kode") if reference is not None else None
+    need = frame["delineasi"] != "poligon"
+    if not need.any():
+        batch.frame = frame
+        return
+    codes = frame[code_col]
+    known = need & codes.notna() & (codes.isin(kel.index) if kel is not None else False)
+    unplaced = need & codes.notna() & ~known & ~present
+    batch.add_each("point_unplaced", unplaced, code_col)
+    points = need & present & known
+    if points.any():
+        polys = gpd_series(kel.geometry.loc[codes[points]].values, frame.index[points])
+        distance = geodesy.distance_m(geoms[points], polys)
+        far = distance[distance > settings.location_point_max_m]
+        for i, metres in far.items():
+            batch.add("point_far", [frame.at[i, ROW]], "geometry", severity="warning", distance=int(round(float(metres))),
+                      nama=kel.at[codes.loc[i], "nama"], kode=codes.loc[i])
+            frame.at[i, "delineasi"] = "kelurahan"
+    marker = known & (frame["delineasi"] == "kelurahan")
+    if marker.any():
+        frame.loc[marker, "geometry"] = kel.geometry.loc[codes[marker]].representative_point().values
+        by_kel = int((marker & ~present).sum())
+        if by_kel:
+            batch.add("located_by_kelurahan", column=None, severity="info", count=by_kel)
+    batch.frame = frame
+
+
+def gpd_series(geoms: Any, index: Any) -> gpd.GeoSeries:
+    import geopandas as gpd
+
+    return gpd.GeoSeries(geoms, index=index, crs="EPSG:4326")

@@ -30,7 +30,9 @@ from kotaku_gis._datafile import read_model
 from kotaku_gis.errors import CatalogError, UsageError
 
 ColumnType = Literal["text", "kode", "periode", "integer", "float", "boolean", "date"]
-GeometryKind = Literal["point", "linestring", "multipolygon", "any"]
+#: ``multipolygon_or_point``: delineated features as MultiPolygons, and features known only as a point
+#: (a coordinate, or the kelurahan holding them) kept as points; the layer's ``delineasi`` column says which.
+GeometryKind = Literal["point", "linestring", "multipolygon", "multipolygon_or_point", "any"]
 
 #: Regular expression of a period: a year (``2024``) or a quarter (``2026Q3``).
 PERIODE_PATTERN = r"^(19|20)\d\d(Q[1-4])?$"
@@ -83,7 +85,7 @@ class ColumnSpec(_Spec):
     #: The level a ``kode`` column must name (``kelurahan`` for ``kode_kelurahan``).
     tingkat: Literal["provinsi", "kabkota", "kecamatan", "kelurahan"] | None = None
     #: How the loader fills the column when the file leaves it empty (see ``load``).
-    derived: Literal["tingkat_from_kode", "induk_from_kode", "area_ha"] | None = None
+    derived: Literal["tingkat_from_kode", "induk_from_kode", "area_ha", "delineasi"] | None = None
     default: Any = None
     #: Free text that is published: every write masks the personal data in it (phone numbers,
     #: e-mail addresses, NIK; see :mod:`kotaku_gis.privacy`), so the store never holds them here.
@@ -215,6 +217,28 @@ class CodeFromName(_Spec):
     prefix_of: dict[str, str] = {}
 
 
+class TableSpec(_Spec):
+    """How to read a CSV/XLSX table that a mapping is written for.
+
+    ``layout: annex`` reads a sheet laid out for people (title row, one- or two-row header with merged
+    cells, merged-down cells, formulas; :mod:`kotaku_gis._lampiran`); ``plain`` a table whose first
+    row is the header. ``lon``/``lat`` name the coordinate columns (decimal degrees, decimal comma
+    or DMS such as ``0°02'05"S``); without them the rows have no geometry (a slum location is then
+    placed in its kelurahan).
+    """
+
+    layout: Literal["plain", "annex"] = "plain"
+    sheet: str | None = None
+    lon: str | None = None
+    lat: str | None = None
+
+    @model_validator(mode="after")
+    def _pair(self) -> TableSpec:
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("give both lon and lat, or neither")
+        return self
+
+
 class Mapping(_Spec):
     """A column mapping from a foreign file format (such as WDPA) to a catalogue layer.
 
@@ -235,6 +259,8 @@ class Mapping(_Spec):
     values: dict[str, dict[str, str]] = {}
     #: Layers of a multi-layer file to load, by name or pattern (``Kumuh_*``); ``--sumber-layer`` wins.
     source_layer: str | None = None
+    #: How a CSV/XLSX file is read (header layout, coordinate columns); see :class:`TableSpec`.
+    table: TableSpec | None = None
     #: Row filters, applied in order before anything else.
     filters: list[RowFilter] = []
     #: Source column -> values that mean "unknown" there (``WMAX: [0]``): read as empty cells.
@@ -277,8 +303,8 @@ def _template_fields(template: str) -> list[str]:
     fields = [name for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
     if not fields:
         raise ValueError(f"template {template!r} has no {{column}} placeholder")
-    if any(not f or not f.replace("_", "a").replace(" ", "a").isalnum() for f in fields):
-        raise ValueError(f"template {template!r}: placeholders name columns, e.g. {{Kode_Kel}}")
+    if any(not f or any(ch in f for ch in ".[]!:") for f in fields):
+        raise ValueError(f"template {template!r}: placeholders name columns, e.g. {{Kode_Kel}}, without . [ ] ! :")
     return fields
 
 

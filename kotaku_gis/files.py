@@ -43,6 +43,7 @@ import pyogrio
 import shapely
 
 from kotaku_gis import _kml
+from kotaku_gis.catalog import TableSpec
 from kotaku_gis.errors import DataError, Problem, UsageError
 
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".zip", ".geojson", ".json", ".kml", ".kmz", ".gdb", ".fgb")
@@ -68,7 +69,9 @@ class Source:
         return self.path.name
 
 
-def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None = None) -> Source:
+def read_vector(
+    path: str | Path, *, layer: str | None = None, crs: str | None = None, table: TableSpec | None = None
+) -> Source:
     """Read a user's file of any supported format.
 
     Parameters
@@ -79,6 +82,9 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
         Layer name inside a multi-layer file (GeoPackage, FileGDB).
     crs : str, optional
         CRS to assume when the file has none (``--crs``); ignored when the file declares one.
+    table : TableSpec, optional
+        For CSV/XLSX: the layout and coordinate columns a mapping declares
+        (:func:`kotaku_gis._lampiran.read_sheet`).
 
     Returns
     -------
@@ -99,7 +105,11 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
     if not path.exists():
         raise UsageError(f"{path}: file not found")
     suffix = path.suffix.lower()
-    if suffix in TABLE_SUFFIXES:
+    if suffix in TABLE_SUFFIXES and table is not None:
+        from kotaku_gis import _lampiran
+
+        source = _lampiran.read_sheet(path, table)
+    elif suffix in TABLE_SUFFIXES:
         source = _read_table(path, crs)
     elif suffix in (".kml", ".kmz") and (kml := _kml.read_kml(path, layer)) is not None:
         kml[ROW] = range(1, len(kml) + 1)

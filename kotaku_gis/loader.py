@@ -214,7 +214,7 @@ def _normalize_geometry(batch: _Batch, swap_xy: bool) -> None:
         batch.add("crs_missing")
         return
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if missing.any():
+    if missing.any() and spec.geometry != "multipolygon_or_point":  # else: placed in its kelurahan
         batch.add("geometry_missing", frame.loc[missing, ROW], "geometry")
     if shapely.has_z(geoms).any():
         batch.add("z_dropped", severity="warning", count=int(shapely.has_z(geoms).sum()))
@@ -259,10 +259,10 @@ def _normalize_geometry(batch: _Batch, swap_xy: bool) -> None:
 
     # geometry type against the layer
     types = shapely.get_type_id(geoms)
-    if spec.geometry == "multipolygon":
+    if spec.geometry in ("multipolygon", "multipolygon_or_point"):
         geoms = _polygonal(geoms, invalid)
         types = shapely.get_type_id(geoms)
-        bad = ok & ~np.isin(types, [3, 6])
+        bad = ok & ~np.isin(types, [3, 6] if spec.geometry == "multipolygon" else [0, 3, 6])
         single = types == 3
         if single.any():
             geoms = geoms.copy()
@@ -461,7 +461,7 @@ def _range(batch: _Batch, col: ColumnSpec, values: pd.Series) -> None:
 def _derive(batch: _Batch) -> None:
     frame = batch.frame
     for col in batch.spec.columns:
-        if col.derived is None:
+        if col.derived is None or col.derived == "delineasi":  # delineasi: see _mapping.locate
             continue
         given = frame[col.name] if col.name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         if col.derived == "area_ha":
@@ -687,6 +687,7 @@ def prepare(
     _normalize_attributes(batch)
     _derive(batch)
     _mapping.place(batch, mapping, reference, kode)
+    _mapping.locate(batch, reference)
     merge = mapping is not None and mapping.merge_pieces
     _check_rows(batch, keys=not merge)
     for name in spec.validators:
@@ -818,7 +819,7 @@ def _validate(
     map_spec = catalog.mapping(mapping) if mapping is not None else None
     if source_layer is None and map_spec is not None:
         source_layer = map_spec.source_layer
-    source = files.read_vector(path, layer=source_layer, crs=crs)
+    source = files.read_vector(path, layer=source_layer, crs=crs, table=map_spec.table if map_spec else None)
     reference = None
     if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah" or kode or (map_spec and map_spec.urban_from_place):
         reference = store.read("wilayah", columns=["kode", "nama", "tingkat"], geometry=spec.name != "wilayah")

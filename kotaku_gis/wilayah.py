@@ -813,7 +813,7 @@ def _match_name(
 ) -> tuple[Any, ...]:
     if _is_missing(name) or not str(name).strip():
         return (None, None, None, "unknown", None)
-    within = np.ones(len(kode), dtype=bool) if kab is None else kab_of == kab
+    within = np.ones(len(kode), dtype=bool) if _is_missing(kab) else kab_of == kab
     wanted = normalize_name(name)
     for how, hits in (
         ("normalized", within & (key == wanted)),

@@ -29,10 +29,26 @@ import sqlalchemy as sa
 from kotaku_gis import catalog
 
 #: Layout version written to ``kotaku_meta``; a store of a newer version is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _point_locations(conn: sa.Connection) -> None:
+    """1 -> 2: layers of kind ``multipolygon_or_point`` (``kawasan_kumuh``: slum locations known only
+    as a point or by their kelurahan) take any geometry type instead of MultiPolygon only."""
+    inspector = sa.inspect(conn)
+    for name in catalog.layer_names():
+        if catalog.layer(name).geometry != "multipolygon_or_point" or not inspector.has_table(name):
+            continue
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f'ALTER TABLE "{name}" ALTER COLUMN {GEOMETRY_COLUMN} TYPE geometry(Geometry, 4326)')
+        else:
+            conn.exec_driver_sql(
+                "UPDATE gpkg_geometry_columns SET geometry_type_name = 'GEOMETRY' WHERE table_name = ?", (name,)
+            )
+
 
 #: Upgrades from version ``v`` to ``v + 1``, each run in the transaction of ``Store.init``.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _point_locations}
 
 GEOMETRY_COLUMN = "geom"
 FID = "fid"
