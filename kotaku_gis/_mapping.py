@@ -92,6 +92,9 @@ def before_columns(batch: _Batch, mapping: catalog.Mapping | None, reference: gp
     batch.frame = frame
     if mapping.kode_from_name is not None:
         _convert_codes(batch, mapping.kode_from_name, reference)
+    # columns read by the steps above (and those the mapping ignores) are used up, unless also mapped
+    used = (set(needed) | set(mapping.ignore)) - set(mapping.columns) - set(batch.spec.column_names)
+    batch.frame = batch.frame.drop(columns=[c for c in batch.frame.columns if c in used])
 
 
 def _filter(batch: _Batch, frame: pd.DataFrame, rule: catalog.RowFilter) -> pd.DataFrame:
@@ -173,7 +176,7 @@ def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.Geo
             batch.add("kode_converted", column=conv.target, severity="warning", value=name, baris=numbers,
                       nama=result.at[first, "nama_acuan"], kode=result.at[first, "kode"], how=how)
     frame[conv.target] = result["kode"]
-    batch.frame = frame.drop(columns=[c for c in (conv.kelurahan, conv.kecamatan) if c and c != conv.target])
+    batch.frame = frame
 
 
 def _code_from_point(rows: pd.DataFrame, conv: catalog.CodeFromName, reference: gpd.GeoDataFrame) -> dict[Any, tuple[str, str]]:

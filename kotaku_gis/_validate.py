@@ -230,3 +230,82 @@ def read_numbers(
         resolved=resolved,
         mixed=seen_id and seen_en,
     )
+
+
+# -- periods -----------------------------------------------------------------------------------------
+_PERIODE = re.compile(r"^(?:19|20)\d\d(?:Q[1-4])?$")
+_QUARTER = re.compile(r"^((?:19|20)\d\d)\s*[-/ ]?\s*[Qq]\s*([1-4])$")
+_TW = re.compile(r"^[Tt][Ww]\s*([1-4])\s*[-/ ]?\s*((?:19|20)\d\d)$")
+
+
+def is_missing(value: object) -> bool:
+    """Whether a cell is empty: None, NaN, pandas' NA or blank text."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def parse_periode(value: object) -> str | None:
+    """A period as the store writes it (``2024`` or ``2026Q3``), or None for an empty cell.
+
+    Accepted forms: a year (``2024``, also the number 2024 or 2024.0), a quarter ``2026Q3``,
+    ``2026-Q3``, ``2026 q3``, ``2026 Q 3``, ``2026/Q3`` and ``TW3 2026`` / ``TW 3-2026``.
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+
+    Examples
+    --------
+    >>> parse_periode("2026 Q 3"), parse_periode("TW1 2025"), parse_periode(2024.0), parse_periode("")
+    ('2026Q3', '2025Q1', '2024', None)
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():  # type: ignore[arg-type]
+        value = str(int(value))  # type: ignore[arg-type]
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}\.0+", text):
+        text = text[:4]
+    if m := _QUARTER.match(text):
+        return f"{m.group(1)}Q{m.group(2)}"
+    if m := _TW.match(text):
+        return f"{m.group(2)}Q{m.group(1)}"
+    if _PERIODE.match(text):
+        return text
+    raise ValueError(text)
+
+
+# -- yes/no ------------------------------------------------------------------------------------------
+_TRUE = frozenset({"1", "true", "t", "ya", "y", "yes", "benar", "b", "iya"})
+_FALSE = frozenset({"0", "false", "f", "tidak", "no", "n", "salah", "s", "tdk", "bukan"})
+
+
+def parse_boolean(value: object) -> bool | None:
+    """A yes/no cell: ``ya``/``tidak``, ``true``/``false``, ``1``/``0``, ``y``/``n``... or None.
+
+    ``t``/``f`` are *true*/*false*, as PostgreSQL and GDAL write booleans (not *tidak*).
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+
+    Examples
+    --------
+    >>> parse_boolean("Ya"), parse_boolean(0), parse_boolean(None)
+    (True, False, None)
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():  # type: ignore[arg-type]
+        value = int(value)  # type: ignore[arg-type]
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(text)
