@@ -305,7 +305,7 @@ def slivers(batch: _Batch) -> None:
 
     frame = batch.frame
     geoms = frame.geometry
-    polygonal = geoms.notna() & ~geoms.is_empty & (shapely.get_dimensions(geoms.values) == 2)
+    polygonal = pd.Series(~shapely.is_missing(geoms.values) & (shapely.get_dimensions(geoms.values) == 2), index=frame.index)
     if not polygonal.any() or frame.crs is None:
         return
     area = geodesy.area_ha(geoms[polygonal]) * 10_000
@@ -330,15 +330,15 @@ def place(batch: _Batch, mapping: catalog.Mapping | None, reference: gpd.GeoData
         _within_area(batch, kel, wilayah.normalize_kode(kode))
         frame = batch.frame
     if urban is not None:
-        ok = frame.geometry.notna() & ~frame.geometry.is_empty
-        points = frame.loc[ok].geometry.representative_point()
+        ok = pd.Series(~(shapely.is_missing(frame.geometry.values) | shapely.is_empty(frame.geometry.values)), index=frame.index)
         import geopandas as gpd
 
-        hits = gpd.sjoin(gpd.GeoDataFrame(geometry=points, crs=frame.crs), kel[["kode", "geometry"]], predicate="intersects", how="left")
-        hits = hits[~hits.index.duplicated()]
-        is_kota = hits["kode"].map(lambda k: bool(wilayah.is_kota(k)) if isinstance(k, str) else None)
+        # a feature that lies in (or runs through) a kota is urban there; elsewhere: unknown
+        kota = kel[kel["kode"].map(lambda k: bool(wilayah.is_kota(k)))]
+        hits = gpd.sjoin(gpd.GeoDataFrame(geometry=frame.loc[ok].geometry, crs=frame.crs), kota[["kode", "geometry"]],
+                         predicate="intersects", how="inner")  # fmt: skip
         flag = pd.Series(None, index=frame.index, dtype=object)
-        flag.loc[is_kota.index] = is_kota.where(is_kota == True, None)  # noqa: E712 - outside a kota: unknown
+        flag.loc[hits.index.unique()] = True
         if urban in frame.columns:
             flag = frame[urban].where(frame[urban].notna(), flag)
         frame[urban] = flag
@@ -358,7 +358,7 @@ def _within_area(batch: _Batch, kel: gpd.GeoDataFrame, kode: str) -> None:
     if batch.spec.name == "kawasan_lindung" and "kategori" in frame.columns:
         known = frame["kategori"].notna()  # values already checked: unknown kategori are empty here
         reach[known] = screening.setbacks(frame[known])
-    ok = frame.geometry.notna() & ~frame.geometry.is_empty
+    ok = pd.Series(~(shapely.is_missing(frame.geometry.values) | shapely.is_empty(frame.geometry.values)), index=frame.index)
     near = pd.Series(False, index=frame.index)
     near[ok] = frame.geometry[ok].intersects(area)
     far = ok & ~near
@@ -402,7 +402,7 @@ def locate(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
         return
     code_col = next(c.name for c in spec.kode_columns() if c.tingkat == "kelurahan")
     geoms = frame.geometry
-    present = geoms.notna() & ~geoms.is_empty
+    present = pd.Series(~(shapely.is_missing(geoms.values) | shapely.is_empty(geoms.values)), index=frame.index)
     kinds = pd.Series(shapely.get_type_id(geoms.values), index=frame.index)
     frame["delineasi"] = np.where(present & kinds.isin([3, 6]), "poligon", np.where(present & (kinds == 0), "titik", "kelurahan"))
     kel = reference[reference["tingkat"] == "kelurahan"].set_index("kode") if reference is not None else None

@@ -120,7 +120,7 @@ def _clean(value: str) -> tuple[str, float, bool]:
     marked = bool(_TRAILING_DASH.search(text))
     text = _TRAILING_DASH.sub("", text).strip()
     sign = 1.0
-    if text[:1] in "-+\u2212":
+    if text and text[0] in "-+\u2212":
         sign = -1.0 if text[0] != "+" else 1.0
         text = text[1:].strip()
     # digits grouped by spaces (1 250 000) are digits
