@@ -31,13 +31,15 @@ BATAS = Path(__file__).parent.parent / "data" / "batas"
 
 @pytest.fixture
 def store(store_url, tmp_path):
-    """A store holding the 29 kelurahan and 6 kecamatan of Kota Pontianak (61.71)."""
+    """A store holding Kota Pontianak (61.71), its 6 kecamatan and 29 kelurahan, and its province."""
     s = open_store(store_url)
     s.init()
     kel = gpd.read_file(BATAS / "kelurahan_6171.gpkg")
     kec = gpd.read_file(BATAS / "kecamatan_6171.gpkg")
+    kota = gpd.read_file(BATAS / "kabkota.gpkg").query("kode == '61.71'")
+    prov = gpd.read_file(BATAS / "provinsi.gpkg").query("kode == '61'")
     path = tmp_path / "wilayah_6171.gpkg"
-    pd.concat([kec, kel], ignore_index=True).to_file(path)
+    pd.concat([prov, kota, kec, kel], ignore_index=True)[["kode", "nama", "geometry"]].to_file(path)
     loader.load(s, "wilayah", path, report_dir=tmp_path / "laporan")
     yield s
     s.close()
@@ -427,3 +429,28 @@ def test_a_store_of_the_previous_schema_takes_point_locations_after_init(store_u
     loader.load(store, "kawasan_kumuh", DATA / "lampiran_sk_contoh_nilai.xlsx", mapping="lampiran_sk", periode="2024", report_dir=tmp_path)
     assert len(store.read("kawasan_kumuh")) == 14
     store.close()
+
+
+def test_point_locations_count_in_progress_and_show_as_markers(store, tmp_path):
+    """Annex locations (points, kelurahan markers) beside delineated ones: in every figure and on the map."""
+    from kotaku_gis import progress
+    from kotaku_gis.maps.inputs import build_map, map_inputs
+    from kotaku_gis.maps._prepare import prepare
+    from kotaku_gis.maps.progress_map import payload
+
+    load(store, "kawasan_kumuh", DATA / "lampiran_sk_contoh_nilai.xlsx", tmp_path, mapping="lampiran_sk", periode="2024")
+    load(store, "kawasan_kumuh", DATA / "kumuh_sk_html_contoh.kmz", tmp_path, mapping="simkotaku_html", periode="2024")
+    kumuh = store.read("kawasan_kumuh", periode="2024")
+    assert kumuh.geometry.geom_type.value_counts().to_dict() == {"Point": 14, "MultiPolygon": 7}
+    per_lokasi = progress.progress_lokasi(kumuh, "2024")
+    kota = progress.rollup(per_lokasi, None, store.read("wilayah", columns=["kode", "nama"], geometry=False), "kabkota", "61.71")
+    assert len(per_lokasi) == 21
+    luas = [c for c in kota.columns if c.startswith("luas") and kota[c].notna().any()]
+    assert any(kota[c].iloc[0] == pytest.approx(31.3194 + 5.9888, abs=1e-3) for c in luas), kota.iloc[0].to_dict()
+    prepared = prepare(map_inputs(store, "kabkota", "61.71", "2024"))
+    drawn = payload(prepared)["layers"]["kumuh"]
+    assert drawn is not None
+    written = build_map(store, "kabkota", "61.71", "2024", [tmp_path / "peta.html", tmp_path / "peta.png"])
+    assert all(p.stat().st_size > 0 for p in written)
+    kinds = prepared.kumuh.geometry.geom_type
+    assert (kinds == "Point").sum() == 14 and kinds.isin(["Polygon", "MultiPolygon"]).sum() == 7  # markers and areas
