@@ -94,6 +94,16 @@ class LoadReport:
         """The problems as a table (severity, file, row, column, message, fix)."""
         return problems_frame(self.problems, lang)
 
+    def changes(self, lang: str | None = None) -> pd.DataFrame:
+        """Rows added, replaced and removed per kab/kota and period: what the load did, or plans to.
+
+        Column names in ``lang`` (``kabkota, periode, baru, diganti, dihapus``).
+        """
+        changes = self.summary.changes if self.summary is not None else (self.plan.changes if self.plan else None)
+        if changes is None:
+            return pd.DataFrame()
+        return changes.rename(columns={c: i18n.text(f"cli.col_{c}", lang) for c in changes.columns})
+
     def _repr_html_(self) -> str:
         """Jupyter display: a one-line outcome and the problem table."""
         from kotaku_gis import display
