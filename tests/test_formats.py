@@ -135,6 +135,21 @@ def test_simkotaku_export_loads_as_its_readme_says(store, tmp_path):
     assert not problems(report, "location_mismatch")
 
 
+@pytest.mark.parametrize(("name", "mapping", "periode", "rows"), [
+    ("simkotaku_kumuh_contoh.kmz", "simkotaku", "2020", 13),
+    ("kumuh_sk_html_contoh.kmz", "simkotaku_html", "2024", 7),
+    ("lampiran_sk_contoh.xlsx", "lampiran_sk", "2024", 14),
+])  # fmt: skip
+def test_the_documented_commands(store_url, store, tmp_path, capsys, name, mapping, periode, rows):
+    """The README's command for each programme file, as typed (decrees with --sk)."""
+    args = ["--db", store_url, "load", "kawasan_kumuh", str(DATA / name), "--mapping", mapping,
+            "--periode", periode, "--laporan", str(tmp_path)] + (["--sk"] if periode == "2024" else [])  # fmt: skip
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert f"dimuat {rows};" in out
+    assert len(open_store(store_url).read("kawasan_kumuh")) == rows
+
+
 def test_same_key_with_different_scores_is_an_error_naming_both_rows(store, tmp_path):
     with zipfile.ZipFile(DATA / "simkotaku_kumuh_contoh.kmz") as zf:
         kml = zf.read("doc.kml").decode("utf-8")
