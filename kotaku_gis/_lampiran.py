@@ -404,7 +404,7 @@ def read_sheet(path: str | Path, table: TableSpec) -> Source:
     >>> p = os.path.join(tempfile.mkdtemp(), "rt.csv")
     >>> _ = open(p, "w").write("Desa;RT;Bobot Kumuh\\nSukamaju;001;40\\n")
     >>> src = read_sheet(p, TableSpec())
-    >>> src.frame[["Desa", "RT", "_baris"]].values.tolist(), src.frame.geometry.isna().all()
+    >>> src.frame[["Desa", "RT", "_baris"]].values.tolist(), bool(src.frame.geometry.isna().all())
     ([['Sukamaju', '001', 2]], True)
     """
     import geopandas as gpd
@@ -418,7 +418,6 @@ def read_sheet(path: str | Path, table: TableSpec) -> Source:
         frame, notes = read_annex(path, table.sheet)
     else:
         frame, notes = _plain_table(path, table.sheet)
-        frame[ROW] = range(2, len(frame) + 2)
     geoms: list[Any] = [None] * len(frame)
     if table.lon is not None and table.lat is not None:
         problems = []
@@ -443,17 +442,16 @@ def read_sheet(path: str | Path, table: TableSpec) -> Source:
 
 
 def _plain_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame, list[Problem]]:
-    """A table whose first row is the header, every value as text (codes keep their zeros)."""
-    if path.suffix.lower() == ".csv":
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                data = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding, sep=None, engine="python")
-                break
-            except UnicodeDecodeError:
-                continue
-        notes = [] if encoding == "utf-8-sig" else [Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding})]
-    else:
-        data = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, na_values=[""])
-        notes = []
+    """A table with one header row: the row with the most text cells among the first
+    :data:`HEADER_SEARCH_ROWS` (title rows above it skipped), values as the file holds them."""
+    from kotaku_gis import files
+
+    cells, notes = files.read_cells(path, sheet)
+    top = cells.head(HEADER_SEARCH_ROWS)
+    texts = top.apply(lambda row: sum(isinstance(v, str) and v.strip() != "" for v in row), axis=1)
+    if texts.empty or texts.max() < 3:
+        raise DataError([Problem("annex_no_header", path.name, severity="error", params={"rows": HEADER_SEARCH_ROWS})])
+    data, rows = files.table_below_header(path, cells, int(texts.idxmax()), notes)
     data.columns = [" ".join(str(c).split()) for c in data.columns]
+    data["_baris"] = rows
     return data.astype(object).where(data.notna(), None), notes

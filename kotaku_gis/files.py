@@ -248,37 +248,8 @@ def _guess_dbf_encoding(gdal_path: str, layer: str) -> str:
 
 
 def _read_table(path: Path, crs: str | None) -> Source:
-    notes: list[Problem] = []
-    if path.stat().st_size == 0:
-        raise _unreadable(path)
-    if path.suffix.lower() == ".csv":
-        cells = None
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                cells = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_values=[""],
-                                    encoding=encoding, sep=None, engine="python")  # fmt: skip
-                break
-            except UnicodeDecodeError:
-                continue
-            except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-                raise _unreadable(path, exc) from exc
-        if encoding != "utf-8-sig":
-            notes.append(Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding}))
-    else:
-        try:  # numbers stay numbers: a cell's notation is Excel's business, not the text's
-            cells = pd.read_excel(path, header=None, dtype=object)
-        except Exception as exc:  # openpyxl/zipfile errors for damaged workbooks
-            raise _unreadable(path, exc) from exc
-    assert cells is not None
-    header = _header_row(cells, path)
-    if header > 0:
-        notes.append(Problem("header_row_found", path.name, severity="info", params={"row": header + 1, "skipped": header}))
-    data = cells.iloc[header + 1 :].reset_index(drop=True)
-    data.columns = [str(c).strip() if not _is_blank(c) else f"kolom_{i + 1}" for i, c in enumerate(cells.iloc[header])]
-    data = data.map(lambda v: None if _is_blank(v) else v)
-    data = data.dropna(how="all")  # blank lines between blocks are no rows
-    row_numbers = (data.index + header + 2).tolist()
-    data = data.reset_index(drop=True)
+    cells, notes = read_cells(path)
+    data, row_numbers = table_below_header(path, cells, _header_row(cells, path), notes)
     lowered = {c.lower(): c for c in data.columns}
     wkt = next((lowered[n] for n in _WKT_NAMES if n in lowered), None)
     lon = next((lowered[n] for n in _LON_NAMES if n in lowered), None)
@@ -310,6 +281,47 @@ def _read_table(path: Path, crs: str | None) -> Source:
     frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, index=data.index), crs=frame_crs)
     frame[ROW] = row_numbers
     return Source(path, frame, notes)
+
+
+def read_cells(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every cell of a CSV (as text: codes keep their zeros) or of an Excel sheet (numbers stay
+    numbers), without a header; and the notes (encoding guessed). Empty and damaged files are refused."""
+    notes: list[Problem] = []
+    if path.stat().st_size == 0:
+        raise _unreadable(path)
+    if path.suffix.lower() == ".csv":
+        cells = None
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                cells = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_values=[""],
+                                    encoding=encoding, sep=None, engine="python")  # fmt: skip
+                break
+            except UnicodeDecodeError:
+                continue
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+                raise _unreadable(path, exc) from exc
+        if encoding != "utf-8-sig":
+            notes.append(Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding}))
+    else:
+        try:  # numbers stay numbers: a cell's notation is Excel's business, not the text's
+            cells = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=object)
+        except Exception as exc:  # openpyxl/zipfile errors for damaged workbooks
+            raise _unreadable(path, exc) from exc
+    assert cells is not None
+    return cells, notes
+
+
+def table_below_header(path: Path, cells: pd.DataFrame, header: int, notes: list[Problem]) -> tuple[pd.DataFrame, list[int]]:
+    """The rows below row ``header`` (0-based) named by it (blank names: ``kolom_N``), blank rows
+    dropped, and the spreadsheet row number of each; a header below the first row is noted."""
+    if header > 0:
+        notes.append(Problem("header_row_found", path.name, severity="info", params={"row": header + 1, "skipped": header}))
+    data = cells.iloc[header + 1 :].reset_index(drop=True)
+    data.columns = [str(c).strip() if not _is_blank(c) else f"kolom_{i + 1}" for i, c in enumerate(cells.iloc[header])]
+    data = data.map(lambda v: None if _is_blank(v) else v)
+    data = data.dropna(how="all")  # blank lines between blocks are no rows
+    row_numbers = (data.index + header + 2).tolist()
+    return data.reset_index(drop=True), row_numbers
 
 
 #: How far down a table the header row is looked for (title rows above it are skipped).
