@@ -51,15 +51,11 @@ def _local(tag: Any) -> str:
 def _kml_bytes(path: Path) -> bytes:
     if path.suffix.lower() != ".kmz":
         return path.read_bytes()
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if n.lower().endswith(".kml")]
-            if not names:
-                raise UsageError(i18n.text("formats.kmz_without_kml", file=path.name))
-            inner = "doc.kml" if "doc.kml" in names else names[0]
-            return zf.read(inner)
-    except zipfile.BadZipFile as exc:
-        raise UsageError(i18n.text("formats.kml_unreadable", file=path.name, reason=str(exc))) from exc
+    with zipfile.ZipFile(path) as zf:
+        names = [n for n in zf.namelist() if n.lower().endswith(".kml")]
+        if not names:
+            raise zipfile.BadZipFile("the archive holds no .kml file")
+        return zf.read("doc.kml" if "doc.kml" in names else names[0])
 
 
 def placemarks(path: str | Path) -> list[Placemark]:
@@ -74,6 +70,12 @@ def placemarks(path: str | Path) -> list[Placemark]:
     -------
     list of Placemark
 
+    Raises
+    ------
+    xml.etree.ElementTree.ParseError, zipfile.BadZipFile
+        A damaged or truncated file (:func:`kotaku_gis.files.read_vector` turns them into the
+        one-line message for damaged files).
+
     Examples
     --------
     >>> import tempfile, os
@@ -87,10 +89,7 @@ def placemarks(path: str | Path) -> list[Placemark]:
     ('L', {'a': '1'}, 'POINT (109.3 -0.03)')
     """
     path = Path(path)
-    try:
-        root = ElementTree.fromstring(_kml_bytes(path))
-    except ElementTree.ParseError as exc:
-        raise UsageError(i18n.text("formats.kml_unreadable", file=path.name, reason=str(exc))) from exc
+    root = ElementTree.fromstring(_kml_bytes(path))
     found: list[Placemark] = []
     _walk(root, "", found)
     return found

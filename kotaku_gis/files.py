@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from xml.etree import ElementTree
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +115,7 @@ def read_vector(
         source = _lampiran.read_sheet(path, table)
     elif suffix in TABLE_SUFFIXES:
         source = _read_table(path, crs)
-    elif suffix in (".kml", ".kmz") and (kml := _kml.read_kml(path, layer)) is not None:
+    elif suffix in (".kml", ".kmz") and (kml := _read_kml(path, layer)) is not None:
         kml[ROW] = range(1, len(kml) + 1)
         source = Source(path, kml)
     elif suffix in VECTOR_SUFFIXES or path.is_dir():
@@ -127,6 +128,16 @@ def read_vector(
             + ", ".join(VECTOR_SUFFIXES + TABLE_SUFFIXES)
         )
     return source
+
+
+def _read_kml(path: Path, layer: str | None) -> gpd.GeoDataFrame | None:
+    """Placemarks read by :mod:`kotaku_gis._kml`; empty, truncated and damaged files refused as the others."""
+    if path.is_file() and path.stat().st_size == 0:
+        raise _unreadable(path)
+    try:
+        return _kml.read_kml(path, layer)
+    except (ElementTree.ParseError, zipfile.BadZipFile) as exc:
+        raise _unreadable(path, exc) from exc
 
 
 def _gdal_path(path: Path) -> tuple[str, str | None]:

@@ -461,3 +461,12 @@ def test_point_locations_count_in_progress_and_show_as_markers(store, tmp_path):
     assert all(p.stat().st_size > 0 for p in written)
     kinds = prepared.kumuh.geometry.geom_type
     assert (kinds == "Point").sum() == 14 and kinds.isin(["Polygon", "MultiPolygon"]).sum() == 7  # markers and areas
+
+
+@pytest.mark.parametrize("content", [b"", b"<kml><Document><Placemark>", b"PK\x03\x04 terpotong"])
+@pytest.mark.parametrize("suffix", [".kml", ".kmz"])
+def test_empty_and_damaged_kml_get_the_damaged_file_message(store, tmp_path, content, suffix):
+    path = tmp_path / f"rusak{suffix}"
+    path.write_bytes(content)
+    error = rejected(store, "kawasan_kumuh", path, tmp_path, mapping="simkotaku", periode="2020")
+    assert [p.code for p in error.errors] == ["file_empty" if not content else "file_corrupt"]
