@@ -41,7 +41,7 @@ class PostGISStore(Store):
     @contextlib.contextmanager
     def _write_transaction(self, what: str) -> Iterator[sa.Connection]:
         # other writers show in pg_stat_activity under this name, so a waiting load can say who they are
-        name = f"kotaku-gis {getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}: {what}"[:63]
+        name = f"kotaku-gis: {what} ({getpass.getuser()}@{socket.gethostname()} pid {os.getpid()})"[:63]
         try:
             with self.engine.begin() as conn:
                 conn.execute(sa.text("SELECT set_config('application_name', :n, true),"
