@@ -52,6 +52,14 @@ PG_SETTINGS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _language(monkeypatch):
+    """Every test starts in Bahasa Indonesia, whatever an earlier test or ``KOTAKU_LANG`` set."""
+    from kotaku_gis import settings
+
+    monkeypatch.setattr(settings, "language", "id")
+
+
 def pytest_configure(config):
     # Also declared in pyproject.toml; registered here too so --strict-markers never trips on it.
     config.addinivalue_line("markers", "postgis: needs the PostgreSQL+PostGIS server that the test session starts")

@@ -9,7 +9,6 @@ is ever downloaded. Every request the page makes is routed here and any that is 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys

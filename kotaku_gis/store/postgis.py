@@ -10,7 +10,7 @@ import contextlib
 import getpass
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -50,6 +50,10 @@ class PostGISStore(Store):
                 yield conn
         except sa.exc.DBAPIError as exc:
             raise self._translate(exc) from exc
+
+    def _lock_areas(self, conn: sa.Connection, layer: str, areas: Sequence[str]) -> None:
+        for area in sorted(areas):  # always in the same order: two loads never wait for each other in a circle
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"kotaku:{layer}:{area}"})
 
     def _translate(self, exc: sa.exc.DBAPIError) -> Exception:
         """A lock wait that timed out, or a store the user may not write, as a clear error."""
