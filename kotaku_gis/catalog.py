@@ -263,7 +263,7 @@ class Mapping(_Spec):
     constants: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
     values: dict[str, dict[str, str]] = {}
-    #: Layers of a multi-layer file to load, by name or pattern (``Kumuh_*``); ``--sumber-layer`` wins.
+    #: Layers of a KML/KMZ file to load, by name or pattern (``Kumuh_*``); ``--sumber-layer`` wins.
     source_layer: str | None = None
     #: How a CSV/XLSX file is read (header layout, coordinate columns); see :class:`TableSpec`.
     table: TableSpec | None = None

@@ -1021,8 +1021,8 @@ def _check_file(
     if ganti is not None and ganti not in REPLACE_LEVELS:
         raise UsageError(i18n.text("load.ganti_invalid", value=ganti, levels=", ".join(REPLACE_LEVELS)))
     map_spec = catalog.mapping(mapping) if mapping is not None else None
-    if source_layer is None and map_spec is not None:
-        source_layer = map_spec.source_layer
+    if source_layer is None and map_spec is not None and path.suffix.lower() in (".kml", ".kmz"):
+        source_layer = map_spec.source_layer  # the pattern names KML layers; a Shapefile is one layer
     source = files.read_vector(path, layer=source_layer, crs=crs, table=map_spec.table if map_spec else None)
     reference = None
     if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah" or kode or (map_spec and map_spec.urban_from_place):

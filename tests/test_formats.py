@@ -470,3 +470,14 @@ def test_empty_and_damaged_kml_get_the_damaged_file_message(store, tmp_path, con
     path.write_bytes(content)
     error = rejected(store, "kawasan_kumuh", path, tmp_path, mapping="simkotaku", periode="2020")
     assert [p.code for p in error.errors] == ["file_empty" if not content else "file_corrupt"]
+
+
+def test_simkotaku_export_as_shapefile_loads_with_the_same_mapping(store, tmp_path):
+    """SIM KOTAKU also exports Shapefiles: the same columns, read by GDAL; the KML layer pattern
+    of the mapping does not apply to them."""
+    frame = _kml.read_kml(DATA / "simkotaku_kumuh_contoh.kmz", "Kumuh_*").drop(columns=[_kml.LAYER])
+    frame.to_file(tmp_path / "kumuh_pontianak.shp", encoding="utf-8")
+    report = load(store, "kawasan_kumuh", tmp_path / "kumuh_pontianak.shp", tmp_path, mapping="simkotaku", periode="2020")
+    back = store.read("kawasan_kumuh")
+    assert len(back) == 13 and back["luas_ha"].sum() == pytest.approx(11.70)
+    assert summary(report)["agreement"] == "nilai_resmi 15/15; tingkat_resmi 15/15"
