@@ -119,5 +119,25 @@ if [ "$want_test" = 1 ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
   fi
   echo "kotaku-gis: Chromium for the map tests: $chromium"
+
+  # Debian's poppler-utils: the report tests open the monev PDF with a real reader (pdftotext, pdftoppm).
+  if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+      echo "kotaku-gis: the report tests need pdftotext and pdftoppm (poppler-utils); install them" >&2
+      exit 2
+    fi
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then
+      if ! command -v sudo >/dev/null 2>&1; then
+        echo "kotaku-gis: installing poppler-utils needs root; run as root or install sudo" >&2
+        exit 2
+      fi
+      SUDO=sudo
+    fi
+    echo "kotaku-gis: installing poppler-utils with apt-get"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
+  fi
+  echo "kotaku-gis: poppler-utils for the report tests: $(command -v pdftotext)"
 fi
 echo "kotaku-gis: environment ready in .venv"

@@ -11,7 +11,7 @@ from kotaku_gis.errors import CatalogError, UsageError
 
 
 def test_every_layer_of_the_brief_is_declared():
-    assert sorted(catalog.layer_names()) == ["kawasan_kumuh", "kawasan_lindung", "kegiatan", "pengaduan", "wilayah"]
+    assert sorted(catalog.layer_names()) == ["kawasan_kumuh", "kawasan_lindung", "kegiatan", "pengaduan", "tindak_lanjut", "wilayah"]
     assert catalog.layer("wilayah").key == ["kode"]
     assert catalog.layer("kawasan_kumuh").partition == "periode"
     assert catalog.layer("kegiatan").geometry == "any"

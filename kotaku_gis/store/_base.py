@@ -51,6 +51,8 @@ class Store(ABC):
         self.meta, self.load_log = _schema.meta_tables(self.metadata)
         #: Private table of complainants' identities: no catalogue layer, never read by ``read``.
         self.identitas = _schema.identity_table(self.metadata)
+        #: History of the follow-up register (``tindak_lanjut``): written with its rows only.
+        self.riwayat = _schema.history_table(self.metadata)
         self._checked = False
 
     # -- backend hooks ---------------------------------------------------------------------------
@@ -115,6 +117,10 @@ class Store(ABC):
                     self._after_create(conn, table, None)
             if self.identitas.name not in existing:  # private: not registered for GIS software
                 self.identitas.create(conn)
+            if self.riwayat.name not in existing:
+                self.riwayat.create(conn)
+                self._after_create(conn, self.riwayat, None)
+                done.append(f"created {self.riwayat.name}")
             for name, table in self.tables.items():
                 if name not in existing:
                     table.create(conn)
@@ -145,7 +151,7 @@ class Store(ABC):
                 "run `kotaku-gis init` to migrate"
             )
         inspector = sa.inspect(self.engine)
-        for name in [*self.tables, self.identitas.name]:
+        for name in [*self.tables, self.identitas.name, self.riwayat.name]:
             if not inspector.has_table(name):
                 raise StoreError(
                     f"{self.display_url}: table {name} is missing (made by an older release); run `kotaku-gis init` to migrate"
@@ -237,6 +243,47 @@ class Store(ABC):
                 )
             )
         return WriteSummary(layer, len(records), replaced, parts)
+
+    def write_with_history(
+        self, layer: str, frame: gpd.GeoDataFrame, history: Sequence[dict[str, Any]], *, source: str
+    ) -> WriteSummary | None:
+        """Write rows of a register layer and their history (``tindak_lanjut_riwayat``) in one transaction.
+
+        ``frame`` replaces the stored rows with the same key (as :meth:`write`); ``history`` rows carry
+        the columns of :func:`kotaku_gis.store._schema.history_table` except ``fid``, ``waktu`` (set
+        here, UTC). Nothing is written when both are empty (returns None).
+
+        Examples
+        --------
+        >>> import tempfile, os, geopandas as gpd
+        >>> from kotaku_gis.store import open_store
+        >>> store = open_store(os.path.join(tempfile.mkdtemp(), "contoh.gpkg")); _ = store.init()
+        >>> empty = gpd.GeoDataFrame({"id_tindak_lanjut": []}, geometry=[], crs="EPSG:4326")
+        >>> store.write_with_history("tindak_lanjut", empty, [], source="contoh") is None
+        True
+        """
+        if len(frame) == 0 and not history:
+            return None
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        rows = [{**h, "waktu": now} for h in history]
+
+        def add_history(conn: sa.Connection) -> None:
+            if rows:
+                conn.execute(sa.insert(self.riwayat), rows)
+
+        return self.write(layer, frame, source=source, extra=add_history)
+
+    def history(self, id_tindak_lanjut: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """The history of the follow-up register, oldest first (only these items when given)."""
+        self._require_current()
+        table = self.riwayat
+        stmt = sa.select(table).order_by(table.c[FID])
+        if id_tindak_lanjut is not None:
+            wanted = [id_tindak_lanjut] if isinstance(id_tindak_lanjut, str) else list(id_tindak_lanjut)
+            stmt = stmt.where(table.c.id_tindak_lanjut.in_(wanted))
+        with self.engine.connect() as conn:
+            result = conn.execute(stmt)
+            return pd.DataFrame(result.mappings().all(), columns=[c.name for c in table.columns])
 
     def _insert(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """Insert one batch (a seam the tests use to interrupt a load half-way)."""
