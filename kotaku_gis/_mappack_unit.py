@@ -303,6 +303,8 @@ def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDat
         written += _tables(task, levels, now, temuan, names, out)
     if "peta" in task.produk or "png" in task.produk:
         written += _maps(task, area, kumuh, now, temuan, lindung, levels, out)
+    if "laporan" in task.produk:
+        written += _report(task, area, a, names, out)
 
     return {
         "tingkat": task.tingkat,
@@ -441,6 +443,40 @@ def _tables(
             files.write_table(frames, out / f"progres_{slug}.{fmt}")
             files.write_table({"temuan": detail}, out / f"temuan_{slug}.{fmt}")
         written += [f"progres_{slug}.{fmt}", f"temuan_{slug}.{fmt}"]
+    return written
+
+
+# -- monev report and follow-up register --------------------------------------------------------------
+def _report(task: Task, area: dict[str, gpd.GeoDataFrame], a: Analysis, names: dict[str, Any], out: Path) -> list[str]:
+    """The monev report of the unit (:mod:`kotaku_gis.laporan`, DOCX and PDF, with the unit's map picture)
+    and the follow-up register of its area (:func:`kotaku_gis.tindak_lanjut.table`, as of the period's end)."""
+    from kotaku_gis import laporan, tindak_lanjut
+
+    slug = task.slug
+    register = pd.DataFrame(area["tindak_lanjut"].drop(columns="geometry", errors="ignore"))
+    end = data.period_end_date(task.periode).date()
+    table = tindak_lanjut.table(register, end, task.lang)
+    written = []
+    for fmt in task.tabel:
+        files.write_table(table if fmt == "csv" else {"tindak_lanjut": table}, out / f"tindaklanjut_{slug}.{fmt}")
+        written.append(f"tindaklanjut_{slug}.{fmt}")
+    png = out / f"peta_{slug}.png"
+    inputs = laporan.Inputs(
+        tingkat=task.tingkat, kode=task.kode, nama=task.nama, periode=task.periode, baseline=task.baseline,
+        own=a.per_level[task.tingkat].iloc[0], children=a.per_level.get(task.child) if task.child else None,
+        child=task.child, kumuh=pd.DataFrame(area["kawasan_kumuh"].drop(columns="geometry", errors="ignore")),
+        kegiatan=a.now, temuan=a.temuan, register=register, names={str(k): str(v) for k, v in names.items()},
+        peta=png if png.is_file() else None,
+    )  # fmt: skip
+    work = out / ".laporan"
+    work.mkdir(exist_ok=True)
+    try:
+        doc = laporan.content(inputs, work, task.lang)
+        for suffix in ("docx", "pdf"):
+            laporan.write(doc, [out / f"laporan_{slug}.{suffix}"])
+            written.append(f"laporan_{slug}.{suffix}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return written
 
 

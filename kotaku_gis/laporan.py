@@ -627,15 +627,15 @@ def write_pdf(doc: Document, path: str | Path) -> Path:
         if isinstance(blk, Heading):
             pdf.set_font("DejaVu", "B", sizes.get(blk.level, 11))
             pdf.ln(2)
-            pdf.multi_cell(width, 7, blk.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 7, blk.text, new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.ln(1)
         elif isinstance(blk, Para):
             pdf.set_font("DejaVu", "B" if blk.bold else "", 9.5)
-            pdf.multi_cell(width, 5, blk.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5, blk.text, new_x="LMARGIN", new_y="NEXT", align="L")
         elif isinstance(blk, Table):
             pdf.set_font("DejaVu", "", 8)
             widths = blk.widths or [1.0] * len(blk.header)
-            with pdf.table(col_widths=tuple(widths), width=width, line_height=4.5,
+            with pdf.table(col_widths=tuple(widths), width=width, line_height=4.5, text_align="LEFT",
                            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 240, 242))) as t:  # fmt: skip
                 head = t.row()
                 for text in blk.header:

@@ -102,7 +102,7 @@ MANIFEST_FORMAT = 1
 PACK_NAME = "kotaku-gis mappack"
 
 Tingkat = Literal["nasional", "provinsi", "kabkota", "kecamatan", "kelurahan"]
-Produk = Literal["peta", "png", "tabel"]
+Produk = Literal["peta", "png", "tabel", "laporan"]
 
 #: How worker processes start: ``fork`` on Linux (fast, and a calling script needs no ``if __name__ ==
 #: "__main__"`` guard; each worker still opens its own store connection), ``spawn`` elsewhere.

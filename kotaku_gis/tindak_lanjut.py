@@ -734,6 +734,7 @@ def _place(store: Store, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     w = w[w["kode"].isin(wanted) & w.geometry.notna()]
     points = dict(zip(w["kode"], gpd.GeoSeries(w.geometry, crs=settings.storage_crs).representative_point()))
     out = rows.copy()
+    geoms = list(out.geometry)
     for i in np.flatnonzero(missing.to_numpy()):
         k = str(out["kode_wilayah"].iloc[i])
         while k and k not in points:
@@ -741,8 +742,8 @@ def _place(store: Store, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if not k:
             raise DataError([Problem("tindaklanjut_tanpa_lokasi", LAYER, None, "kode_wilayah",
                                      params={"kode": out["kode_wilayah"].iloc[i], "id": out["id_tindak_lanjut"].iloc[i]})])
-        out.geometry.iloc[i] = points[k]
-    return out
+        geoms[i] = points[k]
+    return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=settings.storage_crs))
 
 
 @dataclass(frozen=True)
