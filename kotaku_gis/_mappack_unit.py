@@ -448,9 +448,9 @@ def _tables(
 
 # -- monev report and follow-up register --------------------------------------------------------------
 def _report(task: Task, area: dict[str, gpd.GeoDataFrame], a: Analysis, names: dict[str, Any], out: Path) -> list[str]:
-    """The monev report of the unit (:mod:`kotaku_gis.laporan`, DOCX and PDF, with the unit's map picture)
+    """The monev report of the unit (:mod:`kotaku_gis.monev`, DOCX and PDF, with the unit's map picture)
     and the follow-up register of its area (:func:`kotaku_gis.tindak_lanjut.table`, as of the period's end)."""
-    from kotaku_gis import laporan, tindak_lanjut
+    from kotaku_gis import monev, tindak_lanjut
 
     slug = task.slug
     register = pd.DataFrame(area["tindak_lanjut"].drop(columns="geometry", errors="ignore"))
@@ -461,7 +461,7 @@ def _report(task: Task, area: dict[str, gpd.GeoDataFrame], a: Analysis, names: d
         files.write_table(table if fmt == "csv" else {"tindak_lanjut": table}, out / f"tindaklanjut_{slug}.{fmt}")
         written.append(f"tindaklanjut_{slug}.{fmt}")
     png = out / f"peta_{slug}.png"
-    inputs = laporan.Inputs(
+    inputs = monev.Inputs(
         tingkat=task.tingkat, kode=task.kode, nama=task.nama, periode=task.periode, baseline=task.baseline,
         own=a.per_level[task.tingkat].iloc[0], children=a.per_level.get(task.child) if task.child else None,
         child=task.child, kumuh=pd.DataFrame(area["kawasan_kumuh"].drop(columns="geometry", errors="ignore")),
@@ -471,9 +471,9 @@ def _report(task: Task, area: dict[str, gpd.GeoDataFrame], a: Analysis, names: d
     work = out / ".laporan"
     work.mkdir(exist_ok=True)
     try:
-        doc = laporan.content(inputs, work, task.lang)
+        doc = monev.content(inputs, work, task.lang)
         for suffix in ("docx", "pdf"):
-            laporan.write(doc, [out / f"laporan_{slug}.{suffix}"])
+            monev.write(doc, [out / f"laporan_{slug}.{suffix}"])
             written.append(f"laporan_{slug}.{suffix}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

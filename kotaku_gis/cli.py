@@ -496,9 +496,9 @@ def cmd_tindaklanjut_riwayat(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_laporan(store: Store, args: argparse.Namespace) -> int:
-    from kotaku_gis import laporan
+    from kotaku_gis import monev
 
-    for path in laporan.laporan(store, args.kode, args.periode, args.out, baseline=args.baseline):
+    for path in monev.laporan(store, args.kode, args.periode, args.out, baseline=args.baseline):
         print(i18n.text("laporan.cli.done", path=path))
     return 0
 

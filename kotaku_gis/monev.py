@@ -54,7 +54,7 @@ from kotaku_gis._mappack_html import fmt
 from kotaku_gis.errors import UsageError
 
 #: The recipe read by default.
-RECIPE_PATH: Path = Path(__file__).with_name("laporan.yml")
+RECIPE_PATH: Path = Path(__file__).with_name("laporan.yml")  # the report recipe
 
 Section = Literal["identitas", "angka_kunci", "anak", "indikator", "tren", "peta", "kegiatan", "skrining",
                   "pengaduan", "tindak_lanjut", "rekomendasi", "lokakarya"]  # fmt: skip
