@@ -59,7 +59,7 @@ def test_catalogue_refuses_unknown_vocabulary_attributes(tmp_path, monkeypatch):
 
 
 def test_unknown_layer_lists_the_known_ones():
-    with pytest.raises(UsageError, match="kawasan_kumuh, kawasan_lindung, kegiatan, pengaduan, wilayah"):
+    with pytest.raises(UsageError, match="kawasan_kumuh, kawasan_lindung, kegiatan, pengaduan, tindak_lanjut, wilayah"):
         catalog.layer("jalan")
 
 
