@@ -241,6 +241,8 @@ class Inputs:
     names: dict[str, str]
     #: The map picture (PNG), if any.
     peta: Path | None = None
+    #: The decrees (SK Kumuh) of the store (:meth:`Store.decrees`), as the roll-up reads them.
+    decrees: pd.DataFrame | None = None
 
 
 def period_end(periode: str) -> dt.date:
@@ -250,7 +252,7 @@ def period_end(periode: str) -> dt.date:
     return period_end_date(periode).date()
 
 
-def trend(kumuh: pd.DataFrame, baseline: str) -> pd.DataFrame:
+def trend(kumuh: pd.DataFrame, baseline: str, decrees: pd.DataFrame | None = None) -> pd.DataFrame:
     """Slum area (ha) of the area in every stored period, as ``progress`` counts it against the baseline.
 
     Each period's figure is the sum of :func:`kotaku_gis.progress.progress_lokasi`'s
@@ -272,7 +274,7 @@ def trend(kumuh: pd.DataFrame, baseline: str) -> pd.DataFrame:
     for p in periods:
         if ends([p])[0] < ends([baseline])[0]:
             continue
-        per = _per_lokasi(kumuh, p, baseline)
+        per = _per_lokasi(kumuh, p, baseline, decrees)
         rows.append({"periode": p, "luas_kumuh_ha": round(float(per["luas_kumuh_akhir_ha"].sum()), 6)})
     return pd.DataFrame(rows, columns=["periode", "luas_kumuh_ha"])
 
@@ -394,7 +396,7 @@ def content(x: Inputs, work: Path, lang: str | None = None, r: ReportRecipe | No
                 b.append(Para(_t("tidak_ada", lang)))
         elif section == "tren":
             b.append(Heading(_t("tren.judul", lang)))
-            series = trend(x.kumuh, x.baseline)
+            series = trend(x.kumuh, x.baseline, x.decrees)
             if len(series):
                 b.append(Image(_chart(series, work / "tren.png", lang, r.gambar.dpi), r.gambar.lebar_tren_cm))
                 b.append(Table([_t("identitas.periode", lang), _label("luas_kumuh_akhir_ha", lang)],
@@ -738,15 +740,18 @@ def laporan(
     child = levels[levels.index(tingkat) + 1] if tingkat != "kelurahan" else None
     now = area["kegiatan"]
     lindung = screening.protected_near(store, now.total_bounds) if len(now) else store.read("kawasan_lindung", bbox=(0, 0, 0, 0))
+    unit.use_store(store)  # the pack's unit code reads the decrees (and draws the map) from this store
+    decrees = store.decrees()
     a = unit.analyse(area, lindung, tingkat=tingkat, kode=code, child=child, periode=periode, baseline=baseline,
-                     lowest=child or tingkat, lang=lang)  # fmt: skip
+                     lowest=child or tingkat, lang=lang, decrees=decrees)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="kotaku_laporan_") as tmp:
         work = Path(tmp)
         peta = _picture(store, area, a, lindung, tingkat, code, nama, child, periode, baseline, lang, work)
         inputs = Inputs(tingkat=tingkat, kode=code, nama=nama, periode=periode, baseline=baseline,
                         own=a.per_level[tingkat].iloc[0], children=a.per_level.get(child) if child else None, child=child,
                         kumuh=pd.DataFrame(area["kawasan_kumuh"].drop(columns="geometry")), kegiatan=a.now, temuan=a.temuan,
-                        register=pd.DataFrame(area["tindak_lanjut"].drop(columns="geometry")), names=names, peta=peta)  # fmt: skip
+                        register=pd.DataFrame(area["tindak_lanjut"].drop(columns="geometry")), names=names, peta=peta,
+                        decrees=decrees)  # fmt: skip
         return write(content(inputs, work, lang), outputs)
 
 

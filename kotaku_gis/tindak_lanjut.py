@@ -376,6 +376,7 @@ def derive(
     as_of: dt.date,
     *,
     data_quality: bool = True,
+    decrees: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every finding of one period (:data:`FINDING_COLUMNS`), sorted by kind and source key.
 
@@ -396,6 +397,9 @@ def derive(
         The day complaints are aged to.
     data_quality : bool
         Derive ``kualitas_data`` (per kab/kota: only when the rows cover whole kab/kota).
+    decrees : DataFrame, optional
+        The decrees (SK Kumuh, :meth:`Store.decrees`): a location absent from a decreed list left it,
+        it is not "not reassessed" (as :func:`kotaku_gis.progress.progress_lokasi` reads them).
 
     Examples
     --------
@@ -413,7 +417,7 @@ def derive(
     parts.append(from_slum_locations(kumuh, periode))
     parts.append(from_activities(kegiatan, periode))
     if data_quality and len(kumuh) and baseline != periode:
-        parts.append(from_data_quality(progress.progress_lokasi(kumuh, periode, baseline)))
+        parts.append(from_data_quality(progress.progress_lokasi(kumuh, periode, baseline, decrees=decrees)))
     frames = [p for p in parts if len(p)]
     if not frames:
         return _findings([])
@@ -803,7 +807,8 @@ def susun(store: Store, periode: str, kode: str | None = None, *, tanggal: dt.da
         temuan = screening.screen(now, screening.protected_near(store, now.total_bounds))
     complaints = pengaduan.read(store, kode=scope or None)
     coarse = wil.ROLLUP_LEVELS.index(wil.tingkat(scope)) <= wil.ROLLUP_LEVELS.index("kabkota")
-    found = derive(kumuh, kegiatan, temuan, complaints, periode, baseline, tanggal, data_quality=coarse)
+    found = derive(kumuh, kegiatan, temuan, complaints, periode, baseline, tanggal, data_quality=coarse,
+                   decrees=store.decrees())
     kinds = [k for k in rules().jenis if k != "supervisi" and (coarse or k != "kualitas_data")]
     existing = read(store)
     changes = merge(existing, found, periode, tanggal, scope=scope, closed_by_data=_closed_by_data(store, existing), kinds=kinds)

@@ -40,7 +40,7 @@ def sample(store_url, tmp_path):
     build_sample_store(store, report_dir=tmp_path)
     _set_progress(store, STALLED, 15.0)
     q3 = store.read("kawasan_kumuh", periode="2026Q3")
-    store.write("kawasan_kumuh", q3[q3["id_lokasi"] != NOT_REASSESSED].reset_index(drop=True))
+    store.write("kawasan_kumuh", q3[q3["id_lokasi"] != NOT_REASSESSED].reset_index(drop=True), replace_areas=["61.71"])
     saved = pengaduan.add(store, tanggal_diterima="2026-08-01", saluran="sms", kode_wilayah="61.71.01.1002",
                           kategori="penyimpangan_dana", deskripsi=f"Dana dipotong, lapor {NAMA}", nama=NAMA,
                           kontak="0813-9876-5432", today=dt.date(2026, 8, 1))  # fmt: skip
