@@ -144,10 +144,9 @@ class PackRecipe(_Model):
     @field_validator("angka_kunci")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
-        unknown = [v for v in value if v not in FIGURES]
-        if unknown:
-            raise ValueError(f"unknown figures {unknown}; choose from {', '.join(FIGURES)}")
-        return value
+        from kotaku_gis._workflow import check_figures
+
+        return check_figures(value, FIGURES)
 
     @model_validator(mode="after")
     def _levels(self) -> PackRecipe:

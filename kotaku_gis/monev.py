@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kotaku_gis import i18n, progress, scoring, settings, tindak_lanjut
+from kotaku_gis import catalog, i18n, progress, scoring, settings, tindak_lanjut
 from kotaku_gis import wilayah as wil
 from kotaku_gis._datafile import read_model
 from kotaku_gis._mappack_html import fmt
@@ -68,9 +68,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Bilingual(_Model):
-    id: str
-    en: str
+#: Bilingual text (``id``/``en``), as in the catalogue.
+Bilingual = catalog.Text
 
 
 class KeyFigure(_Model):
@@ -468,8 +467,6 @@ def _met(k: KeyFigure, value: Any, lang: str) -> str:
 
 
 def _activities(kegiatan: pd.DataFrame, lang: str) -> list[list[str]]:
-    from kotaku_gis import catalog
-
     spec = catalog.layer("kegiatan").column("status")
     rows = []
     for code in spec.codes():
@@ -526,7 +523,7 @@ def _recommendations(r: ReportRecipe, values: dict[str, Any], register: pd.DataF
     out = []
     for k in r.angka_kunci:
         if k.rekomendasi is not None and _met(k, values.get(k.angka), lang) == _t("belum_tercapai", lang):
-            out.append(i18n.label(k.rekomendasi.model_dump(), lang))
+            out.append(k.rekomendasi(lang))
     for jenis, n in _open_kinds(register):
         out.append(f"{tindak_lanjut._label('jenis', jenis, lang)} ({n}): {tindak_lanjut.recommendation(jenis, lang)}")
     return out

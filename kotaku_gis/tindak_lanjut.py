@@ -71,6 +71,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from kotaku_gis import catalog, i18n, pengaduan, privacy, progress, scoring, screening, settings
 from kotaku_gis import wilayah as wil
 from kotaku_gis._datafile import read_model
+from kotaku_gis._workflow import check_workflow
 from kotaku_gis._mappack_data import period_end, period_end_date
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.store import Store
@@ -97,12 +98,8 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Bilingual(_Spec):
-    id: str
-    en: str
-
-    def __call__(self, lang: str | None = None) -> str:
-        return i18n.label({"id": self.id, "en": self.en}, lang)
+#: Bilingual text (``id``/``en``), as in the catalogue.
+Bilingual = catalog.Text
 
 
 class LevelRule(_Spec):
@@ -143,17 +140,8 @@ class TindakLanjutRules(_Spec):
     @model_validator(mode="after")
     def _consistent(self) -> TindakLanjutRules:
         spec = catalog.layer(LAYER)
-        statuses = spec.column("status").codes()
-        named = {self.initial, self.closed, self.escalated, *self.transitions, *self.eskalasi.dari}
-        for targets in self.transitions.values():
-            named |= set(targets)
-        unknown = named - set(statuses)
-        if unknown:
-            raise ValueError(f"statuses not in layers/tindak_lanjut.yml: {sorted(unknown)}")
-        if set(self.transitions) != set(statuses):
-            raise ValueError(f"transitions must list every status once: {statuses}")
-        if self.transitions[self.closed]:
-            raise ValueError(f"the closing status {self.closed!r} must be final")
+        check_workflow(LAYER, spec.column("status").codes(), self.transitions, self.closed,
+                       [self.initial, self.escalated, *self.eskalasi.dari])  # fmt: skip
         if any(self.escalated in t for t in self.transitions.values()):
             raise ValueError(f"{self.escalated!r} is set by escalation only, never by a transition")
         if list(self.tingkat) != list(wil.ROLLUP_LEVELS):
@@ -703,13 +691,8 @@ def read(store: Store, *, kode: str | None = None, status: str | Sequence[str] |
     return frame
 
 
-def _scope(kode: Any) -> str:
-    if kode is None or (isinstance(kode, str) and kode.strip() == ""):
-        return ""
-    try:
-        return wil.normalize_kode(kode)
-    except ValueError as exc:
-        raise UsageError(i18n.text("tindaklanjut.kode_invalid", kode=kode, reason=str(exc))) from exc
+#: An area code as given (any form) in dotted form, ``""`` for none (a UsageError for a bad one).
+_scope = pengaduan._scope
 
 
 def _closed_by_data(store: Store, existing: pd.DataFrame) -> list[str]:
