@@ -169,7 +169,7 @@ def load_recipe(path: str | Path) -> PackRecipe:
     --------
     >>> r = load_recipe(RECIPE_PATH)
     >>> r.tingkat_bawah, r.zip, r.tingkat["kabkota"].produk
-    ('kabkota', 'kabkota', ['peta', 'png', 'tabel'])
+    ('kabkota', 'kabkota', ['peta', 'png', 'tabel', 'laporan'])
     """
     return read_model(Path(path), PackRecipe, "map pack recipe")
 
