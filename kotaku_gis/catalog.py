@@ -14,7 +14,7 @@ Examples
 >>> spec.column("status").codes()
 ['rencana', 'pelaksanaan', 'selesai']
 >>> sorted(catalog.layer_names())
-['kawasan_kumuh', 'kawasan_lindung', 'kegiatan', 'pengaduan', 'wilayah']
+['kawasan_kumuh', 'kawasan_lindung', 'kegiatan', 'pengaduan', 'tindak_lanjut', 'wilayah']
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ class LayerSpec(_Spec):
     validators: list[Literal["penilaian_kekumuhan"]] = []
     #: The command that alone writes the layer (``pengaduan``: its status workflow and the
     #: complainant's identity, kept apart); ``load`` refuses such a layer. None: loaded from files.
-    managed_by: Literal["pengaduan"] | None = None
+    managed_by: Literal["pengaduan", "tindaklanjut"] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> LayerSpec:

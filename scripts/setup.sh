@@ -47,6 +47,23 @@ pg_bindir() {
   fi
 }
 
+# Install Debian package(s) $2... (what they are for: $1) with apt-get, as root or with sudo.
+apt_install() {
+  local what=$1 sudo_cmd=""
+  shift
+  if [ "$(id -u)" != 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "kotaku-gis: installing $what needs root; run as root or install sudo" >&2
+      exit 2
+    fi
+    sudo_cmd=sudo
+  fi
+  echo "kotaku-gis: installing $* with apt-get"
+  # (env, not a variable prefix: sudo would drop DEBIAN_FRONTEND and apt could wait for input)
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 # Whether the server in bindir $1 has the PostGIS extension.
 has_postgis() {
   local share=""
@@ -106,18 +123,18 @@ if [ "$want_test" = 1 ]; then
         "apt-get install chromium) or set KOTAKU_CHROMIUM=/path/to/chromium" >&2
       exit 2
     fi
-    SUDO=""
-    if [ "$(id -u)" != 0 ]; then
-      if ! command -v sudo >/dev/null 2>&1; then
-        echo "kotaku-gis: installing Chromium needs root; run as root or install sudo" >&2
-        exit 2
-      fi
-      SUDO=sudo
-    fi
-    echo "kotaku-gis: installing chromium with apt-get"
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    apt_install Chromium chromium
   fi
   echo "kotaku-gis: Chromium for the map tests: $chromium"
+
+  # Debian's poppler-utils: the report tests open the monev PDF with a real reader (pdftotext, pdftoppm).
+  if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+      echo "kotaku-gis: the report tests need pdftotext and pdftoppm (poppler-utils); install them" >&2
+      exit 2
+    fi
+    apt_install poppler-utils poppler-utils
+  fi
+  echo "kotaku-gis: poppler-utils for the report tests: $(command -v pdftotext)"
 fi
 echo "kotaku-gis: environment ready in .venv"

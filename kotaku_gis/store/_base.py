@@ -88,6 +88,8 @@ class Store(ABC):
         self.sk = _schema.decree_table(self.metadata)
         #: Private table of complainants' identities: no catalogue layer, never read by ``read``.
         self.identitas = _schema.identity_table(self.metadata)
+        #: History of the follow-up register (``tindak_lanjut``): written with its rows only.
+        self.riwayat = _schema.history_table(self.metadata)
         self._checked = False
 
     # -- backend hooks ---------------------------------------------------------------------------
@@ -149,6 +151,10 @@ class Store(ABC):
                     self._after_create(conn, table, None)
             if self.identitas.name not in existing:  # private: not registered for GIS software
                 self.identitas.create(conn)
+            if self.riwayat.name not in existing:
+                self.riwayat.create(conn)
+                self._after_create(conn, self.riwayat, None)
+                done.append(f"created {self.riwayat.name}")
             for name, table in self.tables.items():
                 if name not in existing:
                     table.create(conn)
@@ -178,7 +184,7 @@ class Store(ABC):
         if version < SCHEMA_VERSION:
             raise self._older(f"schema {version} < {SCHEMA_VERSION}")
         inspector = sa.inspect(self.engine)
-        for name in [*self.tables, self.identitas.name, self.sk.name]:
+        for name in [*self.tables, self.identitas.name, self.sk.name, self.riwayat.name]:
             if not inspector.has_table(name):
                 raise self._older(f"table {name} is missing")
         for name, table in self.tables.items():
@@ -382,6 +388,47 @@ class Store(ABC):
         """A write transaction; backends turn lock waits and read-only files into clear errors."""
         with self.engine.begin() as conn:
             yield conn
+
+    def write_with_history(
+        self, layer: str, frame: gpd.GeoDataFrame, history: Sequence[dict[str, Any]], *, source: str
+    ) -> WriteSummary | None:
+        """Write rows of a register layer and their history (``tindak_lanjut_riwayat``) in one transaction.
+
+        ``frame`` replaces the stored rows with the same key (as :meth:`write`); ``history`` rows carry
+        the columns of :func:`kotaku_gis.store._schema.history_table` except ``fid``, ``waktu`` (set
+        here, UTC). Nothing is written when both are empty (returns None).
+
+        Examples
+        --------
+        >>> import tempfile, os, geopandas as gpd
+        >>> from kotaku_gis.store import open_store
+        >>> store = open_store(os.path.join(tempfile.mkdtemp(), "contoh.gpkg")); _ = store.init()
+        >>> empty = gpd.GeoDataFrame({"id_tindak_lanjut": []}, geometry=[], crs="EPSG:4326")
+        >>> store.write_with_history("tindak_lanjut", empty, [], source="contoh") is None
+        True
+        """
+        if len(frame) == 0 and not history:
+            return None
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        rows = [{**h, "waktu": now} for h in history]
+
+        def add_history(conn: sa.Connection) -> None:
+            if rows:
+                conn.execute(sa.insert(self.riwayat), rows)
+
+        return self.write(layer, frame, source=source, extra=add_history)
+
+    def history(self, id_tindak_lanjut: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """The history of the follow-up register, oldest first (only these items when given)."""
+        self._require_current()
+        table = self.riwayat
+        stmt = sa.select(table).order_by(table.c[FID])
+        if id_tindak_lanjut is not None:
+            wanted = [id_tindak_lanjut] if isinstance(id_tindak_lanjut, str) else list(id_tindak_lanjut)
+            stmt = stmt.where(table.c.id_tindak_lanjut.in_(wanted))
+        with self.engine.connect() as conn:
+            result = conn.execute(stmt)
+            return pd.DataFrame(result.mappings().all(), columns=[c.name for c in table.columns])
 
     def _lock_areas(self, conn: sa.Connection, layer: str, areas: Sequence[str]) -> None:
         """Make writes that touch the same areas of ``layer`` wait for each other (backend hook).

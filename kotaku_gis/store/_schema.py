@@ -140,3 +140,25 @@ def identity_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("dicatat_pada", sa.Text, nullable=False, comment="UTC, ISO 8601"),
         comment="Identity of complainants: private, never published",
     )
+
+
+#: Name of the history table of the follow-up register (see the module docstring).
+HISTORY_TABLE = "tindak_lanjut_riwayat"
+
+
+def history_table(metadata: sa.MetaData) -> sa.Table:
+    """The table ``tindak_lanjut_riwayat``: one row per change of a follow-up item."""
+    return sa.Table(
+        HISTORY_TABLE,
+        metadata,
+        sa.Column(FID, sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id_tindak_lanjut", sa.Text, nullable=False),
+        sa.Column("tanggal", sa.Text, nullable=False, comment="day of the change (ISO 8601 date)"),
+        sa.Column("waktu", sa.Text, nullable=False, comment="when it was recorded (UTC, ISO 8601)"),
+        sa.Column("oleh", sa.Text, nullable=False, comment="name typed by whoever made the change"),
+        sa.Column("peristiwa", sa.Text, nullable=False, comment="what happened (kotaku_gis.tindak_lanjut.EVENTS)"),
+        sa.Column("status_lama", sa.Text),
+        sa.Column("status_baru", sa.Text),
+        sa.Column("catatan", sa.Text, comment="note (personal data masked)"),
+        comment="History of the follow-up register",
+    )
