@@ -16,6 +16,16 @@ Versions
 ``SCHEMA_VERSION`` counts incompatible layouts; ``MIGRATIONS[v]`` upgrades a store from version
 ``v`` to ``v + 1``. Columns added to the catalogue are added to existing tables by ``Store.init``
 without a version step (an additive change keeps every row).
+
+=======  ============================================================================================
+version  layout
+=======  ============================================================================================
+1        first release: ``kotaku_meta`` keyed by its text ``key``; GeoPackage 1.3 R-tree triggers
+2        ``kotaku_meta`` with an integer ``fid`` primary key (GeoPackage Req 119: an attributes
+         table has an INTEGER PRIMARY KEY) and ``key`` UNIQUE; the R-tree triggers of GeoPackage
+         1.4 (``update5``/``update6``/``update7`` instead of ``update1``/``update3``, Req 75).
+         The store passes GDAL's ``validate_gpkg.py -k --extra`` with no finding.
+=======  ============================================================================================
 """
 
 from __future__ import annotations
@@ -28,10 +38,7 @@ import sqlalchemy as sa
 from kotaku_gis import catalog
 
 #: Layout version written to ``kotaku_meta``; a store of a newer version is refused.
-SCHEMA_VERSION = 1
-
-#: Upgrades from version ``v`` to ``v + 1``, each run in the transaction of ``Store.init``.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
+SCHEMA_VERSION = 2
 
 GEOMETRY_COLUMN = "geom"
 FID = "fid"
@@ -70,7 +77,8 @@ def meta_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     meta = sa.Table(
         "kotaku_meta",
         metadata,
-        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column(FID, sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("key", sa.Text, nullable=False, unique=True),
         sa.Column("value", sa.Text, nullable=False),
     )
     loads = sa.Table(
@@ -105,3 +113,22 @@ def identity_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("dicatat_pada", sa.Text, nullable=False, comment="UTC, ISO 8601"),
         comment="Identity of complainants: private, never published",
     )
+
+
+def _migrate_1_to_2(conn: sa.Connection) -> None:
+    """Version 1 -> 2: rebuild ``kotaku_meta`` with an integer primary key (keeping its rows) and,
+    in a GeoPackage, replace the R-tree triggers of GeoPackage 1.3 by those of 1.4."""
+    meta, _ = meta_tables(sa.MetaData())
+    rows = [dict(r) for r in conn.execute(sa.text("SELECT key, value FROM kotaku_meta")).mappings()]
+    conn.exec_driver_sql("DROP TABLE kotaku_meta")
+    meta.create(conn)
+    if rows:
+        conn.execute(sa.insert(meta), rows)
+    if conn.dialect.name == "sqlite":
+        from kotaku_gis.store import gpkg  # the backend module imports this one
+
+        gpkg.upgrade_rtree_triggers(conn)
+
+
+#: Upgrades from version ``v`` to ``v + 1``, each run in the transaction of ``Store.init``.
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _migrate_1_to_2}
