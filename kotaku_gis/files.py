@@ -57,6 +57,7 @@ import pyogrio
 import shapely
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
@@ -340,7 +341,8 @@ def write_table(
     if suffix == ".csv":
         if len(named) != 1:
             raise UsageError(f"{path.name}: a CSV file holds one table; use .xlsx or .gpkg for several")
-        _safe_frame(_plain(next(iter(named.values())))).to_csv(tmp, index=False)
+        # CR LF ends a record (RFC 4180): a field holding a CR or LF is then quoted, never split
+        _safe_frame(_plain(next(iter(named.values())))).to_csv(tmp, index=False, lineterminator="\r\n")
     elif suffix == ".xlsx":
         tmp.write_bytes(xlsx_bytes({name: _plain(frame) for name, frame in named.items()}, when=when))
     elif suffix in (".gpkg", ".geojson"):
@@ -381,7 +383,7 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, when: dt.datetime | None =
         sheet = book.create_sheet(title=str(name)[:31])
         header = []
         for column in frame.columns:
-            cell = WriteOnlyCell(sheet, value=formula_safe(str(column)))
+            cell = WriteOnlyCell(sheet, value=formula_safe(ILLEGAL_CHARACTERS_RE.sub("", str(column))))
             cell.data_type = "s"
             cell.font = bold
             header.append(cell)
@@ -424,7 +426,8 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
     if isinstance(value, (dt.date, dt.time)):
         return value
-    cell = WriteOnlyCell(sheet, value=formula_safe(value if isinstance(value, str) else str(value)))
+    text = ILLEGAL_CHARACTERS_RE.sub("", value if isinstance(value, str) else str(value))  # XML cannot hold them
+    cell = WriteOnlyCell(sheet, value=formula_safe(text))
     cell.data_type = "s"
     return cell
 
