@@ -16,7 +16,8 @@ Fingerprint of the rows of a unit, per layer
     the area (or a row added or removed).
 
 Which rows of each layer
-    ``wilayah``: all; ``kawasan_kumuh``: the period and the baseline; ``kegiatan``: the periods that
+    ``wilayah``: all; ``kawasan_kumuh``: the period, the baseline and the decree (SK Kumuh) periods
+    between them (``Store.decrees``: a decree tells which locations left the list); ``kegiatan``: the periods that
     end no later than the period (the roll-up counts each activity as of its latest report);
     ``pengaduan``: all; ``kawasan_lindung`` (no code): the features that can reach the unit, i.e.
     whose bounding box, widened by their setback plus the screening's warning distance, meets the
@@ -45,7 +46,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kotaku_gis import catalog
+from kotaku_gis import catalog, progress
 from kotaku_gis import wilayah as wil
 
 #: Layers that feed a unit, with the column that places a row in an area (``kawasan_lindung`` has
@@ -105,7 +106,8 @@ def read_layers(store: Any, periode: str, baseline: str, kode: str | None = None
     scope = kode or None
     out: dict[str, gpd.GeoDataFrame] = {}
     out["wilayah"] = store.read("wilayah", kode=scope)
-    out["kawasan_kumuh"] = store.read("kawasan_kumuh", periode=sorted({baseline, periode}), kode=scope)
+    decreed = progress.decree_periods(store.decrees(), baseline, periode)  # rows progress_lokasi needs too
+    out["kawasan_kumuh"] = store.read("kawasan_kumuh", periode=sorted({baseline, periode, *decreed}), kode=scope)
     kegiatan = store.read("kegiatan", kode=scope)
     until = period_end([periode])[0]
     out["kegiatan"] = kegiatan[period_end(kegiatan["periode"]) <= until].reset_index(drop=True)

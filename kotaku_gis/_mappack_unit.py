@@ -118,6 +118,7 @@ class _State:
     codes: dict[str, pd.Series] = field(default_factory=dict)
     lindung: gpd.GeoDataFrame | None = None
     boxes: np.ndarray | None = None
+    decrees: pd.DataFrame | None = None
 
 
 _STATE = _State()
@@ -157,6 +158,7 @@ def use_store(store: Any) -> None:
         _STATE.codes = {}
         _STATE.lindung = None
         _STATE.boxes = None
+        _STATE.decrees = None
 
 
 def reset() -> None:
@@ -166,6 +168,7 @@ def reset() -> None:
     _STATE.codes = {}
     _STATE.lindung = None
     _STATE.boxes = None
+    _STATE.decrees = None
 
 
 def _read_scope(kode: str) -> str:
@@ -258,7 +261,7 @@ def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDat
     names = dict(zip(w["kode"].astype(str), w["nama"]))
     lowest = _deeper(task.progres_sampai, task.child or task.tingkat, task.tingkat)
 
-    per = _per_lokasi(kumuh, task.periode, task.baseline)
+    per = _per_lokasi(kumuh, task.periode, task.baseline, _decrees())
     keg_cols = [c for c in ("id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr") if c in kegiatan.columns]
     units = pd.DataFrame(w[["kode", "nama"]])
     levels = progress.rollup_all_levels(per, pd.DataFrame(kegiatan[keg_cols]), units, kode=task.kode, tingkat=lowest)
@@ -303,7 +306,14 @@ def _deeper(*levels: str) -> str:
     return max(levels, key=order.index)
 
 
-def _per_lokasi(kumuh: pd.DataFrame, periode: str, baseline: str) -> pd.DataFrame:
+def _decrees() -> pd.DataFrame:
+    """The decrees (SK Kumuh) of the store this process builds from (read once)."""
+    if _STATE.decrees is None:
+        _STATE.decrees = _STATE.store.decrees()
+    return _STATE.decrees
+
+
+def _per_lokasi(kumuh: pd.DataFrame, periode: str, baseline: str, decrees: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`progress.progress_lokasi` of the rows of one area.
 
     ``progress_lokasi`` checks the periods against those of its input; an area may lack one of
@@ -320,7 +330,7 @@ def _per_lokasi(kumuh: pd.DataFrame, periode: str, baseline: str) -> pd.DataFram
     if baseline == periode:
         sentinel = sentinel.iloc[:1]
     both = pd.concat([rows, sentinel], ignore_index=True) if len(rows) else sentinel
-    per = progress.progress_lokasi(both, periode, baseline)
+    per = progress.progress_lokasi(both, periode, baseline, decrees=decrees)
     out = per[per["id_lokasi"] != _SENTINEL].reset_index(drop=True)
     out.attrs.update(per.attrs)
     return out
@@ -446,6 +456,7 @@ def _maps(
         rollup=map_inputs.rollup_levels(children),
         kumuh=scored[scored["periode"] == task.periode].reset_index(drop=True) if len(scored) else None,
         kumuh_awal=scored[scored["periode"] == task.baseline].reset_index(drop=True) if len(scored) and has_baseline else None,
+        lokasi_tidak_ditetapkan=progress.dropped_ids(scored, task.periode, task.baseline, _decrees()) if len(scored) else frozenset(),
         kegiatan=now if len(now) else None,
         temuan=temuan if len(temuan) else None,
         lindung=lindung if len(lindung) else None,

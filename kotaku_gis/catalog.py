@@ -23,7 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+import yaml
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from kotaku_gis import i18n, settings
 from kotaku_gis._datafile import read_model
@@ -166,12 +167,32 @@ class LayerSpec(_Spec):
 
 
 class Mapping(_Spec):
-    """A column mapping from a foreign file format (such as WDPA) to a catalogue layer."""
+    """A column mapping from a foreign file format (such as WDPA) to a catalogue layer.
+
+    ``columns``: column in the file -> catalogue column (a name the file lacks is an error, found
+    ignoring case and spacing); ``values``: per catalogue column, the file's values -> catalogue
+    codes; ``constants``: catalogue column -> the value of every row (the file must not have that
+    column); ``defaults``: catalogue column -> the value of every empty cell (and of every row when
+    the file lacks the column).
+    """
 
     layer: str
     columns: dict[str, str]
     constants: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
     values: dict[str, dict[str, str]] = {}
+    #: the file the mapping was read from, and the line of each key per section (for messages)
+    _path: Path | None = PrivateAttr(default=None)
+    _lines: dict[tuple[str, str], int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The mapping file's name (``wdpa.yml``), as messages show it."""
+        return self._path.name if self._path is not None else "<mapping>"
+
+    def line(self, key: str, section: str = "columns") -> int | None:
+        """The line (1-based) of ``key`` in ``section`` of the mapping file, when known."""
+        return self._lines.get((section, key))
 
 
 def catalog_path() -> Path:
@@ -228,4 +249,18 @@ def mapping(name_or_path: str | Path) -> Mapping:
         raise UsageError(i18n.text("catalog.unknown_mapping", name=str(name_or_path), known=", ".join(known)))
     spec = read_model(path, Mapping, "column mapping")
     layer(spec.layer)  # the target must exist
+    spec._path = path
+    spec._lines = _key_lines(path)
     return spec
+
+
+def _key_lines(path: Path) -> dict[tuple[str, str], int]:
+    """(section, key) -> line number of every key one level down in a YAML mapping file."""
+    with open(path, encoding="utf-8") as f:
+        root = yaml.compose(f)
+    lines = {}
+    for section, body in getattr(root, "value", []):
+        if isinstance(body, yaml.MappingNode):
+            for key, _ in body.value:
+                lines[(str(section.value), str(key.value))] = key.start_mark.line + 1
+    return lines

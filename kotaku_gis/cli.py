@@ -70,17 +70,38 @@ def cmd_load(store: Store, args: argparse.Namespace) -> int:
         columns=_pairs(args.kolom),
         source_layer=args.sumber_layer,
         swap_xy=args.tukar_koordinat,
+        periode=args.periode,
+        ganti=args.ganti,
+        sk=args.sk,
         report_dir=args.laporan,
         dry_run=args.uji,
     )
     _print_report(report)
+    plan = report.summary if report.summary is not None else report.plan
+    assert plan is not None
+    if report.replace_areas:
+        level = "kabkota" if args.sk else args.ganti
+        scope = _t("scope_areas", periods=", ".join(_plan_periods(report)), level=level, areas=", ".join(report.replace_areas))
+    else:
+        scope = _t("scope_key")
     if report.summary is None:
-        print(_t("dry_run_ok", file=report.file, rows=report.rows_read))
+        assert report.plan is not None
+        print(_t("dry_run_ok", file=report.file, rows=report.rows_read, added=report.plan.added,
+                 replaced=report.plan.replaced, removed=report.plan.removed, scope=scope))
     else:
         s = report.summary
-        print(_t("load_done", file=report.file, layer=s.layer, rows=s.rows, replaced=s.replaced_rows,
-                 partitions=", ".join(s.partitions), warnings=len(report.warnings)))
+        print(_t("load_done", file=report.file, layer=s.layer, added=s.added_rows, replaced=s.replaced_rows,
+                 removed=s.removed_rows, scope=scope, warnings=len(report.warnings)))
+        if args.sk:
+            print(_t("sk_recorded", kabkota=", ".join(report.replace_areas or []), periods=", ".join(_plan_periods(report))))
+    print(_t("changes"))
+    _print_table(report.changes())
     return 0
+
+
+def _plan_periods(report: loader.LoadReport) -> list[str]:
+    plan = report.plan
+    return list(plan.periods) if plan is not None else []
 
 
 def cmd_layers(store: Store, args: argparse.Namespace) -> int:
@@ -88,6 +109,12 @@ def cmd_layers(store: Store, args: argparse.Namespace) -> int:
     frame.columns = [_t(f"col_{c}") for c in frame.columns]
     print(_t("layers_of", store=store.display_url, kind=store.kind))
     _print_table(frame)
+    decrees = store.decrees()
+    if len(decrees):
+        print()
+        print(_t("sk_of"))
+        decrees.columns = [_t(f"col_{c}") for c in decrees.columns]
+        _print_table(decrees)
     return 0
 
 
@@ -229,11 +256,12 @@ def cmd_score(store: Store, args: argparse.Namespace) -> int:
 def cmd_progress(store: Store, args: argparse.Namespace) -> int:
     periode, baseline = progress.resolve_periods(store.periods("kawasan_kumuh"), args.periode, args.baseline)
     suffix = Path(args.out).suffix.lower()
-    kumuh = store.read("kawasan_kumuh", periode=sorted({baseline, periode}), kode=args.kode, geometry=False,
-                       columns=progress.kumuh_columns())
+    decrees = store.decrees()
+    periods = sorted({baseline, periode, *progress.decree_periods(decrees, baseline, periode)})
+    kumuh = store.read("kawasan_kumuh", periode=periods, kode=args.kode, geometry=False, columns=progress.kumuh_columns())
     if len(kumuh) == 0:
         raise _no_data("kawasan_kumuh")
-    per_lokasi = progress.progress_lokasi(kumuh, periode, baseline)
+    per_lokasi = progress.progress_lokasi(kumuh, periode, baseline, decrees=decrees)
     kegiatan = store.read(
         "kegiatan", kode=args.kode, geometry=False,
         columns=["id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr"],
@@ -443,6 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kolom", action="append", metavar="SUMBER=TUJUAN", help=_t("help_kolom"))
     p.add_argument("--sumber-layer", help=_t("help_sumber_layer"))
     p.add_argument("--tukar-koordinat", action="store_true", help=_t("help_tukar"))
+    p.add_argument("--periode", help=_t("help_periode_load"))
+    p.add_argument("--ganti", choices=loader.REPLACE_LEVELS, help=_t("help_ganti", levels=", ".join(loader.REPLACE_LEVELS)))
+    p.add_argument("--sk", action="store_true", help=_t("help_sk"))
     p.add_argument("--laporan", type=Path, help=_t("help_laporan"))
     p.add_argument("--uji", action="store_true", help=_t("help_uji"))
     p.set_defaults(func=cmd_load)

@@ -42,7 +42,8 @@ def load_report_html(report: LoadReport, lang: str | None = None) -> str:
     else:
         s = report.summary
         state = "loaded"
-        outcome = _t("report_loaded", lang, rows=s.rows, replaced=s.replaced_rows, partitions=", ".join(s.partitions))
+        outcome = _t("report_loaded", lang, added=s.added_rows, replaced=s.replaced_rows, removed=s.removed_rows,
+                     partitions=", ".join(s.partitions))
     parts = [
         f"<div><strong>{_t('report_title', lang, layer=report.layer, file=report.file)}</strong><br>",
         _t("report_counts", lang, rows=report.rows_read, errors=len(report.errors),
@@ -52,6 +53,9 @@ def load_report_html(report: LoadReport, lang: str | None = None) -> str:
     if report.report_path is not None:
         parts.append("<br>" + _t("report_file", lang, path=report.report_path))
     parts.append("</div>")
+    changes = report.changes(lang)
+    if len(changes):
+        parts.append(changes.to_html(index=False, escape=True))
     if report.problems:
         parts.append(report.to_frame(lang).to_html(index=False, na_rep="", escape=True))
     else:

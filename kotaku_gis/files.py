@@ -40,6 +40,7 @@ complaints register, staffing, load reports, the map pack's tables and summary w
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
@@ -61,6 +62,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
+from kotaku_gis import i18n
+from kotaku_gis._validate import read_numbers
 from kotaku_gis.errors import DataError, Problem, UsageError
 
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".zip", ".geojson", ".json", ".kml", ".kmz", ".gdb", ".fgb")
@@ -147,13 +150,53 @@ def _gdal_path(path: Path) -> tuple[str, str | None]:
     return str(path), None
 
 
+_KINDS = {
+    ".gpkg": "GeoPackage", ".shp": "Shapefile", ".zip": "zip", ".geojson": "GeoJSON", ".json": "GeoJSON",
+    ".kml": "KML", ".kmz": "KMZ", ".csv": "CSV", ".xlsx": "Excel", ".xls": "Excel", ".fgb": "FlatGeobuf",
+}  # fmt: skip
+
+
+def _unreadable(path: Path, exc: BaseException | None = None) -> DataError:
+    """A file that cannot be read: empty, truncated or damaged (one line, with the fix)."""
+    kind = _KINDS.get(path.suffix.lower(), path.suffix or "?")
+    if path.is_file() and path.stat().st_size == 0:
+        return DataError([Problem("file_empty", path.name, params={"kind": kind})])
+    detail = " ".join(str(exc).split())[:300] if exc is not None else ""
+    return DataError([Problem("file_corrupt", path.name, params={"kind": kind, "detail": detail})])
+
+
+def _shapefile_parts(path: Path, inner: str | None) -> None:
+    """A Shapefile without its .shx or .dbf is named as such (GDAL's own messages do not say it)."""
+    if inner is not None:
+        with zipfile.ZipFile(path) as zf:
+            names = {n.lower() for n in zf.namelist()}
+        stem = inner.rsplit(".", 1)[0].lower()
+        have = {ext for ext in (".shx", ".dbf", ".prj") if stem + ext in names}
+    else:
+        siblings = {p.name.lower() for p in path.parent.glob(path.stem + ".*")}
+        have = {ext for ext in (".shx", ".dbf", ".prj") if (path.stem + ext).lower() in siblings}
+    missing = [ext for ext in (".shx", ".dbf") if ext not in have]
+    if missing:
+        more = "" if ".prj" in have else "; .prj membawa CRS"
+        raise DataError([Problem("shapefile_part_missing", path.name, params={"part": " ".join(missing), "more": more})])
+
+
 def _read_gdal(path: Path, layer: str | None) -> Source:
-    gdal_path, inner = _gdal_path(path)
+    if path.is_file() and path.stat().st_size == 0:
+        raise _unreadable(path)
+    try:
+        gdal_path, inner = _gdal_path(path)
+    except zipfile.BadZipFile as exc:
+        raise _unreadable(path, exc) from exc
+    if gdal_path.lower().endswith(".shp"):
+        _shapefile_parts(path, inner)
     notes: list[Problem] = []
     try:
         layers = pyogrio.list_layers(gdal_path)
     except Exception as exc:  # GDAL's own error types differ between versions
-        raise UsageError(f"{path.name}: cannot be read as a GIS file ({exc})") from exc
+        raise _unreadable(path, exc) from exc
+    if len(layers) == 0:
+        raise _unreadable(path)
     if layer is None:
         if len(layers) > 1:
             names = ", ".join(str(n) for n in layers[:, 0])
@@ -170,8 +213,8 @@ def _read_gdal(path: Path, layer: str | None) -> Source:
             notes.append(Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding}))
     try:
         frame = pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding)
-    except Exception as exc:
-        raise UsageError(f"{path.name}: cannot be read ({exc})") from exc
+    except Exception as exc:  # GDAL's own error types differ between versions
+        raise _unreadable(path, exc) from exc
     if not isinstance(frame, gpd.GeoDataFrame):
         frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame)))
     if frame.geometry.name != "geometry":
@@ -211,64 +254,92 @@ def _guess_dbf_encoding(gdal_path: str, layer: str) -> str:
 
 def _read_table(path: Path, crs: str | None) -> Source:
     notes: list[Problem] = []
+    if path.stat().st_size == 0:
+        raise _unreadable(path)
     if path.suffix.lower() == ".csv":
-        data = None
+        cells = None
         for encoding in ("utf-8-sig", "cp1252"):
             try:
-                data = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding, sep=None, engine="python")
+                cells = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_values=[""],
+                                    encoding=encoding, sep=None, engine="python")  # fmt: skip
                 break
             except UnicodeDecodeError:
                 continue
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+                raise _unreadable(path, exc) from exc
         if encoding != "utf-8-sig":
             notes.append(Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding}))
     else:
-        try:
-            data = pd.read_excel(path, dtype=str, keep_default_na=False, na_values=[""])
-        except Exception as exc:
-            raise UsageError(f"{path.name}: cannot be read as Excel ({exc})") from exc
-    assert data is not None
-    data.columns = [str(c).strip() for c in data.columns]
+        try:  # numbers stay numbers: a cell's notation is Excel's business, not the text's
+            cells = pd.read_excel(path, header=None, dtype=object)
+        except Exception as exc:  # openpyxl/zipfile errors for damaged workbooks
+            raise _unreadable(path, exc) from exc
+    assert cells is not None
+    header = _header_row(cells, path)
+    if header > 0:
+        notes.append(Problem("header_row_found", path.name, severity="info", params={"row": header + 1, "skipped": header}))
+    data = cells.iloc[header + 1 :].reset_index(drop=True)
+    data.columns = [str(c).strip() if not _is_blank(c) else f"kolom_{i + 1}" for i, c in enumerate(cells.iloc[header])]
+    data = data.map(lambda v: None if _is_blank(v) else v)
+    data = data.dropna(how="all")  # blank lines between blocks are no rows
+    row_numbers = (data.index + header + 2).tolist()
+    data = data.reset_index(drop=True)
     lowered = {c.lower(): c for c in data.columns}
     wkt = next((lowered[n] for n in _WKT_NAMES if n in lowered), None)
     lon = next((lowered[n] for n in _LON_NAMES if n in lowered), None)
     lat = next((lowered[n] for n in _LAT_NAMES if n in lowered), None)
-    row_numbers = range(2, len(data) + 2)
     problems: list[Problem] = []
     if wkt is not None:
-        geoms = shapely.from_wkt(data[wkt].fillna("").str.strip().replace("", None), on_invalid="ignore")
+        geoms = shapely.from_wkt(data[wkt].map(lambda v: None if v is None else str(v).strip() or None), on_invalid="ignore")
         for i, (text, geom) in enumerate(zip(data[wkt], geoms)):
             if isinstance(text, str) and text.strip() and geom is None:
                 problems.append(Problem("wkt_invalid", path.name, row_numbers[i], wkt))
         data = data.drop(columns=[wkt])
         frame_crs = crs
-    elif lon is not None and lat is not None:
-        x = _to_number(data[lon])
-        y = _to_number(data[lat])
-        for i in range(len(data)):
-            for col, values, parsed in ((lon, data[lon], x), (lat, data[lat], y)):
-                if pd.notna(values.iloc[i]) and pd.isna(parsed.iloc[i]):
-                    problems.append(Problem("not_a_number", path.name, row_numbers[i], col, params={"value": values.iloc[i]}))
-        geoms = gpd.points_from_xy(x, y)
-        geoms = [None if (pd.isna(a) or pd.isna(b)) else g for g, a, b in zip(geoms, x, y)]
+    else:
+        assert lon is not None and lat is not None  # _header_row found them
+        xy = []
+        for col in (lon, lat):
+            reading = read_numbers(data[col], low=-180, high=180)
+            for i in np.flatnonzero(reading.invalid | reading.ambiguous):
+                problems.append(Problem("not_a_number", path.name, row_numbers[i], col, params={"value": data[col].iloc[i]}))
+            xy.append(reading.values)
+        x, y = xy
+        geoms = [None if (pd.isna(a) or pd.isna(b)) else shapely.Point(a, b) for a, b in zip(x, y)]
         data = data.drop(columns=[lon, lat])
         frame_crs = crs or "EPSG:4326"
         if crs is None:
             notes.append(Problem("lonlat_assumed_wgs84", path.name, severity="info", params={"lon": lon, "lat": lat}))
-    else:
-        raise DataError([Problem("no_geometry_columns", path.name, severity="error")])
     if problems:
         raise DataError(problems + notes)
     frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, index=data.index), crs=frame_crs)
-    frame[ROW] = list(row_numbers)
+    frame[ROW] = row_numbers
     return Source(path, frame, notes)
 
 
-def _to_number(values: pd.Series) -> pd.Series:
-    """Numbers from text, accepting a decimal comma (``-0,0345``) as Indonesian spreadsheets write it."""
-    text = values.astype("string").str.strip()
-    decimal_comma = text.str.count(",").eq(1) & ~text.str.contains(".", regex=False)
-    text = text.where(~decimal_comma.fillna(False), text.str.replace(",", ".", regex=False))
-    return pd.to_numeric(text, errors="coerce")
+#: How far down a table the header row is looked for (title rows above it are skipped).
+_HEADER_SEARCH_ROWS = 20
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip())
+
+
+def _header_row(cells: pd.DataFrame, path: Path) -> int:
+    """The row (0-based) holding the column names: the first with geometry columns (wkt, or lon and lat)."""
+    best, best_count = 0, -1
+    for i in range(min(len(cells), _HEADER_SEARCH_ROWS)):
+        names = {str(v).strip().lower() for v in cells.iloc[i] if not _is_blank(v)}
+        if names & set(_WKT_NAMES) or (names & set(_LON_NAMES) and names & set(_LAT_NAMES)):
+            return i
+        texts = sum(isinstance(v, str) and not _is_blank(v) for v in cells.iloc[i])
+        if texts > best_count:
+            best, best_count = i, texts
+    near = ""
+    if best_count > 0:
+        shown = ", ".join(str(v).strip() for v in cells.iloc[best] if not _is_blank(v))[:200]
+        near = i18n.text("load.header_near", row=best + 1, columns=shown)
+    raise DataError([Problem("header_row_not_found", path.name, params={"near": near})])
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").

@@ -24,6 +24,7 @@ the store is not touched. Otherwise the rows are written in one transaction, rep
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Sequence
@@ -36,11 +37,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kotaku_gis import catalog, files, geodesy, i18n, settings, wilayah
+from kotaku_gis import _validate, catalog, files, geodesy, i18n, settings, wilayah
 from kotaku_gis.catalog import PERIODE_PATTERN, ColumnSpec, LayerSpec
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW, Source
-from kotaku_gis.store import Store, WriteSummary
+from kotaku_gis.store import Store, WritePlan, WriteSummary
 
 #: Extra source columns the loader understands without storing them: parent codes and a name,
 #: checked against the layer's kelurahan code.
@@ -51,8 +52,15 @@ _CHECK_COLUMNS = {
 }
 _NAME_COLUMNS = ("nama_kelurahan", "kelurahan", "nama_desa", "desa")
 
-_TRUE = {"1", "true", "t", "ya", "y", "yes", "benar", "b"}
-_FALSE = {"0", "false", "f", "tidak", "t", "no", "n", "salah", "s"} - {"t"}
+#: Levels a load may replace as a whole (``--ganti``): the rows of the file's periods in the areas
+#: (at that level) that the file's rows fall in.
+REPLACE_LEVELS = ("kelurahan", "kecamatan", "kabkota")
+
+#: What a cell parser returns for a value it cannot read (reported, then left empty).
+_UNREADABLE = object()
+
+#: Units of columns that hold rupiah amounts (read as whole amounts: ``350.000`` is 350000).
+_MONEY_UNITS = ("IDR", "Rp")
 
 
 @dataclass
@@ -69,6 +77,10 @@ class LoadReport:
     problems: list[Problem]
     summary: WriteSummary | None = None
     report_path: Path | None = None
+    #: what the write will do (or did): rows added, replaced and removed per kab/kota and period
+    plan: WritePlan | None = None
+    #: the areas whose rows of the file's periods the load replaces as a whole (``ganti``)
+    replace_areas: list[str] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -81,6 +93,16 @@ class LoadReport:
     def to_frame(self, lang: str | None = None) -> pd.DataFrame:
         """The problems as a table (severity, file, row, column, message, fix)."""
         return problems_frame(self.problems, lang)
+
+    def changes(self, lang: str | None = None) -> pd.DataFrame:
+        """Rows added, replaced and removed per kab/kota and period: what the load did, or plans to.
+
+        Column names in ``lang`` (``kabkota, periode, baru, diganti, dihapus``).
+        """
+        changes = self.summary.changes if self.summary is not None else (self.plan.changes if self.plan else None)
+        if changes is None:
+            return pd.DataFrame()
+        return changes.rename(columns={c: i18n.text(f"cli.col_{c}", lang) for c in changes.columns})
 
     def _repr_html_(self) -> str:
         """Jupyter display: a one-line outcome and the problem table."""
@@ -115,6 +137,8 @@ class _Batch:
     problems: list[Problem] = field(default_factory=list)
     #: extra source columns used by checks (parent codes, names), by role
     checks: dict[str, pd.Series] = field(default_factory=dict)
+    #: the period given for every row (``--periode``), normalised
+    periode: str | None = None
 
     def add(self, code: str, /, rows: Any = None, column: str | None = None, severity: str = "error", **params: Any) -> None:
         """Record a problem for every row in ``rows`` (row numbers), or a file-wide one."""
@@ -152,46 +176,23 @@ def _show(value: Any) -> Any:
 
 
 # -- 1. columns ------------------------------------------------------------------------------------
+def _name_key(name: object) -> str:
+    """A column name as compared: lower case, runs of spaces and dashes as ``_``."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
 def _map_columns(batch: _Batch, mapping: catalog.Mapping | None, columns: dict[str, str]) -> None:
-    spec, frame = batch.spec, batch.frame
-    rename: dict[str, str] = {}
-    if mapping is not None:
-        if mapping.layer != spec.name:
-            raise UsageError(f"mapping is for layer {mapping.layer!r}, not {spec.name!r}")
-        rename.update({k: v for k, v in mapping.columns.items() if k in frame.columns})
-    for src, dst in columns.items():
-        if src not in frame.columns:
-            have = ", ".join(str(c) for c in frame.columns if c not in (ROW, "geometry"))
-            raise UsageError(f"{batch.file}: --kolom {src}={dst}: the file has no column {src!r}; columns: {have}")
-        if dst not in _CHECK_COLUMNS and dst not in _NAME_COLUMNS:
-            spec.column(dst)  # raises UsageError naming the layer's columns
-        rename[src] = dst
-    targets = set(rename.values())
-    wanted = set(spec.column_names) | set(_CHECK_COLUMNS) | set(_NAME_COLUMNS)
-    for col in frame.columns:
-        if col in rename or col in (ROW, "geometry"):
-            continue
-        key = re.sub(r"[\s\-]+", "_", str(col).strip().lower())
-        if key not in wanted and len(key) == 10:  # DBF field names are cut to 10 characters
-            longer = [w for w in wanted if w.startswith(key) and w not in targets]
-            key = longer[0] if len(longer) == 1 else key
-        if key in wanted and key not in targets:
-            if key != col:
-                batch.add("column_mapped", severity="info", column=None, source=col, target=key)
-            rename[col] = key
-            targets.add(key)
-    frame = frame.rename(columns=rename)
+    spec = batch.spec
+    rename = _mapping_renames(batch, mapping) if mapping is not None else {}
+    rename.update(_option_renames(batch, columns))
+    rename.update(_automatic_renames(batch, set(rename), set(rename.values())))
+    frame = batch.frame.rename(columns=rename)
     batch.origin = {dst: src for src, dst in rename.items()}
     if mapping is not None:
-        for col, value in mapping.constants.items():
-            if col not in frame.columns:
-                frame[col] = value
-        for col, table in mapping.values.items():
-            if col in frame.columns:
-                frame[col] = frame[col].map(lambda v, t=table: t.get(str(v).strip(), v) if isinstance(v, str) else v)
+        frame = _apply_mapping(batch, mapping, frame)
+    wanted = set(spec.column_names) | set(_CHECK_COLUMNS) | set(_NAME_COLUMNS)
     ignored = [c for c in frame.columns if c not in wanted and c not in (ROW, "geometry")]
-    if ignored:
-        batch.add("columns_ignored", severity="info", layer=spec.name, columns=", ".join(map(str, ignored)))
+    _report_ignored(batch, frame, ignored, set(frame.columns))
     for role in list(_CHECK_COLUMNS) + list(_NAME_COLUMNS):
         if role in frame.columns:
             batch.checks[role] = frame.pop(role)
@@ -200,8 +201,106 @@ def _map_columns(batch: _Batch, mapping: catalog.Mapping | None, columns: dict[s
     if "kode_kelurahan" in missing and any(n in batch.checks for n in _NAME_COLUMNS):
         missing.remove("kode_kelurahan")  # filled from the kelurahan name in the reference step
         batch.frame["kode_kelurahan"] = None
+    if spec.partition in missing and batch.periode is not None:  # set by --periode
+        missing.remove(spec.partition)
+        batch.frame[spec.partition] = batch.periode
+        batch.add("periode_set", severity="info", column=None, periode=batch.periode, count=len(batch.frame))
     for col in missing:
         batch.add("column_missing", column=None, target=col)
+
+
+def _targets(spec: LayerSpec) -> set[str]:
+    return set(spec.column_names) | set(_CHECK_COLUMNS) | set(_NAME_COLUMNS)
+
+
+def _mapping_renames(batch: _Batch, mapping: catalog.Mapping) -> dict[str, str]:
+    """Source -> catalogue column from a mapping file; a source column the file lacks is an error."""
+    if mapping.layer != batch.spec.name:
+        raise UsageError(i18n.text("load.mapping_layer", mapping=mapping.name, layer=mapping.layer, wanted=batch.spec.name))
+    present = {_name_key(c): c for c in batch.frame.columns if c not in (ROW, "geometry")}
+    rename: dict[str, str] = {}
+    for src, dst in mapping.columns.items():
+        line = mapping.line(src)
+        if dst not in _targets(batch.spec):
+            raise UsageError(i18n.text("load.mapping_target", mapping=mapping.name, line=line, target=dst,
+                                       layer=batch.spec.name, known=", ".join(batch.spec.column_names)))
+        found = src if src in batch.frame.columns else present.get(_name_key(src))
+        if found is None:
+            batch.problems.append(Problem("mapping_source_missing", mapping.name, line, src, "error", {
+                "column": src, "file": batch.file, "have": ", ".join(map(str, present.values()))}))
+            continue
+        rename[found] = dst
+    return rename
+
+
+def _option_renames(batch: _Batch, columns: dict[str, str]) -> dict[str, str]:
+    """``--kolom SRC=DST`` pairs; an unknown source or target column is a usage error."""
+    rename = {}
+    for src, dst in columns.items():
+        if src not in batch.frame.columns:
+            have = ", ".join(str(c) for c in batch.frame.columns if c not in (ROW, "geometry"))
+            raise UsageError(i18n.text("load.kolom_source", file=batch.file, src=src, dst=dst, have=have))
+        if dst not in _CHECK_COLUMNS and dst not in _NAME_COLUMNS:
+            batch.spec.column(dst)  # raises UsageError naming the layer's columns
+        rename[src] = dst
+    return rename
+
+
+def _automatic_renames(batch: _Batch, taken: set[str], targets: set[str]) -> dict[str, str]:
+    """Catalogue names matched ignoring case and spacing, and DBF names cut to 10 characters."""
+    wanted = _targets(batch.spec)
+    rename = {}
+    for col in batch.frame.columns:
+        if col in taken or col in (ROW, "geometry"):
+            continue
+        key = _name_key(col)
+        if key not in wanted and len(key) == 10:  # DBF field names are cut to 10 characters
+            longer = [w for w in wanted if w.startswith(key) and w not in targets]
+            key = longer[0] if len(longer) == 1 else key
+        if key in wanted and key not in targets:
+            if key != col:
+                batch.add("column_mapped", severity="info", column=None, source=col, target=key)
+            rename[col] = key
+            targets.add(key)
+    return rename
+
+
+def _apply_mapping(batch: _Batch, mapping: catalog.Mapping, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A mapping's value tables, ``constants`` (every row) and ``defaults`` (empty cells)."""
+    for col, table in mapping.values.items():
+        if col in frame.columns:
+            frame[col] = frame[col].map(lambda v, t=table: t.get(str(v).strip(), v) if isinstance(v, str) else v)
+    for col, value in mapping.constants.items():
+        if col in frame.columns:
+            raise UsageError(i18n.text("load.mapping_constant_conflict", mapping=mapping.name,
+                                       line=mapping.line(col, "constants"), column=col, file=batch.file))
+        frame[col] = value
+    for col, value in mapping.defaults.items():
+        if col not in frame.columns:
+            frame[col] = None
+        empty = frame[col].map(_validate.is_missing)
+        if empty.any():
+            frame.loc[empty, col] = value
+            batch.add("mapping_default_filled", severity="info", column=None, target=col, value=value,
+                      count=int(empty.sum()), mapping=mapping.name)
+    return frame
+
+
+def _report_ignored(batch: _Batch, frame: pd.DataFrame, ignored: list[str], present: set[str]) -> None:
+    """Columns not loaded: a warning with the mapping that keeps each one that looks like data."""
+    free = [c for c in batch.spec.column_names if c not in present]
+    plain = []
+    for col in ignored:
+        values = frame[col].dropna()
+        numeric = len(values) > 0 and not _validate.read_numbers(values).invalid.any()
+        if numeric or re.match(r"^(k|kriteria)_?\d", _name_key(col)):
+            guess = difflib.get_close_matches(_name_key(col), free, n=1, cutoff=0.5)
+            batch.add("column_not_loaded", severity="warning", column=col, name=col, layer=batch.spec.name,
+                      suggestion=f"--kolom {col}={guess[0] if guess else '<kolom>'}")
+        else:
+            plain.append(col)
+    if plain:
+        batch.add("columns_ignored", severity="info", layer=batch.spec.name, columns=", ".join(map(str, plain)))
 
 
 # -- 2. geometry -----------------------------------------------------------------------------------
@@ -211,7 +310,15 @@ def _normalize_geometry(batch: _Batch, swap_xy: bool) -> None:
     if frame.crs is None:
         batch.add("crs_missing")
         return
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    broken = np.zeros(len(geoms), dtype=bool)
+    broken[np.unique(owner[~np.isfinite(xy).all(axis=1)])] = True
+    if broken.any():  # NaN or infinite coordinates: GEOS cannot measure, repair or project them
+        batch.add("coordinate_not_finite", frame.loc[broken, ROW], "geometry")
+        geoms = geoms.copy()
+        geoms[broken] = None
+        frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index), crs=frame.crs)
+    missing = (shapely.is_missing(geoms) | shapely.is_empty(geoms)) & ~broken
     if missing.any():
         batch.add("geometry_missing", frame.loc[missing, ROW], "geometry")
     if shapely.has_z(geoms).any():
@@ -353,27 +460,15 @@ def _parse_kode(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series)
     return codes.astype(object).where(codes.notna(), None)
 
 
-_QUARTER = re.compile(r"^\s*((?:19|20)\d\d)\s*[-/ ]?\s*[Qq]([1-4])\s*$")
-_TW = re.compile(r"^\s*(?:TW|tw|Tw)\s*([1-4])\s*[-/ ]?\s*((?:19|20)\d\d)\s*$")
-
-
 def _parse_periode(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
     def parse(v: Any) -> str | None:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            return None
-        if isinstance(v, (int, float, np.integer, np.floating)) and float(v).is_integer():
-            v = str(int(v))
-        s = str(v).strip()
-        if m := _QUARTER.match(s):
-            return f"{m.group(1)}Q{m.group(2)}"
-        if m := _TW.match(s):
-            return f"{m.group(2)}Q{m.group(1)}"
-        if re.match(r"^\d{4}\.0$", s):
-            s = s[:4]
-        return s
+        try:
+            return _validate.parse_periode(v)
+        except ValueError:
+            return _UNREADABLE  # reported below
 
     values = raw.map(parse)
-    bad = values.notna() & ~values.astype("string").str.match(PERIODE_PATTERN).fillna(False)
+    bad = values.map(lambda v: v is _UNREADABLE).astype(bool)
     batch.add_each("periode_invalid", bad, col.name, value=raw)
     return values.where(~bad, None).astype(object)
 
@@ -382,9 +477,18 @@ def _parse_number(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Serie
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         values = pd.to_numeric(raw, errors="coerce").astype("float64")
     else:
-        values = files._to_number(text)
-        bad = text.notna() & values.isna()
-        batch.add_each("number_invalid", bad, col.name, value=raw)
+        kind: _validate.NumberKind = "money" if col.unit in _MONEY_UNITS else ("integer" if col.type == "integer" else "float")
+        reading = _validate.read_numbers(raw, kind=kind, low=col.min, high=col.max)
+        values = reading.values
+        batch.add_each("number_invalid", reading.invalid, col.name, value=raw)
+        for i, (indonesian, english) in reading.readings.items():
+            batch.add("number_ambiguous", [batch.frame.at[i, ROW]], col.name, value=raw.loc[i],
+                      indonesian=_show(indonesian), english=_show(english))
+        if reading.resolved:
+            notation = i18n.text(f"load.notation_{reading.notation or kind}")
+            batch.add("number_notation", severity="info", column=col.name, count=reading.resolved, notation=notation)
+        if reading.mixed:
+            batch.add("number_mixed_notation", severity="warning", column=col.name)
     if col.type == "integer":
         fractional = values.notna() & (values != values.round())
         batch.add_each("integer_invalid", fractional, col.name, value=values)
@@ -395,11 +499,17 @@ def _parse_number(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Serie
 def _parse_boolean(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(raw):
         return raw.astype("boolean")
-    lowered = raw.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(int(v) if isinstance(v, float) and v.is_integer() else v).strip().lower())
-    values = lowered.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
-    bad = lowered.notna() & (lowered != "") & values.isna()
+
+    def parse(v: Any) -> object:
+        try:
+            return _validate.parse_boolean(v)
+        except ValueError:
+            return _UNREADABLE
+
+    values = raw.map(parse)
+    bad = values.map(lambda v: v is _UNREADABLE).astype(bool)
     batch.add_each("boolean_invalid", bad, col.name, value=raw)
-    return values.astype("boolean")
+    return values.where(~bad, None).astype("boolean")
 
 
 def _parse_date(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
@@ -629,6 +739,60 @@ def _check_wilayah_parents(batch: _Batch, reference: gpd.GeoDataFrame | None) ->
                   count=int(orphan.sum()), examples=", ".join(sorted(set(parents[orphan]))[:5]))
 
 
+# -- periods given for the whole file ----------------------------------------------------------------
+def _periode_option(spec: LayerSpec, periode: str | None) -> str | None:
+    """``--periode`` normalised; a layer without periods or an unreadable period is a usage error."""
+    if periode is None:
+        return None
+    if spec.partition is None:
+        raise UsageError(i18n.text("load.periode_no_periods", layer=spec.name))
+    try:
+        return _validate.parse_periode(periode)
+    except ValueError:
+        raise UsageError(i18n.text("load.periode_option_invalid", value=periode)) from None
+
+
+def _check_periode(batch: _Batch) -> None:
+    """With ``--periode``: the file's own period column must agree; its empty cells take the period."""
+    col = batch.spec.partition
+    if batch.periode is None or col is None or col not in batch.origin:
+        return
+    values = batch.frame[col]
+    other = values.notna() & (values != batch.periode)
+    batch.add_each("periode_disagrees", other, col, value=values, periode=pd.Series(batch.periode, index=values.index))
+    empty = values.isna()
+    if empty.any():
+        batch.frame.loc[empty, col] = batch.periode
+        batch.add("periode_set", severity="info", column=col, periode=batch.periode, count=int(empty.sum()))
+
+
+def _replace_areas(spec: LayerSpec, rows: pd.DataFrame, ganti: str | None) -> list[str] | None:
+    """The areas at level ``ganti`` that the rows fall in (``--ganti``)."""
+    if ganti is None:
+        return None
+    if ganti not in REPLACE_LEVELS:
+        raise UsageError(i18n.text("load.ganti_invalid", value=ganti, levels=", ".join(REPLACE_LEVELS)))
+    kel = [c.name for c in spec.kode_columns() if c.tingkat == "kelurahan"]
+    if spec.partition is None or not kel:
+        raise UsageError(i18n.text("load.ganti_keyed", layer=spec.name))
+    return sorted(set(wilayah.ancestor_series(rows[kel[0]], ganti).dropna()))
+
+
+def _conflicts(batch_file: str, spec: LayerSpec, rows: gpd.GeoDataFrame, plan: WritePlan) -> list[Problem]:
+    """A problem per row whose key is stored in another kab/kota (a load never changes those rows)."""
+    if plan.conflicts.empty:
+        return []
+    key = list(spec.key)
+    where = dict(zip(plan.conflicts["key"], plan.conflicts["stored_area"]))
+    problems = []
+    for row in rows[[*key, ROW]].itertuples(index=False):
+        k = tuple(str(v) for v in row[:-1])
+        if k in where:
+            problems.append(Problem("key_other_area", batch_file, int(row[-1]), key[0], "error",
+                                    {"key": " / ".join(k), "stored": where[k]}))
+    return problems
+
+
 # -- the pipeline ------------------------------------------------------------------------------------
 def prepare(
     layer: str,
@@ -638,6 +802,7 @@ def prepare(
     mapping: catalog.Mapping | None = None,
     columns: dict[str, str] | None = None,
     swap_xy: bool = False,
+    periode: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Normalise and validate a file's rows for ``layer`` without touching any store.
 
@@ -650,7 +815,7 @@ def prepare(
     reference : GeoDataFrame, optional
         The stored ``wilayah`` layer (``kode``, ``nama``, ``tingkat``, geometry) for the
         reference checks; None skips them.
-    mapping, columns, swap_xy
+    mapping, columns, swap_xy, periode
         See :func:`load`.
 
     Returns
@@ -669,7 +834,10 @@ def prepare(
     [['61.71', 'kabkota', '61']]
     """
     spec = catalog.layer(layer)
-    batch = _Batch(spec, source.name, source.frame.copy(), problems=list(source.notes))
+    batch = _Batch(spec, source.name, source.frame.copy(), problems=list(source.notes), periode=_periode_option(spec, periode))
+    if batch.frame.empty:  # a header and no rows is not a load
+        batch.add("file_no_rows", layer=spec.name)
+        return batch.frame, batch.problems
     _map_columns(batch, mapping, columns or {})
     if batch.has_errors:
         return batch.frame, batch.problems
@@ -677,6 +845,7 @@ def prepare(
     if batch.frame.crs is None:
         return batch.frame, batch.problems
     _normalize_attributes(batch)
+    _check_periode(batch)
     _derive(batch)
     _check_rows(batch)
     for name in spec.validators:
@@ -696,10 +865,20 @@ def load(
     columns: dict[str, str] | None = None,
     source_layer: str | None = None,
     swap_xy: bool = False,
+    periode: str | None = None,
+    ganti: str | None = None,
+    sk: bool = False,
     report_dir: str | Path | None = None,
     dry_run: bool = False,
 ) -> LoadReport:
     """Load a user's file into ``layer`` of ``store``, all or nothing.
+
+    What a load replaces: a stored row whose key is in the file (``id_lokasi`` and ``periode`` of
+    ``kawasan_kumuh``, ``kode`` of ``wilayah``...) is replaced, and every other row stays, so files
+    of several kelurahan, kab/kota or teams load one after the other. ``ganti`` also removes the
+    stored rows of the file's periods in the areas (at that level) that the file's rows fall in,
+    and nowhere else. A key stored in another kab/kota is refused. The report's ``plan`` (and the
+    summary after writing) says what was added, replaced and removed per kab/kota and period.
 
     Parameters
     ----------
@@ -719,10 +898,21 @@ def load(
         Layer inside a multi-layer file.
     swap_xy : bool
         Swap back coordinates detected as latitude/longitude swapped (reported as warnings).
+    periode : str, optional
+        The period of every row of a file without a period column (``--periode``); a file whose
+        period column says otherwise is refused.
+    ganti : {"kelurahan", "kecamatan", "kabkota"}, optional
+        Also remove the stored rows of the file's periods in the file's areas at this level
+        (``--ganti``): for a file that is the complete list of those areas.
+    sk : bool
+        The file is the decree (SK Kumuh) of the kab/kota it covers: the complete list of their slum
+        locations for its period (``--sk``). Recorded in the store (:meth:`Store.decrees`) and implies
+        ``ganti="kabkota"``; :mod:`kotaku_gis.progress` then counts a location of an earlier period
+        that the decree no longer lists as having left the slum list.
     report_dir : str or Path, optional
         Where the report and the rejected rows go when there are problems (default ``./laporan``).
     dry_run : bool
-        Validate and report only; write nothing.
+        Validate and plan only (``--uji``); write nothing.
 
     Returns
     -------
@@ -732,19 +922,27 @@ def load(
     ------
     DataError
         When any row has an error; the store is unchanged.
+    UsageError
+        An unknown layer, mapping or column, a ``ganti`` level that does not exist, or ``sk`` with
+        another ``ganti`` than ``kabkota``.
 
     See Also
     --------
     check : the same validation, returning the report (errors included) instead of raising.
     """
-    report, rows, path = _validate(
+    if sk and ganti not in (None, "kabkota"):
+        raise UsageError(i18n.text("load.sk_ganti", ganti=ganti))
+    report, rows, path = _check_file(
         store, layer, path, crs=crs, mapping=mapping, columns=columns, source_layer=source_layer,
-        swap_xy=swap_xy, report_dir=report_dir,
+        swap_xy=swap_xy, report_dir=report_dir, periode=periode, ganti="kabkota" if sk else ganti,
     )  # fmt: skip
     if report.errors:
         raise DataError(report.problems, str(report.report_path))
     if not dry_run:
-        report.summary = store.write(layer, rows.drop(columns=[ROW]), source=path.name, sha256=_sha256(path))
+        report.summary = store.write(
+            layer, rows.drop(columns=[ROW]), source=path.name, sha256=_sha256(path),
+            replace_areas=report.replace_areas, decree=sk,
+        )  # fmt: skip
     return report
 
 
@@ -758,27 +956,29 @@ def check(
     columns: dict[str, str] | None = None,
     source_layer: str | None = None,
     swap_xy: bool = False,
+    periode: str | None = None,
+    ganti: str | None = None,
     report_dir: str | Path | None = None,
 ) -> LoadReport:
     """Validate a user's file for ``layer`` and return the report; nothing is stored.
 
-    The same checks as :func:`load` with ``dry_run=True`` (parameters as there), but a file with
-    errors returns its report instead of raising :class:`~kotaku_gis.errors.DataError`, so that
-    the problems can be looked at as a table (``check(...).to_frame()``) in a notebook. The report
-    files are written as by :func:`load` when there are problems.
+    The same checks and plan as :func:`load` with ``dry_run=True`` (parameters as there), but a
+    file with errors returns its report instead of raising :class:`~kotaku_gis.errors.DataError`,
+    so that the problems can be looked at as a table (``check(...).to_frame()``) in a notebook.
+    The report files are written as by :func:`load` when there are problems.
 
     Raises
     ------
     UsageError
         An unknown layer, mapping or column, or a file that cannot be read.
     """
-    return _validate(
+    return _check_file(
         store, layer, path, crs=crs, mapping=mapping, columns=columns, source_layer=source_layer,
-        swap_xy=swap_xy, report_dir=report_dir,
+        swap_xy=swap_xy, report_dir=report_dir, periode=periode, ganti=ganti,
     )[0]  # fmt: skip
 
 
-def _validate(
+def _check_file(
     store: Store,
     layer: str,
     path: str | Path,
@@ -789,20 +989,30 @@ def _validate(
     source_layer: str | None,
     swap_xy: bool,
     report_dir: str | Path | None,
+    periode: str | None,
+    ganti: str | None,
 ) -> tuple[LoadReport, gpd.GeoDataFrame, Path]:
-    """Read and validate a file; the report (files written when there are problems) and the rows."""
+    """Read, validate and plan a file; the report (files written when there are problems) and the rows."""
     path = Path(path)
     spec = catalog.layer(layer)
     if spec.managed_by:  # written by its own command (workflow, private data), never from a file
         raise UsageError(i18n.text("catalog.managed_layer", layer=layer, command=spec.managed_by))
+    if ganti is not None and ganti not in REPLACE_LEVELS:
+        raise UsageError(i18n.text("load.ganti_invalid", value=ganti, levels=", ".join(REPLACE_LEVELS)))
     map_spec = catalog.mapping(mapping) if mapping is not None else None
     source = files.read_vector(path, layer=source_layer, crs=crs)
     reference = None
     if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah":
         reference = store.read("wilayah", columns=["kode", "nama", "tingkat"], geometry=spec.name != "wilayah")
-    rows, problems = prepare(layer, source, reference=reference, mapping=map_spec, columns=columns, swap_xy=swap_xy)
+    rows, problems = prepare(
+        layer, source, reference=reference, mapping=map_spec, columns=columns, swap_xy=swap_xy, periode=periode
+    )
     report = LoadReport(layer, path.name, len(source.frame), problems)
-    if problems:
+    if not report.errors:
+        report.replace_areas = _replace_areas(spec, rows, ganti)
+        report.plan = store.plan(layer, rows.drop(columns=[ROW]), replace_areas=report.replace_areas)
+        report.problems.extend(_conflicts(path.name, spec, rows, report.plan))
+    if report.problems:
         report.report_path = _write_report(report, source, report_dir)
     return report, rows, path
 

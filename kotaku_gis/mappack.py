@@ -407,6 +407,8 @@ def plan(
         "tabel": list(r.tabel),
         "folder_aset": r.folder_aset,
         "png": r.png.model_dump(),
+        # a decree changes which locations count as having left the slum list
+        "sk": store.decrees()[["kabkota", "periode", "rows"]].astype(str).values.tolist(),
     }
     digests: dict[str, dict[str, dict[str, str]]] = {}
     windows: dict[str, dict[str, Any]] = {}

@@ -22,6 +22,14 @@ Per location (:func:`progress_lokasi`)
     (the reduction is never claimed without an assessment). A location that appears only in the
     current period is ``baru`` (new): its slum area counts now and not at the baseline.
 
+Decrees (SK Kumuh)
+    A decree is the complete list of a kab/kota's slum locations for its period (loaded with
+    ``kotaku-gis load kawasan_kumuh ... --sk``). A baseline location that a later decree of its
+    kab/kota no longer lists has left the slum list: ``tidak_ditetapkan_lagi``, its whole baseline
+    slum area handled. A location's identity across decrees is its ``id_lokasi``: where a new decree
+    renumbers locations, give the old ids in the new file (a crosswalk column mapped to
+    ``id_lokasi``) or they count as dropped and new.
+
 Roll-up (:func:`rollup`, :func:`rollup_all_levels`)
     The additive quantities (areas, counts, sums) are computed once per kelurahan and then summed
     level by level upwards, and the ratios (percentage reduction, area-weighted mean scores, mean
@@ -82,6 +90,7 @@ STATUS: tuple[str, ...] = (
     "keluar_kumuh",  # slum at the baseline, tidak kumuh now
     "menjadi_kumuh",  # tidak kumuh at the baseline, slum now
     "tetap_tidak_kumuh",  # tidak kumuh at both
+    "tidak_ditetapkan_lagi",  # in the baseline, absent from a later decree (SK Kumuh) of its kab/kota
 )
 
 #: Columns of the table :func:`score_table` returns (those present in the input; plus geometry).
@@ -389,6 +398,7 @@ def progress_lokasi(
     baseline: str | None = None,
     *,
     rules: str | scoring.RuleSet | None = None,
+    decrees: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each slum location at the baseline and in the current period, and what changed.
 
@@ -405,6 +415,14 @@ def progress_lokasi(
         The baseline period; default the earliest period in ``kumuh``.
     rules : str or RuleSet, optional
         Rule set for unscored rows without ``aturan_penilaian``.
+    decrees : DataFrame, optional
+        The decrees (SK Kumuh) loaded, with ``kabkota`` and ``periode`` (``Store.decrees()``): a
+        decree is the complete list of its kab/kota's slum locations for its period. A baseline
+        location that a decree of its kab/kota after the baseline (up to ``periode``) no longer
+        lists has left the slum list: ``tidak_ditetapkan_lagi``, its baseline slum area handled.
+        Without decrees (or where none applies) a location absent from ``periode`` is
+        ``belum_dinilai`` (not reassessed), as in a monitoring period. The rows of every decree
+        period in between must be in ``kumuh``.
 
     Returns
     -------
@@ -415,7 +433,7 @@ def progress_lokasi(
         - ``id_lokasi``, ``kode_kelurahan`` (the current period's, else the baseline's),
           ``nama_kawasan`` (when given), ``periode``, ``baseline``;
         - ``status``: one of :data:`STATUS` (``belum_dinilai``, ``baru``, ``tetap_kumuh``,
-          ``keluar_kumuh``, ``menjadi_kumuh``, ``tetap_tidak_kumuh``);
+          ``keluar_kumuh``, ``menjadi_kumuh``, ``tetap_tidak_kumuh``, ``tidak_ditetapkan_lagi``);
         - ``luas_awal_ha``, ``luas_akhir_ha``: the location's area in each period (empty where it
           was not assessed);
         - ``nilai_awal``, ``nilai_akhir``, ``tingkat_awal``, ``tingkat_akhir``,
@@ -424,7 +442,8 @@ def progress_lokasi(
         - ``kumuh_awal``: slum (ringan, sedang or berat) at the baseline; ``kumuh_akhir``: slum now,
           where a ``belum_dinilai`` location keeps its baseline state;
         - ``keluar_kumuh`` (the location left the slum classes: slum at the baseline, assessed
-          tidak kumuh now), ``belum_dinilai``;
+          tidak kumuh now), ``belum_dinilai``, ``tidak_ditetapkan_lagi`` (absent from a later
+          decree of its kab/kota: slum at the baseline, no longer slum);
         - ``luas_kumuh_awal_ha``, ``luas_kumuh_akhir_ha``: the area counted as slum in each period
           (0 when not slum; a ``belum_dinilai`` location carries its baseline slum area forward);
         - ``luas_tertangani_ha``: the slum area handled, ``luas_kumuh_awal_ha -
@@ -467,6 +486,7 @@ def progress_lokasi(
     periode, baseline = resolve_periods(periods.unique(), periode, baseline)
     used = periods.isin([periode, baseline]).to_numpy()
 
+    listed = _decree_lists(kumuh, periods, decrees, baseline, periode)
     frame = kumuh.loc[used].copy()
     frame[ROW] = rows_all[used]
     frame["periode"] = periods[used].to_numpy()
@@ -499,7 +519,8 @@ def progress_lokasi(
     tingkat_akhir = _categorical(both["tingkat_kekumuhan_akhir"], levels)
     kumuh_awal = np.asarray(tingkat_awal.isin(slum)) & in_base
     kumuh_dinilai = np.asarray(tingkat_akhir.isin(slum)) & in_cur
-    belum = in_base & ~in_cur
+    dropped = in_base & ~in_cur & _dropped_by_decree(both.index, both["kode_kelurahan_awal"], listed)
+    belum = in_base & ~in_cur & ~dropped
     kumuh_akhir = np.where(belum, kumuh_awal, kumuh_dinilai)
     keluar = kumuh_awal & in_cur & ~kumuh_dinilai
     luas_awal = both["luas_ha_awal"].to_numpy(dtype="float64")
@@ -507,8 +528,8 @@ def progress_lokasi(
     luas_kumuh_awal = np.where(kumuh_awal, luas_awal, 0.0)
     luas_kumuh_akhir = np.where(belum, luas_kumuh_awal, np.where(kumuh_dinilai, luas_akhir, 0.0))
     status = np.select(
-        [belum, ~in_base, kumuh_awal & kumuh_akhir, kumuh_awal, kumuh_akhir],
-        list(STATUS[:5]),
+        [dropped, belum, ~in_base, kumuh_awal & kumuh_akhir, kumuh_awal, kumuh_akhir],
+        ["tidak_ditetapkan_lagi", *STATUS[:5]],
         STATUS[5],
     )
     codes = _klasifikasi_codes()
@@ -538,12 +559,75 @@ def progress_lokasi(
     out["kumuh_akhir"] = kumuh_akhir
     out["keluar_kumuh"] = keluar
     out["belum_dinilai"] = belum
+    out["tidak_ditetapkan_lagi"] = dropped
     out["luas_kumuh_awal_ha"] = luas_kumuh_awal
     out["luas_kumuh_akhir_ha"] = luas_kumuh_akhir
     out["luas_tertangani_ha"] = np.clip(luas_kumuh_awal - luas_kumuh_akhir, 0.0, None)
     out = out.sort_values(["kode_kelurahan", "id_lokasi"], kind="stable", ignore_index=True)
     out.attrs.update(periode=periode, baseline=baseline)
     return out
+
+
+def decree_periods(decrees: pd.DataFrame | None, baseline: str, periode: str) -> list[str]:
+    """The decree periods after ``baseline`` up to ``periode``: :func:`progress_lokasi` needs their rows.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"kabkota": ["61.71", "61.71"], "periode": ["2020", "2024"]})
+    >>> decree_periods(d, "2020", "2026Q3"), decree_periods(None, "2020", "2024")
+    (['2024'], [])
+    """
+    if decrees is None or decrees.empty:
+        return []
+    p = decrees["periode"].astype(str)
+    return sorted(set(p[(p > baseline) & (p <= periode)]))
+
+
+def dropped_ids(kumuh: pd.DataFrame, periode: str, baseline: str, decrees: pd.DataFrame | None) -> frozenset[str]:
+    """The ids of the baseline locations that a later decree of their kab/kota no longer lists.
+
+    Examples
+    --------
+    >>> k = pd.DataFrame({"id_lokasi": ["A", "B", "A"], "kode_kelurahan": "61.71.01.1001",
+    ...                   "periode": ["2020", "2020", "2024"]})
+    >>> sorted(dropped_ids(k, "2024", "2020", pd.DataFrame({"kabkota": ["61.71"], "periode": ["2024"]})))
+    ['B']
+    """
+    if decrees is None or decrees.empty or kumuh.empty:
+        return frozenset()
+    periods = kumuh["periode"].astype(str)
+    listed = _decree_lists(kumuh, periods, decrees, baseline, periode)
+    base = kumuh[(periods == baseline).to_numpy()]
+    now = set(kumuh.loc[(periods == periode).to_numpy(), "id_lokasi"].astype(str))
+    base = base[~base["id_lokasi"].astype(str).isin(now)]
+    mask = _dropped_by_decree(pd.Index(base["id_lokasi"].astype(str)), base["kode_kelurahan"], listed)
+    return frozenset(base.loc[mask, "id_lokasi"].astype(str))
+
+
+def _decree_lists(
+    kumuh: pd.DataFrame, periods: pd.Series, decrees: pd.DataFrame | None, baseline: str, periode: str
+) -> dict[str, set[str]]:
+    """kab/kota -> the ids its latest decree after the baseline (up to ``periode``) lists."""
+    if decrees is None or decrees.empty:
+        return {}
+    applicable = decrees[(decrees["periode"].astype(str) > baseline) & (decrees["periode"].astype(str) <= periode)]
+    latest = applicable.sort_values("periode").groupby("kabkota")["periode"].last()
+    if latest.empty:
+        return {}
+    kab = kode_wilayah.ancestor_series(kumuh["kode_kelurahan"], "kabkota")
+    out = {}
+    for kabkota, p in latest.items():
+        rows = (kab == kabkota).to_numpy() & (periods == p).to_numpy()
+        out[str(kabkota)] = set(kumuh.loc[rows, "id_lokasi"].astype(str))
+    return out
+
+
+def _dropped_by_decree(ids: pd.Index, kode: pd.Series, listed: dict[str, set[str]]) -> np.ndarray:
+    """Whether each location's kab/kota has a later decree that does not list it."""
+    if not listed:
+        return np.zeros(len(ids), dtype=bool)
+    kab = kode_wilayah.ancestor_series(kode, "kabkota").to_numpy(dtype=object)
+    return np.array([k in listed and str(i) not in listed[k] for i, k in zip(ids, kab)], dtype=bool)
 
 
 def _area_ha(frame: pd.DataFrame, report: _Problems) -> np.ndarray:
@@ -609,10 +693,11 @@ def rollup(
           reduction (negative when slum area grew; empty where awal is 0);
         - ``lokasi_total`` (locations in either period), ``lokasi_awal`` / ``lokasi_akhir`` (slum
           locations at the baseline / now, ``belum_dinilai`` ones at their baseline state),
-          ``lokasi_keluar_kumuh``, ``lokasi_baru``, ``lokasi_belum_dinilai``;
+          ``lokasi_keluar_kumuh``, ``lokasi_baru``, ``lokasi_belum_dinilai``,
+          ``lokasi_tidak_ditetapkan_lagi`` (left the slum list with a later decree);
         - ``lokasi_berat``, ``lokasi_sedang``, ``lokasi_ringan``, ``lokasi_tidak_kumuh``: locations by
-          their level in the current period (these and ``lokasi_belum_dinilai`` add up to
-          ``lokasi_total``); ``klasifikasi_A1`` .. ``klasifikasi_C6``: by current classification;
+          their level in the current period (these, ``lokasi_belum_dinilai`` and
+          ``lokasi_tidak_ditetapkan_lagi`` add up to ``lokasi_total``); ``klasifikasi_A1`` .. ``klasifikasi_C6``: by current classification;
         - ``nilai_rerata_awal``, ``nilai_rerata_akhir``: mean score weighted by location area, over
           the locations assessed in that period;
         - ``kegiatan_rencana``, ``kegiatan_pelaksanaan``, ``kegiatan_selesai``, ``kegiatan_total``,
@@ -811,6 +896,7 @@ def _kelurahan_sums(
         "lokasi_keluar_kumuh": lok["keluar_kumuh"].to_numpy(dtype=bool),
         "lokasi_baru": status == STATUS.index("baru"),
         "lokasi_belum_dinilai": lok["belum_dinilai"].to_numpy(dtype=bool),
+        "lokasi_tidak_ditetapkan_lagi": _flag(lok, "tidak_ditetapkan_lagi"),
     }
     for i, level in enumerate(levels):  # integer codes of the categoricals: one fast comparison each
         parts[f"lokasi_{level}"] = tingkat_akhir == i
@@ -835,6 +921,13 @@ def _kelurahan_sums(
     sums[ints] = sums[ints].astype("int64")
     sums.index.name = "kode"
     return sums
+
+
+def _flag(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A boolean column of a per-location frame; all False in frames made before it existed."""
+    if column not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return frame[column].to_numpy(dtype=bool)
 
 
 def _kegiatan_sums(kegiatan: pd.DataFrame | None, periode: str, scope: str, scope_level: str) -> pd.DataFrame:
@@ -954,7 +1047,8 @@ def _finish(
     out["luas_kumuh_akhir_ha"] = akhir
     out["luas_tertangani_ha"] = s["luas_tertangani_ha"]
     out["persen_pengurangan"] = _ratio(100.0 * (awal - akhir), awal)
-    for c in ("lokasi_total", "lokasi_awal", "lokasi_akhir", "lokasi_keluar_kumuh", "lokasi_baru", "lokasi_belum_dinilai"):
+    for c in ("lokasi_total", "lokasi_awal", "lokasi_akhir", "lokasi_keluar_kumuh", "lokasi_baru", "lokasi_belum_dinilai",
+              "lokasi_tidak_ditetapkan_lagi"):
         out[c] = s[c]
     for lv in _levels_desc():
         out[f"lokasi_{lv}"] = s[f"lokasi_{lv}"]

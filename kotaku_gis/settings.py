@@ -43,6 +43,11 @@ kelurahan_mismatch_tolerance_m: float = 100.0
 #: not valid UTF-8 (legacy Indonesian exports are often Windows-1252 or Latin-1).
 legacy_encodings: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")
 
+#: How long (seconds) a write waits for another process writing the same store (a GeoPackage
+#: takes one writer at a time; PostGIS waits for rows another load holds) before it gives up and
+#: names the writer it waited for.
+store_lock_timeout_s: float = 30.0
+
 #: Rows of the store written per batch during a load (memory against round trips).
 write_batch_rows: int = 5000
 

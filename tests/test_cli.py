@@ -81,7 +81,7 @@ def test_english_output(tmp_path, files, capsys):
     assert main(db + ["load", "wilayah", str(files["wilayah"]), "--laporan", str(tmp_path)]) == 0
     assert main(db + ["load", "kegiatan", str(files["salah"]), "--laporan", str(tmp_path)]) == 1
     captured = capsys.readouterr()
-    assert "wilayah.gpkg loaded into wilayah: 5 rows" in captured.out
+    assert "wilayah.gpkg loaded into wilayah: 5 new rows, 0 replaced, 0 removed (other rows kept)" in captured.out
     assert "salah.gpkg, row 1, column progres_fisik" in captured.err
 
 

@@ -83,7 +83,8 @@ def test_load_report_html_says_what_happened(store, tmp_path):
     assert "uji saja" in checked._repr_html_()
     loaded = kg.load(store, "kegiatan", path, report_dir=tmp_path / "laporan")
     html = display.load_report_html(loaded, lang="en")
-    assert "Loaded: 3 rows stored, 0 old rows replaced (2026Q3)" in html
+    assert "Loaded: 3 new rows, 0 replaced, 0 removed (2026Q3)." in html
+    assert "<td>61.71</td>" in html  # the rows per kab/kota and period
 
 
 def test_load_report_html_escapes_what_users_typed():

@@ -386,12 +386,15 @@ def test_unknown_layer_and_missing_file_are_usage_errors(store, tmp_path):
         loader.load(store, "kegiatan", tmp_path / "tidak_ada.gpkg")
 
 
-def test_reloading_a_period_replaces_it_and_keeps_the_others(store, tmp_path):
+def test_reloading_upserts_by_key_and_ganti_replaces_the_files_areas(store, tmp_path):
     loader.load(store, "kegiatan", write(kegiatan_frame("2026Q2"), tmp_path / "q2.gpkg"), report_dir=tmp_path)
     loader.load(store, "kegiatan", write(kegiatan_frame("2026Q3"), tmp_path / "q3.gpkg"), report_dir=tmp_path)
     fewer = kegiatan_frame("2026Q3").iloc[:1]
     report = loader.load(store, "kegiatan", write(fewer, tmp_path / "q3b.gpkg"), report_dir=tmp_path)
-    assert report.summary.replaced_rows == 3
+    assert (report.summary.added_rows, report.summary.replaced_rows, report.summary.removed_rows) == (0, 1, 0)
+    assert store.read("kegiatan").groupby("periode").size().to_dict() == {"2026Q2": 3, "2026Q3": 3}
+    report = loader.load(store, "kegiatan", write(fewer, tmp_path / "q3b.gpkg"), ganti="kabkota", report_dir=tmp_path)
+    assert (report.summary.added_rows, report.summary.replaced_rows, report.summary.removed_rows) == (0, 1, 2)
     assert store.read("kegiatan").groupby("periode").size().to_dict() == {"2026Q2": 3, "2026Q3": 1}
 
 

@@ -73,6 +73,10 @@ class MapInputs:
     sumber : list of str
         Extra attribution keys of ``recipes.yml`` ``sources.keys`` (``sintetis``, ``natural_earth``,
         ``wdpa``) or literal lines; the boundary source is always shown.
+    lokasi_tidak_ditetapkan : frozenset of str
+        Ids of baseline locations that a later decree no longer lists
+        (:func:`kotaku_gis.progress.dropped_ids`): drawn as ``tidak_ditetapkan_lagi``; the other
+        baseline locations absent from the period are drawn as ``belum_dinilai``.
     """
 
     tingkat: str
@@ -90,6 +94,11 @@ class MapInputs:
     nama: str | None = None
     tanggal_data: str | None = None
     sumber: list[str] = field(default_factory=list)
+    lokasi_tidak_ditetapkan: frozenset[str] = frozenset()
+
+
+#: Map classes of the baseline locations absent from the period (colours in the kawasan_kumuh style).
+ABSENT_CLASSES = ("belum_dinilai", "tidak_ditetapkan_lagi")
 
 
 @dataclass
@@ -309,6 +318,11 @@ def _kumuh(inputs: MapInputs, code: str, tol: float, decimals: int, as_points: b
             if c + "_b" in out.columns:
                 out[c] = out[c].where(out[c].notna(), out[c + "_b"]) if c in out.columns else out[c + "_b"]
         out = out.drop(columns=[c for c in out.columns if c.endswith("_b")])
+    if "tingkat_kekumuhan_awal" in out.columns:  # absent now: not reassessed, or left the list by decree
+        absent = out["tingkat_kekumuhan"].isna() if "tingkat_kekumuhan" in out.columns else pd.Series(True, index=out.index)
+        dropped = out["id_lokasi"].astype(str).isin(inputs.lokasi_tidak_ditetapkan)
+        out["tingkat_kekumuhan"] = out.get("tingkat_kekumuhan", pd.Series(None, index=out.index)).astype(object).where(
+            ~absent, np.where(dropped, ABSENT_CLASSES[1], ABSENT_CLASSES[0]))
     geoms = np.asarray(out["geometry"].to_numpy(), dtype=object)
     geoms = _points(geoms) if as_points else geoms
     out = gpd.GeoDataFrame(out.drop(columns="geometry"), geometry=list(simplify_features(geoms, tolerance_m=tol, decimals=decimals)), crs=settings.storage_crs)

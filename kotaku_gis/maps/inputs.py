@@ -115,18 +115,19 @@ def indikator_per_unit(kumuh: pd.DataFrame, tingkat: str, periode: str, baseline
 
 def map_rollup(
     kumuh: pd.DataFrame, kegiatan: pd.DataFrame | None, wilayah: pd.DataFrame | None,
-    tingkat: str, kode: str, periode: str, baseline: str | None,
+    tingkat: str, kode: str, periode: str, baseline: str | None, decrees: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The roll-up of the children of a map's unit (one level below ``tingkat``; a kelurahan itself).
 
     :func:`kotaku_gis.progress.rollup` of the children, with their slum level
     (:func:`rollup_levels`) and, when ``kumuh`` carries the 7+1 view, their area-weighted 7+1
-    indicators (:func:`indikator_per_unit`). ``kumuh`` holds the scored rows of both periods.
+    indicators (:func:`indikator_per_unit`). ``kumuh`` holds the scored rows of both periods (and
+    of the ``decrees`` between them, see :func:`kotaku_gis.progress.progress_lokasi`).
     """
     from kotaku_gis import progress
 
     child = recipes().level(tingkat).child or tingkat
-    per = progress.progress_lokasi(kumuh, periode, baseline)
+    per = progress.progress_lokasi(kumuh, periode, baseline, decrees=decrees)
     units = None
     if wilayah is not None:
         units = pd.DataFrame(wilayah[["kode", "nama"]])
@@ -285,7 +286,8 @@ def map_inputs(
     if code and not (w["kode"] == code).any():
         raise UsageError(i18n.text("maps.error.no_unit", kode=code))
 
-    periods = sorted({baseline, periode})
+    decrees = store.decrees()
+    periods = sorted({baseline, periode, *progress.decree_periods(decrees, baseline, periode)})
     kumuh = store.read("kawasan_kumuh", periode=periods, kode=code or None)
     scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
     now = scored[scored["periode"] == periode] if len(scored) else None
@@ -295,7 +297,8 @@ def map_inputs(
     kegiatan = latest_kegiatan(kegiatan_all, periode)
 
     kids = w[w["tingkat"] == (child or tingkat)]
-    rollup = map_rollup(scored, kegiatan_all, kids, tingkat, code, periode, baseline) if len(scored) else None
+    rollup = map_rollup(scored, kegiatan_all, kids, tingkat, code, periode, baseline, decrees) if len(scored) else None
+    dropped = progress.dropped_ids(scored, periode, baseline, decrees) if len(scored) else frozenset()
 
     # the protected features the map can show (the unit's box and the margin it draws) and those that
     # can give its activities a finding (screening.protected_near)
@@ -307,7 +310,7 @@ def map_inputs(
     return MapInputs(
         tingkat=tingkat, kode=code, periode=periode, baseline=baseline if baseline != periode else None,
         wilayah=w, rollup=rollup, kumuh=now, kumuh_awal=awal, kegiatan=kegiatan, temuan=temuan,
-        lindung=lindung, sempadan=sempadan, tanggal_data=_data_date(store),
+        lindung=lindung, sempadan=sempadan, tanggal_data=_data_date(store), lokasi_tidak_ditetapkan=dropped,
         sumber=source_keys(kumuh, kegiatan, lindung),
     )
 

@@ -44,7 +44,7 @@ import shapely
 from kotaku_gis import catalog, i18n, scoring, settings, wilayah
 from kotaku_gis.errors import UsageError
 from kotaku_gis.maps._assets import parse_mode, write_assets
-from kotaku_gis.maps._prepare import MapInputs, Prepared, prepare
+from kotaku_gis.maps._prepare import ABSENT_CLASSES, MapInputs, Prepared, prepare
 from kotaku_gis.maps._recipe import recipes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -135,6 +135,7 @@ def _t(key: str, lang: str, **params: Any) -> str:
 def _vocab(lang: str) -> dict[str, dict[str, str]]:
     klas = scoring.classification()
     levels = {k: v(lang) for k, v in klas.labels.get("level", {}).items()}
+    levels.update({k: _t(f"kelas_lokasi.{k}", lang) for k in ABSENT_CLASSES})
     kegiatan = catalog.layer("kegiatan")
     lindung = catalog.layer("kawasan_lindung")
     return {

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from kotaku_gis import settings
 from kotaku_gis.errors import UsageError
-from kotaku_gis.store._base import Store, WriteSummary
+from kotaku_gis.store._base import Store, WritePlan, WriteSummary
 from kotaku_gis.store.gpkg import GeoPackageStore
 from kotaku_gis.store.postgis import PostGISStore
 
-__all__ = ["Store", "WriteSummary", "GeoPackageStore", "PostGISStore", "open_store"]
+__all__ = ["Store", "WritePlan", "WriteSummary", "GeoPackageStore", "PostGISStore", "open_store"]
 
 
 def open_store(url: str | Path | None = None) -> Store:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -13,21 +14,55 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from kotaku_gis import catalog, privacy, settings
+from kotaku_gis import catalog, i18n, privacy, settings
 from kotaku_gis._version import __version__
 from kotaku_gis.errors import StoreError, UsageError
 from kotaku_gis.store import _schema
 from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN, SCHEMA_VERSION
 
 
+#: Columns of the per kab/kota and period table of a write (:attr:`WritePlan.changes`).
+CHANGE_COLUMNS = ("kabkota", "periode", "ditambah", "diganti", "dihapus")
+
+
 @dataclass(frozen=True)
 class WriteSummary:
-    """What one :meth:`Store.write` did."""
+    """What one :meth:`Store.write` did.
+
+    ``rows`` were written: ``added_rows`` new keys and ``replaced_rows`` rows replaced by key;
+    ``removed_rows`` stored rows were removed (the areas and periods a load replaces as a whole).
+    ``changes`` has the same per kab/kota and period (:data:`CHANGE_COLUMNS`).
+    """
 
     layer: str
     rows: int
     replaced_rows: int
     partitions: tuple[str, ...]
+    removed_rows: int = 0
+    added_rows: int = 0
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CHANGE_COLUMNS)))
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    """What a write of a frame will do (:meth:`Store.plan`)."""
+
+    layer: str
+    periods: tuple[str, ...]
+    delete_fids: list[int]
+    added: int
+    replaced: int
+    removed: int
+    #: per kab/kota and period: rows added, replaced and removed (:data:`CHANGE_COLUMNS`)
+    changes: pd.DataFrame
+    #: keys of the frame stored in another kab/kota: ``key``, ``stored_area``, ``area``
+    conflicts: pd.DataFrame
+
+    @classmethod
+    def added_only(cls, layer: str, frame: pd.DataFrame, area_col: str | None) -> WritePlan:
+        """The plan of an insert that replaces nothing."""
+        changes = _changes(frame, area_col, None, [], pd.DataFrame(), pd.DataFrame())
+        return cls(layer, (), [], len(frame), 0, 0, changes, pd.DataFrame(columns=["key", "stored_area", "area"]))
 
 
 class Store(ABC):
@@ -49,6 +84,8 @@ class Store(ABC):
             for name in catalog.layer_names()
         }
         self.meta, self.load_log = _schema.meta_tables(self.metadata)
+        #: Decrees (SK Kumuh): which kab/kota a complete list of slum locations was loaded for.
+        self.sk = _schema.decree_table(self.metadata)
         #: Private table of complainants' identities: no catalogue layer, never read by ``read``.
         self.identitas = _schema.identity_table(self.metadata)
         self._checked = False
@@ -94,7 +131,7 @@ class Store(ABC):
         """
         done: list[str] = []
         self._checked = False
-        with self.engine.begin() as conn:
+        with self._write_transaction("init") as conn:
             inspector = sa.inspect(conn)
             existing = set(inspector.get_table_names())
             version = None
@@ -102,14 +139,11 @@ class Store(ABC):
                 value = conn.execute(sa.select(self.meta.c.value).where(self.meta.c.key == "schema_version")).scalar()
                 version = int(value) if value is not None else 0
                 if version > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"{self.display_url}: schema version {version} is newer than this kotaku-gis "
-                        f"(knows up to {SCHEMA_VERSION}); upgrade kotaku-gis"
-                    )
+                    raise self._newer(version)
                 for v in range(version, SCHEMA_VERSION):
                     _schema.MIGRATIONS[v](conn)
                     done.append(f"migrated schema {v} -> {v + 1}")
-            for table in (self.meta, self.load_log):
+            for table in (self.meta, self.load_log, self.sk):
                 if table.name not in existing:
                     table.create(conn)
                     self._after_create(conn, table, None)
@@ -138,29 +172,40 @@ class Store(ABC):
             return
         version = self.schema_version()
         if version is None:
-            raise StoreError(f"{self.display_url}: store not initialised; run `kotaku-gis init`")
-        if version != SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.display_url}: schema version {version}, this kotaku-gis uses {SCHEMA_VERSION}; "
-                "run `kotaku-gis init` to migrate"
-            )
+            raise StoreError(i18n.text("store.not_initialised", store=self.display_url))
+        if version > SCHEMA_VERSION:
+            raise self._newer(version)
+        if version < SCHEMA_VERSION:
+            raise self._older(f"schema {version} < {SCHEMA_VERSION}")
         inspector = sa.inspect(self.engine)
-        for name in [*self.tables, self.identitas.name]:
+        for name in [*self.tables, self.identitas.name, self.sk.name]:
             if not inspector.has_table(name):
-                raise StoreError(
-                    f"{self.display_url}: table {name} is missing (made by an older release); run `kotaku-gis init` to migrate"
-                )
+                raise self._older(f"table {name} is missing")
         for name, table in self.tables.items():
             have = {c["name"] for c in inspector.get_columns(name)}
             missing = [c.name for c in table.columns if c.name not in have]
             if missing:
-                raise StoreError(
-                    f"{self.display_url}: table {name} lacks {', '.join(missing)} (made by an older release); "
-                    "run `kotaku-gis init` to migrate"
-                )
+                raise self._older(f"table {name} lacks {', '.join(missing)}")
         self._checked = True
 
+    def _newer(self, version: int) -> StoreError:
+        return StoreError(i18n.text("store.newer_schema", store=self.display_url, version=version, known=SCHEMA_VERSION))
+
+    def _older(self, what: str) -> StoreError:
+        return StoreError(i18n.text("store.older_schema", store=self.display_url, what=what))
+
     # -- writing ---------------------------------------------------------------------------------
+    def plan(self, layer: str, frame: pd.DataFrame, *, replace_areas: Sequence[str] | None = None) -> WritePlan:
+        """What :meth:`write` would do with ``frame``, without writing anything.
+
+        Parameters and rules as :meth:`write`. The plan lists every row the write would add,
+        replace and remove, per kab/kota and period, and the keys that are stored in another
+        kab/kota (which :meth:`write` refuses).
+        """
+        self._require_current()
+        with self.engine.connect() as conn:
+            return self._plan(conn, catalog.layer(layer), frame, replace_areas)
+
     def write(
         self,
         layer: str,
@@ -169,17 +214,26 @@ class Store(ABC):
         source: str = "<frame>",
         sha256: str = "",
         insert_only: bool = False,
+        replace_areas: Sequence[str] | None = None,
+        decree: bool = False,
         extra: Callable[[sa.Connection], None] | None = None,
     ) -> WriteSummary:
         """Write validated rows of ``layer`` in one transaction.
 
-        A partitioned layer (``partition: periode`` in the catalogue) has every period present in
-        ``frame`` replaced as a whole, and keeps the others. A keyed layer (``wilayah``,
-        ``kawasan_lindung``) has the rows with the same key replaced and keeps the rest.
+        A stored row whose key is in ``frame`` is replaced; every other row stays. With
+        ``replace_areas`` (Kemendagri codes of kelurahan, kecamatan or kab/kota), the stored rows of
+        the periods in ``frame`` whose kelurahan lies in one of those areas are removed as well, and
+        no others: a load never removes or changes a row outside the areas it names. A key that is
+        stored in another kab/kota than the row that would replace it is refused
+        (:class:`~kotaku_gis.errors.StoreError`), so one team's file never overwrites another's rows.
 
-        ``frame`` must already be normalised by :mod:`kotaku_gis.load` (catalogue columns,
+        ``frame`` must already be normalised by :mod:`kotaku_gis.loader` (catalogue columns,
         EPSG:4326, valid geometry); the store checks only what its constraints check. Columns the
         catalogue marks ``redact`` have their personal data masked (:mod:`kotaku_gis.privacy`).
+
+        ``decree`` records ``frame`` as the complete decree (SK Kumuh) list of slum locations of each
+        kab/kota it covers, for each of its periods (:meth:`decrees`); combine it with
+        ``replace_areas`` naming those kab/kota.
 
         ``insert_only`` replaces nothing: a row whose key is already stored violates the key and
         the write is rolled back (``sqlalchemy.exc.IntegrityError``). ``extra`` is called with the
@@ -202,41 +256,137 @@ class Store(ABC):
         for rec, g in zip(records, geoms):
             rec[GEOMETRY_COLUMN] = g
 
-        with self.engine.begin() as conn:
+        with self._write_transaction(f"write {layer} from {source}") as conn:
             if insert_only:
-                parts = ("key",)
-                replaced = 0
-            elif spec.partition:
-                parts = tuple(sorted({str(v) for v in frame[spec.partition].dropna()}))
-                condition = table.c[spec.partition].in_(parts)
-                replaced = conn.execute(sa.delete(table).where(condition)).rowcount
+                plan = WritePlan.added_only(layer, frame, _area_column(spec))
             else:
-                parts = ("key",)
-                replaced = 0
-                key_col = table.c[spec.key[0]]
-                keys = frame[spec.key[0]].astype(str).tolist()
-                for chunk in _chunks(keys, 900):  # SQLite's bound-parameter limit
-                    if len(spec.key) == 1:
-                        replaced += conn.execute(sa.delete(table).where(key_col.in_(chunk))).rowcount
-                    else:  # pragma: no cover - no keyed layer with a composite key yet
-                        raise UsageError(f"{layer}: keyed replace needs a single-column key")
+                plan = self._plan(conn, spec, frame, replace_areas)
+                if not plan.conflicts.empty:
+                    first = plan.conflicts.iloc[0]
+                    raise StoreError(
+                        f"{layer}: {' / '.join(map(str, first['key']))} is stored in {first['stored_area']}, "
+                        f"not in {first['area']}; refused (a load never changes another kab/kota's rows)"
+                    )
+                for chunk in _chunks(plan.delete_fids, 900):  # SQLite's bound-parameter limit
+                    conn.execute(sa.delete(table).where(table.c[FID].in_(chunk)))
             for chunk in _chunks(records, settings.write_batch_rows):
                 self._insert(conn, table, chunk)
             if extra is not None:
                 extra(conn)
+            now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+            if decree:
+                self._record_decree(conn, spec, frame, source, sha256, now)
             conn.execute(
                 sa.insert(self.load_log).values(
                     layer=layer,
-                    partitions=",".join(parts),
+                    partitions=",".join(plan.periods) or "key",
                     source=source,
                     sha256=sha256,
                     rows=len(records),
-                    replaced_rows=replaced,
-                    loaded_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    replaced_rows=plan.replaced,
+                    loaded_at=now,
                     software=f"kotaku-gis {__version__}",
                 )
             )
-        return WriteSummary(layer, len(records), replaced, parts)
+        return WriteSummary(layer, len(records), plan.replaced, plan.periods or ("key",), plan.removed, plan.added, plan.changes)
+
+    def _plan(
+        self, conn: sa.Connection, spec: catalog.LayerSpec, frame: pd.DataFrame, replace_areas: Sequence[str] | None
+    ) -> WritePlan:
+        """The rows a write replaces and removes (see :meth:`write`), read in ``conn``."""
+        table = self.tables[spec.name]
+        area_col = _area_column(spec)
+        period_col = spec.partition
+        if replace_areas and (period_col is None or area_col is None):
+            raise UsageError(f"{spec.name}: replacing by area needs a layer with periods and a kelurahan code")
+        key = list(spec.key)
+        periods = tuple(sorted({str(v) for v in frame[period_col].dropna()})) if period_col else ()
+        wanted = [table.c[FID], *(table.c[k] for k in key)]
+        if area_col and area_col not in key:
+            wanted.append(table.c[area_col])
+        # stored rows with a key of the file: found by the first key column, matched on all of them
+        lead = key[0]
+        stored = []
+        for chunk in _chunks(sorted({str(v) for v in frame[lead].dropna()}), 900):
+            stmt = sa.select(*wanted).where(table.c[lead].in_(chunk))
+            if period_col and period_col in key:
+                stmt = stmt.where(table.c[period_col].in_(periods))
+            stored.append(pd.DataFrame(conn.execute(stmt).fetchall(), columns=[c.name for c in wanted]))
+        same_key = pd.concat(stored, ignore_index=True) if stored else pd.DataFrame(columns=[c.name for c in wanted])
+        new = pd.DataFrame(frame[[*key, *([area_col] if area_col and area_col not in key else [])]]).astype(object)
+        for k in key:
+            new[k] = new[k].map(str)
+            same_key[k] = same_key[k].map(str)
+        matched = same_key.merge(new, on=key, how="inner", suffixes=("_stored", ""))
+        conflicts = pd.DataFrame(columns=["key", "stored_area", "area"])
+        if area_col and not matched.empty:
+            stored_area = matched[f"{area_col}_stored" if area_col not in key else area_col].map(_kabkota)
+            area = matched[area_col].map(_kabkota)
+            clash = (stored_area != area).to_numpy()
+            if clash.any():
+                conflicts = pd.DataFrame({
+                    "key": [tuple(r) for r in matched.loc[clash, key].itertuples(index=False)],
+                    "stored_area": stored_area[clash].to_numpy(),
+                    "area": area[clash].to_numpy(),
+                })
+        replaced_fids = set(matched[FID].astype(int))
+        removed = pd.DataFrame(columns=[FID, area_col or "", period_col or ""])
+        if replace_areas:
+            assert area_col is not None and period_col is not None
+            column = table.c[area_col]
+            parts = []
+            for chunk in _chunks(sorted(set(replace_areas)), 200):
+                inside = sa.or_(*[sa.or_(column == a, column.like(f"{a}.%")) for a in chunk])
+                stmt = sa.select(table.c[FID], column, table.c[period_col]).where(table.c[period_col].in_(periods), inside)
+                parts.append(pd.DataFrame(conn.execute(stmt).fetchall(), columns=[FID, area_col, period_col]))
+            removed = pd.concat(parts, ignore_index=True)
+            removed = removed[~removed[FID].astype(int).isin(replaced_fids)]
+        changes = _changes(frame, area_col, period_col, key, matched, removed)
+        return WritePlan(
+            layer=spec.name,
+            periods=periods,
+            delete_fids=sorted(replaced_fids | set(removed[FID].astype(int))),
+            added=len(frame) - len(matched),
+            replaced=len(matched),
+            removed=len(removed),
+            changes=changes,
+            conflicts=conflicts,
+        )
+
+    def _record_decree(
+        self, conn: sa.Connection, spec: catalog.LayerSpec, frame: pd.DataFrame, source: str, sha256: str, now: str
+    ) -> None:
+        area_col, period_col = _area_column(spec), spec.partition
+        if area_col is None or period_col is None:
+            raise UsageError(f"{spec.name}: a decree is a list of locations per kab/kota and period")
+        counts = (
+            pd.DataFrame({"kabkota": frame[area_col].map(_kabkota), "periode": frame[period_col]})
+            .value_counts().sort_index().reset_index(name="rows")
+        )
+        for row in counts.itertuples(index=False):
+            conn.execute(sa.delete(self.sk).where(
+                self.sk.c.layer == spec.name, self.sk.c.kabkota == row.kabkota, self.sk.c.periode == row.periode))
+            conn.execute(sa.insert(self.sk).values(
+                layer=spec.name, kabkota=row.kabkota, periode=row.periode, rows=int(row.rows),
+                source=source, sha256=sha256, loaded_at=now))
+
+    def decrees(self, layer: str = "kawasan_kumuh") -> pd.DataFrame:
+        """The decrees (SK Kumuh) recorded: ``kabkota``, ``periode``, ``rows``, ``source``, ``loaded_at``.
+
+        A decree is the complete list of a kab/kota's slum locations for its period: a location
+        of an earlier period absent from it has left the slum list (see :mod:`kotaku_gis.progress`).
+        """
+        self._require_current()
+        cols = ["kabkota", "periode", "rows", "source", "loaded_at"]
+        stmt = sa.select(*(self.sk.c[c] for c in cols)).where(self.sk.c.layer == layer).order_by(self.sk.c.kabkota, self.sk.c.periode)
+        with self.engine.connect() as conn:
+            return pd.DataFrame(conn.execute(stmt).fetchall(), columns=cols)
+
+    @contextlib.contextmanager
+    def _write_transaction(self, what: str) -> Iterator[sa.Connection]:
+        """A write transaction; backends turn lock waits and read-only files into clear errors."""
+        with self.engine.begin() as conn:
+            yield conn
 
     def _insert(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """Insert one batch (a seam the tests use to interrupt a load half-way)."""
@@ -379,6 +529,48 @@ class Store(ABC):
         from kotaku_gis import display
 
         return display.store_html(self)
+
+
+def _area_column(spec: catalog.LayerSpec) -> str | None:
+    """The column that places a row in an area: ``kode`` of wilayah, else the kelurahan code."""
+    if spec.name == "wilayah":
+        return "kode"
+    kel = [c.name for c in spec.kode_columns() if c.tingkat == "kelurahan"]
+    return kel[0] if kel else None
+
+
+def _kabkota(code: Any) -> str:
+    """The kab/kota part of a dotted code (the code itself above kab/kota; ``-`` without one)."""
+    if code is None or (isinstance(code, float) and np.isnan(code)):
+        return "-"
+    return str(code)[:5]
+
+
+def _changes(
+    frame: pd.DataFrame, area_col: str | None, period_col: str | None, key: list[str],
+    matched: pd.DataFrame, removed: pd.DataFrame,
+) -> pd.DataFrame:
+    """Rows added, replaced and removed per kab/kota and period."""
+    n = len(frame)
+    kab = frame[area_col].map(_kabkota) if area_col else pd.Series("-", index=frame.index)
+    per = frame[period_col].astype(object).fillna("-") if period_col else pd.Series("-", index=frame.index)
+    replaced = pd.Series(False, index=frame.index)
+    if len(matched) and key:
+        keys = pd.MultiIndex.from_frame(pd.DataFrame(frame[key]).astype(object).map(str))
+        hit = pd.MultiIndex.from_frame(matched[key])
+        replaced = pd.Series(keys.isin(hit), index=frame.index)
+    rows = pd.DataFrame({"kabkota": kab.to_numpy(), "periode": per.to_numpy(), "diganti": replaced.to_numpy().astype(int)})
+    rows["ditambah"] = 1 - rows["diganti"]
+    rows["dihapus"] = 0
+    if len(removed) and area_col and period_col:
+        rows = pd.concat([rows, pd.DataFrame({
+            "kabkota": removed[area_col].map(_kabkota).to_numpy(), "periode": removed[period_col].to_numpy(),
+            "diganti": 0, "ditambah": 0, "dihapus": 1,
+        })], ignore_index=True)  # fmt: skip
+    if not n and rows.empty:
+        return pd.DataFrame(columns=list(CHANGE_COLUMNS))
+    out = rows.groupby(["kabkota", "periode"], as_index=False)[["ditambah", "diganti", "dihapus"]].sum()
+    return out[list(CHANGE_COLUMNS)].sort_values(["kabkota", "periode"], ignore_index=True)
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

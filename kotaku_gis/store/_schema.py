@@ -2,8 +2,9 @@
 
 Every layer becomes one table named after the layer, with an integer ``fid`` primary key, the
 catalogue's columns, a unique constraint on the layer key, NOT NULL on required columns, range
-checks and a geometry column ``geom`` in EPSG:4326. Two bookkeeping tables go beside them:
-``kotaku_meta`` (schema version) and ``kotaku_loads`` (provenance of every load).
+checks and a geometry column ``geom`` in EPSG:4326. Three bookkeeping tables go beside them:
+``kotaku_meta`` (schema version), ``kotaku_loads`` (provenance of every load) and ``kotaku_sk``
+(the decrees: which kab/kota and period a complete list of slum locations was loaded for).
 
 One private table goes beside them too: ``pengaduan_identitas``, the identity and contact of each
 complainant (and the description as given, before personal data was masked), kept apart from the
@@ -95,6 +96,24 @@ def meta_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         sa.Column("software", sa.Text, nullable=False),
     )
     return meta, loads
+
+
+def decree_table(metadata: sa.MetaData) -> sa.Table:
+    """``kotaku_sk``: each decree (SK Kumuh) loaded, one row per layer, kab/kota and period."""
+    return sa.Table(
+        "kotaku_sk",
+        metadata,
+        sa.Column(FID, sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("layer", sa.Text, nullable=False),
+        sa.Column("kabkota", sa.Text, nullable=False, comment="Kemendagri code of the kab/kota"),
+        sa.Column("periode", sa.Text, nullable=False),
+        sa.Column("rows", sa.Integer, nullable=False, comment="locations the decree lists"),
+        sa.Column("source", sa.Text, nullable=False, comment="file name as given"),
+        sa.Column("sha256", sa.Text, nullable=False),
+        sa.Column("loaded_at", sa.Text, nullable=False, comment="UTC, ISO 8601"),
+        sa.UniqueConstraint("layer", "kabkota", "periode", name="kotaku_sk_key"),
+        comment="Decrees (SK Kumuh): complete lists of slum locations per kab/kota and period",
+    )
 
 
 #: Name of the private table of complainants' identities (see the module docstring).

@@ -9,8 +9,14 @@ Reads go through GDAL (pyogrio).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import getpass
+import json
+import os
+import socket
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +27,8 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
-from kotaku_gis import catalog
+from kotaku_gis import catalog, i18n, settings
+from kotaku_gis.errors import StoreError
 from kotaku_gis.store._base import Store
 from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN
 
@@ -187,20 +194,65 @@ class GeoPackageStore(Store):
         def _connect(dbapi_connection: Any, record: Any) -> None:
             dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN: DDL is transactional too
             _register_functions(dbapi_connection)
-            dbapi_connection.execute("PRAGMA busy_timeout = 30000")
+            dbapi_connection.execute(f"PRAGMA busy_timeout = {int(settings.store_lock_timeout_s * 1000)}")
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn: sa.Connection) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # a write takes the file's write lock at once (waiting for another writer up to the
+            # busy timeout), so that it can say who it waits for instead of failing half-way
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("kotaku_write") else "BEGIN")
 
         super().__init__(str(self.path), engine)
 
     def exists(self) -> bool:
         return self.path.is_file() and super().exists()
 
+    @property
+    def _holder_path(self) -> Path:
+        """A note beside the file naming the process that writes it (GeoPackage has no such record)."""
+        return self.path.with_name(self.path.name + ".penulis")
+
+    @contextlib.contextmanager
+    def _write_transaction(self, what: str) -> Iterator[sa.Connection]:
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            raise StoreError(i18n.text("store.read_only", store=self.display_url))
+        with self.engine.connect() as conn:
+            conn.info["kotaku_write"] = True
+            try:
+                transaction = conn.begin()
+            except sa.exc.OperationalError as exc:
+                raise self._translate(exc) from exc
+            note = {"pid": os.getpid(), "user": getpass.getuser(), "host": socket.gethostname(), "what": what,
+                    "since": dt.datetime.now().astimezone().isoformat(timespec="seconds")}  # fmt: skip
+            with contextlib.suppress(OSError):
+                self._holder_path.write_text(json.dumps(note), encoding="utf-8")
+            try:
+                with transaction:
+                    yield conn
+            except sa.exc.OperationalError as exc:
+                raise self._translate(exc) from exc
+            finally:
+                with contextlib.suppress(OSError):
+                    self._holder_path.unlink()
+
+    def _translate(self, exc: sa.exc.OperationalError) -> Exception:
+        """A locked or read-only file as a clear error; anything else as it is."""
+        text = str(exc.orig)
+        if "readonly" in text or "read-only" in text:
+            return StoreError(i18n.text("store.read_only", store=self.display_url))
+        if "locked" in text or "busy" in text:
+            try:
+                note = json.loads(self._holder_path.read_text(encoding="utf-8"))
+                holder = i18n.text("store.holder", **note)
+            except (OSError, ValueError, KeyError):
+                holder = i18n.text("store.holder_unknown")
+            return StoreError(i18n.text("store.locked", store=self.display_url, holder=holder,
+                                        seconds=settings.store_lock_timeout_s))
+        return exc
+
     def init(self) -> list[str]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.engine.begin() as conn:
+        with self._write_transaction("init") as conn:
             conn.exec_driver_sql("PRAGMA application_id = 1196444487")  # 'GPKG'
             conn.exec_driver_sql("PRAGMA user_version = 10400")  # GeoPackage 1.4.0
             for ddl in _CORE_DDL:

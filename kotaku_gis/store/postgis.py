@@ -6,6 +6,11 @@ indexes (GeoAlchemy2 creates them with the table). Each write is one transaction
 
 from __future__ import annotations
 
+import contextlib
+import getpass
+import os
+import socket
+from collections.abc import Iterator
 from typing import Any
 
 import geopandas as gpd
@@ -16,7 +21,7 @@ import sqlalchemy as sa
 from geoalchemy2 import Geometry
 from geoalchemy2.elements import WKBElement
 
-from kotaku_gis import catalog
+from kotaku_gis import catalog, i18n, settings
 from kotaku_gis.errors import StoreError
 from kotaku_gis.store._base import Store
 from kotaku_gis.store._schema import GEOMETRY_COLUMN
@@ -32,6 +37,36 @@ class PostGISStore(Store):
     def __init__(self, url: str):
         engine = sa.create_engine(url, pool_pre_ping=True)
         super().__init__(url, engine)
+
+    @contextlib.contextmanager
+    def _write_transaction(self, what: str) -> Iterator[sa.Connection]:
+        # other writers show in pg_stat_activity under this name, so a waiting load can say who they are
+        name = f"kotaku-gis {getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}: {what}"[:63]
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("SELECT set_config('application_name', :n, true),"
+                                     " set_config('lock_timeout', :t, true)"),
+                             {"n": name, "t": f"{int(settings.store_lock_timeout_s * 1000)}ms"})
+                yield conn
+        except sa.exc.DBAPIError as exc:
+            raise self._translate(exc) from exc
+
+    def _translate(self, exc: sa.exc.DBAPIError) -> Exception:
+        """A lock wait that timed out, or a store the user may not write, as a clear error."""
+        state = getattr(exc.orig, "sqlstate", None)
+        if state in ("25006", "42501"):  # read-only transaction, insufficient privilege
+            return StoreError(i18n.text("store.read_only", store=self.display_url))
+        if state == "55P03":  # lock not available
+            with self.engine.connect() as conn:
+                others = conn.execute(sa.text(
+                    "SELECT application_name, xact_start FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                    " AND datname = current_database() AND xact_start IS NOT NULL ORDER BY xact_start"
+                )).fetchall()
+            holder = "; ".join(f"{name or '?'} ({i18n.text('store.since', since=start.isoformat(timespec='seconds'))})"
+                               for name, start in others) or i18n.text("store.holder_unknown")
+            return StoreError(i18n.text("store.locked", store=self.display_url, holder=holder,
+                                        seconds=settings.store_lock_timeout_s))
+        return exc
 
     def init(self) -> list[str]:
         try:

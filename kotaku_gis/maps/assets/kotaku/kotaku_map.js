@@ -250,7 +250,8 @@
       style: function (f) {
         var p = f.properties, lv = p.tingkat_kekumuhan;
         var color = S.colors[lv] || S.colors[p.tingkat_kekumuhan_awal] || S.fillColor;
-        return self.pathStyle(S, { fillColor: color, dashArray: lv == null ? "3 3" : S.dashArray });
+        var absent = lv == null || lv === "belum_dinilai" || lv === "tidak_ditetapkan_lagi";  // not assessed now
+        return self.pathStyle(S, { fillColor: color, dashArray: absent ? "3 3" : S.dashArray });
       },
       pointToLayer: function (f, latlng) {
         return L.circleMarker(latlng, { renderer: self.renderer, className: "kotaku-kumuh", radius: 5 });

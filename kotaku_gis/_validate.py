@@ -1,0 +1,311 @@
+"""The validation core: reading values as users write them, shared by every module that reads input.
+
+Numbers as Indonesians (and others) write them
+----------------------------------------------
+Indonesian notation groups thousands with a dot and writes decimals with a comma
+(``1.250.000,50``); English notation does the opposite (``1,250,000.50``). Many values can be read
+only one way (``1.250.000``, ``12,5``, ``1.250,5``, ``12.5``, ``1,250.5``), but a value with one
+separator followed by exactly three digits is ambiguous: ``350.000`` is 350000 in Indonesian and 350
+in English; ``72,350`` is 72.35 in Indonesian and 72350 in English.
+
+:func:`read_numbers` decides per column, from all its values, and never guesses:
+
+1. every value is classified by its form: plain, unambiguous Indonesian, unambiguous English,
+   ambiguous, or not a number; ``Rp``/``IDR`` before and ``,-`` after an amount are allowed;
+2. a reading that the column cannot hold is dropped: outside the column's range (a criterion share
+   of 72350 %), or a fraction in a column of whole numbers or rupiah (rupiah are never written with
+   three decimals, so ``350.000`` in a rupiah column is 350000);
+3. a value still ambiguous takes the notation the column's unambiguous values show, when they show
+   one; the result says how many values were read that way, for the load report;
+4. a value that stays ambiguous (the column shows no notation, or both) is not read: the caller
+   reports it with both readings.
+
+Examples
+--------
+>>> import pandas as pd
+>>> r = read_numbers(pd.Series(["350.000", "1.250.000,50", "12,5"]))
+>>> r.values.tolist(), r.notation, r.resolved
+([350000.0, 1250000.5, 12.5], 'id', 1)
+>>> r = read_numbers(pd.Series(["350.000"]))
+>>> r.values.tolist(), r.ambiguous.tolist(), r.readings[0]
+([nan], [True], (350000.0, 350.0))
+>>> read_numbers(pd.Series(["Rp 350.000,-", "75.000"]), kind="money").values.tolist()
+[350000.0, 75000.0]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+NumberKind = Literal["float", "integer", "money"]
+
+_CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
+_TRAILING_DASH = re.compile(r"[,.]\s*[-\u2010-\u2015]+$")  # 350.000,-  (Indonesian amounts)
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+# Forms of the unsigned digits (after the currency and spaces are removed).
+_PLAIN = re.compile(r"^\d+$")
+_ONE_DOT = re.compile(r"^(\d+)\.(\d+)$")
+_ONE_COMMA = re.compile(r"^(\d+),(\d+)$")
+_GROUP_LEAD = re.compile(r"^[1-9]\d{0,2}$")
+_ID_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$")
+_EN_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$")
+
+
+@dataclass
+class NumberReading:
+    """What :func:`read_numbers` made of a column.
+
+    Attributes
+    ----------
+    values : Series of float
+        The numbers; NaN where the cell was empty, not a number or ambiguous.
+    invalid : Series of bool
+        Cells holding text that is no number in any notation.
+    ambiguous : Series of bool
+        Cells that stay ambiguous; ``readings`` holds their two readings.
+    readings : dict
+        index -> (Indonesian reading, English reading) of each ambiguous cell.
+    notation : {"id", "en", None}
+        The notation the column's unambiguous values show (None: none, or both).
+    resolved : int
+        Ambiguous cells read in the column's notation (or by what the column can hold).
+    mixed : bool
+        The column shows both notations (each unambiguous value was read by its own form).
+    """
+
+    values: pd.Series
+    invalid: pd.Series
+    ambiguous: pd.Series
+    readings: dict[object, tuple[float, float]] = field(default_factory=dict)
+    notation: str | None = None
+    resolved: int = 0
+    mixed: bool = False
+
+
+def _classify(text: str) -> tuple[str, float | None, float | None]:
+    """(form, Indonesian reading, English reading) of one cleaned, unsigned value.
+
+    form is ``plain``, ``id``, ``en``, ``ambiguous`` or ``invalid``.
+    """
+    if _PLAIN.match(text):
+        v = float(text)
+        return "plain", v, v
+    if m := _ONE_DOT.match(text):
+        english = float(text)
+        if _GROUP_LEAD.match(m.group(1)) and len(m.group(2)) == 3:
+            return "ambiguous", float(m.group(1) + m.group(2)), english
+        return "en", None, english
+    if m := _ONE_COMMA.match(text):
+        indonesian = float(f"{m.group(1)}.{m.group(2)}")
+        if _GROUP_LEAD.match(m.group(1)) and len(m.group(2)) == 3:
+            return "ambiguous", indonesian, float(m.group(1) + m.group(2))
+        return "id", indonesian, None
+    if _ID_GROUPED.match(text):
+        return "id", float(text.replace(".", "").replace(",", ".")), None
+    if _EN_GROUPED.match(text):
+        return "en", None, float(text.replace(",", ""))
+    return "invalid", None, None
+
+
+def _clean(value: str) -> tuple[str, float, bool]:
+    """The digits of a cell, its sign, and whether it carried Indonesian-only marks (``,-``)."""
+    text = _SPACES.sub(" ", value).strip()
+    text = _CURRENCY.sub("", text)
+    marked = bool(_TRAILING_DASH.search(text))
+    text = _TRAILING_DASH.sub("", text).strip()
+    sign = 1.0
+    if text[:1] in "-+\u2212":
+        sign = -1.0 if text[0] != "+" else 1.0
+        text = text[1:].strip()
+    # digits grouped by spaces (1 250 000) are digits
+    if re.fullmatch(r"[1-9]\d{0,2}(?: \d{3})+(?:[.,]\d+)?", text):
+        text = text.replace(" ", "")
+    return text, sign, marked
+
+
+def _fits(value: float | None, kind: NumberKind, low: float | None, high: float | None) -> bool:
+    if value is None:
+        return False
+    if kind in ("integer", "money") and not float(value).is_integer():
+        return False
+    return not ((low is not None and value < low) or (high is not None and value > high))
+
+
+def read_numbers(
+    values: pd.Series,
+    *,
+    kind: NumberKind = "float",
+    low: float | None = None,
+    high: float | None = None,
+) -> NumberReading:
+    """Read a column of numbers written as text, in Indonesian or English notation.
+
+    Parameters
+    ----------
+    values : Series
+        Cells as read from a file: text, numbers (taken as they are) or empty.
+    kind : {"float", "integer", "money"}
+        What the column holds: any number, whole numbers, or rupiah (whole amounts, decimals
+        allowed only where unambiguous).
+    low, high : float, optional
+        The range the column allows; a reading outside it is not a reading of this column.
+
+    Returns
+    -------
+    NumberReading
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> read_numbers(pd.Series(["72,350", "12.5"]), high=100).values.tolist()
+    [72.35, 12.5]
+    >>> r = read_numbers(pd.Series(["1,250", "abc", None]))
+    >>> r.ambiguous.tolist(), r.invalid.tolist()
+    ([True, False, False], [False, True, False])
+    """
+    n = len(values)
+    out = np.full(n, np.nan)
+    invalid = np.zeros(n, dtype=bool)
+    ambiguous = np.zeros(n, dtype=bool)
+    pending: list[tuple[int, float, float, float, bool]] = []  # position, sign, Indonesian, English, dot
+    seen_id = seen_en = False
+    for pos, raw in enumerate(values.tolist()):
+        if raw is None or raw is pd.NA or (isinstance(raw, float) and np.isnan(raw)):
+            continue
+        if isinstance(raw, (int, float, np.integer, np.floating)) and not isinstance(raw, bool):
+            out[pos] = float(raw)  # a number already (a spreadsheet cell, a GIS field)
+            continue
+        text, sign, marked = _clean(str(raw))
+        if not text:
+            continue
+        if text.lower() in ("nan", "inf", "infinity"):
+            invalid[pos] = True
+            continue
+        form, indonesian, english = _classify(text)
+        seen_id |= form == "id" or marked
+        seen_en |= form == "en"
+        if form in ("plain", "id"):
+            out[pos] = sign * float(indonesian)  # type: ignore[arg-type]
+        elif form == "en":
+            out[pos] = sign * float(english)  # type: ignore[arg-type]
+        elif form == "ambiguous":
+            if marked:  # 350.000,- is Indonesian whatever the column
+                out[pos] = sign * float(indonesian)  # type: ignore[arg-type]
+            else:
+                pending.append((pos, sign, float(indonesian), float(english), "." in text))  # type: ignore[arg-type]
+        else:
+            invalid[pos] = True
+    notation = "id" if seen_id and not seen_en else ("en" if seen_en and not seen_id else None)
+    readings: dict[object, tuple[float, float]] = {}
+    resolved = 0
+    index = values.index
+    for pos, sign, indonesian, english, dot in pending:
+        id_ok = _fits(sign * indonesian, kind, low, high)
+        en_ok = _fits(sign * english, kind, low, high)
+        if kind != "float" and id_ok and en_ok:  # whole numbers: one separator and three digits group
+            id_ok, en_ok = dot, not dot
+        if id_ok and not en_ok:
+            out[pos] = sign * indonesian
+        elif en_ok and not id_ok:
+            out[pos] = sign * english
+        elif id_ok and en_ok and notation is not None:
+            out[pos] = sign * (indonesian if notation == "id" else english)
+        else:
+            ambiguous[pos] = True
+            readings[index[pos]] = (sign * indonesian, sign * english)
+            continue
+        resolved += 1
+    return NumberReading(
+        values=pd.Series(out, index=index, dtype="float64"),
+        invalid=pd.Series(invalid, index=index),
+        ambiguous=pd.Series(ambiguous, index=index),
+        readings=readings,
+        notation=notation,
+        resolved=resolved,
+        mixed=seen_id and seen_en,
+    )
+
+
+# -- periods -----------------------------------------------------------------------------------------
+_PERIODE = re.compile(r"^(?:19|20)\d\d(?:Q[1-4])?$")
+_QUARTER = re.compile(r"^((?:19|20)\d\d)\s*[-/ ]?\s*[Qq]\s*([1-4])$")
+_TW = re.compile(r"^[Tt][Ww]\s*([1-4])\s*[-/ ]?\s*((?:19|20)\d\d)$")
+
+
+def is_missing(value: object) -> bool:
+    """Whether a cell is empty: None, NaN, pandas' NA or blank text."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def parse_periode(value: object) -> str | None:
+    """A period as the store writes it (``2024`` or ``2026Q3``), or None for an empty cell.
+
+    Accepted forms: a year (``2024``, also the number 2024 or 2024.0), a quarter ``2026Q3``,
+    ``2026-Q3``, ``2026 q3``, ``2026 Q 3``, ``2026/Q3`` and ``TW3 2026`` / ``TW 3-2026``.
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+
+    Examples
+    --------
+    >>> parse_periode("2026 Q 3"), parse_periode("TW1 2025"), parse_periode(2024.0), parse_periode("")
+    ('2026Q3', '2025Q1', '2024', None)
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():  # type: ignore[arg-type]
+        value = str(int(value))  # type: ignore[arg-type]
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}\.0+", text):
+        text = text[:4]
+    if m := _QUARTER.match(text):
+        return f"{m.group(1)}Q{m.group(2)}"
+    if m := _TW.match(text):
+        return f"{m.group(2)}Q{m.group(1)}"
+    if _PERIODE.match(text):
+        return text
+    raise ValueError(text)
+
+
+# -- yes/no ------------------------------------------------------------------------------------------
+_TRUE = frozenset({"1", "true", "t", "ya", "y", "yes", "benar", "b", "iya"})
+_FALSE = frozenset({"0", "false", "f", "tidak", "no", "n", "salah", "s", "tdk", "bukan"})
+
+
+def parse_boolean(value: object) -> bool | None:
+    """A yes/no cell: ``ya``/``tidak``, ``true``/``false``, ``1``/``0``, ``y``/``n``... or None.
+
+    ``t``/``f`` are *true*/*false*, as PostgreSQL and GDAL write booleans (not *tidak*).
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+
+    Examples
+    --------
+    >>> parse_boolean("Ya"), parse_boolean(0), parse_boolean(None)
+    (True, False, None)
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():  # type: ignore[arg-type]
+        value = int(value)  # type: ignore[arg-type]
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(text)
