@@ -160,6 +160,16 @@ def sample(tmp_path_factory):
     return folder / "contoh.gpkg"
 
 
+def with_complaints(sample: Path, folder: Path, complaints: list[tuple[str, str, str | None]]):  # type: ignore[no-untyped-def]
+    """A copy of the sample store in ``folder`` with the complaints (description, name, contact)."""
+    shutil.copy(sample, folder / "k.gpkg")
+    store = open_store(folder / "k.gpkg")
+    for text, name, kontak in complaints:
+        pengaduan.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah=KELURAHAN,
+                      kategori="penyimpangan_dana", deskripsi=text, nama=name, kontak=kontak, today=TODAY)  # fmt: skip
+    return store
+
+
 _SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
              phases=[Phase.explicit, Phase.reuse, Phase.generate])  # fmt: skip
 
@@ -169,12 +179,7 @@ _SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthC
 def test_the_published_register_holds_no_personal_data(sample, complaints):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        shutil.copy(sample, folder / "k.gpkg")
-        store = open_store(folder / "k.gpkg")
-        for text, name, kontak, _, _ in complaints:
-            pengaduan.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah=KELURAHAN,
-                          kategori="penyimpangan_dana", deskripsi=text, nama=name, kontak=kontak, today=TODAY)  # fmt: skip
-        store.close()
+        with_complaints(sample, folder, [(text, name, kontak) for text, name, kontak, _, _ in complaints]).close()
         db = ["--db", str(folder / "k.gpkg")]
         outs = []
         for out, peta in (("r.csv", "r.geojson"), ("r.xlsx", "r.gpkg")):
@@ -198,11 +203,7 @@ def test_the_published_register_holds_no_personal_data(sample, complaints):
 def test_the_map_pack_holds_no_personal_data(sample, complaints):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        shutil.copy(sample, folder / "k.gpkg")
-        store = open_store(folder / "k.gpkg")
-        for text, name, kontak, _, _ in complaints:
-            pengaduan.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah=KELURAHAN,
-                          kategori="penyimpangan_dana", deskripsi=text, nama=name, kontak=kontak, today=TODAY)  # fmt: skip
+        store = with_complaints(sample, folder, [(text, name, kontak) for text, name, kontak, _, _ in complaints])
         result = kg.build_pack(store, folder / "paket", "2026Q3", kode="61.71.01", tingkat="kecamatan", workers=1, progress=False)
         store.close()
         files = [p for p in result.path.rglob("*") if p.is_file()]
@@ -240,12 +241,7 @@ def test_amounts_dates_rt_rw_and_codes_are_kept(case):
 def test_ordinary_text_survives_publication(sample, cases):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        shutil.copy(sample, folder / "k.gpkg")
-        store = open_store(folder / "k.gpkg")
-        for text, _ in cases:
-            pengaduan.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah=KELURAHAN,
-                          kategori="informasi", deskripsi=text, nama="Siti Aminah", today=TODAY)  # fmt: skip
-        store.close()
+        with_complaints(sample, folder, [(text, "Siti Aminah", None) for text, _ in cases]).close()
         assert main(["--db", str(folder / "k.gpkg"), "pengaduan", "publish", "--per", "2026-07-20", "--out", str(folder / "r.csv")]) == 0
         published = pd.read_csv(folder / "r.csv", dtype=str)["deskripsi"].tolist()
         assert sorted(published) == sorted(text for text, _ in cases)
