@@ -55,6 +55,7 @@ FIGURES: tuple[str, ...] = (
     "lokasi_keluar_kumuh",
     "lokasi_baru",
     "lokasi_belum_dinilai",
+    "lokasi_tidak_ditetapkan_lagi",
     "lokasi_berat",
     "lokasi_sedang",
     "lokasi_ringan",

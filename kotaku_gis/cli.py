@@ -283,7 +283,8 @@ def cmd_progress(store: Store, args: argparse.Namespace) -> int:
             "progress_done", baseline=baseline, periode=periode, units=len(frames[args.tingkat]),
             tingkat=args.tingkat, awal=_number(awal), akhir=_number(akhir),
             persen=_number(100 * (awal - akhir) / awal if awal else float("nan")),
-            keluar=int(top["lokasi_keluar_kumuh"].sum()), belum=int(top["lokasi_belum_dinilai"].sum()), path=path,
+            keluar=int(top["lokasi_keluar_kumuh"].sum()), belum=int(top["lokasi_belum_dinilai"].sum()),
+            sk=int(top["lokasi_tidak_ditetapkan_lagi"].sum()), path=path,
         )
     )  # fmt: skip
     return 0

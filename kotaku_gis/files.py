@@ -257,16 +257,7 @@ def _read_table(path: Path, crs: str | None) -> Source:
     if path.stat().st_size == 0:
         raise _unreadable(path)
     if path.suffix.lower() == ".csv":
-        cells = None
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                cells = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_values=[""],
-                                    encoding=encoding, sep=None, engine="python")  # fmt: skip
-                break
-            except UnicodeDecodeError:
-                continue
-            except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-                raise _unreadable(path, exc) from exc
+        cells, encoding = _read_csv_cells(path)
         if encoding != "utf-8-sig":
             notes.append(Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding}))
     else:
@@ -315,6 +306,34 @@ def _read_table(path: Path, crs: str | None) -> Source:
     frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, index=data.index), crs=frame_crs)
     frame[ROW] = row_numbers
     return Source(path, frame, notes)
+
+
+def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
+    """Every cell of a CSV file as text, rows of any length (title rows above the header are short).
+
+    The separator (``,``, ``;``, tab or ``|``) is sniffed from the file; the encoding is UTF-8, or
+    Windows-1252 when the file is not valid UTF-8.
+    """
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    lines = text.splitlines()
+    sample = "\n".join(lines[:_HEADER_SEARCH_ROWS + 20])
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(lines, dialect))
+    except csv.Error as exc:
+        raise _unreadable(path, exc) from exc
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    return cells, encoding
 
 
 #: How far down a table the header row is looked for (title rows above it are skipped).

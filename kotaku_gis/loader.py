@@ -276,8 +276,7 @@ def _apply_mapping(batch: _Batch, mapping: catalog.Mapping, frame: gpd.GeoDataFr
                                        line=mapping.line(col, "constants"), column=col, file=batch.file))
         frame[col] = value
     for col, value in mapping.defaults.items():
-        if col not in frame.columns:
-            frame[col] = None
+        frame[col] = frame[col].astype(object) if col in frame.columns else None
         empty = frame[col].map(_validate.is_missing)
         if empty.any():
             frame.loc[empty, col] = value

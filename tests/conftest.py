@@ -52,6 +52,14 @@ PG_SETTINGS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _language(monkeypatch):
+    """Every test starts in Bahasa Indonesia, whatever an earlier test or ``KOTAKU_LANG`` set."""
+    from kotaku_gis import settings
+
+    monkeypatch.setattr(settings, "language", "id")
+
+
 def pytest_configure(config):
     # Also declared in pyproject.toml; registered here too so --strict-markers never trips on it.
     config.addinivalue_line("markers", "postgis: needs the PostgreSQL+PostGIS server that the test session starts")
@@ -382,3 +390,23 @@ def gpkg_url(tmp_path):
 def store_url(request):
     """A store location on each backend in turn: a GeoPackage path, then a PostGIS URL."""
     return request.getfixturevalue(f"{request.param}_url")
+
+
+# --------------------------------------------------------------------------------------------------
+# A real headless Chromium for the map tests (tests/browser.py)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser import BROWSER_HINT, CHROMIUM, FLAGS
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(f"the playwright package is missing; {BROWSER_HINT}", pytrace=False)
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"no Chromium at {CHROMIUM}; {BROWSER_HINT}", pytrace=False)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()

@@ -11,14 +11,8 @@ import pandas as pd
 import pytest
 
 from helpers import kegiatan_frame, wilayah_frame
-from kotaku_gis import settings
 from kotaku_gis.cli import main
 from kotaku_gis.store import open_store
-
-
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
 
 
 @pytest.fixture

@@ -8,16 +8,11 @@ import pytest
 from helpers import CRITERIA, kegiatan_frame, kumuh_frame, wilayah_frame
 from shapely.geometry import box
 
-from kotaku_gis import loader, settings
+from kotaku_gis import loader
 from kotaku_gis.cli import main
 from kotaku_gis.store import open_store
 
 KEL_A, KEL_B = "61.71.01.1001", "61.71.01.1002"
-
-
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
 
 
 def _kumuh(periode: str):

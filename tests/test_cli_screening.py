@@ -10,16 +10,11 @@ import pytest
 from helpers import wilayah_frame
 from shapely.geometry import LineString, Point, box
 
-from kotaku_gis import files, loader, screening, settings
+from kotaku_gis import files, loader, screening
 from kotaku_gis.cli import main
 from kotaku_gis.store import open_store
 
 KEL_A, KEL_B = "61.71.01.1001", "61.71.01.1002"  # 109.30-109.31 and 109.31-109.32 E, 0.05-0.04 S
-
-
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
 
 
 def kawasan_frame() -> gpd.GeoDataFrame:

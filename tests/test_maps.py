@@ -9,7 +9,6 @@ is ever downloaded. Every request the page makes is routed here and any that is 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -26,12 +25,9 @@ from kotaku_gis import cli, i18n, maps, scoring
 from kotaku_gis.errors import UsageError
 from kotaku_gis.maps import MapInputs, simplify_coverage
 import helpers
+from browser import Page
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("KOTAKU_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-BROWSER_HINT = "run `bash scripts/setup.sh --test` (installs Debian's chromium and the playwright package)"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -283,52 +279,6 @@ def test_static_map_leaves_out_labels_that_would_cover_it(tmp_path, monkeypatch)
 
 # --------------------------------------------------------------------------------------------------
 # In a real browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail(f"the playwright package is missing; {BROWSER_HINT}", pytrace=False)
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"no Chromium at {CHROMIUM}; {BROWSER_HINT}", pytrace=False)
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-class Page:
-    """A map page opened in Chromium, recording console errors and every outside request."""
-
-    def __init__(self, browser, path: Path):
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1280, "height": 860})
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.route("**/*", self._route)
-        self.page.goto(path.as_uri(), wait_until="load")
-        self.page.wait_for_function("window.KotakuMap && window.KotakuMap.last")
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("data:", "file:")):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
-
-    def count(self, selector: str) -> int:
-        return self.page.locator(selector).count()
-
-    def check_clean(self):
-        assert self.errors == [], self.errors
-        assert self.outside == [], self.outside
-
-    def close(self):
-        self.page.close()
 
 
 def _open(browser, tmp_path, inputs, name="peta.html", **kw) -> tuple[Page, maps.Prepared]:

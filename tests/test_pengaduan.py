@@ -49,11 +49,6 @@ def stored_wilayah() -> gpd.GeoDataFrame:
     return frame
 
 
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
-
-
 @pytest.fixture
 def store(store_url):
     s = open_store(store_url)

@@ -25,11 +25,6 @@ from kotaku_gis.progress import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
-
-
 def lokasi(rows: list[tuple]) -> pd.DataFrame:
     """(id_lokasi, kode_kelurahan, periode, luas_ha, nilai_kekumuhan) rows, totals only."""
     frame = pd.DataFrame(rows, columns=["id_lokasi", "kode_kelurahan", "periode", "luas_ha", "nilai_kekumuhan"])

@@ -22,17 +22,12 @@ from shapely.geometry import (
     box,
 )
 
-from kotaku_gis import screening, settings
+from kotaku_gis import screening
 from kotaku_gis.errors import CatalogError, DataError, UsageError
 
 GEOD = Geod(ellps="WGS84")
 TOLERANCE = 0.005  # the required accuracy of distances and areas: 0.5 %
 PONTIANAK = (109.33, -0.03)
-
-
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
 
 
 # -- building inputs ------------------------------------------------------------------------------

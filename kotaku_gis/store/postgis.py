@@ -10,7 +10,7 @@ import contextlib
 import getpass
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -41,7 +41,7 @@ class PostGISStore(Store):
     @contextlib.contextmanager
     def _write_transaction(self, what: str) -> Iterator[sa.Connection]:
         # other writers show in pg_stat_activity under this name, so a waiting load can say who they are
-        name = f"kotaku-gis {getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}: {what}"[:63]
+        name = f"kotaku-gis: {what} ({getpass.getuser()}@{socket.gethostname()} pid {os.getpid()})"[:63]
         try:
             with self.engine.begin() as conn:
                 conn.execute(sa.text("SELECT set_config('application_name', :n, true),"
@@ -50,6 +50,10 @@ class PostGISStore(Store):
                 yield conn
         except sa.exc.DBAPIError as exc:
             raise self._translate(exc) from exc
+
+    def _lock_areas(self, conn: sa.Connection, layer: str, areas: Sequence[str]) -> None:
+        for area in sorted(areas):  # always in the same order: two loads never wait for each other in a circle
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"kotaku:{layer}:{area}"})
 
     def _translate(self, exc: sa.exc.DBAPIError) -> Exception:
         """A lock wait that timed out, or a store the user may not write, as a clear error."""
