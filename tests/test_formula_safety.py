@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import tempfile
 import time
 from pathlib import Path
 
-import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pytest
@@ -23,7 +21,7 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from kotaku_gis import files, loader, pengaduan, settings
+from kotaku_gis import files, loader, pengaduan
 from kotaku_gis.cli import main
 from kotaku_gis.store import open_store
 
@@ -34,10 +32,6 @@ _TAIL = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ (
 attack = st.builds(lambda t, rest: t + rest, st.sampled_from(TRIGGERS), _TAIL)
 _NUMBER = files._PLAIN_NUMBER
 
-
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
 
 
 def cells(path: Path) -> list[str]:

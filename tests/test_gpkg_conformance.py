@@ -12,7 +12,7 @@ from helpers import as_multi, assert_valid_gpkg, kegiatan_frame, wilayah_frame
 from shapely.geometry import MultiPolygon, Point
 
 import kotaku_gis as kg
-from kotaku_gis import pengaduan, settings
+from kotaku_gis import pengaduan
 from kotaku_gis.cli import main
 from kotaku_gis.store import _schema, open_store
 
@@ -28,10 +28,6 @@ BEGIN DELETE FROM "rtree_{t}_geom" WHERE id = OLD."fid"; INSERT OR REPLACE INTO 
 (NEW."fid", ST_MinX(NEW."geom"), ST_MaxX(NEW."geom"), ST_MinY(NEW."geom"), ST_MaxY(NEW."geom")); END""",
 }
 
-
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
 
 
 @pytest.fixture(scope="module")

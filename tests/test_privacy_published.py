@@ -21,7 +21,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 import kotaku_gis as kg
-from kotaku_gis import pengaduan, privacy, settings
+from kotaku_gis import pengaduan, privacy
 from kotaku_gis.cli import main
 from kotaku_gis.store import open_store
 
@@ -146,10 +146,6 @@ def assert_none_leaks(texts: list[str], digits: list[str], words: list[str], whe
             assert not found, (where, word, text[:300])
 
 
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
-
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
@@ -170,8 +166,8 @@ def with_complaints(sample: Path, folder: Path, complaints: list[tuple[str, str,
     return store
 
 
-_SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-             phases=[Phase.explicit, Phase.reuse, Phase.generate])  # fmt: skip
+_SLOW = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+         "phases": [Phase.explicit, Phase.reuse, Phase.generate]}  # fmt: skip
 
 
 @hsettings(max_examples=12, **_SLOW)
@@ -232,7 +228,7 @@ def ordinary(draw) -> tuple[str, list[str]]:
 @hsettings(max_examples=300, deadline=None)
 @given(ordinary())
 def test_amounts_dates_rt_rw_and_codes_are_kept(case):
-    text, pieces = case
+    text, _ = case
     assert privacy.screen(text, names=NAMES[:1]).text == text
 
 
