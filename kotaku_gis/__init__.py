@@ -28,6 +28,8 @@ from kotaku_gis import maps
 from kotaku_gis.maps import progress_map, save_map, static_map
 from kotaku_gis import mappack
 from kotaku_gis.mappack import build_pack
+from kotaku_gis import monev, tindak_lanjut
+from kotaku_gis.monev import laporan
 from kotaku_gis.store import Store, open_store
 
 #: The same as :func:`open_store` (``kg.connect(url)`` reads well in notebooks).
@@ -75,6 +77,9 @@ __all__ = [
     "static_map",
     "mappack",
     "build_pack",
+    "monev",
+    "laporan",
+    "tindak_lanjut",
     "Store",
     "open_store",
     "connect",

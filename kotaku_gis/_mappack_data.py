@@ -16,10 +16,12 @@ Fingerprint of the rows of a unit, per layer
     the area (or a row added or removed).
 
 Which rows of each layer
-    ``wilayah``: all; ``kawasan_kumuh``: the period, the baseline and the decree (SK Kumuh) periods
-    between them (``Store.decrees``: a decree tells which locations left the list); ``kegiatan``: the periods that
-    end no later than the period (the roll-up counts each activity as of its latest report);
-    ``pengaduan``: all; ``kawasan_lindung`` (no code): the features that can reach the unit, i.e.
+    ``wilayah``: all; ``kawasan_kumuh``: the periods that end no later than the period (the monev
+    report's trend of slum area runs over all of them), the baseline and the decree (SK Kumuh) periods
+    between them (``Store.decrees``: a decree tells which locations left the list);
+    ``kegiatan``: the periods that end no later than the period (the roll-up counts each activity as of
+    its latest report); ``pengaduan`` and ``tindak_lanjut`` (the follow-up register, in the monev
+    report): all; ``kawasan_lindung`` (no code): the features that can reach the unit, i.e.
     whose bounding box, widened by their setback plus the screening's warning distance, meets the
     unit's box (its boundary and its features) widened by the margin the map clips with.
 
@@ -51,7 +53,7 @@ from kotaku_gis import wilayah as wil
 
 #: Layers that feed a unit, with the column that places a row in an area (``kawasan_lindung`` has
 #: none: it is selected by place).
-CODED_LAYERS: tuple[str, ...] = ("wilayah", "kawasan_kumuh", "kegiatan", "pengaduan")
+CODED_LAYERS: tuple[str, ...] = ("wilayah", "kawasan_kumuh", "kegiatan", "pengaduan", "tindak_lanjut")
 LAYERS: tuple[str, ...] = (*CODED_LAYERS, "kawasan_lindung")
 
 #: The map clips the other layers to the unit's box widened by 5 % of its larger side; a little more
@@ -107,11 +109,14 @@ def read_layers(store: Any, periode: str, baseline: str, kode: str | None = None
     out: dict[str, gpd.GeoDataFrame] = {}
     out["wilayah"] = store.read("wilayah", kode=scope)
     decreed = progress.decree_periods(store.decrees(), baseline, periode)  # rows progress_lokasi needs too
-    out["kawasan_kumuh"] = store.read("kawasan_kumuh", periode=sorted({baseline, periode, *decreed}), kode=scope)
+    until_kumuh = period_end([periode])[0]
+    trend = [p for p in store.periods("kawasan_kumuh") if period_end([p])[0] <= until_kumuh]  # the report's trend
+    out["kawasan_kumuh"] = store.read("kawasan_kumuh", periode=sorted({baseline, periode, *decreed, *trend}), kode=scope)
     kegiatan = store.read("kegiatan", kode=scope)
     until = period_end([periode])[0]
     out["kegiatan"] = kegiatan[period_end(kegiatan["periode"]) <= until].reset_index(drop=True)
     out["pengaduan"] = store.read("pengaduan", kode=scope)
+    out["tindak_lanjut"] = store.read("tindak_lanjut", kode=scope)
     return out
 
 

@@ -32,7 +32,7 @@ table{border-collapse:collapse;background:#fff}td,th{border:1px solid #ddd;paddi
 th{background:#eef4f5;text-align:left}td.n{text-align:right;white-space:nowrap}
 table.kids img{width:120px;border:1px solid #ccc}ul.files li{margin:.15rem 0}
 .muted{color:#777}footer{padding:1rem 1.2rem;font-size:.8rem;color:#666}
-details{margin:.3rem 0}summary{cursor:pointer}
+details{margin:.3rem 0}summary{cursor:pointer}p.actors{font-size:.9rem;max-width:520px;margin:0 0 .6rem}
 """
 
 _KIND_SUFFIX = (("_ha", "ha"), ("persen_", "pct"), ("progres_", "pct"), ("nilai_", "num"), ("biaya_", "idr"))
@@ -152,6 +152,16 @@ def _figure_table(values: dict[str, Any], view: View) -> str:
     return f"<table class='figures'>{rows}</table>"
 
 
+def _actors(tingkat: str, lang: str) -> str:
+    """The level's coordinator and actors (guideline section 1.4.2, ``rules/tindak_lanjut.yml``)."""
+    from kotaku_gis import tindak_lanjut
+
+    return (
+        f"<p class='actors'><b>{_e(_t('koordinator', lang))}:</b> {_e(tindak_lanjut.coordinator_label(tingkat, lang))}<br>"
+        f"<b>{_e(_t('pelaku', lang))}:</b> {_e(tindak_lanjut.actors(tingkat, lang))}</p>"
+    )
+
+
 def _unit_section(view: View, kode: str, page: str) -> str:
     rec = view.records[kode]
     base = unit_dir(kode)
@@ -163,6 +173,7 @@ def _unit_section(view: View, kode: str, page: str) -> str:
         img = f"<img src='{_e(_rel(f'{base}/{png}', page))}' alt='{_e(_t('alt_peta', view.lang, nama=rec['nama']))}'>"
         parts.append(f"<a href='{_e(_rel(f'{base}/{html_map}', page))}'>{img}</a>" if html_map else img)
     parts.append("<div>")
+    parts.append(_actors(rec["tingkat"], view.lang))
     parts.append(_figure_table(rec["angka"], view))
     items = []
     for n in names:

@@ -254,25 +254,51 @@ def safe_build_unit(task: Task) -> tuple[str, Any, float]:
         return "gagal", f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
 
 
+@dataclass
+class Analysis:
+    """What the products of a unit show, computed once (the pack's products and the monev report)."""
+
+    #: The roll-up from the unit down, with complaint counts and staffing (``kotaku-gis progress``).
+    levels: dict[str, pd.DataFrame]
+    #: Each activity once, as of its latest report up to the period.
+    now: gpd.GeoDataFrame
+    #: Screening findings of ``now`` (:func:`kotaku_gis.screening.screen`).
+    temuan: pd.DataFrame
+    #: The unit's and its children's rows with the findings counted (:data:`FIGURES`).
+    per_level: dict[str, pd.DataFrame]
+
+
+def analyse(
+    area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, *, tingkat: str, kode: str, child: str | None,
+    periode: str, baseline: str, lowest: str, lang: str, decrees: pd.DataFrame | None = None,
+) -> Analysis:
+    """Score, compare, roll up, screen and count the rows of one unit's area (see the module docstring)."""
+    w = area["wilayah"]
+    kumuh = area["kawasan_kumuh"]
+    kegiatan = area["kegiatan"]
+    per = _per_lokasi(kumuh, periode, baseline, decrees)
+    keg_cols = [c for c in ("id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr") if c in kegiatan.columns]
+    units = pd.DataFrame(w[["kode", "nama"]])
+    levels = progress.rollup_all_levels(per, pd.DataFrame(kegiatan[keg_cols]), units, kode=kode, tingkat=lowest)
+    levels = _attach_counts(levels, kode, periode, area, kumuh)
+    from kotaku_gis.maps.inputs import latest_kegiatan
+
+    now = latest_kegiatan(kegiatan, periode)  # each activity once, as of its latest report
+    temuan = _screen(now, lindung, lang)
+    wanted = [lv for lv in (tingkat, child) if lv is not None]
+    per_level = {lv: _figures(levels[lv], lv, now, temuan) for lv in wanted}
+    return Analysis(levels, now, temuan, per_level)
+
+
 def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, out: Path) -> dict[str, Any]:
     slug = task.slug
     w = area["wilayah"]
     kumuh = area["kawasan_kumuh"]
-    kegiatan = area["kegiatan"]
     names = dict(zip(w["kode"].astype(str), w["nama"]))
     lowest = _deeper(task.progres_sampai, task.child or task.tingkat, task.tingkat)
-
-    per = _per_lokasi(kumuh, task.periode, task.baseline, _decrees())
-    keg_cols = [c for c in ("id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr") if c in kegiatan.columns]
-    units = pd.DataFrame(w[["kode", "nama"]])
-    levels = progress.rollup_all_levels(per, pd.DataFrame(kegiatan[keg_cols]), units, kode=task.kode, tingkat=lowest)
-    levels = _attach_counts(levels, task, area, kumuh)
-    from kotaku_gis.maps.inputs import latest_kegiatan
-
-    now = latest_kegiatan(kegiatan, task.periode)  # each activity once, as of its latest report
-    temuan = _screen(now, lindung, task.lang)
-    wanted = [lv for lv in (task.tingkat, task.child) if lv is not None]
-    per_level = {lv: _figures(levels[lv], lv, now, temuan) for lv in wanted}
+    a = analyse(area, lindung, tingkat=task.tingkat, kode=task.kode, child=task.child, periode=task.periode,
+                baseline=task.baseline, lowest=lowest, lang=task.lang, decrees=_decrees())  # fmt: skip
+    levels, now, temuan, per_level = a.levels, a.now, a.temuan, a.per_level
     own = per_level[task.tingkat].iloc[0]
     children = per_level[task.child] if task.child else None
 
@@ -281,6 +307,8 @@ def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDat
         written += _tables(task, levels, now, temuan, names, out)
     if "peta" in task.produk or "png" in task.produk:
         written += _maps(task, area, kumuh, now, temuan, lindung, levels, out)
+    if "laporan" in task.produk:
+        written += _report(task, area, a, names, out)
 
     return {
         "tingkat": task.tingkat,
@@ -356,7 +384,7 @@ _STAFF_COLUMNS = ("kelurahan_kumuh", "kelurahan_non_kumuh", "kelurahan_total", "
 
 
 def _attach_counts(
-    levels: dict[str, pd.DataFrame], task: Task, area: dict[str, gpd.GeoDataFrame], kumuh: pd.DataFrame
+    levels: dict[str, pd.DataFrame], kode: str, periode: str, area: dict[str, gpd.GeoDataFrame], kumuh: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     """The roll-up with complaint counts and facilitator staffing per unit, as ``kotaku-gis progress``
     writes them (:func:`kotaku_gis.progress.attach`).
@@ -365,20 +393,20 @@ def _attach_counts(
     change from one day to the next). Staffing: from the kelurahan of ``wilayah`` and the slum
     kelurahan of the period, at kab/kota level and summed above it (below it there is none).
     """
-    end = data.period_end_date(task.periode)
+    end = data.period_end_date(periode)
     peng = pd.DataFrame(area["pengaduan"].drop(columns="geometry", errors="ignore"))
     if len(peng):
         peng = peng[(pd.to_datetime(peng["tanggal_diterima"]) <= end).to_numpy()]
     lowest = list(levels)[-1]
-    levels = progress.attach(levels, pengaduan.counts_all_levels(peng, task.kode or None, tingkat=lowest, as_of=end.date()))
+    levels = progress.attach(levels, pengaduan.counts_all_levels(peng, kode or None, tingkat=lowest, as_of=end.date()))
     upper = [lv for lv in levels if lv in ("nasional", "provinsi", "kabkota")]
     if not upper:
         return levels
     w = area["wilayah"]
     kelurahan = w.loc[(w["tingkat"] == "kelurahan").to_numpy(), "kode"].astype(str).tolist() if "tingkat" in w.columns else []
-    now = kumuh[(kumuh["periode"] == task.periode).to_numpy()]
+    now = kumuh[(kumuh["periode"] == periode).to_numpy()]
     slum = staffing.slum_kelurahan(pd.DataFrame(now.drop(columns="geometry", errors="ignore")))
-    counts = staffing.kelurahan_counts(kelurahan, slum, kode=task.kode or None)
+    counts = staffing.kelurahan_counts(kelurahan, slum, kode=kode or None)
     if len(counts) == 0:
         return levels
     staff = staffing.table(counts)
@@ -426,6 +454,40 @@ def _tables(
             files.write_table(frames, out / f"progres_{slug}.{fmt}")
             files.write_table({"temuan": detail}, out / f"temuan_{slug}.{fmt}")
         written += [f"progres_{slug}.{fmt}", f"temuan_{slug}.{fmt}"]
+    return written
+
+
+# -- monev report and follow-up register --------------------------------------------------------------
+def _report(task: Task, area: dict[str, gpd.GeoDataFrame], a: Analysis, names: dict[str, Any], out: Path) -> list[str]:
+    """The monev report of the unit (:mod:`kotaku_gis.monev`, DOCX and PDF, with the unit's map picture)
+    and the follow-up register of its area (:func:`kotaku_gis.tindak_lanjut.table`, as of the period's end)."""
+    from kotaku_gis import monev, tindak_lanjut
+
+    slug = task.slug
+    register = pd.DataFrame(area["tindak_lanjut"].drop(columns="geometry", errors="ignore"))
+    end = data.period_end_date(task.periode).date()
+    table = tindak_lanjut.table(register, end, task.lang)
+    written = []
+    for fmt in task.tabel:
+        files.write_table(table if fmt == "csv" else {"tindak_lanjut": table}, out / f"tindaklanjut_{slug}.{fmt}")
+        written.append(f"tindaklanjut_{slug}.{fmt}")
+    png = out / f"peta_{slug}.png"
+    inputs = monev.Inputs(
+        tingkat=task.tingkat, kode=task.kode, nama=task.nama, periode=task.periode, baseline=task.baseline,
+        own=a.per_level[task.tingkat].iloc[0], children=a.per_level.get(task.child) if task.child else None,
+        child=task.child, kumuh=pd.DataFrame(area["kawasan_kumuh"].drop(columns="geometry", errors="ignore")),
+        kegiatan=a.now, temuan=a.temuan, register=register, names={str(k): str(v) for k, v in names.items()},
+        peta=png if png.is_file() else None, decrees=_decrees(),
+    )  # fmt: skip
+    work = out / ".laporan"
+    work.mkdir(exist_ok=True)
+    try:
+        doc = monev.content(inputs, work, task.lang)
+        for suffix in ("docx", "pdf"):
+            monev.write(doc, [out / f"laporan_{slug}.{suffix}"])
+            written.append(f"laporan_{slug}.{suffix}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return written
 
 

@@ -169,67 +169,79 @@ def read_numbers(
     >>> r.ambiguous.tolist(), r.invalid.tolist()
     ([True, False, False], [False, True, False])
     """
-    n = len(values)
-    out = np.full(n, np.nan)
-    invalid = np.zeros(n, dtype=bool)
-    ambiguous = np.zeros(n, dtype=bool)
-    pending: list[tuple[int, float, float, float, bool]] = []  # position, sign, Indonesian, English, dot
-    seen_id = seen_en = False
-    for pos, raw in enumerate(values.tolist()):
-        if raw is None or raw is pd.NA or (isinstance(raw, float) and np.isnan(raw)):
-            continue
-        if isinstance(raw, (int, float, np.integer, np.floating)) and not isinstance(raw, bool):
-            out[pos] = float(raw)  # a number already (a spreadsheet cell, a GIS field)
-            continue
-        text, sign, marked = _clean(str(raw))
-        if not text:
-            continue
-        if text.lower() in ("nan", "inf", "infinity"):
-            invalid[pos] = True
-            continue
-        form, indonesian, english = _classify(text)
-        seen_id |= form == "id" or marked
-        seen_en |= form == "en"
-        if form in ("plain", "id"):
-            out[pos] = sign * float(indonesian)  # type: ignore[arg-type]
-        elif form == "en":
-            out[pos] = sign * float(english)  # type: ignore[arg-type]
-        elif form == "ambiguous":
-            if marked:  # 350.000,- is Indonesian whatever the column
-                out[pos] = sign * float(indonesian)  # type: ignore[arg-type]
-            else:
-                pending.append((pos, sign, float(indonesian), float(english), "." in text))  # type: ignore[arg-type]
-        else:
-            invalid[pos] = True
+    cells = [_read_cell(raw) for raw in values.tolist()]
+    seen_id = any(c.form == "id" or c.marked for c in cells)
+    seen_en = any(c.form == "en" for c in cells)
     notation = "id" if seen_id and not seen_en else ("en" if seen_en and not seen_id else None)
+    out = np.array([c.value for c in cells], dtype="float64") if cells else np.zeros(0)
+    ambiguous = np.zeros(len(cells), dtype=bool)
     readings: dict[object, tuple[float, float]] = {}
     resolved = 0
-    index = values.index
-    for pos, sign, indonesian, english, dot in pending:
-        id_ok = _fits(sign * indonesian, kind, low, high)
-        en_ok = _fits(sign * english, kind, low, high)
-        if kind != "float" and id_ok and en_ok:  # whole numbers: one separator and three digits group
-            id_ok, en_ok = dot, not dot
-        if id_ok and not en_ok:
-            out[pos] = sign * indonesian
-        elif en_ok and not id_ok:
-            out[pos] = sign * english
-        elif id_ok and en_ok and notation is not None:
-            out[pos] = sign * (indonesian if notation == "id" else english)
-        else:
-            ambiguous[pos] = True
-            readings[index[pos]] = (sign * indonesian, sign * english)
+    for pos, cell in enumerate(cells):
+        if cell.form != "ambiguous":
             continue
-        resolved += 1
+        chosen = _resolve(cell, kind, low, high, notation)
+        if chosen is None:
+            ambiguous[pos] = True
+            readings[values.index[pos]] = (cell.sign * cell.indonesian, cell.sign * cell.english)
+        else:
+            out[pos] = chosen
+            resolved += 1
+    index = values.index
     return NumberReading(
         values=pd.Series(out, index=index, dtype="float64"),
-        invalid=pd.Series(invalid, index=index),
+        invalid=pd.Series([c.form == "invalid" for c in cells], index=index, dtype=bool),
         ambiguous=pd.Series(ambiguous, index=index),
         readings=readings,
         notation=notation,
         resolved=resolved,
         mixed=seen_id and seen_en,
     )
+
+
+@dataclass
+class _Cell:
+    """One cell as read: its form, its value when it has one reading, both readings when ambiguous."""
+
+    form: str  # "empty", "number", "plain", "id", "en", "ambiguous" or "invalid"
+    value: float = np.nan
+    sign: float = 1.0
+    indonesian: float = np.nan
+    english: float = np.nan
+    dot: bool = False  # the ambiguous separator is a dot (350.000), not a comma (72,350)
+    marked: bool = False  # carried an Indonesian-only mark (350.000,-)
+
+
+def _read_cell(raw: object) -> _Cell:
+    if is_missing(raw):
+        return _Cell("empty")
+    if isinstance(raw, (int, float, np.integer, np.floating)) and not isinstance(raw, (bool, np.bool_)):
+        return _Cell("number", float(raw))  # type: ignore[arg-type]  # a spreadsheet cell, a GIS field
+    text, sign, marked = _clean(str(raw))
+    if not text:
+        return _Cell("empty")
+    form, indonesian, english = _classify(text)
+    if form == "ambiguous" and marked:  # 350.000,- is Indonesian whatever the column
+        form, english = "id", None
+    value = indonesian if form in ("plain", "id") else (english if form == "en" else None)
+    return _Cell(
+        form, np.nan if value is None else sign * value, sign,
+        np.nan if indonesian is None else indonesian, np.nan if english is None else english,
+        "." in text, marked,
+    )  # fmt: skip
+
+
+def _resolve(cell: _Cell, kind: NumberKind, low: float | None, high: float | None, notation: str | None) -> float | None:
+    """The reading of an ambiguous cell that the column allows, or None when it stays ambiguous."""
+    id_value, en_value = cell.sign * cell.indonesian, cell.sign * cell.english
+    id_ok, en_ok = _fits(id_value, kind, low, high), _fits(en_value, kind, low, high)
+    if kind != "float" and id_ok and en_ok:  # whole numbers: one separator and three digits group
+        id_ok, en_ok = cell.dot, not cell.dot
+    if id_ok and en_ok and notation is not None:
+        id_ok, en_ok = notation == "id", notation == "en"
+    if id_ok != en_ok:
+        return id_value if id_ok else en_value
+    return None
 
 
 # -- periods -----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ Examples
 >>> spec.column("status").codes()
 ['rencana', 'pelaksanaan', 'selesai']
 >>> sorted(catalog.layer_names())
-['kawasan_kumuh', 'kawasan_lindung', 'kegiatan', 'pengaduan', 'wilayah']
+['kawasan_kumuh', 'kawasan_lindung', 'kegiatan', 'pengaduan', 'tindak_lanjut', 'wilayah']
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ from kotaku_gis._datafile import read_model
 from kotaku_gis.errors import CatalogError, UsageError
 
 ColumnType = Literal["text", "kode", "periode", "integer", "float", "boolean", "date"]
-GeometryKind = Literal["point", "linestring", "multipolygon", "any"]
+#: ``multipolygon_or_point``: delineated features as MultiPolygons, and features known only as a point
+#: (a coordinate, or the kelurahan holding them) kept as points; the layer's ``delineasi`` column says which.
+GeometryKind = Literal["point", "linestring", "multipolygon", "multipolygon_or_point", "any"]
 
 #: Regular expression of a period: a year (``2024``) or a quarter (``2026Q3``).
 PERIODE_PATTERN = r"^(19|20)\d\d(Q[1-4])?$"
@@ -84,11 +86,15 @@ class ColumnSpec(_Spec):
     #: The level a ``kode`` column must name (``kelurahan`` for ``kode_kelurahan``).
     tingkat: Literal["provinsi", "kabkota", "kecamatan", "kelurahan"] | None = None
     #: How the loader fills the column when the file leaves it empty (see ``load``).
-    derived: Literal["tingkat_from_kode", "induk_from_kode", "area_ha"] | None = None
+    derived: Literal["tingkat_from_kode", "induk_from_kode", "area_ha", "delineasi"] | None = None
     default: Any = None
     #: Free text that is published: every write masks the personal data in it (phone numbers,
     #: e-mail addresses, NIK; see :mod:`kotaku_gis.privacy`), so the store never holds them here.
     redact: bool = False
+    #: The column holds a file's official value of what the project computes as this other column
+    #: (``tingkat_resmi`` of ``tingkat_kekumuhan``): kept as given, compared on loading, the load
+    #: report counting the rows that agree.
+    official_of: str | None = None
 
     def codes(self) -> list[str]:
         """The allowed values, or an empty list for a free column."""
@@ -134,7 +140,7 @@ class LayerSpec(_Spec):
     validators: list[Literal["penilaian_kekumuhan"]] = []
     #: The command that alone writes the layer (``pengaduan``: its status workflow and the
     #: complainant's identity, kept apart); ``load`` refuses such a layer. None: loaded from files.
-    managed_by: Literal["pengaduan"] | None = None
+    managed_by: Literal["pengaduan", "tindaklanjut"] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> LayerSpec:
@@ -166,6 +172,74 @@ class LayerSpec(_Spec):
         return [c for c in self.columns if c.type == "kode"]
 
 
+class RowFilter(_Spec):
+    """Rows kept or skipped by the values of one source column (skipped rows are counted per value).
+
+    Exactly one of ``keep`` (only rows with these values load) and ``skip`` (rows with these
+    values do not). Values compare as text with surrounding spaces removed, case-insensitively;
+    a number written ``1001.0`` compares as ``1001``; ``*`` and ``?`` are wildcards (``5*``).
+    """
+
+    column: str
+    keep: list[str] | None = None
+    skip: list[str] | None = None
+    #: Why the rows are skipped, shown in the load report.
+    reason: Text | None = None
+    #: Apply only when the file has the column (reported when it has not); else an absent column
+    #: is an error.
+    if_present: bool = False
+
+    @model_validator(mode="after")
+    def _one_list(self) -> RowFilter:
+        if (self.keep is None) == (self.skip is None):
+            raise ValueError("give exactly one of keep and skip")
+        return self
+
+
+class CodeFromName(_Spec):
+    """Kemendagri kelurahan codes converted from names (files whose own codes are not Kemendagri's).
+
+    The kelurahan name is looked up among the stored ``wilayah`` kelurahan of the kab/kota (spacing,
+    case and punctuation ignored, then one differing letter), the kecamatan name breaking ties.
+    Every conversion that was not exact and every failure is reported.
+    """
+
+    #: Catalogue column that receives the code.
+    target: str = "kode_kelurahan"
+    #: Source column holding the kelurahan/desa name.
+    kelurahan: str
+    #: Source column holding the kecamatan name (tie-breaker; optional).
+    kecamatan: str | None = None
+    #: Source column whose first four digits are the Kemendagri kab/kota code (SIM KOTAKU codes
+    #: ``61710401``: province 61, kab/kota 71); without it the whole stored ``wilayah`` (or ``--kode``).
+    kabkota: str | None = None
+    #: Pairs {column: other column}: the first column's digits must begin the other's (``Kode_Kec``
+    #: and ``Kode_Kel``); a row where they do not is a warning (the file's codes disagree).
+    prefix_of: dict[str, str] = {}
+
+
+class TableSpec(_Spec):
+    """How to read a CSV/XLSX table that a mapping is written for.
+
+    ``layout: annex`` reads a sheet laid out for people (title row, one- or two-row header with merged
+    cells, merged-down cells, formulas; :mod:`kotaku_gis._lampiran`); ``plain`` a table whose first
+    row is the header. ``lon``/``lat`` name the coordinate columns (decimal degrees, decimal comma
+    or DMS such as ``0°02'05"S``); without them the rows have no geometry (a slum location is then
+    placed in its kelurahan).
+    """
+
+    layout: Literal["plain", "annex"] = "plain"
+    sheet: str | None = None
+    lon: str | None = None
+    lat: str | None = None
+
+    @model_validator(mode="after")
+    def _pair(self) -> TableSpec:
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("give both lon and lat, or neither")
+        return self
+
+
 class Mapping(_Spec):
     """A column mapping from a foreign file format (such as WDPA) to a catalogue layer.
 
@@ -174,13 +248,45 @@ class Mapping(_Spec):
     codes; ``constants``: catalogue column -> the value of every row (the file must not have that
     column); ``defaults``: catalogue column -> the value of every empty cell (and of every row when
     the file lacks the column).
+
+    Examples
+    --------
+    >>> m = Mapping(layer="kawasan_kumuh", columns={"luas_awal": "luas_ha"},
+    ...             templates={"id_lokasi": "{Kode_Kel}-{Kode_RTRW}"}, merge_pieces=True)
+    >>> m.template_columns()
+    ['Kode_Kel', 'Kode_RTRW']
     """
 
     layer: str
+    #: Source column -> catalogue column.
     columns: dict[str, str]
     constants: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
     values: dict[str, dict[str, str]] = {}
+    #: Layers of a KML/KMZ file to load, by name or pattern (``Kumuh_*``); ``--sumber-layer`` wins.
+    source_layer: str | None = None
+    #: How a CSV/XLSX file is read (header layout, coordinate columns); see :class:`TableSpec`.
+    table: TableSpec | None = None
+    #: Row filters, applied in order before anything else.
+    filters: list[RowFilter] = []
+    #: Source column -> values that mean "unknown" there (``WMAX: [0]``): read as empty cells.
+    empty_values: dict[str, list[str]] = {}
+    #: Catalogue column -> template over source columns (ids such as ``"{Kode_Kel}-{Kode_RTRW}"``,
+    #: names); the placeholders ``{_baris}`` (row number) and ``{_geometri}`` (a fingerprint of the
+    #: geometry) generate ids for files that have none. A template with an empty column gives an empty
+    #: value.
+    templates: dict[str, str] = {}
+    #: Kemendagri codes converted from names (see :class:`CodeFromName`).
+    kode_from_name: CodeFromName | None = None
+    #: Rows that share the layer's key are pieces of one feature when every attribute agrees
+    #: (geometries united, values counted once; identical rows are one); a disagreement is an error.
+    merge_pieces: bool = False
+    #: Source columns the mapping leaves out on purpose (aspect means the project recomputes, labels):
+    #: not loaded and not reported as data left out.
+    ignore: list[str] = []
+    #: Boolean catalogue column set true for features that lie in a kota (kab/kota part 71-99 of the
+    #: stored ``wilayah``) and left empty elsewhere (``perkotaan`` of rivers: the setback class).
+    urban_from_place: str | None = None
     #: the file the mapping was read from, and the line of each key per section (for messages)
     _path: Path | None = PrivateAttr(default=None)
     _lines: dict[tuple[str, str], int] = PrivateAttr(default_factory=dict)
@@ -193,6 +299,34 @@ class Mapping(_Spec):
     def line(self, key: str, section: str = "columns") -> int | None:
         """The line (1-based) of ``key`` in ``section`` of the mapping file, when known."""
         return self._lines.get((section, key))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Mapping:
+        for target, template in self.templates.items():
+            try:
+                _template_fields(template)
+            except ValueError as exc:
+                raise ValueError(f"templates.{target}: {exc}") from None
+        return self
+
+    def template_columns(self) -> list[str]:
+        """Source columns the id templates read (placeholders starting with ``_`` excluded)."""
+        out: list[str] = []
+        for template in self.templates.values():
+            out += [f for f in _template_fields(template) if not f.startswith("_") and f not in out]
+        return out
+
+
+def _template_fields(template: str) -> list[str]:
+    """Placeholder names of a ``str.format`` template; ValueError for a malformed one."""
+    import string
+
+    fields = [name for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
+    if not fields:
+        raise ValueError(f"template {template!r} has no {{column}} placeholder")
+    if any(not f or any(ch in f for ch in ".[]!:") for f in fields):
+        raise ValueError(f"template {template!r}: placeholders name columns, e.g. {{Kode_Kel}}, without . [ ] ! :")
+    return fields
 
 
 def catalog_path() -> Path:

@@ -13,7 +13,10 @@ extension              how
 .shp, .zip             GDAL; a zip holding one Shapefile; DBF text without a ``.cpg`` file
                        is decoded as UTF-8 when valid, else Windows-1252 (legacy exports)
 .geojson, .json        GDAL (EPSG:4326 by the GeoJSON standard)
-.kml, .kmz             GDAL's LIBKML driver (EPSG:4326 by the KML standard)
+.kml, .kmz             an XML parser (:mod:`kotaku_gis._kml`): each placemark with its ``SchemaData``
+                       attributes or the HTML table of its description, in document order; ``layer``
+                       may be a pattern (``Kumuh_*``) selecting several layers (EPSG:4326 by the KML
+                       standard)
 .csv, .xlsx            pandas; geometry from a WKT column (``wkt``, ``geometry``, ``geom``) or
                        from longitude/latitude columns (``lon``/``lng``/``longitude``/``bujur``
                        and ``lat``/``latitude``/``lintang``), which are WGS 84 by definition
@@ -25,12 +28,28 @@ header is line 1, so the first data row is 2).
 Writing
 -------
 :func:`write_table` writes a (Geo)DataFrame as CSV, XLSX (one sheet per frame), GeoPackage or GeoJSON.
+It is the one writer of every table users open (exports, screening findings, progress, the public
+complaints register, staffing, load reports, the map pack's tables and summary workbook):
+
+* formula-safe (OWASP "CSV injection"): a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
+  or a carriage return gets a leading apostrophe (:func:`formula_safe`), so Excel and LibreOffice
+  show it as text instead of running it; column names too. Numbers stay numbers (negative ones
+  included), and so does text that is a plain number (``-12.5``). In XLSX every text cell is
+  written as a string cell, never as a formula.
+* reproducible: the same frames give the same bytes. An XLSX file's document properties
+  (created/modified) are ``when`` (default :data:`FIXED_TIME`, never the time of the run) and its
+  zip entries carry that date too.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
+import math
+import re
 import zipfile
+from xml.etree import ElementTree
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +60,15 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
-from kotaku_gis import i18n
+from kotaku_gis import _kml, i18n
 from kotaku_gis._validate import read_numbers
+from kotaku_gis.catalog import TableSpec
 from kotaku_gis.errors import DataError, Problem, UsageError
 
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".zip", ".geojson", ".json", ".kml", ".kmz", ".gdb", ".fgb")
@@ -69,7 +94,9 @@ class Source:
         return self.path.name
 
 
-def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None = None) -> Source:
+def read_vector(
+    path: str | Path, *, layer: str | None = None, crs: str | None = None, table: TableSpec | None = None
+) -> Source:
     """Read a user's file of any supported format.
 
     Parameters
@@ -80,6 +107,9 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
         Layer name inside a multi-layer file (GeoPackage, FileGDB).
     crs : str, optional
         CRS to assume when the file has none (``--crs``); ignored when the file declares one.
+    table : TableSpec, optional
+        For CSV/XLSX: the layout and coordinate columns a mapping declares
+        (:func:`kotaku_gis._lampiran.read_sheet`).
 
     Returns
     -------
@@ -100,8 +130,15 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
     if not path.exists():
         raise UsageError(f"{path}: file not found")
     suffix = path.suffix.lower()
-    if suffix in TABLE_SUFFIXES:
+    if suffix in TABLE_SUFFIXES and table is not None:
+        from kotaku_gis import _lampiran
+
+        source = _lampiran.read_sheet(path, table)
+    elif suffix in TABLE_SUFFIXES:
         source = _read_table(path, crs)
+    elif suffix in (".kml", ".kmz") and (kml := _read_kml(path, layer)) is not None:
+        kml[ROW] = range(1, len(kml) + 1)
+        source = Source(path, kml)
     elif suffix in VECTOR_SUFFIXES or path.is_dir():
         source = _read_gdal(path, layer)
         if source.frame.crs is None and crs is not None:
@@ -112,6 +149,16 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
             + ", ".join(VECTOR_SUFFIXES + TABLE_SUFFIXES)
         )
     return source
+
+
+def _read_kml(path: Path, layer: str | None) -> gpd.GeoDataFrame | None:
+    """Placemarks read by :mod:`kotaku_gis._kml`; empty, truncated and damaged files refused as the others."""
+    if path.is_file() and path.stat().st_size == 0:
+        raise _unreadable(path)
+    try:
+        return _kml.read_kml(path, layer)
+    except (ElementTree.ParseError, zipfile.BadZipFile) as exc:
+        raise _unreadable(path, exc) from exc
 
 
 def _gdal_path(path: Path) -> tuple[str, str | None]:
@@ -233,28 +280,8 @@ def _guess_dbf_encoding(gdal_path: str, layer: str) -> str:
 
 
 def _read_table(path: Path, crs: str | None) -> Source:
-    notes: list[Problem] = []
-    if path.stat().st_size == 0:
-        raise _unreadable(path)
-    if path.suffix.lower() == ".csv":
-        cells, encoding = _read_csv_cells(path)
-        if encoding != "utf-8-sig":
-            notes.append(Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding}))
-    else:
-        try:  # numbers stay numbers: a cell's notation is Excel's business, not the text's
-            cells = pd.read_excel(path, header=None, dtype=object)
-        except Exception as exc:  # openpyxl/zipfile errors for damaged workbooks
-            raise _unreadable(path, exc) from exc
-    assert cells is not None
-    header = _header_row(cells, path)
-    if header > 0:
-        notes.append(Problem("header_row_found", path.name, severity="info", params={"row": header + 1, "skipped": header}))
-    data = cells.iloc[header + 1 :].reset_index(drop=True)
-    data.columns = [str(c).strip() if not _is_blank(c) else f"kolom_{i + 1}" for i, c in enumerate(cells.iloc[header])]
-    data = data.map(lambda v: None if _is_blank(v) else v)
-    data = data.dropna(how="all")  # blank lines between blocks are no rows
-    row_numbers = (data.index + header + 2).tolist()
-    data = data.reset_index(drop=True)
+    cells, notes = read_cells(path)
+    data, row_numbers = table_below_header(path, cells, _header_row(cells, path), notes)
     lowered = {c.lower(): c for c in data.columns}
     wkt = next((lowered[n] for n in _WKT_NAMES if n in lowered), None)
     lon = next((lowered[n] for n in _LON_NAMES if n in lowered), None)
@@ -286,6 +313,37 @@ def _read_table(path: Path, crs: str | None) -> Source:
     frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, index=data.index), crs=frame_crs)
     frame[ROW] = row_numbers
     return Source(path, frame, notes)
+
+
+def read_cells(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every cell of a CSV (as text: codes keep their zeros) or of an Excel sheet (numbers stay
+    numbers), without a header; and the notes (encoding guessed). Empty and damaged files are refused."""
+    notes: list[Problem] = []
+    if path.stat().st_size == 0:
+        raise _unreadable(path)
+    if path.suffix.lower() == ".csv":
+        cells, encoding = _read_csv_cells(path)
+        if encoding != "utf-8-sig":
+            notes.append(Problem("encoding_guessed", path.name, severity="info", params={"encoding": encoding}))
+    else:
+        try:  # numbers stay numbers: a cell's notation is Excel's business, not the text's
+            cells = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=object)
+        except Exception as exc:  # openpyxl/zipfile errors for damaged workbooks
+            raise _unreadable(path, exc) from exc
+    return cells, notes
+
+
+def table_below_header(path: Path, cells: pd.DataFrame, header: int, notes: list[Problem]) -> tuple[pd.DataFrame, list[int]]:
+    """The rows below row ``header`` (0-based) named by it (blank names: ``kolom_N``), blank rows
+    dropped, and the spreadsheet row number of each; a header below the first row is noted."""
+    if header > 0:
+        notes.append(Problem("header_row_found", path.name, severity="info", params={"row": header + 1, "skipped": header}))
+    data = cells.iloc[header + 1 :].reset_index(drop=True)
+    data.columns = [str(c).strip() if not _is_blank(c) else f"kolom_{i + 1}" for i, c in enumerate(cells.iloc[header])]
+    data = data.map(lambda v: None if _is_blank(v) else v)
+    data = data.dropna(how="all")  # blank lines between blocks are no rows
+    row_numbers = (data.index + header + 2).tolist()
+    return data.reset_index(drop=True), row_numbers
 
 
 def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
@@ -341,19 +399,66 @@ def _header_row(cells: pd.DataFrame, path: Path) -> int:
     raise DataError([Problem("header_row_not_found", path.name, params={"near": near})])
 
 
-def write_table(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: The mark put before such text: Excel's and LibreOffice's "this is text" prefix.
+FORMULA_MARK = "'"
+#: Document date of every XLSX file written without ``when`` (and the date of its zip entries):
+#: fixed, so that the same data give the same bytes.
+FIXED_TIME = dt.datetime(2020, 1, 1)
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def formula_safe(text: str) -> str:
+    """``text`` as a spreadsheet shows it as text: with a leading apostrophe when it starts with a
+    formula trigger (:data:`FORMULA_TRIGGERS`), unless it is a plain number.
+
+    Examples
+    --------
+    >>> [formula_safe(t) for t in ["=1+1", "@SUM(A1)", "-2+3", "-12.5", "Rp 350.000", "'=kept"]]
+    ["'=1+1", "'@SUM(A1)", "'-2+3", '-12.5', 'Rp 350.000', "'=kept"]
+    """
+    if text.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(text):
+        return FORMULA_MARK + text
+    return text
+
+
+def _safe_value(value: object) -> object:
+    return formula_safe(value) if isinstance(value, str) else value
+
+
+def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell and column name made :func:`formula_safe` (numbers, dates and
+    booleans as they are)."""
+    out = frame.copy()
+    for i, column in enumerate(frame.columns):
+        values = frame.iloc[:, i]
+        if values.dtype == object or pd.api.types.is_string_dtype(values) or isinstance(values.dtype, pd.CategoricalDtype):
+            out.isetitem(i, values.astype(object).map(_safe_value))
+    out.columns = [formula_safe(str(c)) for c in frame.columns]
+    return out
+
+
+def write_table(
+    frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *, when: dt.datetime | None = None
+) -> Path:
     """Write one frame, or several named frames, in the format the extension names.
 
     ``.csv`` (one frame; geometry as WKT), ``.xlsx`` (one sheet per frame; geometry as WKT),
     ``.gpkg`` (one layer per frame), ``.geojson`` (one frame).
     Returns the path written.
 
+    CSV and XLSX are formula-safe (text cells through :func:`formula_safe`, XLSX text cells always
+    string cells) and reproducible: an XLSX file's document date is ``when`` (naive, UTC; default
+    :data:`FIXED_TIME`), so the same frames and ``when`` give the same bytes.
+
     Examples
     --------
     >>> import tempfile, os, pandas as pd
-    >>> p = write_table(pd.DataFrame({"a": [1]}), os.path.join(tempfile.mkdtemp(), "t.csv"))
+    >>> p = write_table(pd.DataFrame({"a": [1, -2], "b": ["=1+1", "-3"]}), os.path.join(tempfile.mkdtemp(), "t.csv"))
     >>> open(p).read().splitlines()
-    ['a', '1']
+    ['a,b', "1,'=1+1", '-2,-3']
     """
     path = Path(path)
     named = dict(frames) if isinstance(frames, Mapping) else {path.stem: frames}
@@ -364,11 +469,10 @@ def write_table(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | P
     if suffix == ".csv":
         if len(named) != 1:
             raise UsageError(f"{path.name}: a CSV file holds one table; use .xlsx or .gpkg for several")
-        _plain(next(iter(named.values()))).to_csv(tmp, index=False)
+        # CR LF ends a record (RFC 4180): a field holding a CR or LF is then quoted, never split
+        _safe_frame(_plain(next(iter(named.values())))).to_csv(tmp, index=False, lineterminator="\r\n")
     elif suffix == ".xlsx":
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in named.items():
-                _plain(frame).to_excel(writer, sheet_name=name[:31], index=False)
+        tmp.write_bytes(xlsx_bytes({name: _plain(frame) for name, frame in named.items()}, when=when))
     elif suffix in (".gpkg", ".geojson"):
         if suffix == ".geojson" and len(named) != 1:
             raise UsageError(f"{path.name}: a GeoJSON file holds one layer; use .gpkg for several")
@@ -381,6 +485,79 @@ def write_table(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | P
         raise UsageError(f"{path.name}: unsupported output type {suffix!r}; use .csv, .xlsx, .gpkg or .geojson")
     tmp.replace(path)
     return path
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, when: dt.datetime | None = None) -> bytes:
+    """An XLSX workbook of ``sheets`` (name -> frame; names cut to Excel's 31 characters), one
+    header row in bold and one row per record: formula-safe text in string cells, numbers,
+    booleans and dates as such, missing values as empty cells. The document date and the date of
+    every zip entry is ``when`` (default :data:`FIXED_TIME`): the same input, the same bytes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = xlsx_bytes({"s": pd.DataFrame({"x": ["=1+1", "ok"], "n": [-1, 2.5]})})
+    >>> a == xlsx_bytes({"s": pd.DataFrame({"x": ["=1+1", "ok"], "n": [-1, 2.5]})})
+    True
+    """
+    when = (when or FIXED_TIME).replace(microsecond=0)
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    book = Workbook(write_only=True)
+    book.properties.creator = "kotaku-gis"
+    book.properties.created = book.properties.modified = when
+    bold = Font(bold=True)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(title=str(name)[:31])
+        header = []
+        for column in frame.columns:
+            cell = WriteOnlyCell(sheet, value=formula_safe(ILLEGAL_CHARACTERS_RE.sub("", str(column))))
+            cell.data_type = "s"
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    raw = io.BytesIO()
+    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)
+    ExcelWriter(book, archive).save()  # (closes the archive) without openpyxl's "modified = now"
+    out = io.BytesIO()
+    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename), compresslevel=6)
+    return out.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """One XLSX cell: text as a string cell (formula-safe), never as a formula."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            value = "inf" if value > 0 else "-inf"
+        else:
+            return float(value)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.tz_convert("UTC").tz_localize(None) if value.tzinfo else value
+        return value.to_pydatetime()
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if isinstance(value, (dt.date, dt.time)):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value if isinstance(value, str) else str(value))  # XML cannot hold them
+    cell = WriteOnlyCell(sheet, value=formula_safe(text))
+    cell.data_type = "s"
+    return cell
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kotaku_gis import _validate, catalog, files, geodesy, i18n, settings, wilayah
+from kotaku_gis import _mapping, _validate, catalog, files, geodesy, i18n, settings, wilayah
 from kotaku_gis.catalog import PERIODE_PATTERN, ColumnSpec, LayerSpec
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW, Source
@@ -139,6 +139,8 @@ class _Batch:
     checks: dict[str, pd.Series] = field(default_factory=dict)
     #: the period given for every row (``--periode``), normalised
     periode: str | None = None
+    #: counts for the load report's summary line (see kotaku_gis._mapping)
+    tally: _mapping.Tally = field(default_factory=_mapping.Tally)
 
     def add(self, code: str, /, rows: Any = None, column: str | None = None, severity: str = "error", **params: Any) -> None:
         """Record a problem for every row in ``rows`` (row numbers), or a file-wide one."""
@@ -279,6 +281,7 @@ def _apply_mapping(batch: _Batch, mapping: catalog.Mapping, frame: gpd.GeoDataFr
         frame[col] = frame[col].astype(object) if col in frame.columns else None
         empty = frame[col].map(_validate.is_missing)
         if empty.any():
+            frame[col] = frame[col].astype(object)  # a text column (pandas "str") takes a number too
             frame.loc[empty, col] = value
             batch.add("mapping_default_filled", severity="info", column=None, target=col, value=value,
                       count=int(empty.sum()), mapping=mapping.name)
@@ -318,7 +321,7 @@ def _normalize_geometry(batch: _Batch, swap_xy: bool) -> None:
         geoms[broken] = None
         frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index), crs=frame.crs)
     missing = (shapely.is_missing(geoms) | shapely.is_empty(geoms)) & ~broken
-    if missing.any():
+    if missing.any() and spec.geometry != "multipolygon_or_point":  # else: placed in its kelurahan
         batch.add("geometry_missing", frame.loc[missing, ROW], "geometry")
     if shapely.has_z(geoms).any():
         batch.add("z_dropped", severity="warning", count=int(shapely.has_z(geoms).sum()))
@@ -363,10 +366,10 @@ def _normalize_geometry(batch: _Batch, swap_xy: bool) -> None:
 
     # geometry type against the layer
     types = shapely.get_type_id(geoms)
-    if spec.geometry == "multipolygon":
+    if spec.geometry in ("multipolygon", "multipolygon_or_point"):
         geoms = _polygonal(geoms, invalid)
         types = shapely.get_type_id(geoms)
-        bad = ok & ~np.isin(types, [3, 6])
+        bad = ok & ~np.isin(types, [3, 6] if spec.geometry == "multipolygon" else [0, 3, 6])
         single = types == 3
         if single.any():
             geoms = geoms.copy()
@@ -568,7 +571,7 @@ def _range(batch: _Batch, col: ColumnSpec, values: pd.Series) -> None:
 def _derive(batch: _Batch) -> None:
     frame = batch.frame
     for col in batch.spec.columns:
-        if col.derived is None:
+        if col.derived is None or col.derived == "delineasi":  # delineasi: see _mapping.locate
             continue
         given = frame[col.name] if col.name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         if col.derived == "area_ha":
@@ -592,7 +595,7 @@ def _derive(batch: _Batch) -> None:
 
 
 # -- 4. rows -----------------------------------------------------------------------------------------
-def _check_rows(batch: _Batch) -> None:
+def _check_rows(batch: _Batch, keys: bool = True) -> None:
     frame, spec = batch.frame, batch.spec
     if spec.complete_one_of:
         complete = pd.Series(False, index=frame.index)
@@ -606,7 +609,7 @@ def _check_rows(batch: _Batch) -> None:
             alternatives = " / ".join(", ".join(cols) if len(cols) < 4 else f"{len(cols)} {name}" for name, cols in spec.complete_one_of.items())
             batch.add("incomplete_group", [frame.at[i, ROW]], None, missing=", ".join(missing), groups=alternatives)
     key = [k for k in spec.key if k in frame.columns]
-    if len(key) == len(spec.key):
+    if keys and len(key) == len(spec.key):
         dup = frame.duplicated(subset=key, keep=False) & frame[key].notna().all(axis=1)
         if dup.any():
             first = frame[dup].groupby(key, sort=False)[ROW].transform("min")
@@ -626,6 +629,7 @@ def _check_assessment(batch: _Batch) -> None:
         batch.problems.extend(exc.problems)
         return
     batch.problems.extend(result.problems)
+    _mapping.agreement(batch, result.frame)
 
 
 _VALIDATORS = {"penilaian_kekumuhan": _check_assessment}
@@ -802,6 +806,7 @@ def prepare(
     columns: dict[str, str] | None = None,
     swap_xy: bool = False,
     periode: str | None = None,
+    kode: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Normalise and validate a file's rows for ``layer`` without touching any store.
 
@@ -814,7 +819,7 @@ def prepare(
     reference : GeoDataFrame, optional
         The stored ``wilayah`` layer (``kode``, ``nama``, ``tingkat``, geometry) for the
         reference checks; None skips them.
-    mapping, columns, swap_xy, periode
+    mapping, columns, swap_xy, periode, kode
         See :func:`load`.
 
     Returns
@@ -837,19 +842,30 @@ def prepare(
     if batch.frame.empty:  # a header and no rows is not a load
         batch.add("file_no_rows", layer=spec.name)
         return batch.frame, batch.problems
+    _mapping.before_columns(batch, mapping, reference)
+    if batch.has_errors and batch.frame.empty:
+        return batch.frame, batch.problems
     _map_columns(batch, mapping, columns or {})
     if batch.has_errors:
         return batch.frame, batch.problems
     _normalize_geometry(batch, swap_xy)
     if batch.frame.crs is None:
         return batch.frame, batch.problems
+    _mapping.slivers(batch)
     _normalize_attributes(batch)
     _check_periode(batch)
     _derive(batch)
-    _check_rows(batch)
+    _mapping.place(batch, mapping, reference, kode)
+    _mapping.locate(batch, reference)
+    merge = mapping is not None and mapping.merge_pieces
+    _check_rows(batch, keys=not merge)
     for name in spec.validators:
         _VALIDATORS[name](batch)
+    if merge:
+        _mapping.merge_pieces(batch)
     _check_reference(batch, reference)
+    _mapping.setback_report(batch)
+    _mapping.summary(batch, len(batch.frame))
     keep = [c for c in spec.column_names if c in batch.frame.columns] + [ROW, "geometry"]
     return batch.frame[keep], batch.problems
 
@@ -869,6 +885,7 @@ def load(
     sk: bool = False,
     report_dir: str | Path | None = None,
     dry_run: bool = False,
+    kode: str | None = None,
 ) -> LoadReport:
     """Load a user's file into ``layer`` of ``store``, all or nothing.
 
@@ -912,6 +929,9 @@ def load(
         Where the report and the rejected rows go when there are problems (default ``./laporan``).
     dry_run : bool
         Validate and plan only (``--uji``); write nothing.
+    kode : str, optional
+        Keep only the features that lie in this area (a Kemendagri code of the stored ``wilayah``)
+        or within their setback of it; the others are skipped and counted (``--kode``).
 
     Returns
     -------
@@ -933,7 +953,7 @@ def load(
         raise UsageError(i18n.text("load.sk_ganti", ganti=ganti))
     report, rows, path = _check_file(
         store, layer, path, crs=crs, mapping=mapping, columns=columns, source_layer=source_layer,
-        swap_xy=swap_xy, report_dir=report_dir, periode=periode, ganti="kabkota" if sk else ganti,
+        swap_xy=swap_xy, report_dir=report_dir, periode=periode, ganti="kabkota" if sk else ganti, kode=kode,
     )  # fmt: skip
     if report.errors:
         raise DataError(report.problems, str(report.report_path))
@@ -958,6 +978,7 @@ def check(
     periode: str | None = None,
     ganti: str | None = None,
     report_dir: str | Path | None = None,
+    kode: str | None = None,
 ) -> LoadReport:
     """Validate a user's file for ``layer`` and return the report; nothing is stored.
 
@@ -973,7 +994,7 @@ def check(
     """
     return _check_file(
         store, layer, path, crs=crs, mapping=mapping, columns=columns, source_layer=source_layer,
-        swap_xy=swap_xy, report_dir=report_dir, periode=periode, ganti=ganti,
+        swap_xy=swap_xy, report_dir=report_dir, periode=periode, ganti=ganti, kode=kode,
     )[0]  # fmt: skip
 
 
@@ -990,6 +1011,7 @@ def _check_file(
     report_dir: str | Path | None,
     periode: str | None,
     ganti: str | None,
+    kode: str | None = None,
 ) -> tuple[LoadReport, gpd.GeoDataFrame, Path]:
     """Read, validate and plan a file; the report (files written when there are problems) and the rows."""
     path = Path(path)
@@ -999,12 +1021,15 @@ def _check_file(
     if ganti is not None and ganti not in REPLACE_LEVELS:
         raise UsageError(i18n.text("load.ganti_invalid", value=ganti, levels=", ".join(REPLACE_LEVELS)))
     map_spec = catalog.mapping(mapping) if mapping is not None else None
-    source = files.read_vector(path, layer=source_layer, crs=crs)
+    if source_layer is None and map_spec is not None and path.suffix.lower() in (".kml", ".kmz"):
+        source_layer = map_spec.source_layer  # the pattern names KML layers; a Shapefile is one layer
+    source = files.read_vector(path, layer=source_layer, crs=crs, table=map_spec.table if map_spec else None)
     reference = None
-    if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah":
+    if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah" or kode or (map_spec and map_spec.urban_from_place):
         reference = store.read("wilayah", columns=["kode", "nama", "tingkat"], geometry=spec.name != "wilayah")
     rows, problems = prepare(
-        layer, source, reference=reference, mapping=map_spec, columns=columns, swap_xy=swap_xy, periode=periode
+        layer, source, reference=reference, mapping=map_spec, columns=columns, swap_xy=swap_xy, periode=periode,
+        kode=kode,
     )
     report = LoadReport(layer, path.name, len(source.frame), problems)
     if not report.errors:

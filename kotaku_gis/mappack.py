@@ -110,7 +110,7 @@ MANIFEST_FORMAT = 1
 PACK_NAME = "kotaku-gis mappack"
 
 Tingkat = Literal["nasional", "provinsi", "kabkota", "kecamatan", "kelurahan"]
-Produk = Literal["peta", "png", "tabel"]
+Produk = Literal["peta", "png", "tabel", "laporan"]
 
 #: How worker processes start: ``fork`` on Linux (fast, and a calling script needs no ``if __name__ ==
 #: "__main__"`` guard; each worker still opens its own store connection), ``spawn`` elsewhere.
@@ -153,10 +153,9 @@ class PackRecipe(_Model):
     @field_validator("angka_kunci")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
-        unknown = [v for v in value if v not in FIGURES]
-        if unknown:
-            raise ValueError(f"unknown figures {unknown}; choose from {', '.join(FIGURES)}")
-        return value
+        from kotaku_gis._workflow import check_figures
+
+        return check_figures(value, FIGURES)
 
     @model_validator(mode="after")
     def _levels(self) -> PackRecipe:
@@ -179,7 +178,7 @@ def load_recipe(path: str | Path) -> PackRecipe:
     --------
     >>> r = load_recipe(RECIPE_PATH)
     >>> r.tingkat_bawah, r.zip, r.tingkat["kabkota"].produk
-    ('kabkota', 'kabkota', ['peta', 'png', 'tabel'])
+    ('kabkota', 'kabkota', ['peta', 'png', 'tabel', 'laporan'])
     """
     return read_model(Path(path), PackRecipe, "map pack recipe")
 

@@ -74,6 +74,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from kotaku_gis import catalog, files, i18n, privacy, settings
 from kotaku_gis import wilayah as wil
 from kotaku_gis._datafile import read_model
+from kotaku_gis._workflow import check_workflow
 from kotaku_gis.errors import DataError, Problem, StoreError, UsageError
 from kotaku_gis.store import Store
 
@@ -138,17 +139,7 @@ class PengaduanRules(_Spec):
     @model_validator(mode="after")
     def _consistent(self) -> PengaduanRules:
         spec = catalog.layer(LAYER)
-        statuses = spec.column("status").codes()
-        named = {self.initial, self.closed, *self.transitions, *self.requires}
-        for targets in self.transitions.values():
-            named |= set(targets)
-        unknown = named - set(statuses)
-        if unknown:
-            raise ValueError(f"statuses not in layers/pengaduan.yml: {sorted(unknown)}")
-        if set(self.transitions) != set(statuses):
-            raise ValueError(f"transitions must list every status once: {statuses}")
-        if self.transitions[self.closed]:
-            raise ValueError(f"the closing status {self.closed!r} must be final")
+        check_workflow(LAYER, spec.column("status").codes(), self.transitions, self.closed, [self.initial, *self.requires])
         for cols in self.requires.values():
             for col in cols:
                 spec.column(col)

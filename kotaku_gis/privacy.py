@@ -11,6 +11,14 @@ What is masked, and by what, is data: ``kotaku_gis/rules/data_pribadi.yml``. Cat
 never holds such data in them, and publication screens them again. Masks carry no digits and no ``@``,
 so screening is idempotent.
 
+Text is normalised before it is matched: Unicode NFKC and invisible format characters dropped (in
+the text kept too), and, for matching only, every dash as "-", every space as " ", accented letters
+as their base letter and, in a token of digits, the look-alike letters O/o as 0 and l/I as 1. What is
+kept is the text as written, with only what was found replaced by its mask. So ``0812 / 3456 /
+7890``, ``0812_3456_7890``, ``0812 – 3456 – 7890``, ``O8l2-3456-789O``, ``6171/0412/3456/0001``,
+``bsant88 @ gmail . com``, ``b.sant88 dot x at gmail dot com``, ``bsant88 at gmail`` and (the
+complainant's name given) ``Siti_Aminah`` or ``S i t i  A m i n a h`` are all masked.
+
 The screening errs towards masking: a number that looks like a phone number is masked even when it
 is something else. It cannot recognise every name in a text: handlers should not write names of
 complainants into published texts (the name given with a complaint is masked when it appears).
@@ -29,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from kotaku_gis import wilayah
 from kotaku_gis._datafile import read_model
@@ -49,9 +58,6 @@ RULES_PATH: Path = Path(__file__).with_name("rules") / "data_pribadi.yml"
 #: given by the caller).
 KINDS: tuple[str, ...] = ("email", "akun", "kontak", "nama", "nik", "telepon", "nomor")
 
-# A run of digits grouped by spaces, dots, dashes or parentheses (at most 3 such characters between
-# two digits), with an optional leading "+" or "(".
-_NUMBER_RUN = re.compile(r"(?<!\d)\+?\(?\d(?:[ .\-()]{0,3}\d)*")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:(?P<sep>[.,])\d{3})(?:(?P=sep)\d{3})*")
 
 
@@ -61,15 +67,18 @@ class PrivacyRules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: str
     masks: dict[str, str]
+    email_fragments: dict[str, str] = {}
     email_patterns: list[str]
     account_pattern: str
     nik_digits: list[int]
-    date_patterns: list[str] = []
+    number_separator_chars: int = 3
+    keep_patterns: list[str] = []
     phone_prefixes: list[str]
     phone_min_digits: int
     phone_max_digits: int
     long_number_digits: int
     name_min_letters: int
+    name_separator_chars: int = 0
     name_stopwords: list[str]
 
     @field_validator("masks")
@@ -83,15 +92,34 @@ class PrivacyRules(BaseModel):
                 raise ValueError(f"mask of {kind!r} must hold no digit and no @ (screening must be idempotent)")
         return v
 
-    @field_validator("email_patterns", "account_pattern", "date_patterns")
+    @field_validator("account_pattern", "keep_patterns")
     @classmethod
     def _compiles(cls, v: Any) -> Any:
         for pattern in [v] if isinstance(v, str) else v:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from exc
+            _compile(pattern)
         return v
+
+    @model_validator(mode="after")
+    def _email_patterns_compile(self) -> PrivacyRules:
+        for pattern in self.email_regexes():
+            _compile(pattern)
+        return self
+
+    def email_regexes(self) -> list[str]:
+        """The e-mail patterns with their ``{fragment}`` placeholders filled in."""
+        def fill(m: re.Match[str]) -> str:
+            if m.group(1) not in self.email_fragments:
+                raise ValueError(f"{m.group(0)} is not one of email_fragments ({', '.join(self.email_fragments)})")
+            return self.email_fragments[m.group(1)]
+
+        return [re.sub(r"\{([a-z_]+)\}", fill, pattern) for pattern in self.email_patterns]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from exc
 
 
 @cache
@@ -144,25 +172,85 @@ def classify_number(run: str, r: PrivacyRules | None = None) -> str | None:
     return None
 
 
+def _spaced(word: str, gap: str) -> str:
+    """A pattern of ``word`` with up to ``gap`` between its letters ("S i t i", "S.i.t.i")."""
+    return gap.join(re.escape(c) for c in word)
+
+
 def _name_patterns(names: Iterable[str | None], r: PrivacyRules) -> list[re.Pattern[str]]:
-    """Whole names first, then their words (titles and short words left out)."""
+    """Whole names first, then their words (titles and short words left out); any separator or
+    spacing between the words and between the letters."""
     wholes, words = [], []
     stop = {w.lower() for w in r.name_stopwords}
+    gap = rf"[\W_]{{0,{r.name_separator_chars}}}"
     for name in names:
         if not isinstance(name, str) or not name.strip():
             continue
-        untitled = [w for w in name.split() if re.sub(r"\W", "", w).lower() not in stop]
-        for whole in (name.split(), untitled):  # "Ibu Siti Aminah" and "Siti Aminah"
+        parts = re.findall(r"[^\W\d_]+", _fold(unicodedata.normalize("NFKC", name)))
+        untitled = [w for w in parts if w.lower() not in stop]
+        for whole in (parts, untitled):  # "Ibu Siti Aminah" and "Siti Aminah"
             if len(whole) > 1:
-                wholes.append(r"\s+".join(re.escape(w) for w in whole))
-        for word in re.findall(r"[^\W\d_]+", name):
+                wholes.append(r"[\W_]*".join(_spaced(w, gap) for w in whole))
+        for word in parts:
             if len(word) >= r.name_min_letters and word.lower() not in stop:
-                words.append(re.escape(word))
+                words.append(_spaced(word, gap))
     out = []
     for group in (sorted(set(wholes), key=len, reverse=True), sorted(set(words), key=len, reverse=True)):
         if group:
-            out.append(re.compile(r"(?<!\w)(?:" + "|".join(group) + r")(?!\w)", re.IGNORECASE))
+            out.append(re.compile(r"(?<![^\W\d_])(?:" + "|".join(group) + r")(?![^\W\d_])", re.IGNORECASE))
     return out
+
+
+def _term_pattern(term: str) -> re.Pattern[str] | None:
+    """A contact as given, with any separators between its letters and digits."""
+    tokens = re.findall(r"[^\W_]+", _view(unicodedata.normalize("NFKC", term)))
+    if not tokens:
+        return None
+    return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(re.escape(t) for t in tokens) + r"(?![^\W_])", re.IGNORECASE)
+
+
+# -- normalisation -------------------------------------------------------------------------------
+#: Characters read as a separator of their kind when matching (besides Unicode dashes and spaces).
+_SEPARATORS = {"\u2215": "/", "\u2044": "/", "\u29f8": "/", "\u00b7": ".", "\u2022": ".", "\u2027": ".",
+               "\u2219": ".", "\u22c5": ".", "\u2212": "-", "\u2043": "-"}  # fmt: skip
+_LOOKALIKE_TOKEN = re.compile(r"(?<![^\W\d_])[0-9OoIl]*[0-9][0-9OoIl]*(?![^\W\d_])")
+_LOOKALIKE = str.maketrans("OoIl", "0011")
+
+
+@cache
+def _fold_char(c: str) -> str:
+    if c.isspace():
+        return " "
+    if c in _SEPARATORS:
+        return _SEPARATORS[c]
+    if unicodedata.category(c) == "Pd":
+        return "-"
+    base = unicodedata.normalize("NFKD", c)[:1]
+    return base if base.isascii() and base.isalpha() and not c.isascii() else c
+
+
+def _fold(text: str) -> str:
+    """``text`` with each character read as :func:`screen` matches it (one character for one)."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def _view(text: str) -> str:
+    """What the patterns are matched against: :func:`_fold` and look-alike letters in digit tokens
+    read as digits. Same length as ``text``, so a match in the view is the same span of the text."""
+    return _LOOKALIKE_TOKEN.sub(lambda m: m.group(0).translate(_LOOKALIKE), _fold(text))
+
+
+def normalise(text: str) -> str:
+    """The text that :func:`screen` keeps and masks in: Unicode NFKC, without NUL and invisible
+    format characters (zero-width spaces and joiners, soft hyphens, direction marks).
+
+    Examples
+    --------
+    >>> normalise("０８１２\u200b３４５６")
+    '08123456'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if c != "\x00" and unicodedata.category(c) != "Cf")
 
 
 def screen(
@@ -204,7 +292,7 @@ def screen(
     """
     r = rules_ or rules()
     counts: Counter[str] = Counter()
-    out = text.replace("\x00", "")  # NUL marks dates set aside below
+    out = normalise(text)
     patterns = _patterns(r, names, terms)
     # Masking can bring together what a pass looked at apart ("@a@b": the second account follows the
     # first one's mask): passes run until nothing changes, so that screening is idempotent.
@@ -221,43 +309,45 @@ _MAX_PASSES = 5
 
 def _patterns(r: PrivacyRules, names: Sequence[str | None], terms: Sequence[str | None]) -> list[tuple[re.Pattern[str], str]]:
     """The text patterns of a screening, in order, with the kind each masks."""
-    out = [(re.compile(p, re.IGNORECASE), "email") for p in r.email_patterns]
+    out = [(re.compile(p, re.IGNORECASE), "email") for p in r.email_regexes()]
     out.append((re.compile(r.account_pattern, re.IGNORECASE), "akun"))
     for term in terms:
-        if isinstance(term, str) and term.strip():
-            out.append((re.compile(re.escape(term.strip()), re.IGNORECASE), "kontak"))
+        pattern = _term_pattern(term) if isinstance(term, str) else None
+        if pattern is not None:
+            out.append((pattern, "kontak"))
     out += [(pattern, "nama") for pattern in _name_patterns(names, r)]
     return out
+
+
+def _replace(text: str, spans: list[tuple[int, int]], mask: str) -> str:
+    for start, end in reversed(spans):
+        text = text[:start] + mask + text[end:]
+    return text
 
 
 def _one_pass(text: str, r: PrivacyRules, patterns: list[tuple[re.Pattern[str], str]], counts: Counter[str]) -> str:
     out = text
     for pattern, kind in patterns:
-        out, n = pattern.subn(r.masks[kind], out)
-        counts[kind] += n
+        spans = [m.span() for m in pattern.finditer(_view(out)) if m.end() > m.start()]
+        if spans:
+            out = _replace(out, spans, r.masks[kind])
+            counts[kind] += len(spans)
 
-    def number(m: re.Match[str]) -> str:
-        run = m.group(0)
+    # what is kept (dates, amounts) is set aside in the view (as characters that are no digits)
+    view = _view(out)
+    for pattern in r.keep_patterns:
+        view = re.sub(pattern, lambda m: "#" * len(m.group(0)), view)
+    run = re.compile(rf"(?<!\d)[(+]{{0,3}}\d(?:[ .\-/_()]{{0,{r.number_separator_chars}}}\d)*")
+    found: list[tuple[int, int, str]] = []
+    for m in run.finditer(view):
         # a closing parenthesis or separator that ends the run belongs to the sentence
-        core = run.rstrip(" .-(")
+        core = m.group(0).rstrip(" .-/_(")
         kind = classify_number(core, r)
-        if kind is None:
-            return run
+        if kind is not None:
+            found.append((m.start(), m.start() + len(core), kind))
+    for start, end, kind in reversed(found):
+        out = out[:start] + r.masks[kind] + out[end:]
         counts[kind] += 1
-        return r.masks[kind] + run[len(core):]
-
-    # dates are set aside (as characters that are no digits) while numbers are screened
-    kept: list[str] = []
-
-    def keep(m: re.Match[str]) -> str:
-        kept.append(m.group(0))
-        return f"\x00{chr(0xE000 + len(kept) - 1)}\x00"
-
-    for pattern in r.date_patterns:
-        out = re.sub(pattern, keep, out)
-    out = _NUMBER_RUN.sub(number, out)
-    if kept:
-        out = re.sub("\x00(.)\x00", lambda m: kept[ord(m.group(1)) - 0xE000], out)
     return out
 
 

@@ -39,6 +39,15 @@ indonesia_bounds: tuple[float, float, float, float] = (94.0, -11.5, 142.0, 6.5)
 #: is reported as a mismatch (a warning: published boundaries are simplified and overlap).
 kelurahan_mismatch_tolerance_m: float = 100.0
 
+#: Polygons smaller than this (square metres) are named in the load report as slivers (edge artefacts
+#: of overlaying maps, such as 0.007 m2 beside a forest area); they are kept.
+sliver_max_m2: float = 1.0
+
+#: A slum location known only by a coordinate (a decree annex) that lies farther than this (metres)
+#: from the kelurahan it names is reported and placed in the kelurahan instead (the coordinate is
+#: taken as wrong: a flipped latitude sign, a digit typo).
+location_point_max_m: float = 1000.0
+
 #: Encodings tried, in order, for a Shapefile DBF without a .cpg file and for CSV files that are
 #: not valid UTF-8 (legacy Indonesian exports are often Windows-1252 or Latin-1).
 legacy_encodings: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")

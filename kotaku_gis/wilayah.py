@@ -710,3 +710,123 @@ def _map_codes(s: Any, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
         result[valid] = np.where(pd.isna(mapped), None, mapped)
     values = np.append(result, [None])[codes]
     return pd.Series(values, index=s.index, name=s.name, dtype=object)
+
+
+# -- codes from names ------------------------------------------------------------------------------
+#: How :func:`kode_from_names` matched a name: the same text (case and spacing aside), the same
+#: name key (:func:`normalize_name`: spaces, punctuation, prefixes ignored), or one letter apart.
+CONVERSIONS: tuple[str, ...] = ("exact", "normalized", "spelling")
+
+
+def _exact_text(name: Any) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one inserted, deleted or replaced character."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def kode_from_names(
+    kelurahan: pd.Series,
+    reference: pd.DataFrame,
+    *,
+    kecamatan: pd.Series | None = None,
+    kabkota: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Kemendagri kelurahan codes of kelurahan/desa names, within their kab/kota.
+
+    Files whose own codes are not Kemendagri's (SIM KOTAKU's ``Kode_Kel``, decree annexes that name
+    places only) are converted by name: the name is compared with the kelurahan of the kab/kota in
+    ``reference`` first by its name key (:func:`normalize_name`: case, spacing, punctuation and
+    type prefixes ignored), then allowing one differing letter (``Sekoduwet``/``Sokoduwet``); when
+    several kelurahan match, the kecamatan name decides. Never by the file's digits.
+
+    Parameters
+    ----------
+    kelurahan : pandas.Series
+        Kelurahan/desa names.
+    reference : DataFrame
+        The ``wilayah`` rows (``kode``, ``nama``, ``tingkat``): the kelurahan to match and the
+        kecamatan whose names break ties.
+    kecamatan : pandas.Series, optional
+        Kecamatan names of the same rows (tie-breaker).
+    kabkota : pandas.Series, optional
+        Kab/kota codes of the rows (any form :func:`normalize_kode` accepts, or SIM KOTAKU codes whose
+        first four digits are the kab/kota); without it every kelurahan of ``reference`` is a candidate.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``kelurahan``: ``kode`` (None when not found), ``nama_acuan`` (the reference
+        name), ``cara`` (``exact``, ``normalized``, ``spelling`` or None) and ``gagal`` (None, or
+        ``unknown``/``ambiguous``), ``kandidat`` (the candidates of an ambiguous name).
+
+    Examples
+    --------
+    >>> ref = pd.DataFrame({"kode": ["61.71.02", "61.71.02.1007", "61.71.05.1004"],
+    ...                     "nama": ["Pontianak Timur", "Tambelansampit", "Mariana"],
+    ...                     "tingkat": ["kecamatan", "kelurahan", "kelurahan"]})
+    >>> out = kode_from_names(pd.Series(["Tambelan Sampit", "MARIANA", "Marianna", "Saigon"]), ref,
+    ...                       kabkota=pd.Series(["61710506"] * 4))
+    >>> out[["kode", "cara", "gagal"]].values.tolist()
+    [['61.71.02.1007', 'normalized', None], ['61.71.05.1004', 'exact', None], ['61.71.05.1004', 'spelling', None], [None, None, 'unknown']]
+    """
+    kel = reference[reference["tingkat"] == "kelurahan"]
+    kec_names = reference[reference["tingkat"] == "kecamatan"].set_index("kode")["nama"]
+    kel_kode = kel["kode"].to_numpy(dtype=object)
+    kel_nama = kel["nama"].to_numpy(dtype=object)
+    kel_key = np.array([normalize_name(n) for n in kel_nama], dtype=object)
+    kel_kab = np.array([k[:5] for k in kel_kode], dtype=object)
+    kel_kec_key = np.array([normalize_name(kec_names.get(k[:8], "")) for k in kel_kode], dtype=object)
+
+    def kab_of(value: Any) -> str | None:
+        if _is_missing(value):
+            return None
+        digits = re.sub(r"\D", "", str(value))
+        return f"{digits[:2]}.{digits[2:4]}" if len(digits) >= 4 else None
+
+    names = _as_series(kelurahan)
+    kecs = _as_series(kecamatan) if kecamatan is not None else pd.Series(None, index=names.index, dtype=object)
+    kabs = _as_series(kabkota).map(kab_of) if kabkota is not None else pd.Series(None, index=names.index, dtype=object)
+    cache: dict[tuple[Any, Any, Any], tuple[Any, ...]] = {}
+    rows = []
+    for name, kec, kab in zip(names, kecs, kabs):
+        args = (name, kec, kab)
+        if args not in cache:
+            cache[args] = _match_name(name, kec, kab, kel_kode, kel_nama, kel_key, kel_kab, kel_kec_key)
+        rows.append(cache[args])
+    out = pd.DataFrame(rows, index=names.index, columns=["kode", "nama_acuan", "cara", "gagal", "kandidat"], dtype=object)
+    return out.astype(object).where(out.notna(), None)
+
+
+def _match_name(
+    name: Any, kec: Any, kab: str | None, kode: np.ndarray, nama: np.ndarray, key: np.ndarray,
+    kab_of: np.ndarray, kec_key: np.ndarray,
+) -> tuple[Any, ...]:
+    if _is_missing(name) or not str(name).strip():
+        return (None, None, None, "unknown", None)
+    within = np.ones(len(kode), dtype=bool) if _is_missing(kab) else kab_of == kab
+    wanted = normalize_name(name)
+    for how, hits in (
+        ("normalized", within & (key == wanted)),
+        ("spelling", within & np.array([len(wanted) >= 5 and _one_edit(wanted, k) for k in key], dtype=bool)),
+    ):
+        if hits.sum() > 1 and not _is_missing(kec):
+            by_kec = hits & (kec_key == normalize_name(kec))
+            hits = by_kec if by_kec.any() else hits
+        if hits.sum() == 1:
+            i = int(np.flatnonzero(hits)[0])
+            exact = how == "normalized" and _exact_text(name) == _exact_text(nama[i])
+            return (kode[i], nama[i], "exact" if exact else how, None, None)
+        if hits.sum() > 1:
+            found = ", ".join(f"{nama[i]} ({kode[i]})" for i in np.flatnonzero(hits))
+            return (None, None, None, "ambiguous", found)
+    return (None, None, None, "unknown", None)

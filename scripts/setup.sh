@@ -26,6 +26,9 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ "$want_test" = 1 ]; then
   .venv/bin/python -m pip install --quiet -e '.[test]'
+  # GDAL's GeoPackage validator (tests/helpers.py: assert_valid_gpkg). Its package declares GDAL's
+  # Python bindings as a dependency, which pip would have to compile; the validator does not use them.
+  .venv/bin/python -m pip install --quiet --no-deps 'gdal-utils>=3.9'
 else
   .venv/bin/python -m pip install --quiet -e .
 fi
@@ -45,6 +48,23 @@ pg_bindir() {
     d=$(dirname "$(readlink -f "$(command -v pg_ctl)")")
     if [ -f "$d/initdb" ]; then echo "$d"; return; fi
   fi
+}
+
+# Install Debian package(s) $2... (what they are for: $1) with apt-get, as root or with sudo.
+apt_install() {
+  local what=$1 sudo_cmd=""
+  shift
+  if [ "$(id -u)" != 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "kotaku-gis: installing $what needs root; run as root or install sudo" >&2
+      exit 2
+    fi
+    sudo_cmd=sudo
+  fi
+  echo "kotaku-gis: installing $* with apt-get"
+  # (env, not a variable prefix: sudo would drop DEBIAN_FRONTEND and apt could wait for input)
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 # Whether the server in bindir $1 has the PostGIS extension.
@@ -106,18 +126,18 @@ if [ "$want_test" = 1 ]; then
         "apt-get install chromium) or set KOTAKU_CHROMIUM=/path/to/chromium" >&2
       exit 2
     fi
-    SUDO=""
-    if [ "$(id -u)" != 0 ]; then
-      if ! command -v sudo >/dev/null 2>&1; then
-        echo "kotaku-gis: installing Chromium needs root; run as root or install sudo" >&2
-        exit 2
-      fi
-      SUDO=sudo
-    fi
-    echo "kotaku-gis: installing chromium with apt-get"
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    apt_install Chromium chromium
   fi
   echo "kotaku-gis: Chromium for the map tests: $chromium"
+
+  # Debian's poppler-utils: the report tests open the monev PDF with a real reader (pdftotext, pdftoppm).
+  if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+      echo "kotaku-gis: the report tests need pdftotext and pdftoppm (poppler-utils); install them" >&2
+      exit 2
+    fi
+    apt_install poppler-utils poppler-utils
+  fi
+  echo "kotaku-gis: poppler-utils for the report tests: $(command -v pdftotext)"
 fi
 echo "kotaku-gis: environment ready in .venv"

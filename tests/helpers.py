@@ -92,3 +92,22 @@ def assert_unchanged(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFr
     assert before.keys() == after.keys()
     for name in before:
         pd.testing.assert_frame_equal(before[name], after[name], obj=name)
+
+
+def assert_valid_gpkg(path) -> None:  # type: ignore[no-untyped-def]
+    """GDAL's GeoPackage validator (``validate_gpkg.py -k --extra`` from the ``gdal-utils`` test
+    dependency, run with this interpreter; it needs no GDAL bindings) finds nothing in ``path``:
+    no error and no warning."""
+    import importlib.util
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("osgeo_utils")
+    assert spec is not None and spec.origin, "gdal-utils is missing: run `bash scripts/setup.sh --test`"
+    script = Path(spec.origin).parent / "samples" / "validate_gpkg.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "-k", "--extra", str(path)], capture_output=True, text=True, timeout=300
+    )
+    findings = (result.stdout + result.stderr).strip()
+    assert result.returncode == 0 and not findings, f"{path}: {findings or f'exit {result.returncode}'}"

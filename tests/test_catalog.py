@@ -11,7 +11,7 @@ from kotaku_gis.errors import CatalogError, UsageError
 
 
 def test_every_layer_of_the_brief_is_declared():
-    assert sorted(catalog.layer_names()) == ["kawasan_kumuh", "kawasan_lindung", "kegiatan", "pengaduan", "wilayah"]
+    assert sorted(catalog.layer_names()) == ["kawasan_kumuh", "kawasan_lindung", "kegiatan", "pengaduan", "tindak_lanjut", "wilayah"]
     assert catalog.layer("wilayah").key == ["kode"]
     assert catalog.layer("kawasan_kumuh").partition == "periode"
     assert catalog.layer("kegiatan").geometry == "any"
@@ -59,7 +59,7 @@ def test_catalogue_refuses_unknown_vocabulary_attributes(tmp_path, monkeypatch):
 
 
 def test_unknown_layer_lists_the_known_ones():
-    with pytest.raises(UsageError, match="kawasan_kumuh, kawasan_lindung, kegiatan, pengaduan, wilayah"):
+    with pytest.raises(UsageError, match="kawasan_kumuh, kawasan_lindung, kegiatan, pengaduan, tindak_lanjut, wilayah"):
         catalog.layer("jalan")
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import LineString, Point, Polygon, box
 
 from helpers import CRITERIA, KEL_A, assert_unchanged, kegiatan_frame, kumuh_frame, snapshot, wilayah_frame
 from kotaku_gis import loader
@@ -208,8 +208,9 @@ def test_empty_geometry_is_refused(store, tmp_path):
 
 
 def test_wrong_geometry_type_is_refused(store, tmp_path):
+    # slum locations are polygons, or points when not delineated (tests/test_formats.py); never lines
     frame = kumuh_frame(n=2)
-    frame.loc[1, "geometry"] = Point(109.305, -0.045)
+    frame.loc[1, "geometry"] = LineString([(109.305, -0.045), (109.306, -0.046)])
     error = rejected(store, "kawasan_kumuh", write(frame, tmp_path / "k.gpkg", geometry_type="Unknown"), tmp_path)
     assert {(p.code, p.row) for p in error.errors} == {("geometry_type", 2)}
 

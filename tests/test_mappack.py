@@ -95,10 +95,15 @@ def test_pack_holds_every_level_and_product(sample):
         slug = kode or "nasional"
         unit = pack / "wilayah" / slug
         names = {p.name for p in unit.iterdir()}
+        # kab/kota and above: the monev report and the follow-up register too (mappack.yml `laporan`)
+        report = {f"laporan_{slug}.docx", f"laporan_{slug}.pdf", f"tindaklanjut_{slug}.csv", f"tindaklanjut_{slug}.xlsx"}
         assert names == {
             "index.html", f"peta_{slug}.html", f"peta_{slug}.png", f"progres_{slug}.csv", f"progres_{slug}.xlsx",
             f"temuan_{slug}.csv", f"temuan_{slug}.xlsx",
-        }, kode  # fmt: skip
+        } | (report if kode.count(".") < 2 else set()), kode  # fmt: skip
+        if kode.count(".") < 2:
+            assert (unit / f"laporan_{slug}.pdf").read_bytes()[:5] == b"%PDF-"
+            assert "Koordinator" in (unit / "index.html").read_text(encoding="utf-8")
         assert (unit / f"peta_{slug}.png").read_bytes()[:4] == b"\x89PNG"
     assert (pack / "aset" / "leaflet" / "leaflet.js").is_file()
     assert not any((pack / "wilayah" / s / "aset").exists() for s in ("61.71", "nasional"))  # ONE assets folder
@@ -164,7 +169,7 @@ def test_manifest_names_inputs_and_hashes_every_file(sample):
     assert manifest["periode"] == PERIODE and manifest["baseline"] == "2024"
     assert manifest["perangkat_lunak"] == f"kotaku-gis {kg.__version__}"
     assert manifest["dibuat"].endswith("+00:00")
-    assert set(manifest["masukan"]["lapisan"]) == {"wilayah", "kawasan_kumuh", "kegiatan", "pengaduan", "kawasan_lindung"}
+    assert set(manifest["masukan"]["lapisan"]) == {"wilayah", "kawasan_kumuh", "kegiatan", "pengaduan", "tindak_lanjut", "kawasan_lindung"}
     assert all(len(v["sha256"]) == 64 for v in manifest["masukan"]["lapisan"].values())
     assert {row["layer"] for row in manifest["masukan"]["riwayat_muat"]} >= {"wilayah", "kawasan_kumuh"}
     assert [u["kode"] for u in manifest["unit"]] == UNITS

@@ -241,7 +241,7 @@ def test_geopackage_is_readable_by_gdal_with_a_spatial_index(tmp_path):
     assert info["crs"] == "EPSG:4326"
     assert {"kode", "nama", "tingkat", "kode_induk"} <= set(info["fields"])
     layers = sorted(name for name, _ in pyogrio.list_layers(tmp_path / "k.gpkg"))
-    assert layers == sorted(catalog.layer_names() + ["kotaku_loads", "kotaku_meta", "kotaku_sk"])
+    assert layers == sorted(catalog.layer_names() + ["kotaku_loads", "kotaku_meta", "kotaku_sk", "tindak_lanjut_riwayat"])
     with store.engine.connect() as conn:
         n = conn.exec_driver_sql("SELECT count(*) FROM rtree_wilayah_geom").scalar()
         env = conn.exec_driver_sql(

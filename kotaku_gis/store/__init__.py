@@ -11,7 +11,7 @@ Examples
 >>> store = open_store(path)
 >>> _ = store.init()
 >>> store.layers()["rows"].tolist()
-[0, 0, 0, 0, 0]
+[0, 0, 0, 0, 0, 0]
 """
 
 from __future__ import annotations

@@ -88,6 +88,8 @@ class Store(ABC):
         self.sk = _schema.decree_table(self.metadata)
         #: Private table of complainants' identities: no catalogue layer, never read by ``read``.
         self.identitas = _schema.identity_table(self.metadata)
+        #: History of the follow-up register (``tindak_lanjut``): written with its rows only.
+        self.riwayat = _schema.history_table(self.metadata)
         self._checked = False
 
     # -- backend hooks ---------------------------------------------------------------------------
@@ -149,6 +151,10 @@ class Store(ABC):
                     self._after_create(conn, table, None)
             if self.identitas.name not in existing:  # private: not registered for GIS software
                 self.identitas.create(conn)
+            if self.riwayat.name not in existing:
+                self.riwayat.create(conn)
+                self._after_create(conn, self.riwayat, None)
+                done.append(f"created {self.riwayat.name}")
             for name, table in self.tables.items():
                 if name not in existing:
                     table.create(conn)
@@ -178,7 +184,7 @@ class Store(ABC):
         if version < SCHEMA_VERSION:
             raise self._older(f"schema {version} < {SCHEMA_VERSION}")
         inspector = sa.inspect(self.engine)
-        for name in [*self.tables, self.identitas.name, self.sk.name]:
+        for name in [*self.tables, self.identitas.name, self.sk.name, self.riwayat.name]:
             if not inspector.has_table(name):
                 raise self._older(f"table {name} is missing")
         for name, table in self.tables.items():
@@ -243,35 +249,20 @@ class Store(ABC):
         self._require_current()
         spec = catalog.layer(layer)
         table = self.tables[layer]
-        if frame.crs is None or not frame.crs.equals(settings.storage_crs):
-            raise StoreError(f"{layer}: rows must be in {settings.storage_crs} to be stored (got {frame.crs})")
-        unknown = set(frame.columns) - set(spec.column_names) - {frame.geometry.name}
-        if unknown:
-            raise StoreError(f"{layer}: columns not in the catalogue: {sorted(unknown)}")
-        redacted = [c.name for c in spec.columns if c.redact and c.name in frame.columns]
-        if redacted:
-            frame = frame.assign(**{name: privacy.redact_series(frame[name]) for name in redacted})
-        records = _records(frame, spec)
-        geoms = self._geometry_values(frame.geometry.values)
-        for rec, g in zip(records, geoms):
-            rec[GEOMETRY_COLUMN] = g
-
+        records = self._records(spec, frame)
         area_col = _area_column(spec)
         areas = sorted({_kabkota(c) for c in [*frame[area_col], *(replace_areas or ())]}) if area_col else []
         with self._write_transaction(f"write {layer} from {source}") as conn:
             self._lock_areas(conn, layer, areas)
-            if insert_only:
-                plan = WritePlan.added_only(layer, frame, _area_column(spec))
-            else:
-                plan = self._plan(conn, spec, frame, replace_areas)
-                if not plan.conflicts.empty:
-                    first = plan.conflicts.iloc[0]
-                    raise StoreError(
-                        f"{layer}: {' / '.join(map(str, first['key']))} is stored in {first['stored_area']}, "
-                        f"not in {first['area']}; refused (a load never changes another kab/kota's rows)"
-                    )
-                for chunk in _chunks(plan.delete_fids, 900):  # SQLite's bound-parameter limit
-                    conn.execute(sa.delete(table).where(table.c[FID].in_(chunk)))
+            plan = WritePlan.added_only(layer, frame, area_col) if insert_only else self._plan(conn, spec, frame, replace_areas)
+            if not plan.conflicts.empty:
+                first = plan.conflicts.iloc[0]
+                raise StoreError(
+                    f"{layer}: {' / '.join(map(str, first['key']))} is stored in {first['stored_area']}, "
+                    f"not in {first['area']}; refused (a load never changes another kab/kota's rows)"
+                )
+            for chunk in _chunks(plan.delete_fids, 900):  # SQLite's bound-parameter limit
+                conn.execute(sa.delete(table).where(table.c[FID].in_(chunk)))
             for chunk in _chunks(records, settings.write_batch_rows):
                 self._insert(conn, table, chunk)
             if extra is not None:
@@ -279,82 +270,89 @@ class Store(ABC):
             now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             if decree:
                 self._record_decree(conn, spec, frame, source, sha256, now)
-            conn.execute(
-                sa.insert(self.load_log).values(
-                    layer=layer,
-                    partitions=",".join(plan.periods) or "key",
-                    source=source,
-                    sha256=sha256,
-                    rows=len(records),
-                    replaced_rows=plan.replaced,
-                    loaded_at=now,
-                    software=f"kotaku-gis {__version__}",
-                )
-            )
+            conn.execute(sa.insert(self.load_log).values(
+                layer=layer, partitions=",".join(plan.periods) or "key", source=source, sha256=sha256,
+                rows=len(records), replaced_rows=plan.replaced, loaded_at=now, software=f"kotaku-gis {__version__}",
+            ))  # fmt: skip
         return WriteSummary(layer, len(records), plan.replaced, plan.periods or ("key",), plan.removed, plan.added, plan.changes)
+
+    def _records(self, spec: catalog.LayerSpec, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+        """The rows as the backend binds them: catalogue columns, masked personal data, geometry."""
+        if frame.crs is None or not frame.crs.equals(settings.storage_crs):
+            raise StoreError(f"{spec.name}: rows must be in {settings.storage_crs} to be stored (got {frame.crs})")
+        unknown = set(frame.columns) - set(spec.column_names) - {frame.geometry.name}
+        if unknown:
+            raise StoreError(f"{spec.name}: columns not in the catalogue: {sorted(unknown)}")
+        redacted = [c.name for c in spec.columns if c.redact and c.name in frame.columns]
+        if redacted:
+            frame = frame.assign(**{name: privacy.redact_series(frame[name]) for name in redacted})
+        records = _records(frame, spec)
+        for rec, g in zip(records, self._geometry_values(frame.geometry.values)):
+            rec[GEOMETRY_COLUMN] = g
+        return records
 
     def _plan(
         self, conn: sa.Connection, spec: catalog.LayerSpec, frame: pd.DataFrame, replace_areas: Sequence[str] | None
     ) -> WritePlan:
         """The rows a write replaces and removes (see :meth:`write`), read in ``conn``."""
-        table = self.tables[spec.name]
-        area_col = _area_column(spec)
-        period_col = spec.partition
+        area_col, period_col = _area_column(spec), spec.partition
         if replace_areas and (period_col is None or area_col is None):
             raise UsageError(f"{spec.name}: replacing by area needs a layer with periods and a kelurahan code")
-        key = list(spec.key)
         periods = tuple(sorted({str(v) for v in frame[period_col].dropna()})) if period_col else ()
-        wanted = [table.c[FID], *(table.c[k] for k in key)]
-        if area_col and area_col not in key:
-            wanted.append(table.c[area_col])
-        # stored rows with a key of the file: found by the first key column, matched on all of them
-        lead = key[0]
-        stored = []
-        for chunk in _chunks(sorted({str(v) for v in frame[lead].dropna()}), 900):
-            stmt = sa.select(*wanted).where(table.c[lead].in_(chunk))
-            if period_col and period_col in key:
-                stmt = stmt.where(table.c[period_col].in_(periods))
-            stored.append(pd.DataFrame(conn.execute(stmt).fetchall(), columns=[c.name for c in wanted]))
-        same_key = pd.concat(stored, ignore_index=True) if stored else pd.DataFrame(columns=[c.name for c in wanted])
-        new = pd.DataFrame(frame[[*key, *([area_col] if area_col and area_col not in key else [])]]).astype(object)
-        for k in key:
-            new[k] = new[k].map(str)
-            same_key[k] = same_key[k].map(str)
-        matched = same_key.merge(new, on=key, how="inner", suffixes=("_stored", ""))
-        conflicts = pd.DataFrame(columns=["key", "stored_area", "area"])
-        if area_col and not matched.empty:
-            stored_area = matched[f"{area_col}_stored" if area_col not in key else area_col].map(_kabkota)
-            area = matched[area_col].map(_kabkota)
-            clash = (stored_area != area).to_numpy()
-            if clash.any():
-                conflicts = pd.DataFrame({
-                    "key": [tuple(r) for r in matched.loc[clash, key].itertuples(index=False)],
-                    "stored_area": stored_area[clash].to_numpy(),
-                    "area": area[clash].to_numpy(),
-                })
-        replaced_fids = set(matched[FID].astype(int))
+        matched = self._same_key_rows(conn, spec, frame, periods)
+        replaced = set(matched[FID].astype(int))
         removed = pd.DataFrame(columns=[FID, area_col or "", period_col or ""])
         if replace_areas:
-            assert area_col is not None and period_col is not None
-            column = table.c[area_col]
-            parts = []
-            for chunk in _chunks(sorted(set(replace_areas)), 200):
-                inside = sa.or_(*[sa.or_(column == a, column.like(f"{a}.%")) for a in chunk])
-                stmt = sa.select(table.c[FID], column, table.c[period_col]).where(table.c[period_col].in_(periods), inside)
-                parts.append(pd.DataFrame(conn.execute(stmt).fetchall(), columns=[FID, area_col, period_col]))
-            removed = pd.concat(parts, ignore_index=True)
-            removed = removed[~removed[FID].astype(int).isin(replaced_fids)]
-        changes = _changes(frame, area_col, period_col, key, matched, removed)
+            removed = self._rows_in_areas(conn, spec, replace_areas, periods)
+            removed = removed[~removed[FID].astype(int).isin(replaced)]
         return WritePlan(
             layer=spec.name,
             periods=periods,
-            delete_fids=sorted(replaced_fids | set(removed[FID].astype(int))),
+            delete_fids=sorted(replaced | set(removed[FID].astype(int))),
             added=len(frame) - len(matched),
             replaced=len(matched),
             removed=len(removed),
-            changes=changes,
-            conflicts=conflicts,
+            changes=_changes(frame, area_col, period_col, list(spec.key), matched, removed),
+            conflicts=_key_conflicts(matched, list(spec.key), area_col),
         )
+
+    def _same_key_rows(
+        self, conn: sa.Connection, spec: catalog.LayerSpec, frame: pd.DataFrame, periods: tuple[str, ...]
+    ) -> pd.DataFrame:
+        """The stored rows with a key of ``frame`` (fid, key, stored area as ``<area>_stored``, area in the frame)."""
+        table, key, area_col = self.tables[spec.name], list(spec.key), _area_column(spec)
+        wanted = [table.c[FID], *(table.c[k] for k in key)]
+        extra = [area_col] if area_col and area_col not in key else []
+        wanted += [table.c[c] for c in extra]
+        names = [c.name for c in wanted]
+        parts = []
+        for chunk in _chunks(sorted({str(v) for v in frame[key[0]].dropna()}), 900):  # SQLite's parameter limit
+            stmt = sa.select(*wanted).where(table.c[key[0]].in_(chunk))
+            if spec.partition and spec.partition in key:
+                stmt = stmt.where(table.c[spec.partition].in_(periods))
+            parts.append(pd.DataFrame(conn.execute(stmt).fetchall(), columns=names))
+        stored = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=names)
+        new = pd.DataFrame(frame[[*key, *extra]]).astype(object)
+        for k in key:
+            new[k], stored[k] = new[k].map(str), stored[k].map(str)
+        matched = stored.merge(new, on=key, how="inner", suffixes=("_stored", ""))
+        if area_col in key:  # wilayah: the area is the key itself
+            matched[f"{area_col}_stored"] = matched[area_col]
+        return matched
+
+    def _rows_in_areas(
+        self, conn: sa.Connection, spec: catalog.LayerSpec, areas: Sequence[str], periods: tuple[str, ...]
+    ) -> pd.DataFrame:
+        """The stored rows of ``periods`` whose kelurahan lies in one of ``areas`` (fid, area, period)."""
+        table, area_col, period_col = self.tables[spec.name], _area_column(spec), spec.partition
+        assert area_col is not None and period_col is not None
+        column = table.c[area_col]
+        parts = []
+        for chunk in _chunks(sorted(set(areas)), 200):
+            inside = sa.or_(*[sa.or_(column == a, column.like(f"{a}.%")) for a in chunk])
+            stmt = sa.select(table.c[FID], column, table.c[period_col]).where(table.c[period_col].in_(periods), inside)
+            parts.append(pd.DataFrame(conn.execute(stmt).fetchall(), columns=[FID, area_col, period_col]))
+        return pd.concat(parts, ignore_index=True)
 
     def _record_decree(
         self, conn: sa.Connection, spec: catalog.LayerSpec, frame: pd.DataFrame, source: str, sha256: str, now: str
@@ -390,6 +388,47 @@ class Store(ABC):
         """A write transaction; backends turn lock waits and read-only files into clear errors."""
         with self.engine.begin() as conn:
             yield conn
+
+    def write_with_history(
+        self, layer: str, frame: gpd.GeoDataFrame, history: Sequence[dict[str, Any]], *, source: str
+    ) -> WriteSummary | None:
+        """Write rows of a register layer and their history (``tindak_lanjut_riwayat``) in one transaction.
+
+        ``frame`` replaces the stored rows with the same key (as :meth:`write`); ``history`` rows carry
+        the columns of :func:`kotaku_gis.store._schema.history_table` except ``fid``, ``waktu`` (set
+        here, UTC). Nothing is written when both are empty (returns None).
+
+        Examples
+        --------
+        >>> import tempfile, os, geopandas as gpd
+        >>> from kotaku_gis.store import open_store
+        >>> store = open_store(os.path.join(tempfile.mkdtemp(), "contoh.gpkg")); _ = store.init()
+        >>> empty = gpd.GeoDataFrame({"id_tindak_lanjut": []}, geometry=[], crs="EPSG:4326")
+        >>> store.write_with_history("tindak_lanjut", empty, [], source="contoh") is None
+        True
+        """
+        if len(frame) == 0 and not history:
+            return None
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        rows = [{**h, "waktu": now} for h in history]
+
+        def add_history(conn: sa.Connection) -> None:
+            if rows:
+                conn.execute(sa.insert(self.riwayat), rows)
+
+        return self.write(layer, frame, source=source, extra=add_history)
+
+    def history(self, id_tindak_lanjut: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """The history of the follow-up register, oldest first (only these items when given)."""
+        self._require_current()
+        table = self.riwayat
+        stmt = sa.select(table).order_by(table.c[FID])
+        if id_tindak_lanjut is not None:
+            wanted = [id_tindak_lanjut] if isinstance(id_tindak_lanjut, str) else list(id_tindak_lanjut)
+            stmt = stmt.where(table.c.id_tindak_lanjut.in_(wanted))
+        with self.engine.connect() as conn:
+            result = conn.execute(stmt)
+            return pd.DataFrame(result.mappings().all(), columns=[c.name for c in table.columns])
 
     def _lock_areas(self, conn: sa.Connection, layer: str, areas: Sequence[str]) -> None:
         """Make writes that touch the same areas of ``layer`` wait for each other (backend hook).
@@ -555,6 +594,20 @@ def _kabkota(code: Any) -> str:
     if code is None or (isinstance(code, float) and np.isnan(code)):
         return "-"
     return str(code)[:5]
+
+
+def _key_conflicts(matched: pd.DataFrame, key: list[str], area_col: str | None) -> pd.DataFrame:
+    """Keys of the frame stored in another kab/kota than the frame's row: ``key``, ``stored_area``, ``area``."""
+    if area_col is None or matched.empty:
+        return pd.DataFrame(columns=["key", "stored_area", "area"])
+    stored_area = matched[f"{area_col}_stored"].map(_kabkota)
+    area = matched[area_col].map(_kabkota)
+    clash = (stored_area != area).to_numpy()
+    return pd.DataFrame({
+        "key": [tuple(r) for r in matched.loc[clash, key].itertuples(index=False)],
+        "stored_area": stored_area[clash].to_numpy(),
+        "area": area[clash].to_numpy(),
+    })  # fmt: skip
 
 
 def _changes(

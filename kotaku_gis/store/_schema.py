@@ -17,6 +17,18 @@ Versions
 ``SCHEMA_VERSION`` counts incompatible layouts; ``MIGRATIONS[v]`` upgrades a store from version
 ``v`` to ``v + 1``. Columns added to the catalogue are added to existing tables by ``Store.init``
 without a version step (an additive change keeps every row).
+
+=======  ============================================================================================
+version  layout
+=======  ============================================================================================
+1        first release: ``kotaku_meta`` keyed by its text ``key``; GeoPackage 1.3 R-tree triggers
+2        slum locations may be points or kelurahan markers: the geometry column of a
+         ``multipolygon_or_point`` layer takes any geometry type
+3        ``kotaku_meta`` with an integer ``fid`` primary key (GeoPackage Req 119: an attributes
+         table has an INTEGER PRIMARY KEY) and ``key`` UNIQUE; the R-tree triggers of GeoPackage
+         1.4 (``update5``/``update6``/``update7`` instead of ``update1``/``update3``, Req 75).
+         The store passes GDAL's ``validate_gpkg.py -k --extra`` with no finding.
+=======  ============================================================================================
 """
 
 from __future__ import annotations
@@ -29,10 +41,24 @@ import sqlalchemy as sa
 from kotaku_gis import catalog
 
 #: Layout version written to ``kotaku_meta``; a store of a newer version is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
-#: Upgrades from version ``v`` to ``v + 1``, each run in the transaction of ``Store.init``.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
+
+def _point_locations(conn: sa.Connection) -> None:
+    """1 -> 2: layers of kind ``multipolygon_or_point`` (``kawasan_kumuh``: slum locations known only
+    as a point or by their kelurahan) take any geometry type instead of MultiPolygon only."""
+    inspector = sa.inspect(conn)
+    for name in catalog.layer_names():
+        if catalog.layer(name).geometry != "multipolygon_or_point" or not inspector.has_table(name):
+            continue
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f'ALTER TABLE "{name}" ALTER COLUMN {GEOMETRY_COLUMN} TYPE geometry(Geometry, 4326)')
+        else:
+            conn.exec_driver_sql(
+                "UPDATE gpkg_geometry_columns SET geometry_type_name = 'GEOMETRY' WHERE table_name = ?", (name,)
+            )
+
+
 
 GEOMETRY_COLUMN = "geom"
 FID = "fid"
@@ -71,7 +97,8 @@ def meta_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     meta = sa.Table(
         "kotaku_meta",
         metadata,
-        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column(FID, sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("key", sa.Text, nullable=False, unique=True),
         sa.Column("value", sa.Text, nullable=False),
     )
     loads = sa.Table(
@@ -124,3 +151,44 @@ def identity_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("dicatat_pada", sa.Text, nullable=False, comment="UTC, ISO 8601"),
         comment="Identity of complainants: private, never published",
     )
+
+
+#: Name of the history table of the follow-up register (see the module docstring).
+HISTORY_TABLE = "tindak_lanjut_riwayat"
+
+
+def history_table(metadata: sa.MetaData) -> sa.Table:
+    """The table ``tindak_lanjut_riwayat``: one row per change of a follow-up item."""
+    return sa.Table(
+        HISTORY_TABLE,
+        metadata,
+        sa.Column(FID, sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id_tindak_lanjut", sa.Text, nullable=False),
+        sa.Column("tanggal", sa.Text, nullable=False, comment="day of the change (ISO 8601 date)"),
+        sa.Column("waktu", sa.Text, nullable=False, comment="when it was recorded (UTC, ISO 8601)"),
+        sa.Column("oleh", sa.Text, nullable=False, comment="name typed by whoever made the change"),
+        sa.Column("peristiwa", sa.Text, nullable=False, comment="what happened (kotaku_gis.tindak_lanjut.EVENTS)"),
+        sa.Column("status_lama", sa.Text),
+        sa.Column("status_baru", sa.Text),
+        sa.Column("catatan", sa.Text, comment="note (personal data masked)"),
+        comment="History of the follow-up register",
+    )
+
+
+def _meta_and_rtree(conn: sa.Connection) -> None:
+    """2 -> 3: rebuild ``kotaku_meta`` with an integer primary key (keeping its rows) and,
+    in a GeoPackage, replace the R-tree triggers of GeoPackage 1.3 by those of 1.4."""
+    meta, _ = meta_tables(sa.MetaData())
+    rows = [dict(r) for r in conn.execute(sa.text("SELECT key, value FROM kotaku_meta")).mappings()]
+    conn.exec_driver_sql("DROP TABLE kotaku_meta")
+    meta.create(conn)
+    if rows:
+        conn.execute(sa.insert(meta), rows)
+    if conn.dialect.name == "sqlite":
+        from kotaku_gis.store import gpkg  # the backend module imports this one
+
+        gpkg.upgrade_rtree_triggers(conn)
+
+
+#: Upgrades from version ``v`` to ``v + 1``, each run in the transaction of ``Store.init``.
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _point_locations, 2: _meta_and_rtree}

@@ -32,7 +32,7 @@ from kotaku_gis.errors import StoreError
 from kotaku_gis.store._base import Store
 from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN
 
-_GEOMETRY_NAMES = {"point": "POINT", "linestring": "LINESTRING", "multipolygon": "MULTIPOLYGON", "any": "GEOMETRY"}
+_GEOMETRY_NAMES = {"point": "POINT", "linestring": "LINESTRING", "multipolygon": "MULTIPOLYGON", "multipolygon_or_point": "GEOMETRY", "any": "GEOMETRY"}
 _HEADER = struct.Struct("<2sBBi4d")
 _SRS_ID = 4326
 
@@ -124,29 +124,61 @@ _CORE_DDL = [
     CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
 ]
 
-_RTREE_DDL = """
-CREATE VIRTUAL TABLE "rtree_{t}_{c}" USING rtree(id, minx, maxx, miny, maxy);
-CREATE TRIGGER "rtree_{t}_{c}_insert" AFTER INSERT ON "{t}"
+_RTREE_TABLE_DDL = 'CREATE VIRTUAL TABLE "rtree_{t}_{c}" USING rtree(id, minx, maxx, miny, maxy)'
+
+#: The R-tree triggers of GeoPackage 1.4 (Annex F.3): ``update5`` replaces 1.3's ``update3`` (it
+#: fires on an update of any column that changes the row id), ``update6`` and ``update7`` replace
+#: 1.3's ``update1`` (a non-empty geometry replaced by another one, and a null or empty geometry
+#: replaced by a non-empty one). ``{t}`` table, ``{c}`` geometry column, ``{i}`` integer primary key.
+_RTREE_TRIGGERS = {
+    "insert": """CREATE TRIGGER "rtree_{t}_{c}_insert" AFTER INSERT ON "{t}"
 WHEN (new."{c}" NOT NULL AND NOT ST_IsEmpty(NEW."{c}"))
 BEGIN INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES (NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"),
-ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}")); END;
-CREATE TRIGGER "rtree_{t}_{c}_update1" AFTER UPDATE OF "{c}" ON "{t}"
-WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
-BEGIN INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES (NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"),
-ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}")); END;
-CREATE TRIGGER "rtree_{t}_{c}_update2" AFTER UPDATE OF "{c}" ON "{t}"
+ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}")); END""",
+    "update2": """CREATE TRIGGER "rtree_{t}_{c}_update2" AFTER UPDATE OF "{c}" ON "{t}"
 WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
-BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}"; END;
-CREATE TRIGGER "rtree_{t}_{c}_update3" AFTER UPDATE ON "{t}"
+BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}"; END""",
+    "update4": """CREATE TRIGGER "rtree_{t}_{c}_update4" AFTER UPDATE ON "{t}"
+WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
+BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id IN (OLD."{i}", NEW."{i}"); END""",
+    "update5": """CREATE TRIGGER "rtree_{t}_{c}_update5" AFTER UPDATE ON "{t}"
 WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
 BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}"; INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES
-(NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}")); END;
-CREATE TRIGGER "rtree_{t}_{c}_update4" AFTER UPDATE ON "{t}"
-WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
-BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id IN (OLD."{i}", NEW."{i}"); END;
-CREATE TRIGGER "rtree_{t}_{c}_delete" AFTER DELETE ON "{t}" WHEN old."{c}" NOT NULL
-BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}"; END;
-"""
+(NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}")); END""",
+    "update6": """CREATE TRIGGER "rtree_{t}_{c}_update6" AFTER UPDATE OF "{c}" ON "{t}"
+WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
+AND (OLD."{c}" NOTNULL AND NOT ST_IsEmpty(OLD."{c}"))
+BEGIN UPDATE "rtree_{t}_{c}" SET minx = ST_MinX(NEW."{c}"), maxx = ST_MaxX(NEW."{c}"),
+miny = ST_MinY(NEW."{c}"), maxy = ST_MaxY(NEW."{c}") WHERE id = NEW."{i}"; END""",
+    "update7": """CREATE TRIGGER "rtree_{t}_{c}_update7" AFTER UPDATE OF "{c}" ON "{t}"
+WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
+AND (OLD."{c}" ISNULL OR ST_IsEmpty(OLD."{c}"))
+BEGIN INSERT INTO "rtree_{t}_{c}" VALUES (NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"),
+ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}")); END""",
+    "delete": """CREATE TRIGGER "rtree_{t}_{c}_delete" AFTER DELETE ON "{t}" WHEN old."{c}" NOT NULL
+BEGIN DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}"; END""",
+}
+
+#: Triggers of GeoPackage 1.3 that 1.4 no longer has (dropped by the schema 1 -> 2 migration).
+_RTREE_TRIGGERS_1_3 = ("update1", "update3")
+
+
+def create_rtree_triggers(conn: sa.Connection, table: str) -> None:
+    """Create the GeoPackage 1.4 R-tree triggers of ``table`` (its ``geom`` column)."""
+    for ddl in _RTREE_TRIGGERS.values():
+        conn.exec_driver_sql(ddl.format(t=table, c=GEOMETRY_COLUMN, i=FID))
+
+
+def upgrade_rtree_triggers(conn: sa.Connection) -> None:
+    """Replace the R-tree triggers of every indexed table by those of GeoPackage 1.4 (the index
+    itself stays as it is: its rows do not change)."""
+    tables = [row[0] for row in conn.exec_driver_sql(
+        "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'"
+    )]
+    for table in tables:
+        for name in (*_RTREE_TRIGGERS_1_3, *_RTREE_TRIGGERS):
+            conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "rtree_{table}_{GEOMETRY_COLUMN}_{name}"')
+        create_rtree_triggers(conn, table)
 
 
 class GeoPackageStore(Store):
@@ -256,9 +288,8 @@ class GeoPackageStore(Store):
             "INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)",
             (table.name, GEOMETRY_COLUMN, _GEOMETRY_NAMES[spec.geometry], _SRS_ID),
         )
-        for statement in _RTREE_DDL.format(t=table.name, c=GEOMETRY_COLUMN, i=FID).split(";\n"):
-            if statement.strip():
-                conn.exec_driver_sql(statement)
+        conn.exec_driver_sql(_RTREE_TABLE_DDL.format(t=table.name, c=GEOMETRY_COLUMN))
+        create_rtree_triggers(conn, table.name)
         conn.exec_driver_sql(
             "INSERT INTO gpkg_extensions VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
             (table.name, GEOMETRY_COLUMN),

@@ -29,7 +29,7 @@ from kotaku_gis.errors import StoreError
 from kotaku_gis.store._base import Store
 from kotaku_gis.store._schema import GEOMETRY_COLUMN
 
-_GEOMETRY_NAMES = {"point": "POINT", "linestring": "LINESTRING", "multipolygon": "MULTIPOLYGON", "any": "GEOMETRY"}
+_GEOMETRY_NAMES = {"point": "POINT", "linestring": "LINESTRING", "multipolygon": "MULTIPOLYGON", "multipolygon_or_point": "GEOMETRY", "any": "GEOMETRY"}
 
 
 class PostGISStore(Store):

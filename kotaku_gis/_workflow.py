@@ -1,0 +1,44 @@
+"""Checks shared by the status workflows kept as data (complaints, follow-up register)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+
+def check_workflow(layer: str, statuses: Sequence[str], transitions: Mapping[str, Sequence[str]], closed: str,
+                   named: Iterable[str]) -> None:  # fmt: skip
+    """Raise ValueError unless every status named is one of the layer's ``statuses``, ``transitions``
+    lists each status once, and ``closed`` is final.
+
+    Examples
+    --------
+    >>> check_workflow("x", ["a", "b"], {"a": ["b"], "b": []}, "b", ["a"])
+    >>> check_workflow("x", ["a", "b"], {"a": ["b"], "b": ["a"]}, "b", [])
+    Traceback (most recent call last):
+    ...
+    ValueError: the closing status 'b' must be final
+    """
+    everything = set(named) | set(transitions) | {closed}
+    for targets in transitions.values():
+        everything |= set(targets)
+    unknown = everything - set(statuses)
+    if unknown:
+        raise ValueError(f"statuses not in layers/{layer}.yml: {sorted(unknown)}")
+    if set(transitions) != set(statuses):
+        raise ValueError(f"transitions must list every status once: {list(statuses)}")
+    if transitions[closed]:
+        raise ValueError(f"the closing status {closed!r} must be final")
+
+
+def check_figures(values: Sequence[str], known: Sequence[str]) -> list[str]:
+    """``values`` when each is one of ``known``; a ValueError naming the unknown ones otherwise.
+
+    Examples
+    --------
+    >>> check_figures(["a"], ["a", "b"])
+    ['a']
+    """
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise ValueError(f"unknown figures {unknown}; choose from {', '.join(known)}")
+    return list(values)

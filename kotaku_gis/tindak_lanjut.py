@@ -1,0 +1,909 @@
+"""Follow-up register (daftar tindak lanjut): the control cycle's memory of what needs action.
+
+The guideline (chapter V, section 1.4) runs control as a cycle: monitoring, supervision that follows
+up the findings, a monev report with recommendations and a workshop that agrees the follow-up, each
+level with its coordinator (section 1.4.2). This module keeps the findings from being printed and
+forgotten.
+
+Where things are kept
+    The ``tindak_lanjut`` catalogue layer (``layers/tindak_lanjut.yml``): one row per issue, with its
+    kind (``jenis``) and source key, area, responsible level and coordinator, recommendation (by kind,
+    from the rules), deadline, status and latest note. Every change goes with a row of the store's
+    history table ``tindak_lanjut_riwayat`` (day, time, the name typed, what happened, the note), in
+    the same transaction (:meth:`Store.write_with_history <kotaku_gis.store.Store.write_with_history>`).
+    The complainants' private table is never read: an item from a complaint carries the complaint's
+    public number, area code and category only.
+
+Rules as data (``rules/tindak_lanjut.yml``)
+    The status workflow (``dibuka`` -> ``ditindaklanjuti`` -> ``selesai``; ``dieskalasi`` set by
+    :func:`susun` when a deadline passes), the coordinator and actors of each level (1.4.2), and for each
+    kind the level that handles it first, the deadline and the recommendation (id/en).
+
+What is derived (:func:`derive`, pure)
+    - ``skrining_tidak_layak`` / ``skrining_perlu_tinjauan``: an activity with screening findings of that
+      status (:func:`kotaku_gis.screening.screen`), its negative-list items as the detail;
+    - ``pengaduan_terlambat``: an open complaint past its service time (:func:`kotaku_gis.pengaduan.assess`);
+    - ``kumuh_tetap``: a slum location whose score has not fallen over the last ``periode_min`` stored
+      periods ending with the period;
+    - ``kegiatan_macet``: an activity being built (``pelaksanaan``) with the same physical progress in
+      its last ``periode_min`` reports;
+    - ``kualitas_data``: a kab/kota with slum locations of the baseline not reassessed in the period
+      (``belum_dinilai`` in :func:`kotaku_gis.progress.progress_lokasi`). The load log
+      (``kotaku_loads``) gives nothing per area: it records the successful loads only (a refused load
+      changes nothing, by design) and no load carries a place, so the data's own gaps are what is
+      derivable;
+    - ``supervisi``: entered by hand (:func:`supervisi`), never derived and never closed by data.
+
+Idempotent (:func:`merge`, pure; :func:`susun`, the store's side)
+    An item's number is its kind's prefix and its source key (``TL-SKT-KGT-6171-012``), so the same
+    finding always gets the same number and keeps its history; deriving again changes nothing. An item
+    whose finding is gone is closed (``selesai``, event ``selesai_data``: resolved by the data); one
+    closed that way whose finding comes back is opened again. An item closed by hand stays closed.
+    Deriving an earlier period leaves alone the items last seen in a later one.
+
+Escalation
+    An item in ``eskalasi.dari`` past its deadline goes to the next level's coordinator (one level per
+    run) with a new deadline.
+
+Examples
+--------
+>>> from kotaku_gis import tindak_lanjut as tl
+>>> tl.coordinator("kecamatan"), tl.allowed_transitions("dibuka")
+('camat', ['ditindaklanjuti', 'selesai'])
+>>> tl.item_id("skrining_tidak_layak", "KGT-6171-012")
+'TL-SKT-KGT-6171-012'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kotaku_gis import catalog, i18n, pengaduan, privacy, progress, scoring, screening, settings
+from kotaku_gis import wilayah as wil
+from kotaku_gis._datafile import read_model
+from kotaku_gis._workflow import check_workflow
+from kotaku_gis._mappack_data import period_end, period_end_date
+from kotaku_gis.errors import DataError, Problem, UsageError
+from kotaku_gis.store import Store
+
+#: The catalogue layer of the register.
+LAYER = "tindak_lanjut"
+
+#: The rule file read by default.
+RULES_PATH: Path = Path(__file__).with_name("rules") / "tindak_lanjut.yml"
+
+#: What a history row can record (``peristiwa``): created, status or note changed by hand, detail
+#: changed by a new derivation, escalated, closed because the finding is gone, opened again.
+EVENTS: tuple[str, ...] = ("dibuat", "diperbarui", "rincian", "dieskalasi", "selesai_data", "dibuka_kembali")
+
+#: The name recorded for changes made by :func:`susun`.
+SYSTEM = "kotaku-gis susun"
+
+#: Columns of a finding (:func:`derive`).
+FINDING_COLUMNS: tuple[str, ...] = ("jenis", "id_sumber", "kode_wilayah", "rincian", "geometry")
+
+
+# -- rules ---------------------------------------------------------------------------------------------
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+#: Bilingual text (``id``/``en``), as in the catalogue.
+Bilingual = catalog.Text
+
+
+class LevelRule(_Spec):
+    """A level of section 1.4.2: its coordinator (a code of the catalogue) and actors."""
+
+    koordinator: str
+    pelaku: Bilingual
+
+
+class KindRule(_Spec):
+    """A kind of issue: number prefix, first level, deadline, recommendation, thresholds."""
+
+    awalan: str = Field(pattern=r"^[A-Z]+(-[A-Z]+)*$")
+    tingkat: str
+    batas_hari: int = Field(gt=0)
+    rekomendasi: Bilingual
+    periode_min: int | None = Field(default=None, ge=2)
+
+
+class Escalation(_Spec):
+    dari: list[str]
+    batas_hari: int = Field(gt=0)
+
+
+class TindakLanjutRules(_Spec):
+    """The contents of ``rules/tindak_lanjut.yml`` (see the comments there), checked against the catalogue."""
+
+    kind: str
+    id: str
+    initial: str
+    closed: str
+    escalated: str
+    transitions: dict[str, list[str]]
+    eskalasi: Escalation
+    tingkat: dict[str, LevelRule]
+    jenis: dict[str, KindRule]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TindakLanjutRules:
+        spec = catalog.layer(LAYER)
+        check_workflow(LAYER, spec.column("status").codes(), self.transitions, self.closed,
+                       [self.initial, self.escalated, *self.eskalasi.dari])  # fmt: skip
+        if any(self.escalated in t for t in self.transitions.values()):
+            raise ValueError(f"{self.escalated!r} is set by escalation only, never by a transition")
+        if list(self.tingkat) != list(wil.ROLLUP_LEVELS):
+            raise ValueError(f"tingkat must list the levels {list(wil.ROLLUP_LEVELS)} in that order")
+        coordinators = set(spec.column("koordinator").codes())
+        if {lv.koordinator for lv in self.tingkat.values()} != coordinators:
+            raise ValueError(f"each coordinator of layers/tindak_lanjut.yml must coordinate one level: {sorted(coordinators)}")
+        kinds = set(spec.column("jenis").codes())
+        if set(self.jenis) != kinds:
+            raise ValueError(f"jenis must give a rule for exactly the kinds {sorted(kinds)}")
+        for code, rule in self.jenis.items():
+            if rule.tingkat not in wil.ROLLUP_LEVELS:
+                raise ValueError(f"jenis.{code}.tingkat {rule.tingkat!r} is not a level")
+        for code in ("kumuh_tetap", "kegiatan_macet"):
+            if self.jenis[code].periode_min is None:
+                raise ValueError(f"jenis.{code} needs periode_min")
+        prefixes = [r.awalan for r in self.jenis.values()]
+        if len(set(prefixes)) != len(prefixes):
+            raise ValueError("jenis prefixes (awalan) repeat")
+        return self
+
+
+@cache
+def rules(path: Path = RULES_PATH) -> TindakLanjutRules:
+    """The register rules (validated; a malformed file raises :class:`~kotaku_gis.errors.CatalogError`)."""
+    return read_model(path, TindakLanjutRules, "follow-up rules")
+
+
+def coordinator(tingkat: str) -> str:
+    """The code of the coordinator of a level (section 1.4.2).
+
+    Examples
+    --------
+    >>> coordinator("kabkota")
+    'pokja_pkp_kabkota'
+    """
+    return rules().tingkat[tingkat].koordinator
+
+
+def coordinator_label(tingkat: str, lang: str | None = None) -> str:
+    """The coordinator of a level in words (``Pokja PKP Kab/Kota / LCMU``)."""
+    return catalog.layer(LAYER).column("koordinator").value(coordinator(tingkat)).label(lang)
+
+
+def actors(tingkat: str, lang: str | None = None) -> str:
+    """The actors of a level (section 1.4.2), in words.
+
+    Examples
+    --------
+    >>> actors("kecamatan", "en")
+    'Kecamatan officials, Forum BKM, facilitators'
+    """
+    return rules().tingkat[tingkat].pelaku(lang)
+
+
+def recommendation(jenis: str, lang: str | None = None) -> str:
+    """The recommendation of a kind of issue (``rules/tindak_lanjut.yml``)."""
+    return rules().jenis[jenis].rekomendasi(lang)
+
+
+def allowed_transitions(status: str) -> list[str]:
+    """The statuses an item of ``status`` may be moved to by hand (besides keeping its status)."""
+    return list(rules().transitions[status])
+
+
+def item_id(jenis: str, id_sumber: str) -> str:
+    """The number of an item: its kind's prefix and its source key (stable across runs)."""
+    return f"{rules().jenis[jenis].awalan}-{id_sumber}"
+
+
+def _label(column: str, code: Any, lang: str | None = None) -> Any:
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
+        return None
+    return catalog.layer(LAYER).column(column).value(str(code)).label(lang)
+
+
+# -- derivation (pure) -----------------------------------------------------------------------------------
+def _points(frame: gpd.GeoDataFrame | pd.DataFrame) -> list[Any]:
+    if not isinstance(frame, gpd.GeoDataFrame) or len(frame) == 0:
+        return [None] * len(frame)
+    geoms = frame.geometry
+    ok = geoms.notna() & ~geoms.is_empty
+    out: list[Any] = [None] * len(frame)
+    if ok.any():
+        reps = geoms[ok].representative_point()
+        for i, p in zip(np.flatnonzero(ok.to_numpy()), reps):
+            out[i] = p
+    return out
+
+
+def _findings(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    return frame.sort_values(["jenis", "id_sumber"], kind="stable").reset_index(drop=True)
+
+
+def from_screening(temuan: pd.DataFrame, kegiatan: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Findings from screening: one per activity and status (``tidak_layak``, ``perlu_tinjauan``).
+
+    ``temuan`` is :func:`kotaku_gis.screening.screen`'s result for ``kegiatan`` (each activity once);
+    the detail is the activity's negative-list items, sorted.
+    """
+    rows = []
+    if len(temuan) == 0:
+        return _findings(rows)
+    where = dict(zip(kegiatan["id_kegiatan"], kegiatan["kode_kelurahan"]))
+    points = dict(zip(kegiatan["id_kegiatan"], _points(kegiatan)))
+    for status in ("tidak_layak", "perlu_tinjauan"):
+        hits = temuan[temuan["status"] == status]
+        for id_kegiatan, items in hits.groupby("id_kegiatan", sort=True)["aturan"]:
+            rows.append({
+                "jenis": f"skrining_{status}", "id_sumber": str(id_kegiatan),
+                "kode_wilayah": where.get(id_kegiatan), "rincian": ", ".join(sorted(set(map(str, items)))),
+                "geometry": points.get(id_kegiatan),
+            })  # fmt: skip
+    return _findings(rows)
+
+
+def from_complaints(complaints: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Findings from complaints: each open complaint received by ``as_of`` and past its service time.
+
+    Only the public columns are used (number, area, category, dates, status): never an identity.
+    """
+    rows = []
+    if len(complaints):
+        received = pd.to_datetime(complaints["tanggal_diterima"]).dt.date
+        c = complaints[(received <= as_of).to_numpy()]
+        a = pengaduan.assess(pd.DataFrame(c.drop(columns="geometry", errors="ignore")), as_of=as_of)
+        late = (a["status"] != pengaduan.rules().closed) & a["terlambat"].fillna(False).astype(bool)
+        points = _points(c)
+        for i in np.flatnonzero(late.to_numpy()):
+            r = a.iloc[i]
+            rows.append({"jenis": "pengaduan_terlambat", "id_sumber": str(r["id_pengaduan"]),
+                         "kode_wilayah": r["kode_wilayah"], "rincian": str(r["kategori"]), "geometry": points[i]})
+    return _findings(rows)
+
+
+def _window(periods: Sequence[str], periode: str, n: int) -> list[str]:
+    """The last ``n`` of ``periods`` ending with ``periode`` (sorted by their end)."""
+    order = sorted(set(periods), key=lambda p: (period_end([p])[0], p))
+    upto = [p for p in order if period_end([p])[0] <= period_end([periode])[0]]
+    return upto[-n:]
+
+
+def from_slum_locations(kumuh: gpd.GeoDataFrame | pd.DataFrame, periode: str) -> pd.DataFrame:
+    """Findings from slum locations: still slum in ``periode`` with a score no lower than
+    ``periode_min - 1`` stored periods before (each location present in all of them).
+
+    ``kumuh`` holds rows of ``kawasan_kumuh`` of any periods (scored here when not scored yet).
+    """
+    n = int(rules().jenis["kumuh_tetap"].periode_min or 2)
+    rows: list[dict[str, Any]] = []
+    if len(kumuh) == 0:
+        return _findings(rows)
+    window = _window(kumuh["periode"].astype(str).unique(), periode, n)
+    if len(window) < n or window[-1] != periode:
+        return _findings(rows)
+    k = kumuh[kumuh["periode"].astype(str).isin(window)]
+    scored = k if "tingkat_kekumuhan" in k.columns else scoring.score(k)
+    slum = set(scoring.classification().letters)
+    first = scored[scored["periode"] == window[0]].drop_duplicates("id_lokasi").set_index("id_lokasi")
+    last = scored[scored["periode"] == periode].drop_duplicates("id_lokasi")
+    seen = scored.groupby("id_lokasi")["periode"].nunique()
+    points = _points(last)
+    for i, (_, r) in enumerate(last.iterrows()):
+        lid = r["id_lokasi"]
+        if seen.get(lid, 0) < n or lid not in first.index or r["tingkat_kekumuhan"] not in slum:
+            continue
+        before, now = float(first.at[lid, "nilai_kekumuhan"]), float(r["nilai_kekumuhan"])
+        if now >= before:
+            rows.append({"jenis": "kumuh_tetap", "id_sumber": str(lid), "kode_wilayah": r["kode_kelurahan"],
+                         "rincian": f"{window[0]} {before:g} -> {periode} {now:g}", "geometry": points[i]})
+    return _findings(rows)
+
+
+def from_activities(kegiatan: gpd.GeoDataFrame | pd.DataFrame, periode: str) -> pd.DataFrame:
+    """Findings from activities: being built (``pelaksanaan``) in ``periode`` with the same physical
+    progress in their last ``periode_min`` reports up to it."""
+    n = int(rules().jenis["kegiatan_macet"].periode_min or 2)
+    rows: list[dict[str, Any]] = []
+    if len(kegiatan) == 0:
+        return _findings(rows)
+    ends = period_end(kegiatan["periode"].astype(str))
+    k = kegiatan[ends <= period_end([periode])[0]].assign(_end=ends[ends <= period_end([periode])[0]])
+    k = k.sort_values(["id_kegiatan", "_end"], kind="stable")
+    now = k[k["periode"].astype(str) == periode]
+    points = dict(zip(now["id_kegiatan"], _points(now)))
+    for kid, reports in k.groupby("id_kegiatan", sort=True):
+        last = reports.tail(n)
+        if len(last) < n or str(last["periode"].iloc[-1]) != periode or last["status"].iloc[-1] != "pelaksanaan":
+            continue
+        values = pd.to_numeric(last["progres_fisik"], errors="coerce")
+        if values.notna().all() and values.nunique() == 1:
+            rows.append({"jenis": "kegiatan_macet", "id_sumber": str(kid), "kode_wilayah": last["kode_kelurahan"].iloc[-1],
+                         "rincian": f"{values.iloc[0]:g} % ({', '.join(last['periode'].astype(str))})",
+                         "geometry": points.get(kid)})  # fmt: skip
+    return _findings(rows)
+
+
+def from_data_quality(per_lokasi: pd.DataFrame) -> pd.DataFrame:
+    """Findings from the data's own gaps: per kab/kota, the slum locations of the baseline not
+    reassessed in the period (``belum_dinilai`` of :func:`kotaku_gis.progress.progress_lokasi`)."""
+    rows: list[dict[str, Any]] = []
+    if len(per_lokasi):
+        gaps = per_lokasi[per_lokasi["belum_dinilai"].fillna(False).astype(bool)]
+        kab = wil.ancestor_series(gaps["kode_kelurahan"].astype(str), "kabkota")
+        for code, ids in gaps.groupby(kab.to_numpy(), sort=True)["id_lokasi"]:
+            listed = sorted(map(str, ids))
+            rows.append({"jenis": "kualitas_data", "id_sumber": str(code), "kode_wilayah": str(code),
+                         "rincian": f"belum_dinilai {len(listed)}: {', '.join(listed)}", "geometry": None})
+    return _findings(rows)
+
+
+def derive(
+    kumuh: pd.DataFrame,
+    kegiatan: pd.DataFrame,
+    temuan: pd.DataFrame,
+    complaints: pd.DataFrame,
+    periode: str,
+    baseline: str,
+    as_of: dt.date,
+    *,
+    data_quality: bool = True,
+    decrees: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every finding of one period (:data:`FINDING_COLUMNS`), sorted by kind and source key.
+
+    Parameters
+    ----------
+    kumuh : DataFrame
+        ``kawasan_kumuh`` rows of the stored periods up to ``periode`` (the baseline among them).
+    kegiatan : DataFrame
+        ``kegiatan`` rows of the periods up to ``periode``.
+    temuan : DataFrame
+        :func:`kotaku_gis.screening.screen` of the activities as of the period (each once, as
+        :func:`kotaku_gis.maps.inputs.latest_kegiatan` takes them).
+    complaints : DataFrame
+        ``pengaduan`` rows (public columns).
+    periode, baseline : str
+        The period derived and its baseline.
+    as_of : date
+        The day complaints are aged to.
+    data_quality : bool
+        Derive ``kualitas_data`` (per kab/kota: only when the rows cover whole kab/kota).
+    decrees : DataFrame, optional
+        The decrees (SK Kumuh, :meth:`Store.decrees`): a location absent from a decreed list left it,
+        it is not "not reassessed" (as :func:`kotaku_gis.progress.progress_lokasi` reads them).
+
+    Examples
+    --------
+    >>> import pandas as pd, datetime as dt
+    >>> keg = pd.DataFrame({"id_kegiatan": ["K1", "K1"], "kode_kelurahan": "61.71.01.1001",
+    ...                     "periode": ["2026Q2", "2026Q3"], "status": "pelaksanaan", "progres_fisik": [40.0, 40.0]})
+    >>> f = derive(pd.DataFrame(), keg, pd.DataFrame(), pd.DataFrame(), "2026Q3", "2026Q2", dt.date(2026, 9, 30))
+    >>> f[["jenis", "id_sumber", "rincian"]].values.tolist()
+    [['kegiatan_macet', 'K1', '40 % (2026Q2, 2026Q3)']]
+    """
+    from kotaku_gis.maps.inputs import latest_kegiatan
+
+    parts = [from_screening(temuan, latest_kegiatan(kegiatan, periode) if len(kegiatan) else kegiatan)]
+    parts.append(from_complaints(complaints, as_of))
+    parts.append(from_slum_locations(kumuh, periode))
+    parts.append(from_activities(kegiatan, periode))
+    if data_quality and len(kumuh) and baseline != periode:
+        parts.append(from_data_quality(progress.progress_lokasi(kumuh, periode, baseline, decrees=decrees)))
+    frames = [p for p in parts if len(p)]
+    if not frames:
+        return _findings([])
+    return pd.concat(frames, ignore_index=True).sort_values(["jenis", "id_sumber"], kind="stable").reset_index(drop=True)
+
+
+# -- the register (pure) --------------------------------------------------------------------------------
+@dataclass
+class Changes:
+    """What :func:`merge` (and so :func:`susun`) changed."""
+
+    #: The rows to write (new and changed), layer columns and geometry.
+    rows: gpd.GeoDataFrame
+    #: The history rows to add (``tindak_lanjut_riwayat`` without ``fid`` and ``waktu``).
+    history: list[dict[str, Any]] = field(default_factory=list)
+    #: Counts per event (``dibuat``, ``dieskalasi``, ``selesai_data``...).
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self, lang: str | None = None) -> str:
+        """The changes in words (one line)."""
+        if not self.counts:
+            return i18n.text("tindaklanjut.no_change", lang)
+        parts = [i18n.text(f"tindaklanjut.event.{k}", lang) + f" {v}" for k, v in sorted(self.counts.items())]
+        return i18n.text("tindaklanjut.changes", lang, items=", ".join(parts))
+
+
+def _responsible(kode: str, tingkat: str) -> tuple[str, str | None]:
+    """The level responsible and its area: ``tingkat``, or the code's own level when it is coarser."""
+    own = wil.tingkat(kode)
+    levels = wil.ROLLUP_LEVELS
+    level = tingkat if levels.index(tingkat) <= levels.index(own) else own
+    return level, (wil.ancestor(kode, level) if level != "nasional" else None)
+
+
+def _history(item: str, tanggal: dt.date, oleh: str, event: str, old: Any, new: Any, catatan: Any = None) -> dict[str, Any]:
+    return {"id_tindak_lanjut": item, "tanggal": tanggal.isoformat(), "oleh": oleh, "peristiwa": event,
+            "status_lama": old, "status_baru": new, "catatan": catatan}  # fmt: skip
+
+
+def _in_scope(codes: pd.Series, scope: str) -> np.ndarray:
+    if not scope:
+        return np.ones(len(codes), dtype=bool)
+    text = codes.astype(str)
+    return ((text == scope) | text.str.startswith(scope + ".")).to_numpy()
+
+
+def _date(value: Any) -> dt.date | None:
+    return pengaduan.parse_date(value)
+
+
+def merge(
+    existing: gpd.GeoDataFrame | pd.DataFrame,
+    found: pd.DataFrame,
+    periode: str,
+    tanggal: dt.date,
+    *,
+    scope: str = "",
+    closed_by_data: Sequence[str] = (),
+    kinds: Sequence[str] | None = None,
+) -> Changes:
+    """The register after a derivation: new items, details refreshed, gone findings closed, overdue
+    items escalated.
+
+    Parameters
+    ----------
+    existing : DataFrame
+        The stored items (layer rows, with geometry).
+    found : DataFrame
+        :func:`derive`'s findings (with geometry: None takes the item's area point later).
+    periode : str
+        The period derived.
+    tanggal : date
+        The day of the run: opening day of new items, the day deadlines are checked against.
+    scope : str
+        The area derived (``""``: the nation): only items in it are closed or escalated.
+    closed_by_data : list of str
+        Numbers of the stored items whose last closing was by the data (they reopen when found again).
+    kinds : list of str, optional
+        The kinds derived in this run (default all but ``supervisi``): items of other kinds are never
+        closed by data.
+
+    Returns
+    -------
+    Changes
+
+    Examples
+    --------
+    >>> import datetime as dt, pandas as pd
+    >>> found = pd.DataFrame({"jenis": ["kegiatan_macet"], "id_sumber": ["K1"], "kode_wilayah": ["61.71.01.1001"],
+    ...                       "rincian": ["40 %"], "geometry": [None]})
+    >>> c = merge(pd.DataFrame(), found, "2026Q3", dt.date(2026, 9, 30))
+    >>> c.rows[["id_tindak_lanjut", "status", "tingkat", "koordinator", "batas_waktu"]].values.tolist()
+    [['TL-KGT-K1', 'dibuka', 'kelurahan', 'lurah', datetime.date(2026, 10, 30)]]
+    >>> later = merge(c.rows, found.iloc[:0], "2026Q4", dt.date(2026, 12, 31))
+    >>> later.rows["status"].tolist(), later.counts
+    (['selesai'], {'selesai_data': 1})
+    """
+    r = rules()
+    spec = catalog.layer(LAYER)
+    kinds = list(kinds) if kinds is not None else [k for k in r.jenis if k != "supervisi"]
+    old = {str(row["id_tindak_lanjut"]): row for row in _records(existing)}
+    reopen = set(closed_by_data)
+    out: dict[str, dict[str, Any]] = {}
+    history: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+
+    def note(event: str) -> None:
+        counts[event] = counts.get(event, 0) + 1
+
+    this = period_end([periode])[0]
+    seen: set[str] = set()
+    for f in _records(found):
+        item = item_id(f["jenis"], f["id_sumber"])
+        seen.add(item)
+        rule = r.jenis[f["jenis"]]
+        kode = wil.normalize_kode(f["kode_wilayah"])
+        cur = old.get(item)
+        if cur is None:
+            level, pj = _responsible(kode, rule.tingkat)
+            out[item] = {
+                "id_tindak_lanjut": item, "kode_wilayah": kode, "jenis": f["jenis"], "id_sumber": f["id_sumber"],
+                "rincian": f.get("rincian"), "tingkat": level, "kode_penanggung_jawab": pj,
+                "koordinator": coordinator(level), "periode": periode, "periode_terakhir": periode,
+                "status": r.initial, "tanggal_dibuka": tanggal, "batas_waktu": tanggal + dt.timedelta(days=rule.batas_hari),
+                "tanggal_selesai": None, "eskalasi": 0, "catatan": None, "geometry": f.get("geometry"),
+            }  # fmt: skip
+            history.append(_history(item, tanggal, SYSTEM, "dibuat", None, r.initial, f.get("rincian")))
+            note("dibuat")
+            continue
+        if period_end([str(cur["periode_terakhir"])])[0] > this:
+            continue  # seen in a later period: that derivation judges it
+        row = dict(cur)
+        changed = False
+        if row["status"] == r.closed:
+            if item not in reopen:
+                continue  # closed by hand: stays closed
+            level, pj = _responsible(kode, rule.tingkat)
+            row.update(status=r.initial, tanggal_dibuka=tanggal, batas_waktu=tanggal + dt.timedelta(days=rule.batas_hari),
+                       tanggal_selesai=None, tingkat=level, kode_penanggung_jawab=pj, koordinator=coordinator(level))
+            history.append(_history(item, tanggal, SYSTEM, "dibuka_kembali", r.closed, r.initial, f.get("rincian")))
+            note("dibuka_kembali")
+            changed = True
+        if _text(row.get("rincian")) != _text(f.get("rincian")):
+            row["rincian"] = f.get("rincian")
+            if not changed:
+                history.append(_history(item, tanggal, SYSTEM, "rincian", row["status"], row["status"], f.get("rincian")))
+                note("rincian")
+            changed = True
+        if str(row["periode_terakhir"]) != periode:
+            row["periode_terakhir"] = periode
+            changed = True
+        if changed:
+            out[item] = row
+
+    for item, cur in old.items():
+        if item in seen or item in out or cur["jenis"] not in kinds or cur["status"] == r.closed:
+            continue
+        if not _in_scope(pd.Series([cur["kode_wilayah"]]), scope)[0]:
+            continue
+        if period_end([str(cur["periode_terakhir"])])[0] > this:
+            continue
+        row = dict(cur)
+        row.update(status=r.closed, tanggal_selesai=tanggal)
+        history.append(_history(item, tanggal, SYSTEM, "selesai_data", cur["status"], r.closed))
+        note("selesai_data")
+        out[item] = row
+
+    # escalation: every open item of the scope past its deadline, once per run
+    for item, cur in old.items():
+        row = out.get(item, dict(cur))
+        if row["status"] not in r.eskalasi.dari or row["tingkat"] == "nasional":
+            continue
+        if not _in_scope(pd.Series([row["kode_wilayah"]]), scope)[0]:
+            continue
+        due = _date(row["batas_waktu"])
+        if due is None or tanggal <= due:
+            continue
+        up = wil.ROLLUP_LEVELS[wil.ROLLUP_LEVELS.index(row["tingkat"]) - 1]
+        before = row["status"]
+        row.update(status=r.escalated, tingkat=up, koordinator=coordinator(up),
+                   kode_penanggung_jawab=wil.ancestor(row["kode_wilayah"], up) if up != "nasional" else None,
+                   batas_waktu=tanggal + dt.timedelta(days=r.eskalasi.batas_hari), eskalasi=int(row["eskalasi"] or 0) + 1)
+        history.append(_history(item, tanggal, SYSTEM, "dieskalasi", before, r.escalated, coordinator(up)))
+        note("dieskalasi")
+        out[item] = row
+
+    columns = spec.column_names
+    data = {c: [row.get(c) for row in out.values()] for c in columns}
+    for c in ("tanggal_dibuka", "batas_waktu", "tanggal_selesai"):
+        data[c] = [_date(v) for v in data[c]]
+    frame = gpd.GeoDataFrame(data, geometry=[row.get("geometry") for row in out.values()], crs=settings.storage_crs)
+    return Changes(frame.sort_values("id_tindak_lanjut").reset_index(drop=True), history, counts)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    if frame is None or len(frame) == 0:
+        return []
+    out = []
+    for rec in frame.to_dict("records"):
+        out.append({k: (None if not isinstance(v, (list, tuple)) and _missing(v) else v) for k, v in rec.items()})
+    return out
+
+
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and _missing(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def overdue(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Whether each item is open and past its deadline on ``as_of``."""
+    if len(frame) == 0:
+        return pd.Series([], dtype=bool)
+    due = pd.to_datetime(frame["batas_waktu"])
+    return ((frame["status"] != rules().closed) & (due < pd.Timestamp(as_of))).astype(bool)
+
+
+#: Keys of :func:`counts`, in order.
+COUNT_KEYS: tuple[str, ...] = ("total", "dibuka", "ditindaklanjuti", "dieskalasi", "selesai", "terlambat", "pernah_dieskalasi")
+
+
+def counts(frame: pd.DataFrame, as_of: dt.date) -> dict[str, int]:
+    """Items by status, those overdue on ``as_of``, and those ever escalated.
+
+    Examples
+    --------
+    >>> import datetime as dt, pandas as pd
+    >>> f = pd.DataFrame({"status": ["dibuka", "selesai"], "batas_waktu": ["2026-09-01", "2026-09-01"], "eskalasi": [1, 0]})
+    >>> counts(f, dt.date(2026, 9, 30))
+    {'total': 2, 'dibuka': 1, 'ditindaklanjuti': 0, 'dieskalasi': 0, 'selesai': 1, 'terlambat': 1, 'pernah_dieskalasi': 1}
+    """
+    out = {"total": int(len(frame))}
+    for s in ("dibuka", "ditindaklanjuti", "dieskalasi", "selesai"):
+        out[s] = int((frame["status"] == s).sum()) if len(frame) else 0
+    out["terlambat"] = int(overdue(frame, as_of).sum())
+    out["pernah_dieskalasi"] = int((pd.to_numeric(frame["eskalasi"]).fillna(0) > 0).sum()) if len(frame) else 0
+    return out
+
+
+#: Columns of :func:`table`, in order.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "id_tindak_lanjut", "jenis", "id_sumber", "kode_wilayah", "rincian", "tingkat", "kode_penanggung_jawab",
+    "koordinator", "rekomendasi", "periode", "periode_terakhir", "status", "tanggal_dibuka", "batas_waktu",
+    "tanggal_selesai", "terlambat", "eskalasi", "catatan",
+)  # fmt: skip
+
+
+def table(frame: pd.DataFrame, as_of: dt.date, lang: str | None = None) -> pd.DataFrame:
+    """The register as people read it: kinds, levels, coordinators and statuses in words, the
+    recommendation of each kind, dates as ``YYYY-MM-DD``, ``terlambat`` on ``as_of``; sorted by number."""
+    out = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).copy()
+    if len(out) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLE_COLUMNS})
+    late = overdue(out, as_of)
+    out["rekomendasi"] = out["jenis"].map(lambda j: recommendation(j, lang))
+    out["terlambat"] = late.to_numpy()
+    for col in ("jenis", "tingkat", "koordinator", "status"):
+        out[col] = out[col].map(lambda v, c=col: _label(c, v, lang))
+    for col in ("tanggal_dibuka", "batas_waktu", "tanggal_selesai"):
+        d = pd.to_datetime(out[col])
+        out[col] = d.dt.strftime("%Y-%m-%d").astype(object).where(d.notna(), None)
+    out["eskalasi"] = pd.to_numeric(out["eskalasi"]).astype("Int64")
+    return out[list(TABLE_COLUMNS)].sort_values("id_tindak_lanjut", kind="stable").reset_index(drop=True)
+
+
+# -- the store -----------------------------------------------------------------------------------------
+def read(store: Store, *, kode: str | None = None, status: str | Sequence[str] | None = None) -> gpd.GeoDataFrame:
+    """The items stored (``kode``: in this area or below; ``status``: only these)."""
+    frame = store.read(LAYER, kode=kode)
+    if status is not None:
+        wanted = [status] if isinstance(status, str) else list(status)
+        frame = frame[frame["status"].isin(wanted)].reset_index(drop=True)
+    return frame
+
+
+#: An area code as given (any form) in dotted form, ``""`` for none (a UsageError for a bad one).
+_scope = pengaduan._scope
+
+
+def _closed_by_data(store: Store, existing: pd.DataFrame) -> list[str]:
+    closed = existing[existing["status"] == rules().closed]["id_tindak_lanjut"].tolist() if len(existing) else []
+    if not closed:
+        return []
+    h = store.history(closed)
+    last = h.groupby("id_tindak_lanjut").tail(1)
+    return sorted(last.loc[last["peristiwa"] == "selesai_data", "id_tindak_lanjut"])
+
+
+def _place(store: Store, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Give items without a point the representative point of their area (or of the nearest area above)."""
+    missing = rows.geometry.isna() | rows.geometry.is_empty if len(rows) else pd.Series([], dtype=bool)
+    if not missing.any():
+        return rows
+    codes = rows.loc[missing, "kode_wilayah"].astype(str)
+    wanted = set()
+    for c in codes:
+        k: str | None = c
+        while k:
+            wanted.add(k)
+            k = wil.parent(k)
+    top = sorted({c.split(".")[0] for c in codes})
+    w = pd.concat([store.read("wilayah", kode=t, columns=["kode"]) for t in top], ignore_index=True)
+    w = w[w["kode"].isin(wanted) & w.geometry.notna()]
+    points = dict(zip(w["kode"], gpd.GeoSeries(w.geometry, crs=settings.storage_crs).representative_point()))
+    out = rows.copy()
+    geoms = list(out.geometry)
+    for i in np.flatnonzero(missing.to_numpy()):
+        k = str(out["kode_wilayah"].iloc[i])
+        while k and k not in points:
+            k = wil.parent(k) or ""
+        if not k:
+            raise DataError([Problem("tindaklanjut_tanpa_lokasi", LAYER, None, "kode_wilayah",
+                                     params={"kode": out["kode_wilayah"].iloc[i], "id": out["id_tindak_lanjut"].iloc[i]})])
+        geoms[i] = points[k]
+    return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=settings.storage_crs))
+
+
+@dataclass(frozen=True)
+class Susun:
+    """What :func:`susun` did."""
+
+    periode: str
+    kode: str
+    tanggal: dt.date
+    found: pd.DataFrame
+    changes: Changes
+
+
+def susun(store: Store, periode: str, kode: str | None = None, *, tanggal: dt.date | None = None) -> Susun:
+    """Derive the register of ``periode`` from the monitoring results and store it (idempotent).
+
+    Parameters
+    ----------
+    store : Store
+        An initialised store.
+    periode : str
+        The monitoring period (a stored period of ``kawasan_kumuh``).
+    kode : str, optional
+        Only this area (any code form); default the nation. ``kualitas_data`` is derived per kab/kota,
+        so only for an area of kab/kota level or above.
+    tanggal : date, optional
+        The day of the run (default today): opening day of new items, the day complaints are aged to
+        and deadlines checked against.
+
+    Returns
+    -------
+    Susun
+        The findings and the changes stored (:meth:`Changes.summary`).
+
+    Examples
+    --------
+    >>> import tempfile, os, datetime as dt, kotaku_gis as kg
+    >>> store = kg.open_store(os.path.join(tempfile.mkdtemp(), "contoh.gpkg")); _ = kg.build_sample_store(store)
+    >>> done = susun(store, "2026Q3", "61.71", tanggal=dt.date(2026, 9, 30))
+    >>> again = susun(store, "2026Q3", "61.71", tanggal=dt.date(2026, 9, 30))
+    >>> done.changes.counts["dibuat"] == len(done.found), again.changes.counts
+    (True, {})
+    """
+    from kotaku_gis.maps.inputs import latest_kegiatan
+
+    tanggal = tanggal or dt.date.today()
+    scope = _scope(kode)
+    stored = store.periods("kawasan_kumuh")
+    periode, baseline = progress.resolve_periods(stored, periode, None)
+    upto = [p for p in stored if period_end([p])[0] <= period_end([periode])[0]]
+    kumuh = store.read("kawasan_kumuh", periode=upto, kode=scope or None)
+    kegiatan = store.read("kegiatan", kode=scope or None)
+    kegiatan = kegiatan[period_end(kegiatan["periode"].astype(str)) <= period_end([periode])[0]].reset_index(drop=True)
+    now = latest_kegiatan(kegiatan, periode)
+    temuan = pd.DataFrame()
+    if len(now):
+        temuan = screening.screen(now, screening.protected_near(store, now.total_bounds))
+    complaints = pengaduan.read(store, kode=scope or None)
+    coarse = wil.ROLLUP_LEVELS.index(wil.tingkat(scope)) <= wil.ROLLUP_LEVELS.index("kabkota")
+    found = derive(kumuh, kegiatan, temuan, complaints, periode, baseline, tanggal, data_quality=coarse,
+                   decrees=store.decrees())
+    kinds = [k for k in rules().jenis if k != "supervisi" and (coarse or k != "kualitas_data")]
+    existing = read(store)
+    changes = merge(existing, found, periode, tanggal, scope=scope, closed_by_data=_closed_by_data(store, existing), kinds=kinds)
+    if len(changes.rows) or changes.history:
+        store.write_with_history(LAYER, _place(store, changes.rows), changes.history, source=f"tindaklanjut susun {periode}")
+    return Susun(periode, scope, tanggal, found, changes)
+
+
+def _stored(store: Store, id_tindak_lanjut: str) -> dict[str, Any]:
+    frame = read(store)
+    hit = frame[frame["id_tindak_lanjut"] == id_tindak_lanjut]
+    if hit.empty:
+        raise UsageError(i18n.text("tindaklanjut.unknown_id", id=id_tindak_lanjut))
+    return _records(hit)[0]
+
+
+_UNSET: Any = object()
+
+
+def update(
+    store: Store,
+    id_tindak_lanjut: str,
+    *,
+    oleh: str,
+    status: str | None = None,
+    catatan: str | None = None,
+    tanggal: dt.date | None = None,
+) -> dict[str, Any]:
+    """Move an item along the workflow or add a note, recording who did it.
+
+    ``oleh`` is the name of whoever makes the change (required: the history names them). ``status``
+    None keeps the status (to add a note); a status may only move along ``transitions`` of the
+    rules; closing sets ``tanggal_selesai`` to ``tanggal`` (default today). Personal data in the
+    note is masked.
+
+    Raises
+    ------
+    UsageError
+        No item has this number.
+    DataError
+        No name, a change the workflow does not allow, or neither a status nor a note; nothing is stored.
+    """
+    tanggal = tanggal or dt.date.today()
+    row = _stored(store, id_tindak_lanjut)
+    r = rules()
+    problems: list[Problem] = []
+    who = _text(oleh)
+    if who is None:
+        problems.append(Problem("tindaklanjut_oleh", id_tindak_lanjut, None, "--oleh"))
+    new = row["status"] if status is None or not str(status).strip() else str(status).strip().lower()
+    if new != row["status"] and new not in r.transitions.get(row["status"], []):
+        allowed = r.transitions.get(row["status"], [])
+        problems.append(Problem("tindaklanjut_transisi", id_tindak_lanjut, None, "--status",
+                                params={"old": row["status"], "new": new,
+                                        "allowed": ", ".join(allowed) or i18n.text("pengaduan.none")}))
+    text = privacy.redact(_text(catatan))
+    if new == row["status"] and text is None:
+        problems.append(Problem("tindaklanjut_kosong", id_tindak_lanjut, None, "--catatan"))
+    if problems:
+        raise DataError(problems)
+    old = row["status"]
+    row["status"] = new
+    if text is not None:
+        row["catatan"] = text
+    if new == r.closed and old != r.closed:
+        row["tanggal_selesai"] = tanggal
+    frame = gpd.GeoDataFrame({c: [row.get(c)] for c in catalog.layer(LAYER).column_names},
+                             geometry=[row["geometry"]], crs=settings.storage_crs)
+    event = _history(id_tindak_lanjut, tanggal, str(who), "diperbarui", old, new, text)
+    store.write_with_history(LAYER, frame, [event], source="tindaklanjut update")
+    return row
+
+
+def supervisi(
+    store: Store,
+    kode: str,
+    temuan: str,
+    *,
+    oleh: str,
+    periode: str,
+    tanggal: dt.date | None = None,
+    tingkat: str | None = None,
+) -> str:
+    """Register the finding of a supervision visit (entered by hand). Returns its number.
+
+    The item is ``TL-SPV-<year>-<nnnn>`` (the next of the visit's year), handled first at ``tingkat``
+    (default the rule's ``supervisi.tingkat``), never closed by data.
+    """
+    tanggal = tanggal or dt.date.today()
+    code = _scope(kode)
+    if not code or _text(temuan) is None or _text(oleh) is None:
+        raise DataError([Problem("tindaklanjut_supervisi", LAYER, None, None if code else "--kode")])
+    rule = rules().jenis["supervisi"]
+    periode = progress.normalize_periode(periode)
+    existing = read(store)
+    prefix = f"{rule.awalan}-{tanggal.year}-"
+    taken = [int(i[len(prefix):]) for i in existing["id_tindak_lanjut"].astype(str) if i.startswith(prefix) and i[len(prefix):].isdigit()]
+    source = f"{tanggal.year}-{max(taken, default=0) + 1:04d}"
+    item = item_id("supervisi", source)
+    level, pj = _responsible(code, tingkat or rule.tingkat)
+    row = {"id_tindak_lanjut": item, "kode_wilayah": code, "jenis": "supervisi", "id_sumber": source,
+           "rincian": privacy.redact(_text(temuan)), "tingkat": level, "kode_penanggung_jawab": pj,
+           "koordinator": coordinator(level), "periode": periode, "periode_terakhir": periode,
+           "status": rules().initial, "tanggal_dibuka": tanggal, "batas_waktu": tanggal + dt.timedelta(days=rule.batas_hari),
+           "tanggal_selesai": None, "eskalasi": 0, "catatan": None}  # fmt: skip
+    frame = gpd.GeoDataFrame({c: [row.get(c)] for c in catalog.layer(LAYER).column_names}, geometry=[None], crs=settings.storage_crs)
+    frame = _place(store, frame)
+    store.write_with_history(LAYER, frame, [_history(item, tanggal, str(_text(oleh)), "dibuat", None, row["status"], row["rincian"])],
+                             source="tindaklanjut supervisi")
+    return item
+
+
+def history(store: Store, id_tindak_lanjut: str | None = None) -> pd.DataFrame:
+    """The history of the register (of one item when given), oldest first."""
+    return store.history(id_tindak_lanjut)
