@@ -75,7 +75,7 @@ def build_on_worker(task: unitmod.Task, url: str, options: dict[str, Any]) -> tu
     with _LOCK:
         for name, value in options.items():
             setattr(settings, name, value)
-        if _URL != [url]:
+        if [url] != _URL:
             from kotaku_gis.store import open_store
 
             unitmod.use_store(open_store(url))
@@ -84,7 +84,10 @@ def build_on_worker(task: unitmod.Task, url: str, options: dict[str, Any]) -> tu
 
 
 def run(
-    client: Any, tasks: list[unitmod.Task], url: str, options: dict[str, Any],
+    client: Any,
+    tasks: list[unitmod.Task],
+    url: str,
+    options: dict[str, Any],
     done: Callable[[unitmod.Task, tuple[str, Any, float | None]], None],
 ) -> None:
     """Run ``tasks`` on the cluster; ``done(task, (status, value, seconds))`` as each one ends.
@@ -95,10 +98,7 @@ def run(
     from dask.distributed import as_completed
 
     url = store_url(url)
-    futures = {
-        client.submit(build_on_worker, t, url, options, pure=False): t
-        for t in tasks
-    }
+    futures = {client.submit(build_on_worker, t, url, options, pure=False): t for t in tasks}
     try:
         for f in as_completed(list(futures)):
             t = futures[f]

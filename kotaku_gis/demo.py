@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kotaku_gis._datafile import load_yaml
-
 from kotaku_gis import loader
+from kotaku_gis._datafile import load_yaml
 from kotaku_gis.errors import UsageError
 from kotaku_gis.store import Store
 

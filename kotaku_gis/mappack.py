@@ -540,7 +540,7 @@ class PackResult:
                 built=len(self.built), skipped=len(self.skipped), resumed=len(self.resumed), failed=len(self.failed),
             )
         ]  # fmt: skip
-        for tingkat, kode, nama, reason in p.left_out:
+        for _tingkat, kode, nama, reason in p.left_out:
             lines.append("  " + _tp("ringkasan.tidak_dipetakan", lang, kode=kode or "-", nama=nama, alasan=reason))
         for kode, reason in self.failed.items():
             u = names.get(kode)
@@ -597,7 +597,9 @@ class _Progress:
             full = int(width * self.done / max(self.total, 1))
             bar = "█" * full + "░" * (width - full)
             pct = 100 * self.done // max(self.total, 1)
-            text = f"\r\x1b[K{bar} {self.done}/{self.total} {pct:3d} % · {state} {label}{took} · " + _tp("sisa", self.lang, eta=eta)
+            text = f"\r\x1b[K{bar} {self.done}/{self.total} {pct:3d} % · {state} {label}{took} · " + _tp(
+                "sisa", self.lang, eta=eta
+            )
             self.stream.write(text + ("\n" if self.done == self.total else ""))
         else:
             self.stream.write(f"[{self.done}/{self.total}] {state}: {label}{took}; " + _tp("sisa", self.lang, eta=eta) + "\n")
@@ -945,7 +947,10 @@ def _assemble(
         if rows:
             sheets[level] = pd.DataFrame(rows, columns=["kode", "nama", "kode_induk", *FIGURES])
     files.write_table(sheets, staging / summary_rel)
-    manifest_files[summary_rel] = {"sha256": fs.sha256_file(staging / summary_rel), "bytes": (staging / summary_rel).stat().st_size}
+    manifest_files[summary_rel] = {
+        "sha256": fs.sha256_file(staging / summary_rel),
+        "bytes": (staging / summary_rel).stat().st_size,
+    }
     for e in unit_entries:
         if e["kode"] in zip_keys:
             e["zip"] = zips[e["kode"]]
@@ -993,7 +998,11 @@ def read_manifest(pack: str | Path) -> dict[str, Any] | None:
 
 
 def _missing(pack: Path, manifest: dict[str, Any]) -> list[str]:
-    return [rel for rel, e in manifest.get("berkas", {}).items() if not (pack / rel).is_file() or (pack / rel).stat().st_size != e.get("bytes")]
+    return [
+        rel
+        for rel, e in manifest.get("berkas", {}).items()
+        if not (pack / rel).is_file() or (pack / rel).stat().st_size != e.get("bytes")
+    ]
 
 
 def verify_pack(pack: str | Path) -> list[str]:
@@ -1023,8 +1032,9 @@ def verify_pack(pack: str | Path) -> list[str]:
     return problems
 
 
-def rebuild_and_compare(store: Any, pack: str | Path, *, workers: int | None = None, client: Any = None,
-                        progress: bool | TextIO = False) -> list[str]:
+def rebuild_and_compare(
+    store: Any, pack: str | Path, *, workers: int | None = None, client: Any = None, progress: bool | TextIO = False
+) -> list[str]:
     """Check a published pack by building it again from ``store`` and comparing every file.
 
     The pack is rebuilt in a temporary folder with what its manifest names (period, baseline,
@@ -1082,7 +1092,9 @@ def rebuild_and_compare(store: Any, pack: str | Path, *, workers: int | None = N
     if changed:
         causes.append(_tp("periksa.data_lain", lang, layers=", ".join(changed)))
     if manifest.get("sidik_jari_perangkat_lunak") != again.get("sidik_jari_perangkat_lunak"):
-        causes.append(_tp("periksa.perangkat_lain", lang, built=manifest.get("perangkat_lunak"), now=again.get("perangkat_lunak")))
+        causes.append(
+            _tp("periksa.perangkat_lain", lang, built=manifest.get("perangkat_lunak"), now=again.get("perangkat_lunak"))
+        )
     files_a, files_b = manifest.get("berkas", {}), again.get("berkas", {})
     for rel in sorted(set(files_a) | set(files_b)):
         if rel not in files_b:

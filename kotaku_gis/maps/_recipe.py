@@ -220,6 +220,7 @@ def load_recipes(path: str | Path) -> Recipes:
     """
     return read_model(Path(path), Recipes, "map recipe")
 
+
 @cache
 def recipes() -> Recipes:
     """The packaged map recipes (``kotaku_gis/maps/recipes.yml``), read once."""

@@ -29,7 +29,13 @@ from kotaku_gis.errors import StoreError
 from kotaku_gis.store._base import Store
 from kotaku_gis.store._schema import GEOMETRY_COLUMN
 
-_GEOMETRY_NAMES = {"point": "POINT", "linestring": "LINESTRING", "multipolygon": "MULTIPOLYGON", "multipolygon_or_point": "GEOMETRY", "any": "GEOMETRY"}
+_GEOMETRY_NAMES = {
+    "point": "POINT",
+    "linestring": "LINESTRING",
+    "multipolygon": "MULTIPOLYGON",
+    "multipolygon_or_point": "GEOMETRY",
+    "any": "GEOMETRY",
+}
 
 
 class PostGISStore(Store):
@@ -47,9 +53,10 @@ class PostGISStore(Store):
         name = f"kotaku-gis: {what} ({getpass.getuser()}@{socket.gethostname()} pid {os.getpid()})"[:63]
         try:
             with self.engine.begin() as conn:
-                conn.execute(sa.text("SELECT set_config('application_name', :n, true),"
-                                     " set_config('lock_timeout', :t, true)"),
-                             {"n": name, "t": f"{int(settings.store_lock_timeout_s * 1000)}ms"})
+                conn.execute(
+                    sa.text("SELECT set_config('application_name', :n, true), set_config('lock_timeout', :t, true)"),
+                    {"n": name, "t": f"{int(settings.store_lock_timeout_s * 1000)}ms"},
+                )
                 yield conn
         except sa.exc.DBAPIError as exc:
             raise self._translate(exc) from exc
@@ -65,14 +72,18 @@ class PostGISStore(Store):
             return StoreError(i18n.text("store.read_only", store=self.display_url))
         if state == "55P03":  # lock not available
             with self.engine.connect() as conn:
-                others = conn.execute(sa.text(
-                    "SELECT application_name, xact_start FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
-                    " AND datname = current_database() AND xact_start IS NOT NULL ORDER BY xact_start"
-                )).fetchall()
-            holder = "; ".join(f"{name or '?'} ({i18n.text('store.since', since=start.isoformat(timespec='seconds'))})"
-                               for name, start in others) or i18n.text("store.holder_unknown")
-            return StoreError(i18n.text("store.locked", store=self.display_url, holder=holder,
-                                        seconds=settings.store_lock_timeout_s))
+                others = conn.execute(
+                    sa.text(
+                        "SELECT application_name, xact_start FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                        " AND datname = current_database() AND xact_start IS NOT NULL ORDER BY xact_start"
+                    )
+                ).fetchall()
+            holder = "; ".join(
+                f"{name or '?'} ({i18n.text('store.since', since=start.isoformat(timespec='seconds'))})" for name, start in others
+            ) or i18n.text("store.holder_unknown")
+            return StoreError(
+                i18n.text("store.locked", store=self.display_url, holder=holder, seconds=settings.store_lock_timeout_s)
+            )
         return exc
 
     def init(self) -> list[str]:
@@ -116,11 +127,13 @@ class PostGISStore(Store):
         instead: as hex text in CSV it is slower.)"""
         sql = str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
         buffer = io.BytesIO()
-        with self.engine.connect() as conn:
-            with conn.connection.driver_connection.cursor() as cursor:
-                with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
-                    for block in copy:
-                        buffer.write(block)
+        with (
+            self.engine.connect() as conn,
+            conn.connection.driver_connection.cursor() as cursor,
+            cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy,
+        ):
+            for block in copy:
+                buffer.write(block)
         buffer.seek(0)
         spec = catalog.layer(layer)
         parsed = pa_csv.read_csv(
