@@ -191,6 +191,7 @@ class _Formula:
                 if text[pos:].strip() == "":
                     break
                 self._fail()
+            assert m is not None  # _fail raised otherwise
             kind = m.lastgroup or ""
             self.tokens.append((kind, m.group(kind)))
             pos = m.end()
@@ -358,6 +359,8 @@ def _truth(value: Any) -> bool:
 
 
 def _compare(op: str, a: Any, b: Any) -> bool:
+    x: Any
+    y: Any
     if isinstance(a, str) or isinstance(b, str):
         x, y = _text(a).casefold(), _text(b).casefold()  # Excel compares text case-insensitively
     else:

@@ -484,6 +484,7 @@ def locate(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
     batch.add_each("point_unplaced", unplaced, code_col)
     points = need & present & known
     if points.any():
+        assert kel is not None  # known is all False without the kelurahan
         polys = gpd_series(kel.geometry.loc[codes[points]].values, frame.index[points])
         distance = geodesy.distance_m(geoms[points], polys)
         far = distance[distance > settings.location_point_max_m]
@@ -500,6 +501,7 @@ def locate(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
             frame.at[i, "delineasi"] = "kelurahan"
     marker = known & (frame["delineasi"] == "kelurahan")
     if marker.any():
+        assert kel is not None
         frame.loc[marker, "geometry"] = kel.geometry.loc[codes[marker]].representative_point().values
         by_kel = int((marker & ~present).sum())
         if by_kel:

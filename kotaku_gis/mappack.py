@@ -144,7 +144,7 @@ class PackRecipe(_Model):
     tingkat_bawah: Tingkat
     unit: Literal["dengan_data", "semua"] = "dengan_data"
     leluhur: bool = True
-    tabel: list[Literal["csv", "xlsx"]] = Field(default_factory=lambda: ["csv", "xlsx"])
+    tabel: list[Literal["csv", "xlsx"]] = ["csv", "xlsx"]
     zip: Literal["provinsi", "kabkota", "kecamatan", "kelurahan"] | None = "kabkota"
     folder_aset: str = Field(default="aset", pattern=r"^[A-Za-z0-9_-]+$")
     angka_kunci: list[str] = Field(min_length=1)
@@ -664,7 +664,7 @@ def build_pack(
     """
     t0 = time.monotonic()
     out = Path(out)
-    stream: TextIO | None = sys.stderr if progress is True else (None if progress is False else progress)  # type: ignore[assignment]
+    stream: TextIO | None = sys.stderr if progress is True else (None if progress is False else progress)
     work = out / WORK_DIR
     lock = fs.Lock(work / "kunci")
     if not lock.acquire():

@@ -372,7 +372,7 @@ def _section_anak(c: _Context) -> None:
     rows = [[wil.display_name(c["nama"], c["kode"], lang)] + [_num(c.get(n), n, lang) for n in r.kolom_anak]
             for c in x.children.to_dict("records")]  # fmt: skip
     rows.append([_t("jumlah", lang)] + [_num(own.get(n), n, lang) for n in r.kolom_anak])
-    b.append(Table(header, rows, [2] + [1] * len(r.kolom_anak)))
+    b.append(Table(header, rows, [2.0] + [1.0] * len(r.kolom_anak)))
 
 
 def _section_indikator(c: _Context) -> None:

@@ -43,8 +43,8 @@ class OfflineMap(folium.Map):
         parse_mode(assets)
         self.assets = assets
 
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's own returns None too
+        figure: Any = self.get_root()
         figure.header.add_child(Element(head_html(self.assets)), name="kotaku_assets")
         stable_ids(figure)
         super().render(**kwargs)
@@ -110,6 +110,6 @@ def new_map(payload: dict[str, Any], *, assets: str, title: str) -> OfflineMap:
         zoom_control=False,
         control_scale=False,
     )
-    m.get_root().title = title
+    m.get_root().title = title  # type: ignore[attr-defined]  # a branca Figure
     KotakuLayers(payload).add_to(m)
     return m

@@ -284,7 +284,7 @@ def map_inputs(
     periode, baseline = progress.resolve_periods(store.periods("kawasan_kumuh"), periode, baseline)
     # kelurahan rows: for the search box, and for the kelurahan names in the popups of what is drawn
     named = level.search_kelurahan or bool({"kumuh", "kegiatan"} & set(level.layers))
-    levels = {child or "kelurahan", "kelurahan"} if named else {child or "kelurahan"}
+    levels: set[str] = {child or "kelurahan", "kelurahan"} if named else {child or "kelurahan"}
     if code:
         levels.add(tingkat)
     w = store.read("wilayah", kode=code or None, tingkat=sorted(levels))

@@ -506,7 +506,7 @@ def save_map(m: folium.Map, path: str | Path, *, assets: str | None = None) -> P
     kind, folder = parse_mode(mode)
     if not hasattr(m, "assets"):
         raise UsageError("save_map: the map was not made by kotaku_gis.maps (its assets would come from CDNs)")
-    m.assets = mode  # type: ignore[attr-defined]
+    m.assets = mode
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "shared":
         write_assets(path.parent / str(folder))

@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -117,7 +119,7 @@ def synthetic_inputs(
 
     kab = np.minimum((pts[:, 0] - x0) / side * n_kabkota, n_kabkota - 1).astype(int)
     kec = np.minimum((pts[:, 1] - y0) / side * n_kecamatan, n_kecamatan - 1).astype(int)
-    rows = []
+    rows: list[Any] = []
     counter: dict[tuple[int, int], int] = {}
     for i in np.lexsort((pts[:, 0], kec, kab)):
         key = (int(kab[i]), int(kec[i]))

@@ -129,7 +129,7 @@ class PostGISStore(Store):
         buffer = io.BytesIO()
         with (
             self.engine.connect() as conn,
-            conn.connection.driver_connection.cursor() as cursor,
+            conn.connection.driver_connection.cursor() as cursor,  # type: ignore[union-attr]
             cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy,
         ):
             for block in copy:
