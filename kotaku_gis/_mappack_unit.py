@@ -462,13 +462,14 @@ def _tables(
         info = info.drop_duplicates("id_kegiatan").rename(columns={"nama": "nama_kegiatan"})
         detail = detail.merge(info, on="id_kegiatan", how="left")
         detail["nama_kelurahan"] = detail["kode_kelurahan"].map(names)
+    when = data.period_end_date(task.periode).to_pydatetime()  # the workbooks' date: the data's, never the build's
     for fmt in task.tabel:
         if fmt == "csv":
             files.write_table(table, out / f"progres_{slug}.csv")
             files.write_table(detail, out / f"temuan_{slug}.csv")
         else:
-            files.write_table(frames, out / f"progres_{slug}.{fmt}")
-            files.write_table({"temuan": detail}, out / f"temuan_{slug}.{fmt}")
+            files.write_table(frames, out / f"progres_{slug}.{fmt}", when=when)
+            files.write_table({"temuan": detail}, out / f"temuan_{slug}.{fmt}", when=when)
         written += [f"progres_{slug}.{fmt}", f"temuan_{slug}.{fmt}"]
     return written
 
@@ -485,7 +486,8 @@ def _report(task: Task, area: dict[str, gpd.GeoDataFrame], a: Analysis, names: d
     table = tindak_lanjut.table(register, end, task.lang)
     written = []
     for fmt in task.tabel:
-        files.write_table(table if fmt == "csv" else {"tindak_lanjut": table}, out / f"tindaklanjut_{slug}.{fmt}")
+        files.write_table(table if fmt == "csv" else {"tindak_lanjut": table}, out / f"tindaklanjut_{slug}.{fmt}",
+                          when=data.period_end_date(task.periode).to_pydatetime())  # fmt: skip
         written.append(f"tindaklanjut_{slug}.{fmt}")
     png = out / f"peta_{slug}.png"
     inputs = monev.Inputs(

@@ -946,7 +946,7 @@ def _assemble(
                 for u in p.units if u.tingkat == level]  # fmt: skip
         if rows:
             sheets[level] = pd.DataFrame(rows, columns=["kode", "nama", "kode_induk", *FIGURES])
-    files.write_table(sheets, staging / summary_rel)
+    files.write_table(sheets, staging / summary_rel, when=data.period_end_date(p.periode).to_pydatetime())
     manifest_files[summary_rel] = {
         "sha256": fs.sha256_file(staging / summary_rel),
         "bytes": (staging / summary_rel).stat().st_size,
