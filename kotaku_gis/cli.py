@@ -142,7 +142,7 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
     periode = store.periods("kawasan_kumuh")[-1]
     # the follow-up register of the sample, derived as of the period's last day (so the demo is reproducible)
     from kotaku_gis import tindak_lanjut
-    from kotaku_gis._mappack_data import period_end_date
+    from kotaku_gis._validate import period_end_date
 
     register = tindak_lanjut.susun(store, periode, demo.PACK_KODE, tanggal=period_end_date(periode).date())
     print(_tt("susun_done", periode=register.periode, wilayah=register.kode, tanggal=register.tanggal.isoformat(),

@@ -126,7 +126,7 @@ def problems_frame(problems: Sequence[Problem], lang: str | None = None) -> pd.D
 
 
 @dataclass
-class _Batch:
+class _Batch(_validate.Problems):
     """The rows of one file on their way into a layer."""
 
     spec: LayerSpec
@@ -142,39 +142,11 @@ class _Batch:
     #: counts for the load report's summary line (see kotaku_gis._mapping)
     tally: _mapping.Tally = field(default_factory=_mapping.Tally)
 
-    def add(self, code: str, /, rows: Any = None, column: str | None = None, severity: str = "error", **params: Any) -> None:
-        """Record a problem for every row in ``rows`` (row numbers), or a file-wide one."""
-        col = self.origin.get(column, column) if column else None
-        if rows is None:
-            self.problems.append(Problem(code, self.file, None, col, severity, params))  # type: ignore[arg-type]
-            return
-        for row in rows:
-            self.problems.append(Problem(code, self.file, int(row), col, severity, params))  # type: ignore[arg-type]
+    def row_numbers(self) -> pd.Series:
+        return self.frame[ROW]
 
-    def add_each(self, code: str, mask: pd.Series, column: str | None, /, severity: str = "error", **per_row: pd.Series) -> None:
-        """One problem per row where ``mask`` holds, with per-row parameters taken from ``per_row``."""
-        col = self.origin.get(column, column) if column else None
-        idx = mask[mask.fillna(False).astype(bool)].index
-        rows = self.frame.loc[idx, ROW]
-        for i, row in zip(idx, rows):
-            params = {k: _show(v.loc[i]) for k, v in per_row.items()}
-            self.problems.append(Problem(code, self.file, int(row), col, severity, params))  # type: ignore[arg-type]
-
-    def error_rows(self) -> set[int]:
-        """Row numbers that already have an error."""
-        return {p.row for p in self.problems if p.severity == "error" and p.row is not None}
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
-
-
-def _show(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    def column_name(self, column: str) -> str:
+        return self.origin.get(column, column)
 
 
 # -- 1. columns ------------------------------------------------------------------------------------
@@ -453,7 +425,7 @@ def _parse_kode(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series)
             reason = ""
         except ValueError as exc:
             reason = str(exc)
-        batch.add("kode_invalid", [batch.frame.loc[i, ROW]], col.name, value=_show(raw.loc[i]), reason=reason)
+        batch.add("kode_invalid", [batch.frame.loc[i, ROW]], col.name, value=_validate.display_value(raw.loc[i]), reason=reason)
     if col.tingkat is not None:
         levels = wilayah.tingkat_series(codes.fillna(""))
         wrong = codes.notna() & (levels != col.tingkat)
@@ -485,7 +457,7 @@ def _parse_number(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Serie
         batch.add_each("number_invalid", reading.invalid, col.name, value=raw)
         for i, (indonesian, english) in reading.readings.items():
             batch.add("number_ambiguous", [batch.frame.at[i, ROW]], col.name, value=raw.loc[i],
-                      indonesian=_show(indonesian), english=_show(english))
+                      indonesian=_validate.display_value(indonesian), english=_validate.display_value(english))
         if reading.resolved:
             notation = i18n.text(f"load.notation_{reading.notation or kind}")
             batch.add("number_notation", severity="info", column=col.name, count=reading.resolved, notation=notation)
@@ -563,7 +535,7 @@ def _range(batch: _Batch, col: ColumnSpec, values: pd.Series) -> None:
     low = col.min if col.min is not None else -np.inf
     high = col.max if col.max is not None else np.inf
     bad = numbers.notna() & ((numbers < low) | (numbers > high))
-    shown = pd.Series(f"{_show(col.min) if col.min is not None else '-∞'}–{_show(col.max) if col.max is not None else '∞'} {col.unit or ''}".strip(), index=values.index)
+    shown = pd.Series(f"{_validate.display_value(col.min) if col.min is not None else '-∞'}–{_validate.display_value(col.max) if col.max is not None else '∞'} {col.unit or ''}".strip(), index=values.index)
     batch.add_each("out_of_range", bad, col.name, value=numbers, range=shown)
 
 

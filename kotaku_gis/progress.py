@@ -67,7 +67,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -75,9 +74,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import catalog, geodesy, i18n, scoring
+from kotaku_gis import _validate, catalog, geodesy, i18n, scoring
 from kotaku_gis import wilayah as kode_wilayah
-from kotaku_gis.catalog import PERIODE_PATTERN
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW
 
@@ -107,9 +105,6 @@ SCORE_TABLE_COLUMNS: tuple[str, ...] = (
 #: Name of the nation in the ``nama`` column of the roll-up.
 NAMA_NASIONAL = "Indonesia"
 
-_PERIODE_RE = re.compile(PERIODE_PATTERN)
-_QUARTER_RE = re.compile(r"^((?:19|20)\d\d)\s*[-/ ]?\s*[Qq]\s*([1-4])$")
-_TW_RE = re.compile(r"^[Tt][Ww]\s*([1-4])\s*[-/ ]?\s*((?:19|20)\d\d)$")
 
 # Columns progress_lokasi needs from kawasan_kumuh, and those rollup needs from its result.
 _KUMUH_REQUIRED = ("id_lokasi", "kode_kelurahan", "periode")
@@ -177,16 +172,10 @@ def normalize_periode(value: Any) -> str:
 
 
 def _parse_periode(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+    try:
+        return _validate.parse_periode(value)
+    except ValueError:
         return None
-    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
-        value = str(int(value))
-    text = str(value).strip()
-    if m := _QUARTER_RE.match(text):
-        return f"{m.group(1)}Q{m.group(2)}"
-    if m := _TW_RE.match(text):
-        return f"{m.group(2)}Q{m.group(1)}"
-    return text if _PERIODE_RE.match(text) else None
 
 
 def resolve_periods(
@@ -250,37 +239,6 @@ def resolve_periods(
     return current, base
 
 
-def _period_end(periods: pd.Series) -> pd.Series:
-    """A sortable number for the end of each period: year * 10 + quarter (a year ends in quarter 4)."""
-    text = periods.astype(str)
-    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
-    quarter = pd.to_numeric(text.str.slice(5, 6), errors="coerce").fillna(4)
-    return year * 10 + quarter
-
-
-# -- problems ----------------------------------------------------------------------------------------
-class _Problems:
-    """Problems of one frame, one per row where a mask holds (the loop runs over bad rows only)."""
-
-    def __init__(self, file: str, rows: np.ndarray):
-        self.file = file
-        self.rows = rows
-        self.items: list[Problem] = []
-
-    def add(self, code: str, mask: Any, column: str | None, **per_row: Any) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        for i in np.flatnonzero(mask):
-            params = {}
-            for k, v in per_row.items():
-                value = v.iloc[i] if isinstance(v, pd.Series) else v[i] if isinstance(v, np.ndarray) else v
-                params[k] = value.item() if isinstance(value, np.generic) else value
-            self.items.append(Problem(code, self.file, int(self.rows[i]), column, "error", params))
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise DataError(sorted(self.items, key=lambda p: p.row or 0))
-
-
 def _categorical(values: pd.Series, categories: Sequence[str]) -> pd.Categorical:
     """``values`` as a categorical of exactly ``categories`` (others become missing); no re-parsing of
     a column that is already categorical (as :func:`kotaku_gis.scoring.score` returns them)."""
@@ -301,22 +259,22 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> 
         raise UsageError(i18n.text("progress.columns_missing", columns=", ".join(missing), layer=what))
 
 
-def _kelurahan_codes(frame: pd.DataFrame, report: _Problems) -> pd.Series:
+def _kelurahan_codes(frame: pd.DataFrame, report: _validate.Problems) -> pd.Series:
     """``kode_kelurahan`` normalised to dotted kelurahan codes; anything else is reported."""
     raw = frame["kode_kelurahan"]
     codes, _ = kode_wilayah.normalize_kode_series(raw)
     bad = (kode_wilayah.tingkat_series(codes) != "kelurahan").to_numpy()
-    report.add("progress_kode_invalid", bad, "kode_kelurahan", value=raw)
+    report.add_each("progress_kode_invalid", bad, "kode_kelurahan", value=raw)
     return codes
 
 
-def _periode_column(frame: pd.DataFrame, report: _Problems) -> pd.Series:
+def _periode_column(frame: pd.DataFrame, report: _validate.Problems) -> pd.Series:
     """The ``periode`` column normalised (each distinct value parsed once); bad values reported."""
     raw = frame["periode"]
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     parsed = np.array([_parse_periode(u) for u in uniques] + [None], dtype=object)
     values = parsed[codes]
-    report.add("progress_periode_invalid", pd.isna(values), "periode", value=raw)
+    report.add_each("progress_periode_invalid", pd.isna(values), "periode", value=raw)
     return pd.Series(values, index=frame.index, dtype=object)
 
 
@@ -480,7 +438,7 @@ def progress_lokasi(
     """
     _require_columns(kumuh, _KUMUH_REQUIRED, "kawasan_kumuh")
     rows_all = _row_numbers(kumuh)
-    report = _Problems("kawasan_kumuh", rows_all)
+    report = _validate.Problems("kawasan_kumuh", rows_all)
     periods = _periode_column(kumuh, report)
     report.raise_if_any()
     periode, baseline = resolve_periods(periods.unique(), periode, baseline)
@@ -490,11 +448,11 @@ def progress_lokasi(
     frame = kumuh.loc[used].copy()
     frame[ROW] = rows_all[used]
     frame["periode"] = periods[used].to_numpy()
-    report = _Problems("kawasan_kumuh", frame[ROW].to_numpy())
+    report = _validate.Problems("kawasan_kumuh", frame[ROW].to_numpy())
     frame["kode_kelurahan"] = _kelurahan_codes(frame, report).to_numpy()
     frame["luas_ha"] = _area_ha(frame, report)
     dup = frame.duplicated(["id_lokasi", "periode"], keep=False).to_numpy()
-    report.add(
+    report.add_each(
         "progress_lokasi_duplicate", dup, "id_lokasi",
         id=frame["id_lokasi"], periode=frame["periode"],
     )  # fmt: skip
@@ -630,7 +588,7 @@ def _dropped_by_decree(ids: pd.Index, kode: pd.Series, listed: dict[str, set[str
     return np.array([k in listed and str(i) not in listed[k] for i, k in zip(ids, kab)], dtype=bool)
 
 
-def _area_ha(frame: pd.DataFrame, report: _Problems) -> np.ndarray:
+def _area_ha(frame: pd.DataFrame, report: _validate.Problems) -> np.ndarray:
     """``luas_ha`` as numbers; empty values measured from the geometry where there is one."""
     n = len(frame)
     if "luas_ha" in frame.columns:
@@ -646,7 +604,7 @@ def _area_ha(frame: pd.DataFrame, report: _Problems) -> np.ndarray:
             luas[pos[ok]] = geodesy.area_ha(geoms[ok]).to_numpy()
         missing = np.isnan(luas)
     raw = frame["luas_ha"] if "luas_ha" in frame.columns else np.full(n, None)
-    report.add("progress_luas_missing", missing | (luas < 0), "luas_ha", value=raw)
+    report.add_each("progress_luas_missing", missing | (luas < 0), "luas_ha", value=raw)
     return luas
 
 
@@ -868,7 +826,7 @@ def _kelurahan_sums(
     per_lokasi: pd.DataFrame, kegiatan: pd.DataFrame | None, periode: str, scope: str, scope_level: str
 ) -> pd.DataFrame:
     """Every additive quantity per kelurahan code (index), for the locations and activities in scope."""
-    report = _Problems("per_lokasi", _row_numbers(per_lokasi))
+    report = _validate.Problems("per_lokasi", _row_numbers(per_lokasi))
     codes = _kelurahan_codes(per_lokasi, report)
     report.raise_if_any()
     inside = _in_scope(codes, scope, scope_level)
@@ -937,11 +895,11 @@ def _kegiatan_sums(kegiatan: pd.DataFrame | None, periode: str, scope: str, scop
     if kegiatan is None or len(kegiatan) == 0:
         return pd.DataFrame(columns=columns, dtype="float64")
     _require_columns(kegiatan, _KEGIATAN_REQUIRED, "kegiatan")
-    report = _Problems("kegiatan", _row_numbers(kegiatan))
+    report = _validate.Problems("kegiatan", _row_numbers(kegiatan))
     codes = _kelurahan_codes(kegiatan, report)
     periods = _periode_column(kegiatan, report)
     status = kegiatan["status"].astype(object).str.strip().str.lower()
-    report.add(
+    report.add_each(
         "progress_status_unknown", ~status.isin(statuses).to_numpy(), "status",
         value=kegiatan["status"], allowed=", ".join(statuses),
     )  # fmt: skip
@@ -950,7 +908,7 @@ def _kegiatan_sums(kegiatan: pd.DataFrame | None, periode: str, scope: str, scop
         if col in kegiatan.columns:
             values = pd.to_numeric(kegiatan[col], errors="coerce")
             bad = (values.isna() & kegiatan[col].notna()).to_numpy()
-            report.add("progress_not_a_number", bad, col, value=kegiatan[col])
+            report.add_each("progress_not_a_number", bad, col, value=kegiatan[col])
             numbers[col] = values.to_numpy(dtype="float64", na_value=np.nan)
         else:
             numbers[col] = np.full(len(kegiatan), np.nan)
@@ -961,13 +919,13 @@ def _kegiatan_sums(kegiatan: pd.DataFrame | None, periode: str, scope: str, scop
             "id": kegiatan["id_kegiatan"].to_numpy(),
             "kode": codes.to_numpy(),
             "periode": periods.to_numpy(),
-            "end": _period_end(periods).to_numpy(),
+            "end": _validate.period_end(periods),
             "status": status.to_numpy(),
             "progres": numbers["progres_fisik"],
             "biaya": numbers["biaya_idr"],
         }
     )
-    until = float(_period_end(pd.Series([periode])).iloc[0])
+    until = float(_validate.period_end([periode])[0])
     frame = frame[(frame["end"] <= until) & _in_scope(frame["kode"], scope, scope_level)]
     # each activity once, as of its latest report (ties: the period that sorts last, a quarter over its year)
     frame = frame.sort_values(["end", "periode"], kind="stable").drop_duplicates("id", keep="last")
@@ -991,9 +949,9 @@ def _units(
     if wilayah is None or len(wilayah) == 0:
         return {}, None
     _require_columns(wilayah, ("kode",), "wilayah")
-    report = _Problems("wilayah", _row_numbers(wilayah))
+    report = _validate.Problems("wilayah", _row_numbers(wilayah))
     codes, invalid = kode_wilayah.normalize_kode_series(wilayah["kode"])
-    report.add("progress_kode_invalid", invalid.to_numpy(), "kode", value=wilayah["kode"])
+    report.add_each("progress_kode_invalid", invalid.to_numpy(), "kode", value=wilayah["kode"])
     report.raise_if_any()
     inside = _in_scope(codes, scope, scope_level) & codes.notna().to_numpy()
     codes = codes[inside]

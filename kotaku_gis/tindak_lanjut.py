@@ -72,7 +72,7 @@ from kotaku_gis import catalog, i18n, pengaduan, privacy, progress, scoring, scr
 from kotaku_gis import wilayah as wil
 from kotaku_gis._datafile import read_model
 from kotaku_gis._workflow import check_workflow
-from kotaku_gis._mappack_data import period_end, period_end_date
+from kotaku_gis._validate import period_end, period_end_date
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.store import Store
 
