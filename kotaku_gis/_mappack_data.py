@@ -48,8 +48,8 @@ import pandas as pd
 import shapely
 
 from kotaku_gis import catalog, progress
-from kotaku_gis._validate import period_end, period_end_date  # noqa: F401  (data.period_end_date)
 from kotaku_gis import wilayah as wil
+from kotaku_gis._validate import period_end, period_end_date  # noqa: F401  (data.period_end_date)
 
 #: Layers that feed a unit, with the column that places a row in an area (``kawasan_lindung`` has
 #: none: it is selected by place).

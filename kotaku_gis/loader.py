@@ -38,7 +38,7 @@ import pandas as pd
 import shapely
 
 from kotaku_gis import _mapping, _validate, catalog, files, geodesy, i18n, settings, wilayah
-from kotaku_gis.catalog import PERIODE_PATTERN, ColumnSpec, LayerSpec
+from kotaku_gis.catalog import ColumnSpec, LayerSpec
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW, Source
 from kotaku_gis.store import Store, WritePlan, WriteSummary
