@@ -260,6 +260,22 @@ def is_missing(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def is_na(value: object) -> bool:
+    """Whether a value is missing as pandas sees it (None, NaN, NA, NaT); False for a list or array.
+
+    Unlike :func:`is_missing`, blank text is not missing.
+
+    Examples
+    --------
+    >>> is_na(None), is_na(float("nan")), is_na(""), is_na([1, 2])
+    (True, True, False, False)
+    """
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # not a scalar
+        return False
+
+
 def parse_periode(value: object) -> str | None:
     """A period as the store writes it (``2024`` or ``2026Q3``), or None for an empty cell.
 

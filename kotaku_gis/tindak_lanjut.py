@@ -86,7 +86,7 @@ from kotaku_gis._tindak_lanjut_rules import (  # noqa: F401  (the public names o
     recommendation,
     rules,
 )
-from kotaku_gis._validate import period_end
+from kotaku_gis._validate import is_na, period_end
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.store import Store
 
@@ -495,21 +495,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     out = []
     for rec in frame.to_dict("records"):
-        out.append({k: (None if not isinstance(v, (list, tuple)) and _missing(v) else v) for k, v in rec.items()})
+        out.append({k: (None if not isinstance(v, (list, tuple)) and is_na(v) else v) for k, v in rec.items()})
     return out
 
 
-def _missing(v: Any) -> bool:
-    if v is None:
-        return True
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
 def _text(value: Any) -> str | None:
-    if value is None or (not isinstance(value, str) and _missing(value)):
+    if value is None or (not isinstance(value, str) and is_na(value)):
         return None
     text = str(value).strip()
     return text or None
