@@ -74,10 +74,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import _validate, catalog, geodesy, i18n, scoring
+from kotaku_gis import _validate, catalog, geodesy, i18n, pengaduan, scoring
 from kotaku_gis import wilayah as kode_wilayah
-from kotaku_gis._progress_frames import (
+from kotaku_gis._progress_frames import (  # noqa: F401  (STATUS, NAMA_NASIONAL, normalize_periode: public here)
     _KUMUH_REQUIRED,
+    NAMA_NASIONAL,
     STATUS,
     _categorical,
     _kelurahan_codes,
@@ -691,3 +692,76 @@ def attach(frames: Mapping[str, pd.DataFrame], extras: Mapping[str, pd.DataFrame
                 merged[c] = merged[c].fillna(0).astype(extra[c].dtype)
         out[level] = merged
     return out
+
+
+# -- the progress report ---------------------------------------------------------------------------
+#: Levels that carry facilitator staffing (staffing is decided per kab/kota: below it there is none).
+STAFFING_LEVELS: tuple[str, ...] = ("nasional", "provinsi", "kabkota")
+
+
+def report(
+    per_lokasi: pd.DataFrame,
+    kegiatan: pd.DataFrame | None,
+    units: pd.DataFrame | None,
+    *,
+    periode: str,
+    tingkat: str,
+    kode: str | None = None,
+    complaints: pd.DataFrame | None = None,
+    staff: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The progress report: the roll-up of every level with complaint counts and facilitator staffing.
+
+    ``kotaku-gis progress`` writes it and every map pack tabulates it; both build it here.
+
+    As-of date
+        The end of ``periode`` (``2026Q3`` -> 2026-09-30, ``2024`` -> 2024-12-31): complaints
+        received by that day are counted, and aged (``pengaduan_terlambat``) as of that day, so the
+        report of a period does not change from one day to the next.
+
+    Parameters
+    ----------
+    per_lokasi : DataFrame
+        :func:`progress_lokasi`'s table.
+    kegiatan, units : DataFrame, optional
+        As :func:`rollup_all_levels` takes them.
+    periode : str
+        The current period (normalised).
+    tingkat : str
+        The lowest level of the report.
+    kode : str, optional
+        The area reported (None or ``""``: the nation).
+    complaints : DataFrame, optional
+        Complaints as stored (``kode_wilayah``, ``kategori``, ``status``, ``tanggal_diterima``,
+        ``tanggal_selesai``); None: no complaint columns.
+    staff : DataFrame, optional
+        Staffing per kab/kota (``kode`` and additive numeric columns, e.g. from
+        ``staffing.table``): summed up to the levels of :data:`STAFFING_LEVELS` in the report.
+
+    Returns
+    -------
+    dict
+        Level -> table, from the area of ``kode`` down to ``tingkat``.
+
+    Examples
+    --------
+    >>> kumuh = pd.DataFrame({"id_lokasi": ["L1"], "kode_kelurahan": ["61.71.01.1001"], "periode": ["2026Q3"],
+    ...     "luas_ha": [4.0], "nilai_kekumuhan": [30.0], "nilai_pertimbangan_lain": 11, "legalitas": "legal"})
+    >>> complaints = pd.DataFrame({"kode_wilayah": ["61.71.01.1001"] * 2, "kategori": "saran", "status": "diterima",
+    ...     "tanggal_diterima": ["2026-06-01", "2026-10-02"], "tanggal_selesai": None})
+    >>> levels = report(progress_lokasi(kumuh, "2026Q3"), None, None, periode="2026Q3", tingkat="kabkota",
+    ...                 kode="61.71", complaints=complaints)
+    >>> int(levels["kabkota"]["pengaduan_total"].iloc[0])  # received by 2026-09-30
+    1
+    """
+    frames = rollup_all_levels(per_lokasi, kegiatan, units, kode=kode, tingkat=tingkat)
+    end = _validate.period_end_date(periode)
+    if complaints is not None:
+        received = pd.DataFrame(complaints.drop(columns="geometry", errors="ignore"))
+        if len(received):
+            received = received[(pd.to_datetime(received["tanggal_diterima"]) <= end).to_numpy()]
+        frames = attach(frames, pengaduan.counts_all_levels(received, kode or None, tingkat=tingkat, as_of=end.date()))
+    upper = [level for level in frames if level in STAFFING_LEVELS]
+    if staff is not None and len(staff) and upper:
+        frames = attach(frames, sum_up(staff, upper))
+    return frames

@@ -68,6 +68,7 @@ import pandas as pd
 from kotaku_gis import catalog, i18n, pengaduan, privacy, progress, scoring, screening, settings
 from kotaku_gis import wilayah as wil
 from kotaku_gis._tindak_lanjut_rules import (  # noqa: F401  (the public names of the register's rules)
+    Bilingual,
     EVENTS,
     FINDING_COLUMNS,
     LAYER,
