@@ -63,7 +63,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kotaku_gis.catalog import Text
-from kotaku_gis._datafile import read_model
+from kotaku_gis._datafile import load_yaml, read_model
 from kotaku_gis.errors import CatalogError, DataError, Problem, UsageError
 from kotaku_gis.files import ROW
 
@@ -372,7 +372,7 @@ def _packaged() -> dict[str, RuleSet]:
     for path in sorted(RULES_DIR.glob("*.yml")):
         try:
             with open(path, encoding="utf-8") as f:
-                raw = yaml.safe_load(f)
+                raw = load_yaml(f)
         except (OSError, yaml.YAMLError) as exc:
             raise CatalogError(f"{path}: cannot be read as YAML: {exc}") from exc
         if not (isinstance(raw, dict) and raw.get("kind") == "slum_assessment"):

@@ -4,7 +4,7 @@ Tables are created from the catalogue through SQLAlchemy on Python's own ``sqlit
 as GeoPackage 1.4 feature tables with an R-tree spatial index (the standard triggers, whose
 ``ST_*`` functions are supplied here), so QGIS and GDAL read and edit the file as any GeoPackage.
 Writes go through SQLite transactions: a failed or interrupted load leaves the file as it was.
-Reads go through GDAL (pyogrio).
+Reads go through GDAL (pyogrio), as Arrow columns.
 """
 
 from __future__ import annotations
@@ -306,6 +306,7 @@ class GeoPackageStore(Store):
             where=sql_where,
             bbox=bbox,
             read_geometry=geometry,
+            use_arrow=True,  # GDAL's columnar stream: 4-6x faster than feature by feature
         )
         if geometry:
             frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
