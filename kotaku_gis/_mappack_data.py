@@ -40,7 +40,6 @@ False
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -50,6 +49,7 @@ import shapely
 
 from kotaku_gis import catalog, progress
 from kotaku_gis import wilayah as wil
+from kotaku_gis._validate import period_end, period_end_date  # noqa: F401  (data.period_end_date)
 
 #: Layers that feed a unit, with the column that places a row in an area (``kawasan_lindung`` has
 #: none: it is selected by place).
@@ -69,34 +69,6 @@ def code_column(layer: str) -> str:
     if layer == "wilayah":
         return "kode"
     return catalog.layer(layer).kode_columns()[0].name
-
-
-# -- periods -----------------------------------------------------------------------------------------
-def period_end(periods: pd.Series | Sequence[str]) -> np.ndarray:
-    """year * 10 + quarter of the end of each period (a year ends with its 4th quarter).
-
-    Examples
-    --------
-    >>> period_end(["2024", "2026Q3"]).tolist()
-    [20244.0, 20263.0]
-    """
-    text = pd.Series(list(periods), dtype=object).astype(str)
-    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
-    quarter = pd.to_numeric(text.str.slice(5, 6), errors="coerce").fillna(4)
-    return (year * 10 + quarter).to_numpy(dtype="float64")
-
-
-def period_end_date(periode: str) -> pd.Timestamp:
-    """The last day of a period: ``2026Q3`` -> 2026-09-30, ``2024`` -> 2024-12-31.
-
-    Examples
-    --------
-    >>> str(period_end_date("2026Q3").date()), str(period_end_date("2024").date())
-    ('2026-09-30', '2024-12-31')
-    """
-    year = int(periode[:4])
-    quarter = int(periode[5]) if len(periode) > 4 else 4
-    return pd.Timestamp(year=year, month=quarter * 3, day=1) + pd.offsets.MonthEnd(0)
 
 
 # -- reading -----------------------------------------------------------------------------------------

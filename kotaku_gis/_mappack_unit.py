@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from kotaku_gis import _mappack_data as data
-from kotaku_gis import files, i18n, pengaduan, progress, scoring, screening, settings, staffing
+from kotaku_gis import files, i18n, progress, scoring, screening, settings, staffing
 from kotaku_gis import wilayah as wil
 from kotaku_gis.errors import KotakuError
 
@@ -289,8 +289,8 @@ def analyse(
         c for c in ("id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr") if c in kegiatan.columns
     ]
     units = pd.DataFrame(w[["kode", "nama"]])
-    levels = progress.rollup_all_levels(per, pd.DataFrame(kegiatan[keg_cols]), units, kode=kode, tingkat=lowest)
-    levels = _attach_counts(levels, kode, periode, area, kumuh)
+    levels = progress.report(per, pd.DataFrame(kegiatan[keg_cols]), units, periode=periode, tingkat=lowest, kode=kode,
+                             complaints=area["pengaduan"], staff=_staff(kode, periode, area, kumuh))  # fmt: skip
     from kotaku_gis.maps.inputs import latest_kegiatan
 
     now = latest_kegiatan(kegiatan, periode)  # each activity once, as of its latest report
@@ -393,34 +393,19 @@ _STAFF_COLUMNS = ("kelurahan_kumuh", "kelurahan_non_kumuh", "kelurahan_total", "
                   "fasilitator_non_kumuh", "fasilitator_dibutuhkan")  # fmt: skip
 
 
-def _attach_counts(
-    levels: dict[str, pd.DataFrame], kode: str, periode: str, area: dict[str, gpd.GeoDataFrame], kumuh: pd.DataFrame
-) -> dict[str, pd.DataFrame]:
-    """The roll-up with complaint counts and facilitator staffing per unit, as ``kotaku-gis progress``
-    writes them (:func:`kotaku_gis.progress.attach`).
-
-    Complaints: those received by the end of the period, aged as of that day (so a pack does not
-    change from one day to the next). Staffing: from the kelurahan of ``wilayah`` and the slum
-    kelurahan of the period, at kab/kota level and summed above it (below it there is none).
-    """
-    end = data.period_end_date(periode)
-    peng = pd.DataFrame(area["pengaduan"].drop(columns="geometry", errors="ignore"))
-    if len(peng):
-        peng = peng[(pd.to_datetime(peng["tanggal_diterima"]) <= end).to_numpy()]
-    lowest = list(levels)[-1]
-    levels = progress.attach(levels, pengaduan.counts_all_levels(peng, kode or None, tingkat=lowest, as_of=end.date()))
-    upper = [lv for lv in levels if lv in ("nasional", "provinsi", "kabkota")]
-    if not upper:
-        return levels
+def _staff(kode: str, periode: str, area: dict[str, gpd.GeoDataFrame], kumuh: pd.DataFrame) -> pd.DataFrame | None:
+    """Facilitator staffing per kab/kota for :func:`kotaku_gis.progress.report`: from the kelurahan
+    of ``wilayah`` and the slum kelurahan of the period (None when the unit is below kab/kota)."""
+    if wil.tingkat(kode or "") not in progress.STAFFING_LEVELS:
+        return None
     w = area["wilayah"]
     kelurahan = w.loc[(w["tingkat"] == "kelurahan").to_numpy(), "kode"].astype(str).tolist() if "tingkat" in w.columns else []
     now = kumuh[(kumuh["periode"] == periode).to_numpy()]
     slum = staffing.slum_kelurahan(pd.DataFrame(now.drop(columns="geometry", errors="ignore")))
     counts = staffing.kelurahan_counts(kelurahan, slum, kode=kode or None)
     if len(counts) == 0:
-        return levels
-    staff = staffing.table(counts)
-    return progress.attach(levels, progress.sum_up(staff[["kode", *_STAFF_COLUMNS]], upper))
+        return None
+    return staffing.table(counts)[["kode", *_STAFF_COLUMNS]]
 
 
 def _figures(frame: pd.DataFrame, level: str, now: pd.DataFrame, temuan: pd.DataFrame) -> pd.DataFrame:

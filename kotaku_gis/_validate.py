@@ -36,11 +36,14 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from kotaku_gis.errors import DataError, Problem
 
 NumberKind = Literal["float", "integer", "money"]
 
@@ -257,6 +260,22 @@ def is_missing(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def is_na(value: object) -> bool:
+    """Whether a value is missing as pandas sees it (None, NaN, NA, NaT); False for a list or array.
+
+    Unlike :func:`is_missing`, blank text is not missing.
+
+    Examples
+    --------
+    >>> is_na(None), is_na(float("nan")), is_na(""), is_na([1, 2])
+    (True, True, False, False)
+    """
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # not a scalar
+        return False
+
+
 def parse_periode(value: object) -> str | None:
     """A period as the store writes it (``2024`` or ``2026Q3``), or None for an empty cell.
 
@@ -321,3 +340,131 @@ def parse_boolean(value: object) -> bool | None:
     if text in _FALSE:
         return False
     raise ValueError(text)
+
+
+def period_end(periods: pd.Series | Sequence[object]) -> np.ndarray:
+    """A sortable number for the end of each period: year * 10 + quarter (a year ends with its 4th quarter).
+
+    Periods are written as the store writes them (``2024``, ``2026Q3``); the number is NaN for
+    anything else.
+
+    Examples
+    --------
+    >>> period_end(["2024", "2026Q3"]).tolist()
+    [20244.0, 20263.0]
+    """
+    text = pd.Series(list(periods), dtype=object).astype(str)
+    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
+    quarter = pd.to_numeric(text.str.slice(5, 6), errors="coerce").fillna(4)
+    return (year * 10 + quarter).to_numpy(dtype="float64")
+
+
+def period_end_date(periode: str) -> pd.Timestamp:
+    """The last day of a period: ``2026Q3`` -> 2026-09-30, ``2024`` -> 2024-12-31.
+
+    This is the as-of date of everything reported for the period (complaint ages in the progress
+    report, the data date of a map pack).
+
+    Examples
+    --------
+    >>> str(period_end_date("2026Q3").date()), str(period_end_date("2024").date())
+    ('2026-09-30', '2024-12-31')
+    """
+    year = int(periode[:4])
+    quarter = int(periode[5]) if len(periode) > 4 else 4
+    return pd.Timestamp(year=year, month=quarter * 3, day=1) + pd.offsets.MonthEnd(0)
+
+
+# -- problems ----------------------------------------------------------------------------------------
+def display_value(value: Any) -> Any:
+    """A cell value as a problem message shows it: numpy scalars as Python, 12.0 as 12."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class Problems:
+    """The problems found in one file (or table), one per row where a check fails.
+
+    Parameters
+    ----------
+    file : str
+        The file or layer the problems name.
+    rows : array-like, optional
+        The row number (as the user sees it) of each row of the frame checked, in frame order;
+        masks and per-row values are then taken by position. A subclass that overrides
+        :meth:`row_numbers` (the loader's batch) has them matched by index label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> report = Problems("kegiatan.csv", np.array([2, 3, 4]))
+    >>> report.add_each("value_missing", np.array([False, True, True]), "status")
+    >>> [(p.row, p.column) for p in report.problems], report.has_errors
+    ([(3, 'status'), (4, 'status')], True)
+    """
+
+    file: str
+    problems: list[Problem]
+    _rows: Any = None
+
+    def __init__(self, file: str, rows: Any = None) -> None:
+        self.file = file
+        self.problems = []
+        self._rows = pd.Series(np.asarray(rows if rows is not None else [], dtype="int64"))
+
+    def row_numbers(self) -> pd.Series:
+        """The row numbers of the frame checked, indexed like it."""
+        return self._rows
+
+    def column_name(self, column: str) -> str:
+        """The name the user's file gives a column (the catalogue name unless renamed)."""
+        return column
+
+    def add(self, code: str, /, rows: Any = None, column: str | None = None, severity: str = "error", **params: Any) -> None:
+        """Record a problem for every row number in ``rows``, or one for the whole file."""
+        col = self.column_name(column) if column else None
+        if rows is None:
+            self.problems.append(Problem(code, self.file, None, col, severity, params))  # type: ignore[arg-type]
+            return
+        for row in rows:
+            self.problems.append(Problem(code, self.file, int(row), col, severity, params))  # type: ignore[arg-type]
+
+    def add_each(self, code: str, mask: Any, column: str | None, /, severity: str = "error", **per_row: Any) -> None:
+        """One problem per row where ``mask`` holds; ``per_row`` values are Series, arrays or scalars."""
+        numbers = self.row_numbers()
+        by_label = self._rows is not numbers  # a frame's row numbers: Series are matched by label
+        if by_label and isinstance(mask, pd.Series) and not mask.index.equals(numbers.index):
+            mask = mask.reindex(numbers.index)
+        flags = np.asarray(pd.Series(mask).fillna(False).astype(bool) if isinstance(mask, pd.Series) else mask, dtype=bool)
+        positions = np.flatnonzero(flags)
+        if not len(positions):
+            return
+        col = self.column_name(column) if column else None
+        aligned = {k: isinstance(v, pd.Series) and (not by_label or v.index.equals(numbers.index)) for k, v in per_row.items()}
+        for pos in positions:
+            label = numbers.index[pos]
+            params = {}
+            for k, v in per_row.items():
+                if isinstance(v, pd.Series):
+                    v = v.iloc[pos] if aligned[k] else v.loc[label]
+                elif isinstance(v, np.ndarray):
+                    v = v[pos]
+                params[k] = display_value(v)
+            self.problems.append(Problem(code, self.file, int(numbers.iloc[pos]), col, severity, params))  # type: ignore[arg-type]
+
+    def error_rows(self) -> set[int]:
+        """Row numbers that already have an error."""
+        return {p.row for p in self.problems if p.severity == "error" and p.row is not None}
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any problem is an error."""
+        return any(p.severity == "error" for p in self.problems)
+
+    def raise_if_any(self) -> None:
+        """Raise :class:`~kotaku_gis.errors.DataError` with the problems (by row) when there are any."""
+        if self.problems:
+            raise DataError(sorted(self.problems, key=lambda p: p.row or 0))

@@ -284,26 +284,16 @@ def _read_table(path: Path, crs: str | None) -> Source:
     data, row_numbers = table_below_header(path, cells, _header_row(cells, path), notes)
     lowered = {c.lower(): c for c in data.columns}
     wkt = next((lowered[n] for n in _WKT_NAMES if n in lowered), None)
-    lon = next((lowered[n] for n in _LON_NAMES if n in lowered), None)
-    lat = next((lowered[n] for n in _LAT_NAMES if n in lowered), None)
     problems: list[Problem] = []
     if wkt is not None:
-        geoms = shapely.from_wkt(data[wkt].map(lambda v: None if v is None else str(v).strip() or None), on_invalid="ignore")
-        for i, (text, geom) in enumerate(zip(data[wkt], geoms)):
-            if isinstance(text, str) and text.strip() and geom is None:
-                problems.append(Problem("wkt_invalid", path.name, row_numbers[i], wkt))
+        geoms = _wkt_geometry(path, data[wkt], row_numbers, problems)
         data = data.drop(columns=[wkt])
         frame_crs = crs
     else:
+        lon = next((lowered[n] for n in _LON_NAMES if n in lowered), None)
+        lat = next((lowered[n] for n in _LAT_NAMES if n in lowered), None)
         assert lon is not None and lat is not None  # _header_row found them
-        xy = []
-        for col in (lon, lat):
-            reading = read_numbers(data[col], low=-180, high=180)
-            for i in np.flatnonzero(reading.invalid | reading.ambiguous):
-                problems.append(Problem("not_a_number", path.name, row_numbers[i], col, params={"value": data[col].iloc[i]}))
-            xy.append(reading.values)
-        x, y = xy
-        geoms = [None if (pd.isna(a) or pd.isna(b)) else shapely.Point(a, b) for a, b in zip(x, y)]
+        geoms = _point_geometry(path, data, (lon, lat), row_numbers, problems)
         data = data.drop(columns=[lon, lat])
         frame_crs = crs or "EPSG:4326"
         if crs is None:
@@ -313,6 +303,27 @@ def _read_table(path: Path, crs: str | None) -> Source:
     frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, index=data.index), crs=frame_crs)
     frame[ROW] = row_numbers
     return Source(path, frame, notes)
+
+
+def _wkt_geometry(path: Path, texts: pd.Series, row_numbers: list[int], problems: list[Problem]) -> Any:
+    """Geometry from a WKT column; a text that is no WKT is a problem."""
+    geoms = shapely.from_wkt(texts.map(lambda v: None if v is None else str(v).strip() or None), on_invalid="ignore")
+    for i, (text, geom) in enumerate(zip(texts, geoms)):
+        if isinstance(text, str) and text.strip() and geom is None:
+            problems.append(Problem("wkt_invalid", path.name, row_numbers[i], str(texts.name)))
+    return geoms
+
+
+def _point_geometry(path: Path, data: pd.DataFrame, lonlat: tuple[str, str], row_numbers: list[int], problems: list[Problem]) -> list[Any]:
+    """Points from a longitude and a latitude column (numbers in either notation)."""
+    xy = []
+    for col in lonlat:
+        reading = read_numbers(data[col], low=-180, high=180)
+        for i in np.flatnonzero(reading.invalid | reading.ambiguous):
+            problems.append(Problem("not_a_number", path.name, row_numbers[i], col, params={"value": data[col].iloc[i]}))
+        xy.append(reading.values)
+    x, y = xy
+    return [None if (pd.isna(a) or pd.isna(b)) else shapely.Point(a, b) for a, b in zip(x, y)]
 
 
 def read_cells(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:

@@ -24,7 +24,6 @@ the store is not touched. Otherwise the rows are written in one transaction, rep
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Sequence
@@ -37,20 +36,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kotaku_gis import _mapping, _validate, catalog, files, geodesy, i18n, settings, wilayah
-from kotaku_gis.catalog import PERIODE_PATTERN, ColumnSpec, LayerSpec
+from kotaku_gis import _load_columns, _load_geometry, _load_reference, _mapping, _validate, catalog, files, geodesy, i18n, wilayah
+from kotaku_gis.catalog import ColumnSpec, LayerSpec
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW, Source
 from kotaku_gis.store import Store, WritePlan, WriteSummary
-
-#: Extra source columns the loader understands without storing them: parent codes and a name,
-#: checked against the layer's kelurahan code.
-_CHECK_COLUMNS = {
-    "kode_provinsi": "provinsi",
-    "kode_kabkota": "kabkota",
-    "kode_kecamatan": "kecamatan",
-}
-_NAME_COLUMNS = ("nama_kelurahan", "kelurahan", "nama_desa", "desa")
 
 #: Levels a load may replace as a whole (``--ganti``): the rows of the file's periods in the areas
 #: (at that level) that the file's rows fall in.
@@ -126,7 +116,7 @@ def problems_frame(problems: Sequence[Problem], lang: str | None = None) -> pd.D
 
 
 @dataclass
-class _Batch:
+class _Batch(_validate.Problems):
     """The rows of one file on their way into a layer."""
 
     spec: LayerSpec
@@ -142,274 +132,11 @@ class _Batch:
     #: counts for the load report's summary line (see kotaku_gis._mapping)
     tally: _mapping.Tally = field(default_factory=_mapping.Tally)
 
-    def add(self, code: str, /, rows: Any = None, column: str | None = None, severity: str = "error", **params: Any) -> None:
-        """Record a problem for every row in ``rows`` (row numbers), or a file-wide one."""
-        col = self.origin.get(column, column) if column else None
-        if rows is None:
-            self.problems.append(Problem(code, self.file, None, col, severity, params))  # type: ignore[arg-type]
-            return
-        for row in rows:
-            self.problems.append(Problem(code, self.file, int(row), col, severity, params))  # type: ignore[arg-type]
+    def row_numbers(self) -> pd.Series:
+        return self.frame[ROW]
 
-    def add_each(self, code: str, mask: pd.Series, column: str | None, /, severity: str = "error", **per_row: pd.Series) -> None:
-        """One problem per row where ``mask`` holds, with per-row parameters taken from ``per_row``."""
-        col = self.origin.get(column, column) if column else None
-        idx = mask[mask.fillna(False).astype(bool)].index
-        rows = self.frame.loc[idx, ROW]
-        for i, row in zip(idx, rows):
-            params = {k: _show(v.loc[i]) for k, v in per_row.items()}
-            self.problems.append(Problem(code, self.file, int(row), col, severity, params))  # type: ignore[arg-type]
-
-    def error_rows(self) -> set[int]:
-        """Row numbers that already have an error."""
-        return {p.row for p in self.problems if p.severity == "error" and p.row is not None}
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
-
-
-def _show(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-# -- 1. columns ------------------------------------------------------------------------------------
-def _name_key(name: object) -> str:
-    """A column name as compared: lower case, runs of spaces and dashes as ``_``."""
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
-
-
-def _map_columns(batch: _Batch, mapping: catalog.Mapping | None, columns: dict[str, str]) -> None:
-    spec = batch.spec
-    rename = _mapping_renames(batch, mapping) if mapping is not None else {}
-    rename.update(_option_renames(batch, columns))
-    rename.update(_automatic_renames(batch, set(rename), set(rename.values())))
-    frame = batch.frame.rename(columns=rename)
-    batch.origin = {dst: src for src, dst in rename.items()}
-    if mapping is not None:
-        frame = _apply_mapping(batch, mapping, frame)
-    wanted = set(spec.column_names) | set(_CHECK_COLUMNS) | set(_NAME_COLUMNS)
-    ignored = [c for c in frame.columns if c not in wanted and c not in (ROW, "geometry")]
-    _report_ignored(batch, frame, ignored, set(frame.columns))
-    for role in list(_CHECK_COLUMNS) + list(_NAME_COLUMNS):
-        if role in frame.columns:
-            batch.checks[role] = frame.pop(role)
-    batch.frame = frame.drop(columns=ignored)
-    missing = [c.name for c in spec.columns if c.required and c.name not in batch.frame.columns]
-    if "kode_kelurahan" in missing and any(n in batch.checks for n in _NAME_COLUMNS):
-        missing.remove("kode_kelurahan")  # filled from the kelurahan name in the reference step
-        batch.frame["kode_kelurahan"] = None
-    if spec.partition in missing and batch.periode is not None:  # set by --periode
-        missing.remove(spec.partition)
-        batch.frame[spec.partition] = batch.periode
-        batch.add("periode_set", severity="info", column=None, periode=batch.periode, count=len(batch.frame))
-    for col in missing:
-        batch.add("column_missing", column=None, target=col)
-
-
-def _targets(spec: LayerSpec) -> set[str]:
-    return set(spec.column_names) | set(_CHECK_COLUMNS) | set(_NAME_COLUMNS)
-
-
-def _mapping_renames(batch: _Batch, mapping: catalog.Mapping) -> dict[str, str]:
-    """Source -> catalogue column from a mapping file; a source column the file lacks is an error."""
-    if mapping.layer != batch.spec.name:
-        raise UsageError(i18n.text("load.mapping_layer", mapping=mapping.name, layer=mapping.layer, wanted=batch.spec.name))
-    present = {_name_key(c): c for c in batch.frame.columns if c not in (ROW, "geometry")}
-    rename: dict[str, str] = {}
-    for src, dst in mapping.columns.items():
-        line = mapping.line(src)
-        if dst not in _targets(batch.spec):
-            raise UsageError(i18n.text("load.mapping_target", mapping=mapping.name, line=line, target=dst,
-                                       layer=batch.spec.name, known=", ".join(batch.spec.column_names)))
-        found = src if src in batch.frame.columns else present.get(_name_key(src))
-        if found is None:
-            batch.problems.append(Problem("mapping_source_missing", mapping.name, line, src, "error", {
-                "column": src, "file": batch.file, "have": ", ".join(map(str, present.values()))}))
-            continue
-        rename[found] = dst
-    return rename
-
-
-def _option_renames(batch: _Batch, columns: dict[str, str]) -> dict[str, str]:
-    """``--kolom SRC=DST`` pairs; an unknown source or target column is a usage error."""
-    rename = {}
-    for src, dst in columns.items():
-        if src not in batch.frame.columns:
-            have = ", ".join(str(c) for c in batch.frame.columns if c not in (ROW, "geometry"))
-            raise UsageError(i18n.text("load.kolom_source", file=batch.file, src=src, dst=dst, have=have))
-        if dst not in _CHECK_COLUMNS and dst not in _NAME_COLUMNS:
-            batch.spec.column(dst)  # raises UsageError naming the layer's columns
-        rename[src] = dst
-    return rename
-
-
-def _automatic_renames(batch: _Batch, taken: set[str], targets: set[str]) -> dict[str, str]:
-    """Catalogue names matched ignoring case and spacing, and DBF names cut to 10 characters."""
-    wanted = _targets(batch.spec)
-    rename = {}
-    for col in batch.frame.columns:
-        if col in taken or col in (ROW, "geometry"):
-            continue
-        key = _name_key(col)
-        if key not in wanted and len(key) == 10:  # DBF field names are cut to 10 characters
-            longer = [w for w in wanted if w.startswith(key) and w not in targets]
-            key = longer[0] if len(longer) == 1 else key
-        if key in wanted and key not in targets:
-            if key != col:
-                batch.add("column_mapped", severity="info", column=None, source=col, target=key)
-            rename[col] = key
-            targets.add(key)
-    return rename
-
-
-def _apply_mapping(batch: _Batch, mapping: catalog.Mapping, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A mapping's value tables, ``constants`` (every row) and ``defaults`` (empty cells)."""
-    for col, table in mapping.values.items():
-        if col in frame.columns:
-            frame[col] = frame[col].map(lambda v, t=table: t.get(str(v).strip(), v) if isinstance(v, str) else v)
-    for col, value in mapping.constants.items():
-        if col in frame.columns:
-            raise UsageError(i18n.text("load.mapping_constant_conflict", mapping=mapping.name,
-                                       line=mapping.line(col, "constants"), column=col, file=batch.file))
-        frame[col] = value
-    for col, value in mapping.defaults.items():
-        frame[col] = frame[col].astype(object) if col in frame.columns else None
-        empty = frame[col].map(_validate.is_missing)
-        if empty.any():
-            frame[col] = frame[col].astype(object)  # a text column (pandas "str") takes a number too
-            frame.loc[empty, col] = value
-            batch.add("mapping_default_filled", severity="info", column=None, target=col, value=value,
-                      count=int(empty.sum()), mapping=mapping.name)
-    return frame
-
-
-def _report_ignored(batch: _Batch, frame: pd.DataFrame, ignored: list[str], present: set[str]) -> None:
-    """Columns not loaded: a warning with the mapping that keeps each one that looks like data."""
-    free = [c for c in batch.spec.column_names if c not in present]
-    plain = []
-    for col in ignored:
-        values = frame[col].dropna()
-        numeric = len(values) > 0 and not _validate.read_numbers(values).invalid.any()
-        if numeric or re.match(r"^(k|kriteria)_?\d", _name_key(col)):
-            guess = difflib.get_close_matches(_name_key(col), free, n=1, cutoff=0.5)
-            batch.add("column_not_loaded", severity="warning", column=col, name=col, layer=batch.spec.name,
-                      suggestion=f"--kolom {col}={guess[0] if guess else '<kolom>'}")
-        else:
-            plain.append(col)
-    if plain:
-        batch.add("columns_ignored", severity="info", layer=batch.spec.name, columns=", ".join(map(str, plain)))
-
-
-# -- 2. geometry -----------------------------------------------------------------------------------
-def _normalize_geometry(batch: _Batch, swap_xy: bool) -> None:
-    frame, spec = batch.frame, batch.spec
-    geoms = frame.geometry.values
-    if frame.crs is None:
-        batch.add("crs_missing")
-        return
-    xy, owner = shapely.get_coordinates(geoms, return_index=True)
-    broken = np.zeros(len(geoms), dtype=bool)
-    broken[np.unique(owner[~np.isfinite(xy).all(axis=1)])] = True
-    if broken.any():  # NaN or infinite coordinates: GEOS cannot measure, repair or project them
-        batch.add("coordinate_not_finite", frame.loc[broken, ROW], "geometry")
-        geoms = geoms.copy()
-        geoms[broken] = None
-        frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index), crs=frame.crs)
-    missing = (shapely.is_missing(geoms) | shapely.is_empty(geoms)) & ~broken
-    if missing.any() and spec.geometry != "multipolygon_or_point":  # else: placed in its kelurahan
-        batch.add("geometry_missing", frame.loc[missing, ROW], "geometry")
-    if shapely.has_z(geoms).any():
-        batch.add("z_dropped", severity="warning", count=int(shapely.has_z(geoms).sum()))
-        frame = frame.set_geometry(shapely.force_2d(geoms), crs=frame.crs)
-    if not frame.crs.equals(settings.storage_crs):
-        batch.add("reprojected", severity="info", crs=frame.crs.to_string())
-        frame = frame.to_crs(settings.storage_crs)
-    geoms = frame.geometry.values
-    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-
-    # swapped axes and coordinates outside Indonesia, by each feature's bounding box
-    minlon, minlat, maxlon, maxlat = settings.indonesia_bounds
-    b = shapely.bounds(geoms)
-    inside = ok & (b[:, 0] >= minlon) & (b[:, 2] <= maxlon) & (b[:, 1] >= minlat) & (b[:, 3] <= maxlat)
-    swapped = ok & ~inside & (b[:, 1] >= minlon) & (b[:, 3] <= maxlon) & (b[:, 0] >= minlat) & (b[:, 2] <= maxlat)
-    if swapped.any():
-        if swap_xy:
-            flipped = shapely.transform(geoms[swapped], lambda c: c[:, ::-1])
-            geoms = geoms.copy()
-            geoms[swapped] = flipped
-            batch.add("axes_swapped_fixed", frame.loc[swapped, ROW], "geometry", severity="warning")
-        else:
-            rows = frame.loc[swapped, ROW]
-            xs, ys = b[swapped, 0], b[swapped, 1]
-            for row, x, y in zip(rows, xs, ys):
-                batch.add("axes_swapped", [row], "geometry", x=round(float(x), 6), y=round(float(y), 6),
-                          all=bool(swapped.sum() == ok.sum()))
-    outside = ok & ~inside & ~swapped
-    if outside.any():
-        for row, (x0, y0, x1, y1) in zip(frame.loc[outside, ROW], b[outside]):
-            batch.add("outside_indonesia", [row], "geometry", x=round(float(x0), 6), y=round(float(y0), 6))
-
-    # invalid geometry: repaired and reported
-    invalid = ok & ~shapely.is_valid(geoms)
-    if invalid.any():
-        reasons = shapely.is_valid_reason(geoms[invalid])
-        repaired = shapely.make_valid(geoms[invalid])
-        geoms = geoms.copy()
-        geoms[invalid] = repaired
-        for row, reason in zip(frame.loc[invalid, ROW], reasons):
-            batch.add("geometry_repaired", [row], "geometry", severity="warning", reason=reason)
-
-    # geometry type against the layer
-    types = shapely.get_type_id(geoms)
-    if spec.geometry in ("multipolygon", "multipolygon_or_point"):
-        geoms = _polygonal(geoms, invalid)
-        types = shapely.get_type_id(geoms)
-        bad = ok & ~np.isin(types, [3, 6] if spec.geometry == "multipolygon" else [0, 3, 6])
-        single = types == 3
-        if single.any():
-            geoms = geoms.copy()
-            geoms[single] = shapely.multipolygons(geoms[single], indices=np.arange(int(single.sum())))
-    elif spec.geometry == "point":
-        bad = ok & (types != 0)
-    elif spec.geometry == "linestring":
-        bad = ok & (types != 1)
-    else:
-        geoms = _polygonal_or_single(geoms, invalid)
-        types = shapely.get_type_id(geoms)
-        bad = ok & (types == 7)
-    if bad.any():
-        names = shapely.get_type_id(geoms[bad])
-        for row, t in zip(frame.loc[bad, ROW], names):
-            batch.add("geometry_type", [row], "geometry", found=_TYPE_NAMES.get(int(t), str(t)), expected=spec.geometry, layer=spec.name)
-    batch.frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=settings.storage_crs))
-
-
-_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
-
-
-def _polygonal(geoms: np.ndarray, repaired: np.ndarray) -> np.ndarray:
-    """Keep the polygonal part of repaired features (make_valid may add collapsed lines/points)."""
-    out = geoms.copy()
-    for i in np.flatnonzero(repaired & (shapely.get_type_id(geoms) == 7)):
-        parts = [p for p in shapely.get_parts(geoms[i]) if shapely.get_type_id(p) in (3, 6)]
-        if parts:
-            out[i] = shapely.union_all(parts)
-    return out
-
-
-def _polygonal_or_single(geoms: np.ndarray, repaired: np.ndarray) -> np.ndarray:
-    """For mixed-type layers: reduce a repaired collection to its highest-dimension part."""
-    out = geoms.copy()
-    for i in np.flatnonzero(repaired & (shapely.get_type_id(geoms) == 7)):
-        parts = shapely.get_parts(geoms[i])
-        dim = max(shapely.get_dimensions(parts))
-        out[i] = shapely.union_all([p for p in parts if shapely.get_dimensions(p) == dim])
-    return out
+    def column_name(self, column: str) -> str:
+        return self.origin.get(column, column)
 
 
 # -- 3. attributes ---------------------------------------------------------------------------------
@@ -433,7 +160,7 @@ def _normalize_attributes(batch: _Batch) -> None:
             if empty.any():
                 frame.loc[empty, col.name] = col.default
                 batch.add("default_filled", severity="info", column=col.name, count=int(empty.sum()), value=col.default)
-        pending = col.name == "kode_kelurahan" and any(n in batch.checks for n in _NAME_COLUMNS)
+        pending = col.name == "kode_kelurahan" and any(n in batch.checks for n in _load_reference.NAME_COLUMNS)
         if col.required and col.derived is None and empty.any() and not pending:
             # values that failed to parse were reported by their parser
             batch.add("value_missing", frame.loc[empty, ROW], col.name)
@@ -453,7 +180,7 @@ def _parse_kode(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series)
             reason = ""
         except ValueError as exc:
             reason = str(exc)
-        batch.add("kode_invalid", [batch.frame.loc[i, ROW]], col.name, value=_show(raw.loc[i]), reason=reason)
+        batch.add("kode_invalid", [batch.frame.loc[i, ROW]], col.name, value=_validate.display_value(raw.loc[i]), reason=reason)
     if col.tingkat is not None:
         levels = wilayah.tingkat_series(codes.fillna(""))
         wrong = codes.notna() & (levels != col.tingkat)
@@ -485,7 +212,7 @@ def _parse_number(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Serie
         batch.add_each("number_invalid", reading.invalid, col.name, value=raw)
         for i, (indonesian, english) in reading.readings.items():
             batch.add("number_ambiguous", [batch.frame.at[i, ROW]], col.name, value=raw.loc[i],
-                      indonesian=_show(indonesian), english=_show(english))
+                      indonesian=_validate.display_value(indonesian), english=_validate.display_value(english))
         if reading.resolved:
             notation = i18n.text(f"load.notation_{reading.notation or kind}")
             batch.add("number_notation", severity="info", column=col.name, count=reading.resolved, notation=notation)
@@ -563,7 +290,7 @@ def _range(batch: _Batch, col: ColumnSpec, values: pd.Series) -> None:
     low = col.min if col.min is not None else -np.inf
     high = col.max if col.max is not None else np.inf
     bad = numbers.notna() & ((numbers < low) | (numbers > high))
-    shown = pd.Series(f"{_show(col.min) if col.min is not None else '-∞'}–{_show(col.max) if col.max is not None else '∞'} {col.unit or ''}".strip(), index=values.index)
+    shown = pd.Series(f"{_validate.display_value(col.min) if col.min is not None else '-∞'}–{_validate.display_value(col.max) if col.max is not None else '∞'} {col.unit or ''}".strip(), index=values.index)
     batch.add_each("out_of_range", bad, col.name, value=numbers, range=shown)
 
 
@@ -596,26 +323,39 @@ def _derive(batch: _Batch) -> None:
 
 # -- 4. rows -----------------------------------------------------------------------------------------
 def _check_rows(batch: _Batch, keys: bool = True) -> None:
+    if batch.spec.complete_one_of:
+        _check_complete(batch)
+    if keys:
+        _check_keys(batch)
+
+
+def _check_complete(batch: _Batch) -> None:
+    """Each row holds one of the layer's complete groups of columns."""
     frame, spec = batch.frame, batch.spec
-    if spec.complete_one_of:
-        complete = pd.Series(False, index=frame.index)
-        for name, cols in spec.complete_one_of.items():
-            present = [c for c in cols if c in frame.columns]
-            if len(present) == len(cols):
-                complete |= frame[cols].notna().all(axis=1)
-        for i in complete[~complete].index:
-            best = max(spec.complete_one_of.values(), key=lambda cols: sum(c in frame.columns and pd.notna(frame.at[i, c]) for c in cols))
-            missing = [c for c in best if c not in frame.columns or pd.isna(frame.at[i, c])]
-            alternatives = " / ".join(", ".join(cols) if len(cols) < 4 else f"{len(cols)} {name}" for name, cols in spec.complete_one_of.items())
-            batch.add("incomplete_group", [frame.at[i, ROW]], None, missing=", ".join(missing), groups=alternatives)
+    complete = pd.Series(False, index=frame.index)
+    for name, cols in spec.complete_one_of.items():
+        present = [c for c in cols if c in frame.columns]
+        if len(present) == len(cols):
+            complete |= frame[cols].notna().all(axis=1)
+    for i in complete[~complete].index:
+        best = max(spec.complete_one_of.values(), key=lambda cols: sum(c in frame.columns and pd.notna(frame.at[i, c]) for c in cols))
+        missing = [c for c in best if c not in frame.columns or pd.isna(frame.at[i, c])]
+        alternatives = " / ".join(", ".join(cols) if len(cols) < 4 else f"{len(cols)} {name}" for name, cols in spec.complete_one_of.items())
+        batch.add("incomplete_group", [frame.at[i, ROW]], None, missing=", ".join(missing), groups=alternatives)
+
+
+def _check_keys(batch: _Batch) -> None:
+    """No two rows share the layer's key (every repeat after the first is reported)."""
+    frame, spec = batch.frame, batch.spec
     key = [k for k in spec.key if k in frame.columns]
-    if keys and len(key) == len(spec.key):
-        dup = frame.duplicated(subset=key, keep=False) & frame[key].notna().all(axis=1)
-        if dup.any():
-            first = frame[dup].groupby(key, sort=False)[ROW].transform("min")
-            for i in frame[dup].index:
-                if frame.at[i, ROW] != first.loc[i]:
-                    batch.add("duplicate_key", [frame.at[i, ROW]], key[0], key=" / ".join(str(frame.at[i, k]) for k in key), other=int(first.loc[i]))
+    if len(key) != len(spec.key):
+        return
+    dup = frame.duplicated(subset=key, keep=False) & frame[key].notna().all(axis=1)
+    if dup.any():
+        first = frame[dup].groupby(key, sort=False)[ROW].transform("min")
+        for i in frame[dup].index:
+            if frame.at[i, ROW] != first.loc[i]:
+                batch.add("duplicate_key", [frame.at[i, ROW]], key[0], key=" / ".join(str(frame.at[i, k]) for k in key), other=int(first.loc[i]))
 
 
 def _check_assessment(batch: _Batch) -> None:
@@ -633,113 +373,6 @@ def _check_assessment(batch: _Batch) -> None:
 
 
 _VALIDATORS = {"penilaian_kekumuhan": _check_assessment}
-
-
-# -- 5. reference ------------------------------------------------------------------------------------
-def _check_reference(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
-    frame, spec = batch.frame, batch.spec
-    if spec.name == "wilayah":
-        _check_wilayah_parents(batch, reference)
-        return
-    code_cols = [c for c in spec.kode_columns() if c.tingkat == "kelurahan"]
-    if not code_cols:
-        return
-    col = code_cols[0].name
-    codes = frame[col]
-    # parent codes given beside the kelurahan code must agree with it
-    for role, level in _CHECK_COLUMNS.items():
-        if role not in batch.checks:
-            continue
-        given, invalid = wilayah.normalize_kode_series(batch.checks[role])
-        derived = wilayah.ancestor_series(codes.fillna("61.71.01.1001"), level).where(codes.notna())
-        bad = codes.notna() & given.notna() & (given != derived)
-        batch.origin.setdefault(role, role)
-        batch.add_each("parent_mismatch", bad, role, value=given, child=codes, column_child=pd.Series(col, index=codes.index))
-    kel = None
-    if reference is not None and len(reference):
-        kel = reference[reference["tingkat"] == "kelurahan"]
-    name_col = next((n for n in _NAME_COLUMNS if n in batch.checks), None)
-    if kel is None or kel.empty:
-        if codes.notna().any() or name_col:
-            areas = sorted(set(wilayah.ancestor_series(codes.dropna(), "kabkota"))) or ["-"]
-            batch.add("kode_unchecked", severity="warning", column=col, kode=", ".join(areas))
-        return
-    names = kel.set_index("kode")["nama"]
-    # codes filled from kelurahan names, and names checked against codes
-    if name_col:
-        given_names = batch.checks[name_col]
-        keys = wilayah.normalize_name_series(given_names.fillna(""))
-        ref_keys = wilayah.normalize_name_series(kel["nama"])
-        by_name = pd.Series(kel["kode"].values, index=ref_keys.values)
-        unique = by_name[~by_name.index.duplicated(keep=False)]
-        fill = codes.isna() & given_names.notna()
-        for i in fill[fill].index:
-            key = keys.loc[i]
-            if key in unique.index:
-                codes.loc[i] = unique.loc[key]
-                batch.add("kode_from_name", [frame.at[i, ROW]], col, severity="info", value=given_names.loc[i], kode=unique.loc[key])
-            else:
-                batch.add("name_unknown", [frame.at[i, ROW]], name_col, value=given_names.loc[i])
-        batch.origin.setdefault(name_col, name_col)
-        both = codes.notna() & given_names.notna() & ~fill & codes.isin(names.index)
-        expected_keys = codes[both].map(lambda c: wilayah.normalize_name(names.loc[c]))
-        mismatch = pd.Series(False, index=codes.index)
-        mismatch.loc[both[both].index] = expected_keys.values != keys[both].values
-        batch.add_each("name_mismatch", mismatch, name_col, severity="warning", value=given_names, kode=codes, expected=codes.map(lambda c: names.get(c)))
-        frame[col] = codes
-        no_name = codes.isna() & given_names.isna()
-        batch.add_each("value_missing", no_name, col)
-    # codes must exist where the kabkota's kelurahan are loaded
-    covered = set(wilayah.ancestor_series(kel["kode"], "kabkota"))
-    kabkota = wilayah.ancestor_series(codes.fillna("00.00.00.0000"), "kabkota")
-    checkable = codes.notna() & kabkota.isin(covered)
-    unknown = checkable & ~codes.isin(names.index)
-    batch.add_each("kode_unknown", unknown, col, value=codes)
-    unchecked = codes.notna() & ~kabkota.isin(covered)
-    if unchecked.any():
-        batch.add("kode_unchecked", severity="warning", column=col, kode=", ".join(sorted(set(kabkota[unchecked]))))
-    # features that lie outside their coded kelurahan (warning)
-    known = checkable & ~unknown & ~(frame.geometry.isna() | frame.geometry.is_empty)
-    known &= ~frame[ROW].isin(batch.error_rows())  # e.g. swapped coordinates: already refused
-    if known.any():
-        _check_location(batch, col, kel, known)
-
-
-def _check_location(batch: _Batch, col: str, kel: gpd.GeoDataFrame, rows: pd.Series) -> None:
-    frame = batch.frame
-    sub = frame.loc[rows, [col, ROW, "geometry"]]
-    polys = kel.set_index("kode").geometry
-    coded = gpd.GeoSeries(polys.loc[sub[col]].values, index=sub.index, crs=settings.storage_crs)
-    inside = sub.geometry.intersects(coded)
-    outside = sub[~inside]
-    if outside.empty:
-        return
-    distance = geodesy.distance_m(outside.geometry, coded.loc[outside.index])
-    far = distance > settings.kelurahan_mismatch_tolerance_m
-    if not far.any():
-        return
-    flagged = outside[far]
-    points = gpd.GeoDataFrame(geometry=flagged.geometry.representative_point(), index=flagged.index, crs=settings.storage_crs)
-    hits = gpd.sjoin(points, kel[["kode", "nama", "geometry"]], predicate="within", how="left")
-    hits = hits[~hits.index.duplicated()]
-    for i in flagged.index:
-        found = hits.at[i, "kode"] if pd.notna(hits.at[i, "kode"]) else "-"
-        found_name = hits.at[i, "nama"] if pd.notna(hits.at[i, "nama"]) else "-"
-        batch.add("location_mismatch", [flagged.at[i, ROW]], col, severity="warning",
-                  kode=flagged.at[i, col], nama=kel.set_index("kode").at[flagged.at[i, col], "nama"],
-                  distance=int(round(float(distance.loc[i]))), found=found, found_name=found_name)
-
-
-def _check_wilayah_parents(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
-    frame = batch.frame
-    known = set(frame["kode"].dropna())
-    if reference is not None:
-        known |= set(reference["kode"])
-    parents = frame["kode_induk"]
-    orphan = parents.notna() & ~parents.isin(known)
-    if orphan.any():
-        batch.add("parent_absent", severity="warning", column="kode",
-                  count=int(orphan.sum()), examples=", ".join(sorted(set(parents[orphan]))[:5]))
 
 
 # -- periods given for the whole file ----------------------------------------------------------------
@@ -845,10 +478,10 @@ def prepare(
     _mapping.before_columns(batch, mapping, reference)
     if batch.has_errors and batch.frame.empty:
         return batch.frame, batch.problems
-    _map_columns(batch, mapping, columns or {})
+    _load_columns.map_columns(batch, mapping, columns or {})
     if batch.has_errors:
         return batch.frame, batch.problems
-    _normalize_geometry(batch, swap_xy)
+    _load_geometry.normalize_geometry(batch, swap_xy)
     if batch.frame.crs is None:
         return batch.frame, batch.problems
     _mapping.slivers(batch)
@@ -863,7 +496,7 @@ def prepare(
         _VALIDATORS[name](batch)
     if merge:
         _mapping.merge_pieces(batch)
-    _check_reference(batch, reference)
+    _load_reference.check_reference(batch, reference)
     _mapping.setback_report(batch)
     _mapping.summary(batch, len(batch.frame))
     keep = [c for c in spec.column_names if c in batch.frame.columns] + [ROW, "geometry"]

@@ -246,7 +246,7 @@ class Inputs:
 
 def period_end(periode: str) -> dt.date:
     """The last day of a period: the report's data date and "as of" day."""
-    from kotaku_gis._mappack_data import period_end_date
+    from kotaku_gis._validate import period_end_date
 
     return period_end_date(periode).date()
 
@@ -265,7 +265,7 @@ def trend(kumuh: pd.DataFrame, baseline: str, decrees: pd.DataFrame | None = Non
     >>> trend(k, "2024").values.tolist()
     [['2024', 10.0], ['2026Q3', 0.0]]
     """
-    from kotaku_gis._mappack_data import period_end as ends
+    from kotaku_gis._validate import period_end as ends
     from kotaku_gis._mappack_unit import _per_lokasi
 
     periods = sorted(set(kumuh["periode"].astype(str)), key=lambda p: (ends([p])[0], p)) if len(kumuh) else []

@@ -67,7 +67,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -75,23 +74,24 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import catalog, geodesy, i18n, scoring
+from kotaku_gis import _validate, catalog, geodesy, i18n, pengaduan, scoring
 from kotaku_gis import wilayah as kode_wilayah
-from kotaku_gis.catalog import PERIODE_PATTERN
+from kotaku_gis._progress_frames import (  # noqa: F401  (STATUS, NAMA_NASIONAL, normalize_periode: public here)
+    _KUMUH_REQUIRED,
+    NAMA_NASIONAL,
+    STATUS,
+    _categorical,
+    _kelurahan_codes,
+    _klasifikasi_codes,
+    _periode_column,
+    _require_columns,
+    _row_numbers,
+    _slum_levels,
+    normalize_periode,
+)
+from kotaku_gis._progress_rollup import _rollup
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW
-
-#: State of a location between the baseline and the current period (``status`` of
-#: :func:`progress_lokasi`), in the order they are decided.
-STATUS: tuple[str, ...] = (
-    "belum_dinilai",  # in the baseline, no assessment in the current period (baseline carried forward)
-    "baru",  # not in the baseline, assessed in the current period
-    "tetap_kumuh",  # slum at both
-    "keluar_kumuh",  # slum at the baseline, tidak kumuh now
-    "menjadi_kumuh",  # tidak kumuh at the baseline, slum now
-    "tetap_tidak_kumuh",  # tidak kumuh at both
-    "tidak_ditetapkan_lagi",  # in the baseline, absent from a later decree (SK Kumuh) of its kab/kota
-)
 
 #: Columns of the table :func:`score_table` returns (those present in the input; plus geometry).
 SCORE_TABLE_COLUMNS: tuple[str, ...] = (
@@ -104,91 +104,9 @@ SCORE_TABLE_COLUMNS: tuple[str, ...] = (
     *scoring.SCORE_COLUMNS,
 )
 
-#: Name of the nation in the ``nama`` column of the roll-up.
-NAMA_NASIONAL = "Indonesia"
-
-_PERIODE_RE = re.compile(PERIODE_PATTERN)
-_QUARTER_RE = re.compile(r"^((?:19|20)\d\d)\s*[-/ ]?\s*[Qq]\s*([1-4])$")
-_TW_RE = re.compile(r"^[Tt][Ww]\s*([1-4])\s*[-/ ]?\s*((?:19|20)\d\d)$")
-
-# Columns progress_lokasi needs from kawasan_kumuh, and those rollup needs from its result.
-_KUMUH_REQUIRED = ("id_lokasi", "kode_kelurahan", "periode")
-_PER_LOKASI_REQUIRED = (
-    "kode_kelurahan", "periode", "baseline", "status", "luas_awal_ha", "luas_akhir_ha", "nilai_awal",
-    "nilai_akhir", "tingkat_akhir", "klasifikasi_akhir", "kumuh_awal", "kumuh_akhir", "keluar_kumuh",
-    "belum_dinilai", "luas_kumuh_awal_ha", "luas_kumuh_akhir_ha", "luas_tertangani_ha",
-)  # fmt: skip
-_KEGIATAN_REQUIRED = ("id_kegiatan", "kode_kelurahan", "periode", "status")
-
-
-# -- vocabularies (from the rule and catalogue data, never repeated here) ----------------------------
-def _slum_levels() -> tuple[str, ...]:
-    """Slum levels from the most severe: ``berat``, ``sedang``, ``ringan`` (those with a letter)."""
-    letters = scoring.classification().letters
-    return tuple(lv for lv in reversed(scoring.LEVELS) if lv in letters)
-
-
-def _levels_desc() -> tuple[str, ...]:
-    """Every level from the most severe, ``tidak_kumuh`` last."""
-    return tuple(reversed(scoring.LEVELS))
-
-
-def _klasifikasi_codes() -> list[str]:
-    return sorted(scoring.classification().priorities)
-
-
-def _kegiatan_status() -> list[str]:
-    return catalog.layer("kegiatan").column("status").codes()
 
 
 # -- periods -----------------------------------------------------------------------------------------
-def normalize_periode(value: Any) -> str:
-    """Read a period as the store writes it: ``2024`` or ``2026Q3``.
-
-    Parameters
-    ----------
-    value : str or int
-        A year (``2024``) or a quarter in any of the forms the loader accepts: ``2026Q3``,
-        ``2026-Q3``, ``2026 q3``, ``TW3 2026``.
-
-    Returns
-    -------
-    str
-        ``YYYY`` or ``YYYYQn``.
-
-    Raises
-    ------
-    UsageError
-        If ``value`` is not a period (the message says which forms are accepted).
-
-    Examples
-    --------
-    >>> normalize_periode("2026-Q3"), normalize_periode("TW1 2025"), normalize_periode(2024)
-    ('2026Q3', '2025Q1', '2024')
-    >>> normalize_periode("Q3/2026")
-    Traceback (most recent call last):
-    ...
-    kotaku_gis.errors.UsageError: periode 'Q3/2026' tidak dapat dibaca: tulis tahun (2024) atau triwulan (2026Q3; juga 2026-Q3 atau TW3 2026)
-    """
-    result = _parse_periode(value)
-    if result is None:
-        raise UsageError(i18n.text("progress.periode_invalid", value=value))
-    return result
-
-
-def _parse_periode(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
-        value = str(int(value))
-    text = str(value).strip()
-    if m := _QUARTER_RE.match(text):
-        return f"{m.group(1)}Q{m.group(2)}"
-    if m := _TW_RE.match(text):
-        return f"{m.group(2)}Q{m.group(1)}"
-    return text if _PERIODE_RE.match(text) else None
-
-
 def resolve_periods(
     available: Iterable[str], periode: Any, baseline: Any = None, *, layer: str = "kawasan_kumuh"
 ) -> tuple[str, str]:
@@ -248,76 +166,6 @@ def resolve_periods(
     if base > current:
         raise UsageError(i18n.text("progress.baseline_after", baseline=base, periode=current))
     return current, base
-
-
-def _period_end(periods: pd.Series) -> pd.Series:
-    """A sortable number for the end of each period: year * 10 + quarter (a year ends in quarter 4)."""
-    text = periods.astype(str)
-    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
-    quarter = pd.to_numeric(text.str.slice(5, 6), errors="coerce").fillna(4)
-    return year * 10 + quarter
-
-
-# -- problems ----------------------------------------------------------------------------------------
-class _Problems:
-    """Problems of one frame, one per row where a mask holds (the loop runs over bad rows only)."""
-
-    def __init__(self, file: str, rows: np.ndarray):
-        self.file = file
-        self.rows = rows
-        self.items: list[Problem] = []
-
-    def add(self, code: str, mask: Any, column: str | None, **per_row: Any) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        for i in np.flatnonzero(mask):
-            params = {}
-            for k, v in per_row.items():
-                value = v.iloc[i] if isinstance(v, pd.Series) else v[i] if isinstance(v, np.ndarray) else v
-                params[k] = value.item() if isinstance(value, np.generic) else value
-            self.items.append(Problem(code, self.file, int(self.rows[i]), column, "error", params))
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise DataError(sorted(self.items, key=lambda p: p.row or 0))
-
-
-def _categorical(values: pd.Series, categories: Sequence[str]) -> pd.Categorical:
-    """``values`` as a categorical of exactly ``categories`` (others become missing); no re-parsing of
-    a column that is already categorical (as :func:`kotaku_gis.scoring.score` returns them)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.set_categories(list(categories)).array
-    return pd.Categorical(values.astype(object), categories=list(categories))
-
-
-def _row_numbers(frame: pd.DataFrame) -> np.ndarray:
-    if ROW in frame.columns:
-        return frame[ROW].to_numpy()
-    return np.arange(1, len(frame) + 1)
-
-
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise UsageError(i18n.text("progress.columns_missing", columns=", ".join(missing), layer=what))
-
-
-def _kelurahan_codes(frame: pd.DataFrame, report: _Problems) -> pd.Series:
-    """``kode_kelurahan`` normalised to dotted kelurahan codes; anything else is reported."""
-    raw = frame["kode_kelurahan"]
-    codes, _ = kode_wilayah.normalize_kode_series(raw)
-    bad = (kode_wilayah.tingkat_series(codes) != "kelurahan").to_numpy()
-    report.add("progress_kode_invalid", bad, "kode_kelurahan", value=raw)
-    return codes
-
-
-def _periode_column(frame: pd.DataFrame, report: _Problems) -> pd.Series:
-    """The ``periode`` column normalised (each distinct value parsed once); bad values reported."""
-    raw = frame["periode"]
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    parsed = np.array([_parse_periode(u) for u in uniques] + [None], dtype=object)
-    values = parsed[codes]
-    report.add("progress_periode_invalid", pd.isna(values), "periode", value=raw)
-    return pd.Series(values, index=frame.index, dtype=object)
 
 
 # -- scores ------------------------------------------------------------------------------------------
@@ -480,7 +328,7 @@ def progress_lokasi(
     """
     _require_columns(kumuh, _KUMUH_REQUIRED, "kawasan_kumuh")
     rows_all = _row_numbers(kumuh)
-    report = _Problems("kawasan_kumuh", rows_all)
+    report = _validate.Problems("kawasan_kumuh", rows_all)
     periods = _periode_column(kumuh, report)
     report.raise_if_any()
     periode, baseline = resolve_periods(periods.unique(), periode, baseline)
@@ -490,11 +338,11 @@ def progress_lokasi(
     frame = kumuh.loc[used].copy()
     frame[ROW] = rows_all[used]
     frame["periode"] = periods[used].to_numpy()
-    report = _Problems("kawasan_kumuh", frame[ROW].to_numpy())
+    report = _validate.Problems("kawasan_kumuh", frame[ROW].to_numpy())
     frame["kode_kelurahan"] = _kelurahan_codes(frame, report).to_numpy()
     frame["luas_ha"] = _area_ha(frame, report)
     dup = frame.duplicated(["id_lokasi", "periode"], keep=False).to_numpy()
-    report.add(
+    report.add_each(
         "progress_lokasi_duplicate", dup, "id_lokasi",
         id=frame["id_lokasi"], periode=frame["periode"],
     )  # fmt: skip
@@ -630,7 +478,7 @@ def _dropped_by_decree(ids: pd.Index, kode: pd.Series, listed: dict[str, set[str
     return np.array([k in listed and str(i) not in listed[k] for i, k in zip(ids, kab)], dtype=bool)
 
 
-def _area_ha(frame: pd.DataFrame, report: _Problems) -> np.ndarray:
+def _area_ha(frame: pd.DataFrame, report: _validate.Problems) -> np.ndarray:
     """``luas_ha`` as numbers; empty values measured from the geometry where there is one."""
     n = len(frame)
     if "luas_ha" in frame.columns:
@@ -646,7 +494,7 @@ def _area_ha(frame: pd.DataFrame, report: _Problems) -> np.ndarray:
             luas[pos[ok]] = geodesy.area_ha(geoms[ok]).to_numpy()
         missing = np.isnan(luas)
     raw = frame["luas_ha"] if "luas_ha" in frame.columns else np.full(n, None)
-    report.add("progress_luas_missing", missing | (luas < 0), "luas_ha", value=raw)
+    report.add_each("progress_luas_missing", missing | (luas < 0), "luas_ha", value=raw)
     return luas
 
 
@@ -786,296 +634,6 @@ def rollup_all_levels(
     return _rollup(per_lokasi, kegiatan, wilayah, kode, lowest=tingkat, only=None)
 
 
-def _rollup(
-    per_lokasi: pd.DataFrame,
-    kegiatan: pd.DataFrame | None,
-    wilayah: pd.DataFrame | None,
-    kode: str | None,
-    *,
-    lowest: str,
-    only: str | None,
-) -> dict[str, pd.DataFrame]:
-    levels = kode_wilayah.ROLLUP_LEVELS
-    if lowest not in levels:
-        raise UsageError(i18n.text("progress.tingkat_invalid", tingkat=lowest, levels=", ".join(levels)))
-    scope = _scope(kode)
-    scope_level = kode_wilayah.tingkat(scope)
-    top = levels.index(scope_level)
-    if levels.index(lowest) < top:
-        raise UsageError(
-            i18n.text(
-                "progress.tingkat_above_kode", tingkat=lowest, kode=scope, level=scope_level,
-                allowed=", ".join(levels[top:]),
-            )
-        )  # fmt: skip
-    _require_columns(per_lokasi, _PER_LOKASI_REQUIRED, "per_lokasi")
-    periode, baseline = _periods_of(per_lokasi)
-
-    sums = _kelurahan_sums(per_lokasi, kegiatan, periode, scope, scope_level)
-    names, geometry = _units(wilayah, scope, scope_level)
-
-    # Up from the kelurahan: each level = its own listed units + the sums of the level below.
-    by_level: dict[str, pd.DataFrame] = {}
-    current = sums
-    for i in range(len(levels) - 1, top - 1, -1):
-        level = levels[i]
-        if i < len(levels) - 1:
-            parents = kode_wilayah.ancestor_series(pd.Series(current.index), level).to_numpy()
-            current = current.groupby(parents, sort=False).sum()
-        listed = names.get(level)
-        if listed is not None and len(listed):
-            current = current.reindex(current.index.union(listed.index), fill_value=0)
-        if level == scope_level:  # the area asked for is always there, even without data: one row
-            current = current.reindex([scope], fill_value=0)
-        by_level[level] = current
-
-    wanted = [only] if only is not None else list(levels[top : levels.index(lowest) + 1])
-    out = {}
-    for level in wanted:
-        out[level] = _finish(by_level[level], level, periode, baseline, names, geometry)
-    return out
-
-
-def _scope(kode: Any) -> str:
-    """The dotted code of the area asked for; ``""`` (the nation) for None or blank."""
-    if kode is None or (isinstance(kode, str) and kode.strip() == ""):
-        return ""
-    try:
-        return kode_wilayah.normalize_kode(kode)
-    except ValueError as exc:
-        raise UsageError(i18n.text("progress.kode_invalid", kode=kode, reason=str(exc))) from exc
-
-
-def _periods_of(per_lokasi: pd.DataFrame) -> tuple[str, str]:
-    if len(per_lokasi):
-        periode = per_lokasi["periode"].iloc[0]
-        baseline = per_lokasi["baseline"].iloc[0]
-    else:
-        periode = per_lokasi.attrs.get("periode")
-        baseline = per_lokasi.attrs.get("baseline")
-    if periode is None or baseline is None:
-        raise UsageError(i18n.text("progress.columns_missing", columns="periode, baseline", layer="per_lokasi"))
-    return normalize_periode(periode), normalize_periode(baseline)
-
-
-def _in_scope(codes: pd.Series, scope: str, scope_level: str) -> np.ndarray:
-    if scope == "":
-        return codes.notna().to_numpy()
-    return (kode_wilayah.ancestor_series(codes, scope_level) == scope).to_numpy()
-
-
-def _kelurahan_sums(
-    per_lokasi: pd.DataFrame, kegiatan: pd.DataFrame | None, periode: str, scope: str, scope_level: str
-) -> pd.DataFrame:
-    """Every additive quantity per kelurahan code (index), for the locations and activities in scope."""
-    report = _Problems("per_lokasi", _row_numbers(per_lokasi))
-    codes = _kelurahan_codes(per_lokasi, report)
-    report.raise_if_any()
-    inside = _in_scope(codes, scope, scope_level)
-    lok = per_lokasi.loc[inside]
-    key = codes[inside].to_numpy()
-
-    nilai_awal = lok["nilai_awal"].to_numpy(dtype="float64")
-    nilai_akhir = lok["nilai_akhir"].to_numpy(dtype="float64")
-    luas_awal = lok["luas_awal_ha"].to_numpy(dtype="float64")
-    luas_akhir = lok["luas_akhir_ha"].to_numpy(dtype="float64")
-    weighed_awal = ~np.isnan(nilai_awal) & ~np.isnan(luas_awal)
-    weighed_akhir = ~np.isnan(nilai_akhir) & ~np.isnan(luas_akhir)
-    levels = _levels_desc()
-    klas_codes = _klasifikasi_codes()
-    status = np.asarray(_categorical(lok["status"], list(STATUS)).codes)
-    tingkat_akhir = np.asarray(_categorical(lok["tingkat_akhir"], levels).codes)
-    klas = np.asarray(_categorical(lok["klasifikasi_akhir"], klas_codes).codes)
-    parts: dict[str, Any] = {
-        "luas_kumuh_awal_ha": lok["luas_kumuh_awal_ha"].to_numpy(dtype="float64"),
-        "luas_kumuh_akhir_ha": lok["luas_kumuh_akhir_ha"].to_numpy(dtype="float64"),
-        "luas_tertangani_ha": lok["luas_tertangani_ha"].to_numpy(dtype="float64"),
-        "lokasi_total": np.ones(len(lok), dtype="int64"),
-        "lokasi_awal": lok["kumuh_awal"].to_numpy(dtype=bool),
-        "lokasi_akhir": lok["kumuh_akhir"].to_numpy(dtype=bool),
-        "lokasi_keluar_kumuh": lok["keluar_kumuh"].to_numpy(dtype=bool),
-        "lokasi_baru": status == STATUS.index("baru"),
-        "lokasi_belum_dinilai": lok["belum_dinilai"].to_numpy(dtype=bool),
-        "lokasi_tidak_ditetapkan_lagi": _flag(lok, "tidak_ditetapkan_lagi"),
-    }
-    for i, level in enumerate(levels):  # integer codes of the categoricals: one fast comparison each
-        parts[f"lokasi_{level}"] = tingkat_akhir == i
-    for i, code in enumerate(klas_codes):
-        parts[f"klasifikasi_{code}"] = klas == i
-    parts["_nilai_luas_awal"] = np.where(weighed_awal, nilai_awal * luas_awal, 0.0)
-    parts["_luas_dinilai_awal"] = np.where(weighed_awal, luas_awal, 0.0)
-    parts["_nilai_luas_akhir"] = np.where(weighed_akhir, nilai_akhir * luas_akhir, 0.0)
-    parts["_luas_dinilai_akhir"] = np.where(weighed_akhir, luas_akhir, 0.0)
-    table = pd.DataFrame(parts)
-    counts = [c for c in table.columns if table[c].dtype == bool]
-    table[counts] = table[counts].astype("int64")
-    sums = table.groupby(key, sort=False).sum()
-
-    activities = _kegiatan_sums(kegiatan, periode, scope, scope_level)
-    if len(activities):
-        sums = sums.join(activities, how="outer")
-    else:
-        sums = sums.reindex(columns=[*sums.columns, *activities.columns])
-    sums = sums.fillna(0)
-    ints = [c for c in sums.columns if c.startswith(("lokasi_", "klasifikasi_", "kegiatan_")) or c == "_progres_n"]
-    sums[ints] = sums[ints].astype("int64")
-    sums.index.name = "kode"
-    return sums
-
-
-def _flag(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A boolean column of a per-location frame; all False in frames made before it existed."""
-    if column not in frame.columns:
-        return np.zeros(len(frame), dtype=bool)
-    return frame[column].to_numpy(dtype=bool)
-
-
-def _kegiatan_sums(kegiatan: pd.DataFrame | None, periode: str, scope: str, scope_level: str) -> pd.DataFrame:
-    """Activity counts by status, progress sums and costs per kelurahan code."""
-    statuses = _kegiatan_status()
-    columns = [f"kegiatan_{s}" for s in statuses] + ["kegiatan_total", "_progres_sum", "_progres_n", "biaya_idr_total"]
-    if kegiatan is None or len(kegiatan) == 0:
-        return pd.DataFrame(columns=columns, dtype="float64")
-    _require_columns(kegiatan, _KEGIATAN_REQUIRED, "kegiatan")
-    report = _Problems("kegiatan", _row_numbers(kegiatan))
-    codes = _kelurahan_codes(kegiatan, report)
-    periods = _periode_column(kegiatan, report)
-    status = kegiatan["status"].astype(object).str.strip().str.lower()
-    report.add(
-        "progress_status_unknown", ~status.isin(statuses).to_numpy(), "status",
-        value=kegiatan["status"], allowed=", ".join(statuses),
-    )  # fmt: skip
-    numbers = {}
-    for col in ("progres_fisik", "biaya_idr"):
-        if col in kegiatan.columns:
-            values = pd.to_numeric(kegiatan[col], errors="coerce")
-            bad = (values.isna() & kegiatan[col].notna()).to_numpy()
-            report.add("progress_not_a_number", bad, col, value=kegiatan[col])
-            numbers[col] = values.to_numpy(dtype="float64", na_value=np.nan)
-        else:
-            numbers[col] = np.full(len(kegiatan), np.nan)
-    report.raise_if_any()
-
-    frame = pd.DataFrame(
-        {
-            "id": kegiatan["id_kegiatan"].to_numpy(),
-            "kode": codes.to_numpy(),
-            "periode": periods.to_numpy(),
-            "end": _period_end(periods).to_numpy(),
-            "status": status.to_numpy(),
-            "progres": numbers["progres_fisik"],
-            "biaya": numbers["biaya_idr"],
-        }
-    )
-    until = float(_period_end(pd.Series([periode])).iloc[0])
-    frame = frame[(frame["end"] <= until) & _in_scope(frame["kode"], scope, scope_level)]
-    # each activity once, as of its latest report (ties: the period that sorts last, a quarter over its year)
-    frame = frame.sort_values(["end", "periode"], kind="stable").drop_duplicates("id", keep="last")
-    has_progress = ~np.isnan(frame["progres"].to_numpy())
-    parts: dict[str, Any] = {f"kegiatan_{s}": (frame["status"] == s).to_numpy().astype("int64") for s in statuses}
-    parts["kegiatan_total"] = np.ones(len(frame), dtype="int64")
-    parts["_progres_sum"] = np.where(has_progress, frame["progres"].to_numpy(), 0.0)
-    parts["_progres_n"] = has_progress.astype("int64")
-    parts["biaya_idr_total"] = np.nan_to_num(frame["biaya"].to_numpy(), nan=0.0)
-    return pd.DataFrame(parts).groupby(frame["kode"].to_numpy(), sort=False).sum()[columns]
-
-
-def _units(
-    wilayah: pd.DataFrame | None, scope: str, scope_level: str
-) -> tuple[dict[str, pd.Series], pd.Series | None]:
-    """Listed units per level (kode -> nama) within the scope, and their geometry (or None).
-
-    Every listed unit also lists its ancestors (unnamed unless listed themselves), so that each
-    unit of the roll-up has its parent in the level above.
-    """
-    if wilayah is None or len(wilayah) == 0:
-        return {}, None
-    _require_columns(wilayah, ("kode",), "wilayah")
-    report = _Problems("wilayah", _row_numbers(wilayah))
-    codes, invalid = kode_wilayah.normalize_kode_series(wilayah["kode"])
-    report.add("progress_kode_invalid", invalid.to_numpy(), "kode", value=wilayah["kode"])
-    report.raise_if_any()
-    inside = _in_scope(codes, scope, scope_level) & codes.notna().to_numpy()
-    codes = codes[inside]
-    names = wilayah["nama"][inside] if "nama" in wilayah.columns else pd.Series(None, index=codes.index, dtype=object)
-    named = pd.Series(names.to_numpy(dtype=object), index=codes.to_numpy()).groupby(level=0, sort=False).first()
-    levels = kode_wilayah.ROLLUP_LEVELS
-    out: dict[str, pd.Series] = {}
-    distinct = pd.Series(named.index)
-    for level in levels[levels.index(scope_level) :]:
-        at = kode_wilayah.ancestor_series(distinct, level).dropna().unique()
-        if level == "nasional":
-            out[level] = pd.Series([NAMA_NASIONAL], index=[""], dtype=object)
-            continue
-        out[level] = named.reindex(pd.Index(at, dtype=object))
-    geometry = None
-    if isinstance(wilayah, gpd.GeoDataFrame) and wilayah.geometry.name in wilayah.columns:
-        geoms = wilayah.geometry[inside]
-        geometry = gpd.GeoSeries(geoms.to_numpy(), index=codes.to_numpy(), crs=wilayah.crs)
-        geometry = geometry[~geometry.index.duplicated()]
-    return out, geometry
-
-
-def _finish(
-    sums: pd.DataFrame,
-    level: str,
-    periode: str,
-    baseline: str,
-    names: dict[str, pd.Series],
-    geometry: gpd.GeoSeries | None,
-) -> pd.DataFrame:
-    """The published frame of one level: identity columns, sums, and ratios recomputed from sums."""
-    sums = sums.sort_index()
-    kode = sums.index.to_numpy(dtype=object)
-    if level == "nasional":
-        nama = np.array([NAMA_NASIONAL] * len(sums), dtype=object)
-        induk = np.array([None] * len(sums), dtype=object)
-    else:
-        listed = names.get(level)
-        nama = (
-            listed.reindex(sums.index).to_numpy(dtype=object)
-            if listed is not None
-            else np.full(len(sums), None, dtype=object)
-        )
-        levels = kode_wilayah.ROLLUP_LEVELS
-        induk = kode_wilayah.ancestor_series(pd.Series(kode), levels[levels.index(level) - 1]).to_numpy(dtype=object)
-    out = pd.DataFrame({"kode": kode, "nama": nama, "tingkat": level, "kode_induk": induk,
-                        "periode": periode, "baseline": baseline})  # fmt: skip
-    s = {c: sums[c].to_numpy() for c in sums.columns}
-    awal, akhir = s["luas_kumuh_awal_ha"], s["luas_kumuh_akhir_ha"]
-    out["luas_kumuh_awal_ha"] = awal
-    out["luas_kumuh_akhir_ha"] = akhir
-    out["luas_tertangani_ha"] = s["luas_tertangani_ha"]
-    out["persen_pengurangan"] = _ratio(100.0 * (awal - akhir), awal)
-    for c in ("lokasi_total", "lokasi_awal", "lokasi_akhir", "lokasi_keluar_kumuh", "lokasi_baru", "lokasi_belum_dinilai",
-              "lokasi_tidak_ditetapkan_lagi"):
-        out[c] = s[c]
-    for lv in _levels_desc():
-        out[f"lokasi_{lv}"] = s[f"lokasi_{lv}"]
-    for code in _klasifikasi_codes():
-        out[f"klasifikasi_{code}"] = s[f"klasifikasi_{code}"]
-    out["nilai_rerata_awal"] = _ratio(s["_nilai_luas_awal"], s["_luas_dinilai_awal"])
-    out["nilai_rerata_akhir"] = _ratio(s["_nilai_luas_akhir"], s["_luas_dinilai_akhir"])
-    for st in _kegiatan_status():
-        out[f"kegiatan_{st}"] = s[f"kegiatan_{st}"]
-    out["kegiatan_total"] = s["kegiatan_total"]
-    out["progres_fisik_rerata"] = _ratio(s["_progres_sum"], s["_progres_n"])
-    out["biaya_idr_total"] = s["biaya_idr_total"].astype("float64")
-    if geometry is not None:
-        geoms = geometry.reindex(pd.Index(kode, dtype=object)).to_numpy()
-        return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=geometry.crs), crs=geometry.crs)
-    return out
-
-
-def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator, NaN where the denominator is 0."""
-    num = np.asarray(numerator, dtype="float64")
-    den = np.asarray(denominator, dtype="float64")
-    out = np.full(num.shape, np.nan)
-    np.divide(num, den, out=out, where=den != 0)
-    return out
-
-
 # -- other per-unit figures (complaints, staffing) -------------------------------------------------
 def sum_up(table: pd.DataFrame, levels: Sequence[str]) -> dict[str, pd.DataFrame]:
     """Sum an additive per-unit table (``kode`` plus numeric columns) up to each level of ``levels``.
@@ -1134,3 +692,76 @@ def attach(frames: Mapping[str, pd.DataFrame], extras: Mapping[str, pd.DataFrame
                 merged[c] = merged[c].fillna(0).astype(extra[c].dtype)
         out[level] = merged
     return out
+
+
+# -- the progress report ---------------------------------------------------------------------------
+#: Levels that carry facilitator staffing (staffing is decided per kab/kota: below it there is none).
+STAFFING_LEVELS: tuple[str, ...] = ("nasional", "provinsi", "kabkota")
+
+
+def report(
+    per_lokasi: pd.DataFrame,
+    kegiatan: pd.DataFrame | None,
+    units: pd.DataFrame | None,
+    *,
+    periode: str,
+    tingkat: str,
+    kode: str | None = None,
+    complaints: pd.DataFrame | None = None,
+    staff: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The progress report: the roll-up of every level with complaint counts and facilitator staffing.
+
+    ``kotaku-gis progress`` writes it and every map pack tabulates it; both build it here.
+
+    As-of date
+        The end of ``periode`` (``2026Q3`` -> 2026-09-30, ``2024`` -> 2024-12-31): complaints
+        received by that day are counted, and aged (``pengaduan_terlambat``) as of that day, so the
+        report of a period does not change from one day to the next.
+
+    Parameters
+    ----------
+    per_lokasi : DataFrame
+        :func:`progress_lokasi`'s table.
+    kegiatan, units : DataFrame, optional
+        As :func:`rollup_all_levels` takes them.
+    periode : str
+        The current period (normalised).
+    tingkat : str
+        The lowest level of the report.
+    kode : str, optional
+        The area reported (None or ``""``: the nation).
+    complaints : DataFrame, optional
+        Complaints as stored (``kode_wilayah``, ``kategori``, ``status``, ``tanggal_diterima``,
+        ``tanggal_selesai``); None: no complaint columns.
+    staff : DataFrame, optional
+        Staffing per kab/kota (``kode`` and additive numeric columns, e.g. from
+        ``staffing.table``): summed up to the levels of :data:`STAFFING_LEVELS` in the report.
+
+    Returns
+    -------
+    dict
+        Level -> table, from the area of ``kode`` down to ``tingkat``.
+
+    Examples
+    --------
+    >>> kumuh = pd.DataFrame({"id_lokasi": ["L1"], "kode_kelurahan": ["61.71.01.1001"], "periode": ["2026Q3"],
+    ...     "luas_ha": [4.0], "nilai_kekumuhan": [30.0], "nilai_pertimbangan_lain": 11, "legalitas": "legal"})
+    >>> complaints = pd.DataFrame({"kode_wilayah": ["61.71.01.1001"] * 2, "kategori": "saran", "status": "diterima",
+    ...     "tanggal_diterima": ["2026-06-01", "2026-10-02"], "tanggal_selesai": None})
+    >>> levels = report(progress_lokasi(kumuh, "2026Q3"), None, None, periode="2026Q3", tingkat="kabkota",
+    ...                 kode="61.71", complaints=complaints)
+    >>> int(levels["kabkota"]["pengaduan_total"].iloc[0])  # received by 2026-09-30
+    1
+    """
+    frames = rollup_all_levels(per_lokasi, kegiatan, units, kode=kode, tingkat=tingkat)
+    end = _validate.period_end_date(periode)
+    if complaints is not None:
+        received = pd.DataFrame(complaints.drop(columns="geometry", errors="ignore"))
+        if len(received):
+            received = received[(pd.to_datetime(received["tanggal_diterima"]) <= end).to_numpy()]
+        frames = attach(frames, pengaduan.counts_all_levels(received, kode or None, tingkat=tingkat, as_of=end.date()))
+    upper = [level for level in frames if level in STAFFING_LEVELS]
+    if staff is not None and len(staff) and upper:
+        frames = attach(frames, sum_up(staff, upper))
+    return frames

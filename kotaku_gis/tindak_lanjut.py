@@ -59,164 +59,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kotaku_gis import catalog, i18n, pengaduan, privacy, progress, scoring, screening, settings
 from kotaku_gis import wilayah as wil
-from kotaku_gis._datafile import read_model
-from kotaku_gis._workflow import check_workflow
-from kotaku_gis._mappack_data import period_end, period_end_date
+from kotaku_gis._tindak_lanjut_rules import (  # noqa: F401  (the public names of the register's rules)
+    Bilingual,
+    EVENTS,
+    FINDING_COLUMNS,
+    LAYER,
+    RULES_PATH,
+    SYSTEM,
+    _label,
+    Escalation,
+    KindRule,
+    LevelRule,
+    TindakLanjutRules,
+    actors,
+    allowed_transitions,
+    coordinator,
+    coordinator_label,
+    item_id,
+    recommendation,
+    rules,
+)
+from kotaku_gis._validate import is_na, period_end
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.store import Store
-
-#: The catalogue layer of the register.
-LAYER = "tindak_lanjut"
-
-#: The rule file read by default.
-RULES_PATH: Path = Path(__file__).with_name("rules") / "tindak_lanjut.yml"
-
-#: What a history row can record (``peristiwa``): created, status or note changed by hand, detail
-#: changed by a new derivation, escalated, closed because the finding is gone, opened again.
-EVENTS: tuple[str, ...] = ("dibuat", "diperbarui", "rincian", "dieskalasi", "selesai_data", "dibuka_kembali")
-
-#: The name recorded for changes made by :func:`susun`.
-SYSTEM = "kotaku-gis susun"
-
-#: Columns of a finding (:func:`derive`).
-FINDING_COLUMNS: tuple[str, ...] = ("jenis", "id_sumber", "kode_wilayah", "rincian", "geometry")
-
-
-# -- rules ---------------------------------------------------------------------------------------------
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-#: Bilingual text (``id``/``en``), as in the catalogue.
-Bilingual = catalog.Text
-
-
-class LevelRule(_Spec):
-    """A level of section 1.4.2: its coordinator (a code of the catalogue) and actors."""
-
-    koordinator: str
-    pelaku: Bilingual
-
-
-class KindRule(_Spec):
-    """A kind of issue: number prefix, first level, deadline, recommendation, thresholds."""
-
-    awalan: str = Field(pattern=r"^[A-Z]+(-[A-Z]+)*$")
-    tingkat: str
-    batas_hari: int = Field(gt=0)
-    rekomendasi: Bilingual
-    periode_min: int | None = Field(default=None, ge=2)
-
-
-class Escalation(_Spec):
-    dari: list[str]
-    batas_hari: int = Field(gt=0)
-
-
-class TindakLanjutRules(_Spec):
-    """The contents of ``rules/tindak_lanjut.yml`` (see the comments there), checked against the catalogue."""
-
-    kind: str
-    id: str
-    initial: str
-    closed: str
-    escalated: str
-    transitions: dict[str, list[str]]
-    eskalasi: Escalation
-    tingkat: dict[str, LevelRule]
-    jenis: dict[str, KindRule]
-
-    @model_validator(mode="after")
-    def _consistent(self) -> TindakLanjutRules:
-        spec = catalog.layer(LAYER)
-        check_workflow(LAYER, spec.column("status").codes(), self.transitions, self.closed,
-                       [self.initial, self.escalated, *self.eskalasi.dari])  # fmt: skip
-        if any(self.escalated in t for t in self.transitions.values()):
-            raise ValueError(f"{self.escalated!r} is set by escalation only, never by a transition")
-        if list(self.tingkat) != list(wil.ROLLUP_LEVELS):
-            raise ValueError(f"tingkat must list the levels {list(wil.ROLLUP_LEVELS)} in that order")
-        coordinators = set(spec.column("koordinator").codes())
-        if {lv.koordinator for lv in self.tingkat.values()} != coordinators:
-            raise ValueError(f"each coordinator of layers/tindak_lanjut.yml must coordinate one level: {sorted(coordinators)}")
-        kinds = set(spec.column("jenis").codes())
-        if set(self.jenis) != kinds:
-            raise ValueError(f"jenis must give a rule for exactly the kinds {sorted(kinds)}")
-        for code, rule in self.jenis.items():
-            if rule.tingkat not in wil.ROLLUP_LEVELS:
-                raise ValueError(f"jenis.{code}.tingkat {rule.tingkat!r} is not a level")
-        for code in ("kumuh_tetap", "kegiatan_macet"):
-            if self.jenis[code].periode_min is None:
-                raise ValueError(f"jenis.{code} needs periode_min")
-        prefixes = [r.awalan for r in self.jenis.values()]
-        if len(set(prefixes)) != len(prefixes):
-            raise ValueError("jenis prefixes (awalan) repeat")
-        return self
-
-
-@cache
-def rules(path: Path = RULES_PATH) -> TindakLanjutRules:
-    """The register rules (validated; a malformed file raises :class:`~kotaku_gis.errors.CatalogError`)."""
-    return read_model(path, TindakLanjutRules, "follow-up rules")
-
-
-def coordinator(tingkat: str) -> str:
-    """The code of the coordinator of a level (section 1.4.2).
-
-    Examples
-    --------
-    >>> coordinator("kabkota")
-    'pokja_pkp_kabkota'
-    """
-    return rules().tingkat[tingkat].koordinator
-
-
-def coordinator_label(tingkat: str, lang: str | None = None) -> str:
-    """The coordinator of a level in words (``Pokja PKP Kab/Kota / LCMU``)."""
-    return catalog.layer(LAYER).column("koordinator").value(coordinator(tingkat)).label(lang)
-
-
-def actors(tingkat: str, lang: str | None = None) -> str:
-    """The actors of a level (section 1.4.2), in words.
-
-    Examples
-    --------
-    >>> actors("kecamatan", "en")
-    'Kecamatan officials, Forum BKM, facilitators'
-    """
-    return rules().tingkat[tingkat].pelaku(lang)
-
-
-def recommendation(jenis: str, lang: str | None = None) -> str:
-    """The recommendation of a kind of issue (``rules/tindak_lanjut.yml``)."""
-    return rules().jenis[jenis].rekomendasi(lang)
-
-
-def allowed_transitions(status: str) -> list[str]:
-    """The statuses an item of ``status`` may be moved to by hand (besides keeping its status)."""
-    return list(rules().transitions[status])
-
-
-def item_id(jenis: str, id_sumber: str) -> str:
-    """The number of an item: its kind's prefix and its source key (stable across runs)."""
-    return f"{rules().jenis[jenis].awalan}-{id_sumber}"
-
-
-def _label(column: str, code: Any, lang: str | None = None) -> Any:
-    if code is None or (not isinstance(code, str) and pd.isna(code)):
-        return None
-    return catalog.layer(LAYER).column(column).value(str(code)).label(lang)
-
 
 # -- derivation (pure) -----------------------------------------------------------------------------------
 def _points(frame: gpd.GeoDataFrame | pd.DataFrame) -> list[Any]:
@@ -504,100 +377,118 @@ def merge(
     (['selesai'], {'selesai_data': 1})
     """
     r = rules()
-    spec = catalog.layer(LAYER)
     kinds = list(kinds) if kinds is not None else [k for k in r.jenis if k != "supervisi"]
+    run = _Run(r, periode, tanggal, period_end([periode])[0])
     old = {str(row["id_tindak_lanjut"]): row for row in _records(existing)}
-    reopen = set(closed_by_data)
-    out: dict[str, dict[str, Any]] = {}
-    history: list[dict[str, Any]] = []
-    counts: dict[str, int] = {}
-
-    def note(event: str) -> None:
-        counts[event] = counts.get(event, 0) + 1
-
-    this = period_end([periode])[0]
     seen: set[str] = set()
     for f in _records(found):
         item = item_id(f["jenis"], f["id_sumber"])
         seen.add(item)
-        rule = r.jenis[f["jenis"]]
-        kode = wil.normalize_kode(f["kode_wilayah"])
         cur = old.get(item)
         if cur is None:
-            level, pj = _responsible(kode, rule.tingkat)
-            out[item] = {
-                "id_tindak_lanjut": item, "kode_wilayah": kode, "jenis": f["jenis"], "id_sumber": f["id_sumber"],
-                "rincian": f.get("rincian"), "tingkat": level, "kode_penanggung_jawab": pj,
-                "koordinator": coordinator(level), "periode": periode, "periode_terakhir": periode,
-                "status": r.initial, "tanggal_dibuka": tanggal, "batas_waktu": tanggal + dt.timedelta(days=rule.batas_hari),
-                "tanggal_selesai": None, "eskalasi": 0, "catatan": None, "geometry": f.get("geometry"),
-            }  # fmt: skip
-            history.append(_history(item, tanggal, SYSTEM, "dibuat", None, r.initial, f.get("rincian")))
-            note("dibuat")
+            run.open(item, f)
+        else:
+            run.refresh(item, cur, f, reopen=item in set(closed_by_data))
+    for item, cur in old.items():
+        if item in seen or item in run.out or cur["jenis"] not in kinds or cur["status"] == r.closed:
             continue
-        if period_end([str(cur["periode_terakhir"])])[0] > this:
-            continue  # seen in a later period: that derivation judges it
+        if _in_scope(pd.Series([cur["kode_wilayah"]]), scope)[0] and not run.later(cur):
+            run.close(item, cur)
+    for item, cur in old.items():  # escalation: every open item of the scope past its deadline, once per run
+        run.escalate(item, run.out.get(item, dict(cur)), scope)
+    return run.changes()
+
+
+@dataclass
+class _Run:
+    """One :func:`merge`: the items changed, their history and the count of each event."""
+
+    r: TindakLanjutRules
+    periode: str
+    tanggal: dt.date
+    this: float
+    out: dict[str, dict[str, Any]] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def note(self, item: str, event: str, old: Any, new: Any, catatan: Any = None) -> None:
+        self.history.append(_history(item, self.tanggal, SYSTEM, event, old, new, catatan))
+        self.counts[event] = self.counts.get(event, 0) + 1
+
+    def later(self, cur: dict[str, Any]) -> bool:
+        """Seen in a later period: that derivation judges it."""
+        return bool(period_end([str(cur["periode_terakhir"])])[0] > self.this)
+
+    def open(self, item: str, f: dict[str, Any]) -> None:
+        rule = self.r.jenis[f["jenis"]]
+        kode = wil.normalize_kode(f["kode_wilayah"])
+        level, pj = _responsible(kode, rule.tingkat)
+        self.out[item] = {
+            "id_tindak_lanjut": item, "kode_wilayah": kode, "jenis": f["jenis"], "id_sumber": f["id_sumber"],
+            "rincian": f.get("rincian"), "tingkat": level, "kode_penanggung_jawab": pj,
+            "koordinator": coordinator(level), "periode": self.periode, "periode_terakhir": self.periode,
+            "status": self.r.initial, "tanggal_dibuka": self.tanggal,
+            "batas_waktu": self.tanggal + dt.timedelta(days=rule.batas_hari),
+            "tanggal_selesai": None, "eskalasi": 0, "catatan": None, "geometry": f.get("geometry"),
+        }  # fmt: skip
+        self.note(item, "dibuat", None, self.r.initial, f.get("rincian"))
+
+    def refresh(self, item: str, cur: dict[str, Any], f: dict[str, Any], *, reopen: bool) -> None:
+        r = self.r
+        if self.later(cur):
+            return
         row = dict(cur)
         changed = False
         if row["status"] == r.closed:
-            if item not in reopen:
-                continue  # closed by hand: stays closed
-            level, pj = _responsible(kode, rule.tingkat)
-            row.update(status=r.initial, tanggal_dibuka=tanggal, batas_waktu=tanggal + dt.timedelta(days=rule.batas_hari),
+            if not reopen:
+                return  # closed by hand: stays closed
+            rule = r.jenis[f["jenis"]]
+            level, pj = _responsible(wil.normalize_kode(f["kode_wilayah"]), rule.tingkat)
+            row.update(status=r.initial, tanggal_dibuka=self.tanggal, batas_waktu=self.tanggal + dt.timedelta(days=rule.batas_hari),
                        tanggal_selesai=None, tingkat=level, kode_penanggung_jawab=pj, koordinator=coordinator(level))
-            history.append(_history(item, tanggal, SYSTEM, "dibuka_kembali", r.closed, r.initial, f.get("rincian")))
-            note("dibuka_kembali")
+            self.note(item, "dibuka_kembali", r.closed, r.initial, f.get("rincian"))
             changed = True
         if _text(row.get("rincian")) != _text(f.get("rincian")):
             row["rincian"] = f.get("rincian")
             if not changed:
-                history.append(_history(item, tanggal, SYSTEM, "rincian", row["status"], row["status"], f.get("rincian")))
-                note("rincian")
+                self.note(item, "rincian", row["status"], row["status"], f.get("rincian"))
             changed = True
-        if str(row["periode_terakhir"]) != periode:
-            row["periode_terakhir"] = periode
+        if str(row["periode_terakhir"]) != self.periode:
+            row["periode_terakhir"] = self.periode
             changed = True
         if changed:
-            out[item] = row
+            self.out[item] = row
 
-    for item, cur in old.items():
-        if item in seen or item in out or cur["jenis"] not in kinds or cur["status"] == r.closed:
-            continue
-        if not _in_scope(pd.Series([cur["kode_wilayah"]]), scope)[0]:
-            continue
-        if period_end([str(cur["periode_terakhir"])])[0] > this:
-            continue
+    def close(self, item: str, cur: dict[str, Any]) -> None:
         row = dict(cur)
-        row.update(status=r.closed, tanggal_selesai=tanggal)
-        history.append(_history(item, tanggal, SYSTEM, "selesai_data", cur["status"], r.closed))
-        note("selesai_data")
-        out[item] = row
+        row.update(status=self.r.closed, tanggal_selesai=self.tanggal)
+        self.note(item, "selesai_data", cur["status"], self.r.closed)
+        self.out[item] = row
 
-    # escalation: every open item of the scope past its deadline, once per run
-    for item, cur in old.items():
-        row = out.get(item, dict(cur))
+    def escalate(self, item: str, row: dict[str, Any], scope: str) -> None:
+        r = self.r
         if row["status"] not in r.eskalasi.dari or row["tingkat"] == "nasional":
-            continue
+            return
         if not _in_scope(pd.Series([row["kode_wilayah"]]), scope)[0]:
-            continue
+            return
         due = _date(row["batas_waktu"])
-        if due is None or tanggal <= due:
-            continue
+        if due is None or self.tanggal <= due:
+            return
         up = wil.ROLLUP_LEVELS[wil.ROLLUP_LEVELS.index(row["tingkat"]) - 1]
         before = row["status"]
         row.update(status=r.escalated, tingkat=up, koordinator=coordinator(up),
                    kode_penanggung_jawab=wil.ancestor(row["kode_wilayah"], up) if up != "nasional" else None,
-                   batas_waktu=tanggal + dt.timedelta(days=r.eskalasi.batas_hari), eskalasi=int(row["eskalasi"] or 0) + 1)
-        history.append(_history(item, tanggal, SYSTEM, "dieskalasi", before, r.escalated, coordinator(up)))
-        note("dieskalasi")
-        out[item] = row
+                   batas_waktu=self.tanggal + dt.timedelta(days=r.eskalasi.batas_hari), eskalasi=int(row["eskalasi"] or 0) + 1)
+        self.note(item, "dieskalasi", before, r.escalated, coordinator(up))
+        self.out[item] = row
 
-    columns = spec.column_names
-    data = {c: [row.get(c) for row in out.values()] for c in columns}
-    for c in ("tanggal_dibuka", "batas_waktu", "tanggal_selesai"):
-        data[c] = [_date(v) for v in data[c]]
-    frame = gpd.GeoDataFrame(data, geometry=[row.get("geometry") for row in out.values()], crs=settings.storage_crs)
-    return Changes(frame.sort_values("id_tindak_lanjut").reset_index(drop=True), history, counts)
+    def changes(self) -> Changes:
+        columns = catalog.layer(LAYER).column_names
+        data = {c: [row.get(c) for row in self.out.values()] for c in columns}
+        for c in ("tanggal_dibuka", "batas_waktu", "tanggal_selesai"):
+            data[c] = [_date(v) for v in data[c]]
+        frame = gpd.GeoDataFrame(data, geometry=[row.get("geometry") for row in self.out.values()], crs=settings.storage_crs)
+        return Changes(frame.sort_values("id_tindak_lanjut").reset_index(drop=True), self.history, self.counts)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -605,21 +496,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     out = []
     for rec in frame.to_dict("records"):
-        out.append({k: (None if not isinstance(v, (list, tuple)) and _missing(v) else v) for k, v in rec.items()})
+        out.append({k: (None if not isinstance(v, (list, tuple)) and is_na(v) else v) for k, v in rec.items()})
     return out
 
 
-def _missing(v: Any) -> bool:
-    if v is None:
-        return True
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
 def _text(value: Any) -> str | None:
-    if value is None or (not isinstance(value, str) and _missing(value)):
+    if value is None or (not isinstance(value, str) and is_na(value)):
         return None
     text = str(value).strip()
     return text or None

@@ -20,7 +20,6 @@ The slum level of a child unit
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +29,13 @@ import pandas as pd
 import shapely
 
 from kotaku_gis import geodesy, i18n, scoring, settings
+from kotaku_gis._validate import period_end
 from kotaku_gis.errors import UsageError
 from kotaku_gis.maps._prepare import CLIP_MARGIN, MapInputs, _check_level
 from kotaku_gis.maps._recipe import recipes
 
 #: Text in a layer's rows that marks the sample's synthetic data, and the source key it adds.
 _SOURCE_MARKS: tuple[tuple[str, str], ...] = (("SINTETIS", "sintetis"), ("Natural Earth", "natural_earth"), ("WDPA", "wdpa"))
-_QUARTER = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 
 
 def rollup_levels(rollup: pd.DataFrame) -> pd.DataFrame:
@@ -143,21 +142,12 @@ def map_rollup(
     return rollup
 
 
-def _period_end(periode: pd.Series) -> np.ndarray:
-    """Sortable end of each period: a year ends with its fourth quarter."""
-    out = []
-    for p in periode.astype(str):
-        m = _QUARTER.match(p)
-        out.append(int(m.group(1)) * 10 + int(m.group(2) or 4) if m else -1)
-    return np.array(out)
-
-
 def latest_kegiatan(kegiatan: gpd.GeoDataFrame, periode: str) -> gpd.GeoDataFrame:
     """Each activity once, as of its latest report in a period ending no later than ``periode``."""
     if len(kegiatan) == 0:
         return kegiatan
-    end = _period_end(kegiatan["periode"])
-    until = _period_end(pd.Series([periode]))[0]
+    end = period_end(kegiatan["periode"])
+    until = period_end([periode])[0]
     k = kegiatan.assign(_end=end)[end <= until]
     k = k.sort_values(["_end", "periode"], kind="stable").drop_duplicates("id_kegiatan", keep="last")
     return k.drop(columns="_end").reset_index(drop=True)

@@ -1,0 +1,139 @@
+"""Private helpers of :mod:`kotaku_gis.progress`: its vocabularies and the checks of its input frames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kotaku_gis import _validate, catalog, i18n, scoring
+from kotaku_gis import wilayah as kode_wilayah
+from kotaku_gis.errors import UsageError
+from kotaku_gis.files import ROW
+
+#: State of a location between the baseline and the current period (``status`` of
+#: :func:`progress_lokasi`), in the order they are decided.
+STATUS: tuple[str, ...] = (
+    "belum_dinilai",  # in the baseline, no assessment in the current period (baseline carried forward)
+    "baru",  # not in the baseline, assessed in the current period
+    "tetap_kumuh",  # slum at both
+    "keluar_kumuh",  # slum at the baseline, tidak kumuh now
+    "menjadi_kumuh",  # tidak kumuh at the baseline, slum now
+    "tetap_tidak_kumuh",  # tidak kumuh at both
+    "tidak_ditetapkan_lagi",  # in the baseline, absent from a later decree (SK Kumuh) of its kab/kota
+)
+
+#: Name of the nation in the ``nama`` column of the roll-up.
+NAMA_NASIONAL = "Indonesia"
+
+# Columns progress_lokasi needs from kawasan_kumuh, and those rollup needs from its result.
+_KUMUH_REQUIRED = ("id_lokasi", "kode_kelurahan", "periode")
+_PER_LOKASI_REQUIRED = (
+    "kode_kelurahan", "periode", "baseline", "status", "luas_awal_ha", "luas_akhir_ha", "nilai_awal",
+    "nilai_akhir", "tingkat_akhir", "klasifikasi_akhir", "kumuh_awal", "kumuh_akhir", "keluar_kumuh",
+    "belum_dinilai", "luas_kumuh_awal_ha", "luas_kumuh_akhir_ha", "luas_tertangani_ha",
+)  # fmt: skip
+_KEGIATAN_REQUIRED = ("id_kegiatan", "kode_kelurahan", "periode", "status")
+
+
+# -- vocabularies (from the rule and catalogue data, never repeated here) ----------------------------
+def _slum_levels() -> tuple[str, ...]:
+    """Slum levels from the most severe: ``berat``, ``sedang``, ``ringan`` (those with a letter)."""
+    letters = scoring.classification().letters
+    return tuple(lv for lv in reversed(scoring.LEVELS) if lv in letters)
+
+
+def _levels_desc() -> tuple[str, ...]:
+    """Every level from the most severe, ``tidak_kumuh`` last."""
+    return tuple(reversed(scoring.LEVELS))
+
+
+def _klasifikasi_codes() -> list[str]:
+    return sorted(scoring.classification().priorities)
+
+
+def _kegiatan_status() -> list[str]:
+    return catalog.layer("kegiatan").column("status").codes()
+
+
+# -- periods and columns ------------------------------------------------------------------------
+def normalize_periode(value: Any) -> str:
+    """Read a period as the store writes it: ``2024`` or ``2026Q3``.
+
+    Parameters
+    ----------
+    value : str or int
+        A year (``2024``) or a quarter in any of the forms the loader accepts: ``2026Q3``,
+        ``2026-Q3``, ``2026 q3``, ``TW3 2026``.
+
+    Returns
+    -------
+    str
+        ``YYYY`` or ``YYYYQn``.
+
+    Raises
+    ------
+    UsageError
+        If ``value`` is not a period (the message says which forms are accepted).
+
+    Examples
+    --------
+    >>> normalize_periode("2026-Q3"), normalize_periode("TW1 2025"), normalize_periode(2024)
+    ('2026Q3', '2025Q1', '2024')
+    >>> normalize_periode("Q3/2026")
+    Traceback (most recent call last):
+    ...
+    kotaku_gis.errors.UsageError: periode 'Q3/2026' tidak dapat dibaca: tulis tahun (2024) atau triwulan (2026Q3; juga 2026-Q3 atau TW3 2026)
+    """
+    result = _parse_periode(value)
+    if result is None:
+        raise UsageError(i18n.text("progress.periode_invalid", value=value))
+    return result
+
+
+def _parse_periode(value: Any) -> str | None:
+    try:
+        return _validate.parse_periode(value)
+    except ValueError:
+        return None
+
+
+def _categorical(values: pd.Series, categories: Sequence[str]) -> pd.Categorical:
+    """``values`` as a categorical of exactly ``categories`` (others become missing); no re-parsing of
+    a column that is already categorical (as :func:`kotaku_gis.scoring.score` returns them)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.set_categories(list(categories)).array
+    return pd.Categorical(values.astype(object), categories=list(categories))
+
+
+def _row_numbers(frame: pd.DataFrame) -> np.ndarray:
+    if ROW in frame.columns:
+        return frame[ROW].to_numpy()
+    return np.arange(1, len(frame) + 1)
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise UsageError(i18n.text("progress.columns_missing", columns=", ".join(missing), layer=what))
+
+
+def _kelurahan_codes(frame: pd.DataFrame, report: _validate.Problems) -> pd.Series:
+    """``kode_kelurahan`` normalised to dotted kelurahan codes; anything else is reported."""
+    raw = frame["kode_kelurahan"]
+    codes, _ = kode_wilayah.normalize_kode_series(raw)
+    bad = (kode_wilayah.tingkat_series(codes) != "kelurahan").to_numpy()
+    report.add_each("progress_kode_invalid", bad, "kode_kelurahan", value=raw)
+    return codes
+
+
+def _periode_column(frame: pd.DataFrame, report: _validate.Problems) -> pd.Series:
+    """The ``periode`` column normalised (each distinct value parsed once); bad values reported."""
+    raw = frame["periode"]
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    parsed = np.array([_parse_periode(u) for u in uniques] + [None], dtype=object)
+    values = parsed[codes]
+    report.add_each("progress_periode_invalid", pd.isna(values), "periode", value=raw)
+    return pd.Series(values, index=frame.index, dtype=object)
