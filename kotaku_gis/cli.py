@@ -19,6 +19,7 @@ from kotaku_gis._version import __version__
 from kotaku_gis.errors import DataError, KotakuError, UsageError
 from kotaku_gis.store import Store, open_store
 from kotaku_gis import screening
+from kotaku_gis import rules as _rules
 from kotaku_gis import progress, scoring, wilayah
 from kotaku_gis.errors import Problem
 from kotaku_gis import pengaduan, staffing
@@ -400,7 +401,7 @@ def cmd_fasilitator(store: Store, args: argparse.Namespace) -> int:
         i18n.text(
             "fasilitator.done", kabkota=len(table), kumuh=int(table["kelurahan_kumuh"].sum()),
             non_kumuh=int(table["kelurahan_non_kumuh"].sum()), dibutuhkan=int(table["fasilitator_dibutuhkan"].sum()),
-            pembulatan=args.pembulatan or settings.fasilitator_pembulatan,
+            pembulatan=args.pembulatan or _rules.load("fasilitator").pembulatan,
             ditugaskan=int(table["fasilitator_ditugaskan"].sum()) if args.penugasan else unknown,
             kekurangan=int(table["kekurangan"].sum()) if args.penugasan else unknown, path=path,
         )
@@ -455,7 +456,7 @@ def _add_pengaduan_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--periode", help=i18n.text("fasilitator.help_periode"))
     p.add_argument("--kode", help=i18n.text("fasilitator.help_kode"))
     p.add_argument("--pembulatan", choices=staffing.ROUNDINGS, help=i18n.text(
-        "fasilitator.help_pembulatan", values=", ".join(staffing.ROUNDINGS), default=settings.fasilitator_pembulatan))
+        "fasilitator.help_pembulatan", values=", ".join(staffing.ROUNDINGS), default=_rules.load("fasilitator").pembulatan))
     p.set_defaults(func=cmd_fasilitator)
 
 
@@ -648,7 +649,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--periode", help=i18n.text("screening.cli.help_periode"))
     p.add_argument("--kode", help=i18n.text("screening.cli.help_kode"))
     p.add_argument("--peringatan", type=float, metavar="METER",
-                   help=i18n.text("screening.cli.help_peringatan", default=settings.screening_warning_m))
+                   help=i18n.text("screening.cli.help_peringatan", default=screening.load_rules().proximity.warning_m))
     p.add_argument("--out", type=Path, required=True, metavar="BERKAS", help=i18n.text("screening.cli.help_out"))
     p.set_defaults(func=cmd_screen)
     _add_pengaduan_parsers(sub)

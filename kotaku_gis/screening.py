@@ -27,7 +27,7 @@ item (``aturan``)      finding
                        (``perlu_tinjauan``)
 7                      ``dampak_negatif`` is yes
 9b                     a road (``jenis`` tagged ``jalan``) enters a protected area, or one of its ends
-                       lies within ``settings.screening_road_end_m`` (50 m) of one
+                       lies within ``road.end_m`` (50 m, rules/screening.yml) of one
 9c                     water-resource works (tagged ``sumber_daya_air``) within the setback of a river
                        marked ``lintas_negara``
 9e, 9f                 ``luas_reklamasi_ha`` > 50, ``kapasitas_tampungan_m3`` > 10,000 ("larger than":
@@ -35,7 +35,7 @@ item (``aturan``)      finding
                        ``perlu_tinjauan``
 =====================  ==============================================================================
 
-An activity within ``settings.screening_warning_m`` (1 km) of a protected area or spring, but outside
+An activity within ``proximity.warning_m`` (1 km, rules/screening.yml) of a protected area or spring, but outside
 its setback, gets a ``peringatan`` citing the feature's item (lines such as rivers are left out; see
 ``proximity.bentuk`` in the rules).
 
@@ -124,25 +124,39 @@ from __future__ import annotations
 import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pyproj import CRS
 
 from kotaku_gis import catalog, geodesy, i18n, settings
-from kotaku_gis._datafile import read_model
-from kotaku_gis.catalog import PERIODE_PATTERN, Text
+from kotaku_gis import rules as _rules
+from kotaku_gis.rules.screening import (  # noqa: F401  (the schema, re-exported where it was)
+    Band,
+    Bentuk,
+    CostRule,
+    CrossBorderRule,
+    ExchangeRates,
+    Flag,
+    Item,
+    LocationRule,
+    ProximityRule,
+    Rate,
+    RoadRule,
+    ScreeningRules,
+    Setback,
+    SetbackClass,
+    Threshold,
+)
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW
 
 #: Folder of the packaged rule files.
-RULES_DIR: Path = Path(__file__).with_name("rules")
+RULES_DIR: Path = _rules.RULES_DIR
 
 #: The status of a finding, from the most to the least severe.
 STATUSES: tuple[str, ...] = ("tidak_layak", "perlu_tinjauan", "peringatan")
@@ -174,245 +188,8 @@ PROXIMITY_COLUMNS: tuple[str, ...] = (
     "dalam_sempadan",
 )
 
-Bentuk = Literal["area", "garis", "titik"]
-
 _WGS84 = CRS.from_epsg(4326)
 _QUAD_SEGS = 16  # buffer arcs: 64 segments per circle, area within 0.2 % of the true circle
-
-
-# --------------------------------------------------------------------------------------------
-# Rule data: schema
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Item(_Model):
-    """One item of the negative list, numbered as in the guideline (``"4"``, ``"6a"``)."""
-
-    aturan: str = Field(pattern=r"^[1-9][a-z]?$")
-    name: Text
-    #: ``review``: a recorded written approval turns a finding into ``perlu_tinjauan`` (item 6).
-    approval: Literal["none", "review"] = "none"
-
-
-class CostRule(_Model):
-    """Item 4: the investment value in US dollars must not exceed ``above_usd``."""
-
-    aturan: str
-    above_usd: float = Field(gt=0)
-    usd_column: str
-    idr_column: str
-
-
-class Threshold(_Model):
-    """A number of the activity that must not exceed ``above`` (items 9e, 9f)."""
-
-    aturan: str
-    column: str
-    above: float
-    unit: str
-    #: Activity types for which an empty value is itself a finding (``perlu_tinjauan``).
-    required_for: list[str] = []
-
-
-class Flag(_Model):
-    """A yes/no column of the activity; yes is a finding (item 7)."""
-
-    aturan: str
-    column: str
-
-
-class RoadRule(_Model):
-    """Item 9b: roads (activity types tagged ``tag``) into protected features of these shapes."""
-
-    aturan: str
-    tag: str
-    bentuk: list[Bentuk] = Field(min_length=1)
-
-
-class CrossBorderRule(_Model):
-    """Item 9c: works tagged ``tag`` within the setback of a feature whose ``column`` is yes."""
-
-    aturan: str
-    tag: str
-    column: str
-
-
-class ProximityRule(_Model):
-    """Which protected shapes give proximity warnings."""
-
-    bentuk: list[Bentuk]
-
-
-class Band(_Model):
-    """Values ``v`` with ``above < v <= at_most`` (either bound may be left out)."""
-
-    above: float | None = None
-    at_most: float | None = None
-
-    @model_validator(mode="after")
-    def _bounded(self) -> Band:
-        if self.above is None and self.at_most is None:
-            raise ValueError("give above, at_most or both")
-        if self.above is not None and self.at_most is not None and self.at_most <= self.above:
-            raise ValueError(f"at_most ({self.at_most}) must be more than above ({self.above})")
-        return self
-
-    def contains(self, values: np.ndarray) -> np.ndarray:
-        """Which values fall in the band (NaN: False)."""
-        ok = ~np.isnan(values)
-        with np.errstate(invalid="ignore"):
-            if self.above is not None:
-                ok &= values > self.above
-            if self.at_most is not None:
-                ok &= values <= self.at_most
-        return ok
-
-
-class SetbackClass(_Model):
-    """A setback width for the features whose attributes match ``where``."""
-
-    m: float = Field(ge=0)
-    #: column -> yes/no value, or a band for a number column
-    where: dict[str, bool | Band] = Field(min_length=1)
-    note: str | None = None
-    verified: bool = True
-
-
-class Setback(_Model):
-    """The setback of a kategori: one width ``m``, or ``classes`` chosen by attributes."""
-
-    m: float | None = Field(default=None, ge=0)
-    classes: list[SetbackClass] = []
-    source: str
-    verified: bool = True
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Setback:
-        if (self.m is None) == (not self.classes):
-            raise ValueError("give either m or classes")
-        return self
-
-
-class ScreeningRules(_Model):
-    """The screening rule set (``rules/screening.yml``)."""
-
-    kind: Literal["bdi_screening"]
-    id: str
-    title: Text
-    legal_reference: str
-    items: list[Item] = Field(min_length=1)
-    cost: CostRule
-    thresholds: list[Threshold] = []
-    flags: list[Flag] = []
-    road: RoadRule
-    cross_border: CrossBorderRule
-    proximity: ProximityRule
-    setbacks: dict[str, Setback] = {}
-
-    @model_validator(mode="after")
-    def _consistent(self) -> ScreeningRules:
-        ids = [i.aturan for i in self.items]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"items: an aturan repeats: {ids}")
-        if "6" not in ids:
-            raise ValueError("items: item 6 (location inside a protected area) is needed")
-        used = [("cost.aturan", self.cost.aturan), ("road.aturan", self.road.aturan),
-                ("cross_border.aturan", self.cross_border.aturan)]
-        used += [(f"thresholds.{k}.aturan", t.aturan) for k, t in enumerate(self.thresholds)]
-        used += [(f"flags.{k}.aturan", f.aturan) for k, f in enumerate(self.flags)]
-        kegiatan = catalog.layer("kegiatan")
-        kawasan = catalog.layer("kawasan_lindung")
-        jenis = kegiatan.column("jenis").values or []
-        kategori = kawasan.column("kategori").values or []
-        used += [(f"layers/kegiatan.yml jenis {v.code}", v.aturan) for v in jenis if v.aturan]
-        used += [(f"layers/kawasan_lindung.yml kategori {v.code}", v.aturan) for v in kategori if v.aturan]
-        for where, aturan in used:
-            if aturan not in ids:
-                raise ValueError(f"{where}: aturan {aturan!r} is not in items")
-
-        def column(layer: catalog.LayerSpec, name: str, types: tuple[str, ...], where: str) -> None:
-            if name not in layer.column_names:
-                raise ValueError(f"{where}: layer {layer.name} has no column {name!r}")
-            if layer.column(name).type not in types:
-                raise ValueError(f"{where}: column {name!r} is {layer.column(name).type}, not {' or '.join(types)}")
-
-        column(kegiatan, self.cost.usd_column, ("float", "integer"), "cost.usd_column")
-        column(kegiatan, self.cost.idr_column, ("float", "integer"), "cost.idr_column")
-        codes = {v.code for v in jenis}
-        for k, t in enumerate(self.thresholds):
-            column(kegiatan, t.column, ("float", "integer"), f"thresholds.{k}.column")
-            unknown = set(t.required_for) - codes
-            if unknown:
-                raise ValueError(f"thresholds.{k}.required_for: not jenis codes: {sorted(unknown)}")
-        for k, f in enumerate(self.flags):
-            column(kegiatan, f.column, ("boolean",), f"flags.{k}.column")
-        tags = {t for v in jenis for t in v.tags}
-        for where, tag in (("road.tag", self.road.tag), ("cross_border.tag", self.cross_border.tag)):
-            if tag not in tags:
-                raise ValueError(f"{where}: no jenis carries the tag {tag!r} (tags: {sorted(tags)})")
-        column(kawasan, self.cross_border.column, ("boolean",), "cross_border.column")
-        known = {v.code for v in kategori}
-        for code, sb in self.setbacks.items():
-            if code not in known:
-                raise ValueError(f"setbacks.{code}: not a kategori of kawasan_lindung")
-            for k, cls in enumerate(sb.classes):
-                for name, cond in cls.where.items():
-                    want = ("boolean",) if isinstance(cond, bool) else ("float", "integer")
-                    column(kawasan, name, want, f"setbacks.{code}.classes.{k}.where.{name}")
-        return self
-
-    def item(self, aturan: str) -> Item:
-        """The item numbered ``aturan``."""
-        for i in self.items:
-            if i.aturan == aturan:
-                return i
-        raise UsageError(f"rule set {self.id!r} has no item {aturan!r}")
-
-
-class Rate(_Model):
-    """The rupiah price of one US dollar in a period (a year or a quarter)."""
-
-    periode: str = Field(pattern=PERIODE_PATTERN)
-    idr_per_usd: float = Field(gt=0)
-    verified: bool = False
-
-
-class ExchangeRates(_Model):
-    """Exchange rates per period (``rules/kurs.yml``)."""
-
-    kind: Literal["exchange_rates"]
-    currency: Literal["USD"]
-    source: str
-    rates: list[Rate]
-
-    @model_validator(mode="after")
-    def _unique(self) -> ExchangeRates:
-        periods = [r.periode for r in self.rates]
-        if len(set(periods)) != len(periods):
-            raise ValueError(f"rates: a periode repeats: {sorted(p for p in set(periods) if periods.count(p) > 1)}")
-        return self
-
-    def rate(self, periode: str | None) -> tuple[float, str] | None:
-        """The rate for ``periode`` and the period it was set for: the quarter's own, else its year's.
-
-        Examples
-        --------
-        >>> from kotaku_gis import screening
-        >>> screening.load_kurs().rate("2026Q3")
-        (16400.0, '2026')
-        >>> screening.load_kurs().rate("1999") is None
-        True
-        """
-        if periode is None:
-            return None
-        table = {r.periode: r.idr_per_usd for r in self.rates}
-        for key in (str(periode), str(periode)[:4]):
-            if key in table:
-                return table[key], key
-        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -446,9 +223,7 @@ def load_rules(path: str | Path | None = None) -> ScreeningRules:
     >>> [c.m for c in rules.setbacks["sungai"].classes]
     [3.0, 5.0, 10.0, 15.0, 30.0, 100.0, 50.0]
     """
-    if path is None:
-        return _packaged_rules()
-    return read_model(Path(path), ScreeningRules, "screening rule set")
+    return _rules.load("screening", path)  # type: ignore[no-any-return]
 
 
 def load_kurs(path: str | Path | None = None) -> ExchangeRates:
@@ -474,19 +249,7 @@ def load_kurs(path: str | Path | None = None) -> ExchangeRates:
     >>> screening.load_kurs().rate("2024")
     (15850.0, '2024')
     """
-    if path is None:
-        return _packaged_kurs()
-    return read_model(Path(path), ExchangeRates, "exchange-rate table")
-
-
-@cache
-def _packaged_rules() -> ScreeningRules:
-    return read_model(RULES_DIR / "screening.yml", ScreeningRules, "screening rule set")
-
-
-@cache
-def _packaged_kurs() -> ExchangeRates:
-    return read_model(RULES_DIR / "kurs.yml", ExchangeRates, "exchange-rate table")
+    return _rules.load("kurs", path)  # type: ignore[no-any-return]
 
 
 def _resolve_rules(rules: str | Path | ScreeningRules | None) -> ScreeningRules:
@@ -800,7 +563,7 @@ def reach_m(
     kawasan_lindung : DataFrame or GeoDataFrame
         Rows of the ``kawasan_lindung`` layer (geometry not needed).
     warning_m, road_end_m : float, optional
-        As for :func:`screen` (default ``settings.screening_warning_m``, ``screening_road_end_m``).
+        As for :func:`screen` (default: the rules' ``proximity.warning_m`` and ``road.end_m``).
     rules : ScreeningRules or path, optional
         Default: the packaged rules.
 
@@ -816,8 +579,9 @@ def reach_m(
     >>> screening.reach_m(pd.DataFrame({"kategori": ["garis_pantai"], "sempadan_m": [None]})).tolist()
     [1100.0]
     """
-    warning = _distance_setting(warning_m, settings.screening_warning_m, "warning_m")
-    road_end = _distance_setting(road_end_m, settings.screening_road_end_m, "road_end_m")
+    rules = _resolve_rules(rules)
+    warning = _distance_setting(warning_m, rules.proximity.warning_m, "warning_m")
+    road_end = _distance_setting(road_end_m, rules.road.end_m, "road_end_m")
     return setbacks(kawasan_lindung, rules) + max(warning, road_end)
 
 
@@ -1163,9 +927,9 @@ def screen(
     kurs : ExchangeRates or path, optional
         Default the packaged ``rules/kurs.yml``.
     warning_m : float, optional
-        Proximity warning distance; default ``settings.screening_warning_m`` (1,000 m).
+        Proximity warning distance; default the rules' ``proximity.warning_m`` (1,000 m).
     road_end_m : float, optional
-        Item 9b end distance; default ``settings.screening_road_end_m`` (50 m).
+        Item 9b end distance; default the rules' ``road.end_m`` (50 m).
     lang : {"id", "en"}, optional
         Language of ``keterangan``; default ``settings.language``.
     geometry : bool
@@ -1216,8 +980,8 @@ def screen(
     kurs = _resolve_kurs(kurs)
     lang = lang or settings.language
     i18n.strings(lang)  # an unknown language is a UsageError now, not after the work
-    warning = _distance_setting(warning_m, settings.screening_warning_m, "warning_m")
-    road_end = _distance_setting(road_end_m, settings.screening_road_end_m, "road_end_m")
+    warning = _distance_setting(warning_m, rules.proximity.warning_m, "warning_m")
+    road_end = _distance_setting(road_end_m, rules.road.end_m, "road_end_m")
     report = _Problems()
     acts = _activities(kegiatan, report)
     prot = _protected(kawasan_lindung, rules, report)
@@ -1327,8 +1091,9 @@ def _attribute_rules(found: _Findings, rules: ScreeningRules, kurs: ExchangeRate
     # item 6 cannot be checked without a location
     lost = ~acts.located
     if lost.any():
-        text = _render("screening.keterangan.tanpa_lokasi", lang, int(lost.sum()), aturan="6", butir=found.item_name("6"))
-        found.add(idx[lost], "6", "perlu_tinjauan", text)
+        six = rules.location.aturan
+        text = _render("screening.keterangan.tanpa_lokasi", lang, int(lost.sum()), aturan=six, butir=found.item_name(six))
+        found.add(idx[lost], six, "perlu_tinjauan", text)
 
 
 def _status(rules: ScreeningRules, aturan: Any, approved: np.ndarray) -> np.ndarray:

@@ -67,15 +67,6 @@ write_batch_rows: int = 5000
 geodesy_max_segment_deg: float | None = 0.05
 
 # -- screening of activities (kotaku_gis.screening) --------------------------------------------------
-#: Proximity warning distance (metres): an activity this close to a protected area (or spring), but
-#: outside its setback, gets a ``peringatan`` finding, as lenders' screening tools (IBAT) report
-#: what lies within a buffer around each site.
-screening_warning_m: float = 1000.0
-
-#: BDI item 9b: a road activity one of whose ends lies within this many metres of a protected area
-#: is a road into it (entering the area is always a finding).
-screening_road_end_m: float = 50.0
-
 #: Limits are inclusive: a distance equal to a setback (or to the limits above) counts as within it.
 #: Distances within this many metres over a limit count as equal, so that an activity drawn exactly
 #: on a setback line is inside whatever the rounding (1 cm; coordinates stored to 1e-7 degree are
@@ -108,18 +99,6 @@ pengaduan_tingkat_publikasi: str = "kelurahan"
 
 #: Complaint numbers are made as ``<prefix>-<year received>-<sequence>`` (``PGD-2026-00001``).
 pengaduan_id_prefix: str = "PGD"
-
-# -- facilitator staffing (kotaku_gis.staffing) --------------------------------------------------------
-#: Facilitators per kelurahan: (facilitators, kelurahan). The guideline: 5 facilitators per 7
-#: kelurahan in slum areas, 5 per 9 in non-slum areas.
-fasilitator_rasio_kumuh: tuple[int, int] = (5, 7)
-fasilitator_rasio_non_kumuh: tuple[int, int] = (5, 9)
-
-#: How the facilitators required are rounded to whole people:
-#: ``per_bagian`` (default): ceil(5 x slum / 7) + ceil(5 x non-slum / 9), each part rounded up on its own;
-#: ``total``: ceil(5 x slum / 7 + 5 x non-slum / 9), rounded up once;
-#: ``tim``: whole teams, 5 x ceil(slum / 7) + 5 x ceil(non-slum / 9).
-fasilitator_pembulatan: str = "per_bagian"
 
 # -- map packs (kotaku_gis.mappack) -------------------------------------------------------------------
 #: Processes building the units of a map pack in parallel (``kotaku-gis mappack --workers``); None:
