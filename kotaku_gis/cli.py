@@ -378,7 +378,7 @@ def cmd_pengaduan_list(store: Store, args: argparse.Namespace) -> int:
     is_open = table["status"] != pengaduan.rules().closed
     late = int((table["terlambat"].fillna(False).astype(bool) & is_open).sum())
     print(_tg("list_summary", count=len(table), open=int(is_open.sum()), late=late,
-              days=settings.pengaduan_batas_layanan_hari))  # fmt: skip
+              days=pengaduan.rules().batas_layanan_hari))  # fmt: skip
     return 0
 
 

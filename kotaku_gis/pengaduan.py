@@ -27,7 +27,7 @@ Status workflow
 
 Age and priority (:func:`assess`)
     The age of a complaint is the days from its receipt to its closing (or to ``as_of`` while it is
-    open), against the service time ``settings.pengaduan_batas_layanan_hari``. An open complaint's
+    open), against the service time ``batas_layanan_hari`` of ``rules/pengaduan.yml``. An open complaint's
     priority is its category's weight plus points for its age (``rules/pengaduan.yml``).
 
 Counts per area (:func:`counts`, :func:`counts_all_levels`)
@@ -61,7 +61,6 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +68,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, model_validator
 
 from kotaku_gis import catalog, files, i18n, privacy, settings
+from kotaku_gis import rules as _rules
 from kotaku_gis import wilayah as wil
-from kotaku_gis._datafile import read_model
-from kotaku_gis._workflow import check_workflow
+from kotaku_gis.rules.pengaduan import AgeBand, PengaduanRules, PriorityLevel, PriorityRules  # noqa: F401
 from kotaku_gis.errors import DataError, Problem, StoreError, UsageError
 from kotaku_gis.store import Store
 
@@ -82,7 +80,7 @@ from kotaku_gis.store import Store
 LAYER = "pengaduan"
 
 #: The rule file read by default.
-RULES_PATH: Path = Path(__file__).with_name("rules") / "pengaduan.yml"
+RULES_PATH: Path = _rules.RULES_DIR / "pengaduan.yml"
 
 #: Columns of the published register (:func:`register`), in order. Nothing else is ever published.
 PUBLIC_COLUMNS: tuple[str, ...] = (
@@ -99,63 +97,18 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
 # -- rules ---------------------------------------------------------------------------------------------
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def rules(path: Path | None = None) -> PengaduanRules:
+    """The complaint rules (validated; a malformed file raises :class:`~kotaku_gis.errors.CatalogError`).
 
+    The packaged ``rules/pengaduan.yml``, or ``path``: :func:`kotaku_gis.rules.load` of ``"pengaduan"``.
 
-class AgeBand(_Spec):
-    """Points an open complaint gets once its age reaches ``min_fraksi`` of the service time."""
-
-    min_fraksi: float
-    poin: int
-
-
-class PriorityLevel(_Spec):
-    """A priority level: reached by a score of at least ``min``."""
-
-    code: str
-    min: int
-    id: str
-    en: str
-
-
-class PriorityRules(_Spec):
-    bobot_kategori: dict[str, int]
-    umur: list[AgeBand]
-    tingkat: list[PriorityLevel]
-
-
-class PengaduanRules(_Spec):
-    """The contents of ``rules/pengaduan.yml`` (see the comments there), checked against the catalogue."""
-
-    kind: str
-    id: str
-    initial: str
-    transitions: dict[str, list[str]]
-    requires: dict[str, list[str]] = {}
-    closed: str
-    prioritas: PriorityRules
-
-    @model_validator(mode="after")
-    def _consistent(self) -> PengaduanRules:
-        spec = catalog.layer(LAYER)
-        check_workflow(LAYER, spec.column("status").codes(), self.transitions, self.closed, [self.initial, *self.requires])
-        for cols in self.requires.values():
-            for col in cols:
-                spec.column(col)
-        categories = set(spec.column("kategori").codes())
-        if set(self.prioritas.bobot_kategori) != categories:
-            raise ValueError(f"bobot_kategori must weigh exactly the categories {sorted(categories)}")
-        mins = [level.min for level in self.prioritas.tingkat]
-        if mins != sorted(mins, reverse=True) or not mins or mins[-1] > 0:
-            raise ValueError("prioritas.tingkat must go from the highest minimum down to 0")
-        return self
-
-
-@cache
-def rules(path: Path = RULES_PATH) -> PengaduanRules:
-    """The complaint rules (validated; a malformed file raises :class:`~kotaku_gis.errors.CatalogError`)."""
-    return read_model(path, PengaduanRules, "complaint rules")
+    Examples
+    --------
+    >>> from kotaku_gis import pengaduan
+    >>> pengaduan.rules().closed, pengaduan.rules().batas_layanan_hari
+    ('selesai', 14)
+    """
+    return _rules.load("pengaduan", path)  # type: ignore[no-any-return]
 
 
 def allowed_transitions(status: str) -> list[str]:
@@ -639,7 +592,7 @@ def assess(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | 
     as_of : date, optional
         The day ages are counted to (default today).
     batas_hari : int, optional
-        The service time in days (default ``settings.pengaduan_batas_layanan_hari``).
+        The service time in days (default ``batas_layanan_hari`` of the rules).
 
     Returns
     -------
@@ -652,7 +605,7 @@ def assess(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | 
     """
     r = rules()
     as_of = as_of or dt.date.today()
-    limit = int(settings.pengaduan_batas_layanan_hari if batas_hari is None else batas_hari)
+    limit = int(r.batas_layanan_hari if batas_hari is None else batas_hari)
     out = frame.copy()
     received = _dates(out["tanggal_diterima"]) if len(out) else pd.Series([], dtype="datetime64[ns]")
     closed_on = _dates(out["tanggal_selesai"]) if len(out) and "tanggal_selesai" in out else pd.Series(pd.NaT, index=out.index)

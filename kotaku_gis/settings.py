@@ -85,12 +85,6 @@ screening_nearest_count: int = 3
 screening_nearest_radius_m: float = 10_000.0
 
 # -- complaints (kotaku_gis.pengaduan) ---------------------------------------------------------------
-#: Service time (days, calendar) within which a complaint should be closed. Its age is measured
-#: against it: past it the complaint is overdue (``terlambat``) and its priority rises (the points
-#: are in ``rules/pengaduan.yml``). 14 days is a proposal, unverified against the programme's
-#: complaint-handling manual.
-pengaduan_batas_layanan_hari: int = 14
-
 #: Level at which published complaints are located and coded: ``kelurahan`` (default), or a coarser
 #: level (``kecamatan``, ``kabkota``) where a kelurahan is so small that naming it could point to the
 #: complainant. A complaint coded above this level keeps its own code. Never finer than kelurahan:

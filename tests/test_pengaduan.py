@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from helpers import as_multi, wilayah_frame
 
-from kotaku_gis import catalog, pengaduan, privacy, settings
+from kotaku_gis import catalog, pengaduan, privacy, rules
 from kotaku_gis.cli import main
 from kotaku_gis.errors import DataError, StoreError, UsageError
 from kotaku_gis.store import open_store
@@ -352,20 +352,20 @@ def frame(**columns) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     return pd.DataFrame({k: columns.get(k, v) for k, v in base.items()}, index=range(n))
 
 
-def test_age_is_measured_against_the_service_time(monkeypatch):
-    monkeypatch.setattr(settings, "pengaduan_batas_layanan_hari", 14)
+def test_age_is_measured_against_the_service_time():
     f = frame(tanggal_diterima=["2026-07-01", "2026-07-01", "2026-07-01", "2026-06-01"],
               status=["diterima", "diterima", "selesai", "selesai"],
               tanggal_selesai=[None, None, "2026-07-10", "2026-06-30"])  # fmt: skip
-    on_limit = pengaduan.assess(f, as_of=dt.date(2026, 7, 15))
-    assert on_limit["umur_hari"].tolist() == [14, 14, 9, 29]
-    assert on_limit["terlambat"].tolist() == [False, False, False, True]  # closed late stays late
-    assert on_limit["sisa_hari"].tolist()[:2] == [0, 0] and on_limit["sisa_hari"].isna().tolist()[2:] == [True, True]
-    past = pengaduan.assess(f, as_of=dt.date(2026, 7, 16))
-    assert past["terlambat"].tolist() == [True, True, False, True]
-    assert past["sisa_hari"].tolist()[:2] == [-1, -1]
-    monkeypatch.setattr(settings, "pengaduan_batas_layanan_hari", 30)
-    assert not pengaduan.assess(f, as_of=dt.date(2026, 7, 16))["terlambat"].iloc[0]
+    with rules.override("pengaduan", batas_layanan_hari=14):
+        on_limit = pengaduan.assess(f, as_of=dt.date(2026, 7, 15))
+        assert on_limit["umur_hari"].tolist() == [14, 14, 9, 29]
+        assert on_limit["terlambat"].tolist() == [False, False, False, True]  # closed late stays late
+        assert on_limit["sisa_hari"].tolist()[:2] == [0, 0] and on_limit["sisa_hari"].isna().tolist()[2:] == [True, True]
+        past = pengaduan.assess(f, as_of=dt.date(2026, 7, 16))
+        assert past["terlambat"].tolist() == [True, True, False, True]
+        assert past["sisa_hari"].tolist()[:2] == [-1, -1]
+    with rules.override("pengaduan", batas_layanan_hari=30):
+        assert not pengaduan.assess(f, as_of=dt.date(2026, 7, 16))["terlambat"].iloc[0]
 
 
 def test_priority_from_category_and_age():
