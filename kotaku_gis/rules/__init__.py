@@ -40,21 +40,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
-
-from kotaku_gis._datafile import read_model
+from kotaku_gis._datafile import FrozenModel, read_model
 from kotaku_gis.errors import UsageError
 
-__all__ = ["RULES_DIR", "RuleModel", "load", "override", "topics"]
+__all__ = ["RULES_DIR", "FrozenModel", "load", "override", "topics"]
 
 #: Folder of the packaged rule files.
 RULES_DIR: Path = Path(__file__).parent
-
-
-class RuleModel(BaseModel):
-    """Base of every rule schema: unknown fields are refused, values cannot be changed."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class _Topic(NamedTuple):
@@ -96,7 +88,7 @@ def _topic(topic: str) -> _Topic:
     return _TOPICS[topic]
 
 
-def schema(topic: str) -> type[RuleModel]:
+def schema(topic: str) -> type[FrozenModel]:
     """The schema (pydantic model) of ``topic``'s rule file.
 
     Examples
@@ -106,7 +98,7 @@ def schema(topic: str) -> type[RuleModel]:
     'ExchangeRates'
     """
     t = _topic(topic)
-    model: type[RuleModel] = getattr(importlib.import_module(f"kotaku_gis.rules.{t.module}"), t.model)
+    model: type[FrozenModel] = getattr(importlib.import_module(f"kotaku_gis.rules.{t.module}"), t.model)
     return model
 
 
@@ -126,7 +118,7 @@ def load(topic: str, path: str | Path | None = None) -> Any:
 
     Returns
     -------
-    RuleModel
+    FrozenModel
         An instance of ``schema(topic)``.
 
     Raises
@@ -175,7 +167,7 @@ def override(topic: str, **changes: Any) -> Iterator[Any]:
 
     Yields
     ------
-    RuleModel
+    FrozenModel
         The overridden rules (what :func:`load` returns meanwhile).
 
     Examples

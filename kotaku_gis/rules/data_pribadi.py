@@ -10,14 +10,14 @@ from typing import Any
 
 from pydantic import field_validator, model_validator
 
-from kotaku_gis.rules import RuleModel
+from kotaku_gis._datafile import FrozenModel
 
 #: Kinds of finding, in the order they are looked for (``kontak`` and ``nama``: a contact and a name
 #: given by the caller).
 KINDS: tuple[str, ...] = ("email", "akun", "kontak", "nama", "nik", "telepon", "nomor")
 
 
-class PrivacyRules(RuleModel):
+class PrivacyRules(FrozenModel):
     """The contents of ``rules/data_pribadi.yml`` (see the comments there)."""
 
     kind: str

@@ -9,7 +9,7 @@ from typing import Literal, get_args
 
 from pydantic import field_validator
 
-from kotaku_gis.rules import RuleModel
+from kotaku_gis._datafile import FrozenModel
 
 Rounding = Literal["per_bagian", "total", "tim"]
 
@@ -17,7 +17,7 @@ Rounding = Literal["per_bagian", "total", "tim"]
 ROUNDINGS: tuple[str, ...] = get_args(Rounding)
 
 
-class FasilitatorRules(RuleModel):
+class FasilitatorRules(FrozenModel):
     """The contents of ``rules/fasilitator.yml`` (see the comments there)."""
 
     kind: Literal["fasilitator"]
