@@ -474,21 +474,8 @@ def add(
 def _save(
     store: Store, row: dict[str, Any], geometry: Any, identity: dict[str, Any] | None, *, insert: bool, source: str
 ) -> None:
-    table = store.identitas
-
-    def write_identity(conn: sa.Connection) -> None:
-        if identity is None or not any(v is not None for v in identity.values()):
-            return
-        conn.execute(sa.delete(table).where(table.c.id_pengaduan == row["id_pengaduan"]))
-        conn.execute(
-            sa.insert(table).values(
-                id_pengaduan=row["id_pengaduan"],
-                dicatat_pada=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                **identity,
-            )
-        )
-
-    store.write(LAYER, _frame(row, geometry), source=source, insert_only=insert, extra=write_identity)
+    store.write(LAYER, _frame(row, geometry), source=source, insert_only=insert,
+                extra=store.identity_writer(row["id_pengaduan"], identity))  # fmt: skip
 
 
 def _stored(store: Store, id_pengaduan: str) -> tuple[dict[str, Any], Any]:
@@ -561,19 +548,12 @@ def identitas(store: Store, id_pengaduan: str) -> dict[str, Any] | None:
     Never write this into a table, map or file that leaves the unit. None when the complaint was
     anonymous (or its identity was erased).
     """
-    store._require_current()
-    table = store.identitas
-    with store.engine.connect() as conn:
-        hit = conn.execute(sa.select(table).where(table.c.id_pengaduan == id_pengaduan)).mappings().first()
-    return dict(hit) if hit is not None else None
+    return store.identity(id_pengaduan)
 
 
 def hapus_identitas(store: Store, id_pengaduan: str) -> bool:
     """Erase a complainant's identity (when the case no longer needs it). Returns whether one was stored."""
-    store._require_current()
-    table = store.identitas
-    with store.engine.begin() as conn:
-        return bool(conn.execute(sa.delete(table).where(table.c.id_pengaduan == id_pengaduan)).rowcount)
+    return store.erase_identity(id_pengaduan)
 
 
 # -- age, priority, counts ----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from helpers import as_multi, wilayah_frame
 from kotaku_gis import catalog, pengaduan, privacy, rules
 from kotaku_gis.cli import main
 from kotaku_gis.errors import DataError, StoreError, UsageError
-from kotaku_gis.store import open_store
+from kotaku_gis.store import Store, open_store
 
 TODAY = dt.date(2026, 7, 20)
 
@@ -479,3 +479,23 @@ def test_cli_add_update_list_publish(store, tmp_path, capsys, monkeypatch):
     assert main(db + ["pengaduan", "add", "--tanggal", "2026-07-01", "--saluran", "merpati", "--kode", "61.71",
                       "--kategori", "saran", "--deskripsi", "x"]) == 1  # fmt: skip
     assert main(db + ["load", "pengaduan", str(tmp_path / "r.xlsx")]) == 2
+
+
+def test_without_a_redactor_the_store_refuses_personal_data_columns(store, monkeypatch):
+    add_sample(store)
+    row = store.read("pengaduan").iloc[[0]].copy()
+    monkeypatch.setattr(Store, "redactor", None)
+    with pytest.raises(StoreError, match="no redactor"):
+        store.write("pengaduan", row)
+
+
+def test_the_store_imports_no_domain_module():
+    import ast
+    from pathlib import Path
+
+    import kotaku_gis.store._base as base
+
+    tree = ast.parse(Path(base.__file__).read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "kotaku_gis"
+                for a in n.names}  # fmt: skip
+    assert imported <= {"catalog", "i18n", "settings"}
