@@ -498,5 +498,5 @@ def test_the_store_imports_no_domain_module():
     tree = ast.parse(Path(base.__file__).read_text(encoding="utf-8"))
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "kotaku_gis"
                 for a in n.names}  # fmt: skip
-    # catalogue, strings, settings and the area-code format (wilayah.normalize_kode) only: no analysis
-    assert imported <= {"catalog", "i18n", "settings", "wilayah"}
+    # catalogue, strings, display, settings and the area-code format (wilayah.normalize_kode) only: no analysis
+    assert imported <= {"catalog", "display", "i18n", "settings", "wilayah"}
