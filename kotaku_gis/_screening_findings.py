@@ -4,6 +4,8 @@ to checked inputs, and the findings they give, in words."""
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -14,6 +16,7 @@ import shapely
 from kotaku_gis import catalog, i18n, settings
 from kotaku_gis._screening_input import (
     Activities,
+    PairMeasures,
     Problems,
     Protected,
     candidates,
@@ -22,23 +25,7 @@ from kotaku_gis._screening_input import (
     number,
 )
 from kotaku_gis.errors import UsageError
-from kotaku_gis.rules.screening import (  # noqa: F401  (the schema, re-exported where it was)
-    Band,
-    Bentuk,
-    CostRule,
-    CrossBorderRule,
-    ExchangeRates,
-    Flag,
-    Item,
-    LocationRule,
-    ProximityRule,
-    Rate,
-    RoadRule,
-    ScreeningRules,
-    Setback,
-    SetbackClass,
-    Threshold,
-)
+from kotaku_gis.rules.screening import CostRule, ExchangeRates, ScreeningRules
 
 #: The status of a finding, from the most to the least severe.
 STATUSES: tuple[str, ...] = ("tidak_layak", "perlu_tinjauan", "peringatan")
@@ -81,17 +68,38 @@ def _render(key: str, lang: str, n: int, **values: Any) -> np.ndarray:
     """The template ``key`` filled for ``n`` findings at once (array values per finding)."""
     template = i18n.strings(lang)[key]
     out = np.full(n, "", dtype=object)
-    for literal, field, _spec, _conv in string.Formatter().parse(template):
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
         if literal:
             out = out + literal
-        if field is not None:
-            v = values[field]
+        if name is not None:
+            v = values[name]
             out = out + (np.asarray(v, dtype=object).astype(str).astype(object) if isinstance(v, np.ndarray) else str(v))
     return out
 
 
 # --------------------------------------------------------------------------------------------
 # Findings
+
+
+@dataclass(frozen=True)
+class Block:
+    """One kind of finding, for the candidates (activities, or activity/feature pairs) of a rule.
+
+    ``mask``: which candidates have it; ``key``: its text template (``screening.keterangan.<key>``),
+    filled with ``aturan``, the item's name and ``values``; ``status``: None for ``tidak_layak``, or
+    ``perlu_tinjauan`` where an approval is recorded and the item allows it (see ``approval_note``: then
+    the approval is cited). Arrays over the candidates (``aturan``, ``values``, ``distance``,
+    ``overlap``) are taken where ``mask``; anything else is the same for every finding.
+    """
+
+    mask: np.ndarray
+    key: str
+    aturan: Any
+    status: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    distance: np.ndarray | None = None
+    overlap: np.ndarray | None = None
+    approval_note: bool = False
 
 
 class Findings:
@@ -121,6 +129,27 @@ class Findings:
             "luas_tumpang_m2": overlap if overlap is not None else np.full(m, np.nan),
             "keterangan": text,
         })
+
+    def emit(self, blocks: Iterable[Block], rows: np.ndarray, feature: np.ndarray | None = None) -> None:
+        """Add the findings of each block in turn; ``rows``/``feature``: activity/feature of each candidate."""
+        for b in blocks:
+            if not b.mask.any():
+                continue
+            n = len(b.mask)
+
+            def pick(v: Any, b: Block = b, n: int = n) -> Any:
+                return v[b.mask] if isinstance(v, np.ndarray) and v.shape == (n,) else v
+
+            act, aturan = rows[b.mask], pick(b.aturan)
+            status = _status(self.rules, aturan, self.acts.approved[act]) if b.status is None else b.status
+            text = _render(f"screening.keterangan.{b.key}", self.lang, len(act), aturan=aturan,
+                           butir=self.item_name(aturan), **{k: pick(v) for k, v in b.values.items()})  # fmt: skip
+            if b.approval_note:
+                review = status == "perlu_tinjauan"
+                if review.any():
+                    text[review] = text[review] + _render("screening.keterangan.persetujuan", self.lang,
+                                                          int(review.sum()), rujukan=self.acts.approval_ref[act[review]])
+            self.add(act, aturan, status, text, feature=pick(feature), distance=pick(b.distance), overlap=pick(b.overlap))
 
     def frame(self, geometry: bool) -> pd.DataFrame:
         acts, prot = self.acts, self.prot
@@ -174,94 +203,71 @@ def distance_setting(value: float | None, default: float, name: str) -> float:
 
 
 def attribute_rules(found: Findings, rules: ScreeningRules, kurs: ExchangeRates, report: Problems) -> None:
+    """Findings of the rules read from the activity's attributes (items 1-5, 7, 8, 9a, 9d-9f), and item 6
+    for the activities without a location."""
     acts, lang = found.acts, found.lang
-    frame, rows = acts.frame, acts.rows
-    idx = np.arange(len(acts))
-    spec = catalog.layer("kegiatan").column("jenis")
-    vocab = spec.values or []
+    vocab = catalog.layer("kegiatan").column("jenis").values or []
     labels = np.array([v.label(lang) for v in vocab] + [""], dtype=object)[acts.jenis_pos]
-
     # items 1, 2, 3, 5, 8, 9a, 9d: the activity type itself
     by_type = np.array([v.aturan for v in vocab] + [None], dtype=object)[acts.jenis_pos]
-    hit = ~pd.isna(by_type)
-    if hit.any():
-        aturan = by_type[hit].astype(str)
-        text = _render("screening.keterangan.jenis", lang, int(hit.sum()), aturan=aturan.astype(object),
-                       butir=found.item_name(aturan.astype(object)), jenis=labels[hit])
-        found.add(idx[hit], aturan, _status(rules, aturan, acts.approved[hit]), text)
+    blocks = [Block(~pd.isna(by_type), "jenis", by_type, values={"jenis": labels})]
+    blocks += _cost_blocks(found, rules.cost, kurs, report)
+    blocks += _threshold_blocks(found, rules, labels, report)
+    blocks += [Block(flag(acts.frame, f.column, "kegiatan", acts.rows, report) == 1.0, "tanda", f.aturan,
+                     values={"kolom": f.column}) for f in rules.flags]  # item 7  # fmt: skip
+    # item 6 cannot be checked without a location
+    blocks.append(Block(~acts.located, "tanpa_lokasi", rules.location.aturan, "perlu_tinjauan"))
+    found.emit(blocks, np.arange(len(acts)))
 
-    # item 4: investment value
-    c = rules.cost
-    usd = number(frame, c.usd_column, "kegiatan", rows, report)
-    idr = number(frame, c.idr_column, "kegiatan", rows, report)
-    for name, v in ((c.usd_column, usd), (c.idr_column, idr)):
-        negative = v < 0
-        if negative.any():
-            report.add("screening_negative", "kegiatan", rows[negative], name, value=v[negative])
-    n = len(acts)
-    rate = np.full(n, np.nan)
-    rate_period = np.full(n, "", dtype=object)
+
+def _negative(report: Problems, values: np.ndarray, column: str, rows: np.ndarray) -> None:
+    negative = values < 0
+    if negative.any():
+        report.add("screening_negative", "kegiatan", rows[negative], column, value=values[negative])
+
+
+def _cost_blocks(found: Findings, c: CostRule, kurs: ExchangeRates, report: Problems) -> list[Block]:
+    """Item 4: the investment value, in US dollars or in rupiah at the period's rate."""
+    acts, lang = found.acts, found.lang
+    usd = number(acts.frame, c.usd_column, "kegiatan", acts.rows, report)
+    idr = number(acts.frame, c.idr_column, "kegiatan", acts.rows, report)
+    _negative(report, usd, c.usd_column, acts.rows)
+    _negative(report, idr, c.idr_column, acts.rows)
+    rate = np.full(len(acts), np.nan)
+    rate_period = np.full(len(acts), "", dtype=object)
     for p in pd.unique(acts.periode[~pd.isna(acts.periode)]):  # a few periods, not the rows
         found_rate = kurs.rate(p)
         if found_rate is not None:
             mine = acts.periode == p
             rate[mine], rate_period[mine] = found_rate
     from_idr = idr / rate
-    value = np.fmax(usd, from_idr)  # the larger of the two where both are given
-    name4 = found.item_name(c.aturan)
-    limit = _fmt(c.above_usd, lang)[0]
-    over = value > c.above_usd
+    over = np.fmax(usd, from_idr) > c.above_usd  # the larger of the two where both are given
     by_usd = over & (usd > c.above_usd) & ~(from_idr > usd)
-    by_idr = over & ~by_usd
-    for mask, key, shown in ((by_usd, "biaya_usd", usd), (by_idr, "biaya_idr", from_idr)):
-        if mask.any():
-            text = _render(f"screening.keterangan.{key}", lang, int(mask.sum()), aturan=c.aturan, butir=name4,
-                           batas=limit, usd=_fmt(shown[mask], lang), idr=_fmt(idr[mask], lang),
-                           kurs=_fmt(rate[mask], lang), periode_kurs=rate_period[mask])
-            found.add(idx[mask], c.aturan, _status(rules, c.aturan, acts.approved[mask]), text)
-    nothing = np.isnan(usd) & np.isnan(idr)
-    no_rate = np.isnan(usd) & ~np.isnan(idr) & np.isnan(rate)
-    for mask, key in ((nothing, "biaya_kosong"), (no_rate, "kurs_kosong")):
-        if mask.any():
-            text = _render(f"screening.keterangan.{key}", lang, int(mask.sum()), aturan=c.aturan, butir=name4,
-                           batas=limit, idr=_fmt(idr[mask], lang),
-                           periode=pd.Series(acts.periode[mask], dtype=object).fillna("-").to_numpy(dtype=object))
-            found.add(idx[mask], c.aturan, "perlu_tinjauan", text)
+    limit = _fmt(c.above_usd, lang)[0]
+    common = {"batas": limit, "idr": _fmt(idr, lang)}
+    priced = {**common, "kurs": _fmt(rate, lang), "periode_kurs": rate_period}
+    periode = pd.Series(acts.periode, dtype=object).fillna("-").to_numpy(dtype=object)
+    return [
+        Block(by_usd, "biaya_usd", c.aturan, values={**priced, "usd": _fmt(usd, lang)}),
+        Block(over & ~by_usd, "biaya_idr", c.aturan, values={**priced, "usd": _fmt(from_idr, lang)}),
+        Block(np.isnan(usd) & np.isnan(idr), "biaya_kosong", c.aturan, "perlu_tinjauan", {**common, "periode": periode}),
+        Block(np.isnan(usd) & ~np.isnan(idr) & np.isnan(rate), "kurs_kosong", c.aturan, "perlu_tinjauan",
+              {**common, "periode": periode}),
+    ]
 
-    # items 9e, 9f: sizes
+
+def _threshold_blocks(found: Findings, rules: ScreeningRules, labels: np.ndarray, report: Problems) -> list[Block]:
+    """Items 9e, 9f: sizes above a limit; an empty size where the activity type needs one."""
+    acts, lang = found.acts, found.lang
+    blocks: list[Block] = []
     for t in rules.thresholds:
-        v = number(frame, t.column, "kegiatan", rows, report)
-        negative = v < 0
-        if negative.any():
-            report.add("screening_negative", "kegiatan", rows[negative], t.column, value=v[negative])
-        name = found.item_name(t.aturan)
-        over = v > t.above
-        if over.any():
-            text = _render("screening.keterangan.ambang_lebih", lang, int(over.sum()), aturan=t.aturan, butir=name,
-                           kolom=t.column, nilai=_fmt(v[over], lang, 2, trim=True), satuan=t.unit,
-                           batas=_fmt(t.above, lang, 2, trim=True)[0])
-            found.add(idx[over], t.aturan, _status(rules, t.aturan, acts.approved[over]), text)
+        v = number(acts.frame, t.column, "kegiatan", acts.rows, report)
+        _negative(report, v, t.column, acts.rows)
+        common = {"kolom": t.column, "satuan": t.unit, "batas": _fmt(t.above, lang, 2, trim=True)[0]}
+        blocks.append(Block(v > t.above, "ambang_lebih", t.aturan, values={**common, "nilai": _fmt(v, lang, 2, trim=True)}))
         empty = np.isnan(v) & np.isin(acts.jenis.astype(str), t.required_for)
-        if empty.any():
-            text = _render("screening.keterangan.ambang_kosong", lang, int(empty.sum()), aturan=t.aturan, butir=name,
-                           kolom=t.column, satuan=t.unit, batas=_fmt(t.above, lang, 2, trim=True)[0],
-                           jenis=labels[empty])
-            found.add(idx[empty], t.aturan, "perlu_tinjauan", text)
-
-    # item 7: flags
-    for f in rules.flags:
-        yes = flag(frame, f.column, "kegiatan", rows, report) == 1.0
-        if yes.any():
-            text = _render("screening.keterangan.tanda", lang, int(yes.sum()), aturan=f.aturan,
-                           butir=found.item_name(f.aturan), kolom=f.column)
-            found.add(idx[yes], f.aturan, _status(rules, f.aturan, acts.approved[yes]), text)
-
-    # item 6 cannot be checked without a location
-    lost = ~acts.located
-    if lost.any():
-        six = rules.location.aturan
-        text = _render("screening.keterangan.tanpa_lokasi", lang, int(lost.sum()), aturan=six, butir=found.item_name(six))
-        found.add(idx[lost], six, "perlu_tinjauan", text)
+        blocks.append(Block(empty, "ambang_kosong", t.aturan, "perlu_tinjauan", {**common, "jenis": labels}))
+    return blocks
 
 
 def _status(rules: ScreeningRules, aturan: Any, approved: np.ndarray) -> np.ndarray:
@@ -273,83 +279,57 @@ def _status(rules: ScreeningRules, aturan: Any, approved: np.ndarray) -> np.ndar
 
 
 def spatial_rules(found: Findings, rules: ScreeningRules, warning: float, road_end: float) -> None:
-    acts, prot, lang = found.acts, found.prot, found.lang
+    """Findings of the rules read from where the activity lies (items 6a-6c, 9b, 9c; proximity warnings)."""
+    acts, prot = found.acts, found.prot
     assert prot is not None
     if len(prot) == 0 or not acts.located.any():
         return
-    tol = settings.screening_tolerance_m
     vocab = catalog.layer("kegiatan").column("jenis").values or []
     road_act = np.array([rules.road.tag in v.tags for v in vocab] + [False])[acts.jenis_pos]
-    water_act = np.array([rules.cross_border.tag in v.tags for v in vocab] + [False])[acts.jenis_pos]
     road_feat = np.isin(prot.bentuk.astype(str), rules.road.bentuk)
     warn_feat = np.isin(prot.bentuk.astype(str), rules.proximity.bentuk)
-
-    limit = prot.setback.copy()
-    limit = np.where(warn_feat, np.maximum(limit, warning), limit)
+    limit = np.where(warn_feat, np.maximum(prot.setback, warning), prot.setback)
     if road_act.any():
         limit = np.where(road_feat, np.maximum(limit, road_end), limit)
     ai, fj = candidates(acts, prot, limit)
     if len(ai) == 0:
         return
     road_pair = road_act[ai] & road_feat[fj]
-    m = measure_pairs(
-        acts, prot, ai, fj,
-        ends_within=np.where(road_pair, road_end, np.nan),
-        overlap_within=prot.setback[fj],
-    )
+    m = measure_pairs(acts, prot, ai, fj, ends_within=np.where(road_pair, road_end, np.nan), overlap_within=prot.setback[fj])
+    found.emit(_spatial_blocks(found, rules, ai, fj, m, road_pair, warn_feat[fj], warning, road_end), ai, fj)
+
+
+def _spatial_blocks(found: Findings, rules: ScreeningRules, ai: np.ndarray, fj: np.ndarray, m: PairMeasures,
+                    road_pair: np.ndarray, warn_pair: np.ndarray, warning: float, road_end: float) -> Iterator[Block]:
+    acts, prot, lang = found.acts, found.prot, found.lang
+    assert prot is not None
+    tol = settings.screening_tolerance_m
     d, s = m.distance, prot.setback[fj]
-    in_zone = d <= s + tol
-    inside = d <= tol
-    names, labels = prot.names[fj], _kategori_labels(prot, lang)[fj]
-
+    in_zone, inside = d <= s + tol, d <= tol
+    where = {"kawasan": prot.names[fj], "kategori": _kategori_labels(prot, lang)[fj]}
+    near = {**where, "jarak": _fmt(d, lang, 1)}
+    zone = {**near, "sempadan": _fmt(s, lang, 1, trim=True)}
+    aturan = prot.aturan[fj]
     # items 6a/6b/6c: inside the feature or its setback
-    for mask, key in ((in_zone & inside, "di_dalam"), (in_zone & ~inside, "sempadan")):
-        if mask.any():
-            aturan = prot.aturan[fj[mask]]
-            status = _status(rules, aturan, acts.approved[ai[mask]])
-            text = _render(f"screening.keterangan.{key}", lang, int(mask.sum()), aturan=aturan,
-                           butir=found.item_name(aturan), kawasan=names[mask], kategori=labels[mask],
-                           jarak=_fmt(d[mask], lang, 1), sempadan=_fmt(s[mask], lang, 1, trim=True))
-            review = status == "perlu_tinjauan"
-            if review.any():
-                text[review] = text[review] + _render("screening.keterangan.persetujuan", lang, int(review.sum()),
-                                                      rujukan=acts.approval_ref[ai[mask][review]])
-            found.add(ai[mask], aturan, status, text, feature=fj[mask], distance=d[mask], overlap=m.overlap[mask])
-
-    # item 9b: roads into protected areas
-    r = rules.road
-    enters = road_pair & inside
-    ends = road_pair & ~inside & (m.end_distance <= road_end + tol)
-    for mask, key, dist in ((enters, "jalan_masuk", d), (ends, "jalan_ujung", m.end_distance)):
-        if mask.any():
-            status = _status(rules, r.aturan, acts.approved[ai[mask]])
-            text = _render(f"screening.keterangan.{key}", lang, int(mask.sum()), aturan=r.aturan,
-                           butir=found.item_name(r.aturan),
-                           kawasan=names[mask], kategori=labels[mask], jarak=_fmt(dist[mask], lang, 1),
-                           batas=_fmt(road_end, lang, 1, trim=True)[0])
-            found.add(ai[mask], r.aturan, status, text, feature=fj[mask], distance=dist[mask], overlap=m.overlap[mask])
-
+    yield Block(in_zone & inside, "di_dalam", aturan, values=zone, distance=d, overlap=m.overlap, approval_note=True)
+    yield Block(in_zone & ~inside, "sempadan", aturan, values=zone, distance=d, overlap=m.overlap, approval_note=True)
+    # item 9b: roads into protected areas (entering, or an end within road_end)
+    batas = {"batas": _fmt(road_end, lang, 1, trim=True)[0]}
+    yield Block(road_pair & inside, "jalan_masuk", rules.road.aturan, values={**near, **batas}, distance=d,
+                overlap=m.overlap)  # fmt: skip
+    yield Block(road_pair & ~inside & (m.end_distance <= road_end + tol), "jalan_ujung", rules.road.aturan,
+                values={**where, "jarak": _fmt(m.end_distance, lang, 1), **batas}, distance=m.end_distance,
+                overlap=m.overlap)  # fmt: skip
     # item 9c: water-resource works on cross-border rivers
-    x = rules.cross_border
-    cross = water_act[ai] & prot.lintas_negara[fj] & in_zone
-    if cross.any():
-        status = _status(rules, x.aturan, acts.approved[ai[cross]])
-        text = _render("screening.keterangan.lintas_negara", lang, int(cross.sum()), aturan=x.aturan,
-                       butir=found.item_name(x.aturan),
-                       kawasan=names[cross], kategori=labels[cross], jarak=_fmt(d[cross], lang, 1),
-                       sempadan=_fmt(s[cross], lang, 1, trim=True))
-        found.add(ai[cross], x.aturan, status, text, feature=fj[cross], distance=d[cross], overlap=m.overlap[cross])
-
-    # proximity warnings
-    near = warn_feat[fj] & ~in_zone & (d <= warning + tol)
-    if near.any():
-        aturan = prot.aturan[fj[near]]
-        text = _render("screening.keterangan.dekat", lang, int(near.sum()), aturan=aturan,
-                       butir=found.item_name(aturan), kawasan=names[near], kategori=labels[near],
-                       jarak=_fmt(d[near], lang, 1), radius=_fmt(warning, lang, 1, trim=True)[0])
-        found.add(ai[near], aturan, "peringatan", text, feature=fj[near], distance=d[near],
-                  overlap=np.where(np.isnan(m.overlap[near]) & (shapely.get_dimensions(acts.geoms[ai[near]]) == 2),
-                                   0.0, m.overlap[near]))
+    vocab = catalog.layer("kegiatan").column("jenis").values or []
+    water_act = np.array([rules.cross_border.tag in v.tags for v in vocab] + [False])[acts.jenis_pos]
+    yield Block(water_act[ai] & prot.lintas_negara[fj] & in_zone, "lintas_negara", rules.cross_border.aturan,
+                values=zone, distance=d, overlap=m.overlap)  # fmt: skip
+    # proximity warnings: a polygonal activity near a feature overlaps its zone by 0 m2
+    polygon = shapely.get_dimensions(acts.geoms[ai]) == 2
+    yield Block(warn_pair & ~in_zone & (d <= warning + tol), "dekat", aturan, "peringatan",
+                {**near, "radius": _fmt(warning, lang, 1, trim=True)[0]}, distance=d,
+                overlap=np.where(np.isnan(m.overlap) & polygon, 0.0, m.overlap))  # fmt: skip
 
 
 def _kategori_labels(prot: Protected, lang: str) -> np.ndarray:

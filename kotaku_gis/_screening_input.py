@@ -305,7 +305,7 @@ def _groups(codes: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
 
 
 @dataclass
-class _PairMeasures:
+class PairMeasures:
     """Metric measures of (activity, feature) pairs."""
 
     ai: np.ndarray
@@ -323,7 +323,7 @@ def measure_pairs(
     *,
     ends_within: np.ndarray | None = None,
     overlap_within: np.ndarray | None = None,
-) -> _PairMeasures:
+) -> PairMeasures:
     """Distances (m) of the pairs, each in the UTM zone of its activity.
 
     ``ends_within`` (metres per pair, NaN: skip): for pairs closer than it, also the distance of the
@@ -335,7 +335,7 @@ def measure_pairs(
     end_distance = np.full(n, np.nan)
     overlap = np.full(n, np.nan)
     if n == 0:
-        return _PairMeasures(ai, fj, distance, end_distance, overlap)
+        return PairMeasures(ai, fj, distance, end_distance, overlap)
     tol = settings.screening_tolerance_m
     step = settings.screening_max_segment_deg
     epsg, k = _zones(acts.geoms[np.unique(ai)])
@@ -362,7 +362,7 @@ def measure_pairs(
             want = polygonal[ai[idx]] & (d <= overlap_within[idx] + tol)
             if want.any():
                 overlap[idx[want]] = _overlap(pa[ia[want]], pf[jf[want]], overlap_within[idx[want]], kk[want])
-    return _PairMeasures(ai, fj, distance, end_distance, overlap)
+    return PairMeasures(ai, fj, distance, end_distance, overlap)
 
 
 def _ends(geoms: np.ndarray) -> np.ndarray:
