@@ -136,6 +136,11 @@ class RuleSet(_Model):
         numbers = [a.number for a in self.aspects]
         if len(set(numbers)) != len(numbers):
             raise ValueError(f"aspects: aspect numbers repeat: {numbers}")
+        return self
+
+    @model_validator(mode="after")
+    def _score_bands(self) -> RuleSet:
+        ids = [c.id for c in self.criteria]
         _check_bands(
             "share_bands", [b.min for b in self.share_bands], [b.score for b in self.share_bands], 0
         )
@@ -157,6 +162,10 @@ class RuleSet(_Model):
             raise ValueError(f"total_bands: need each level once: {', '.join(LEVELS)}")
         if self.total_bands[-1].min > self.max_total:
             raise ValueError("total_bands: a band starts above max_total")
+        return self
+
+    @model_validator(mode="after")
+    def _consideration_bands(self) -> RuleSet:
         c = self.consideration
         _check_bands(
             "consideration.bands",

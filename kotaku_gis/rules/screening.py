@@ -138,6 +138,13 @@ class Setback(_Model):
         return self
 
 
+def _column(layer: catalog.LayerSpec, name: str, types: tuple[str, ...], where: str) -> None:
+    if name not in layer.column_names:
+        raise ValueError(f"{where}: layer {layer.name} has no column {name!r}")
+    if layer.column(name).type not in types:
+        raise ValueError(f"{where}: column {name!r} is {layer.column(name).type}, not {' or '.join(types)}")
+
+
 class ScreeningRules(_Model):
     """The screening rule set (``rules/screening.yml``)."""
 
@@ -156,53 +163,54 @@ class ScreeningRules(_Model):
     setbacks: dict[str, Setback] = {}
 
     @model_validator(mode="after")
-    def _consistent(self) -> ScreeningRules:
+    def _items_known(self) -> ScreeningRules:
         ids = [i.aturan for i in self.items]
         if len(set(ids)) != len(ids):
             raise ValueError(f"items: an aturan repeats: {ids}")
-        used = [("location.aturan", self.location.aturan), ("cost.aturan", self.cost.aturan), ("road.aturan", self.road.aturan),
-                ("cross_border.aturan", self.cross_border.aturan)]
+        used = [("location.aturan", self.location.aturan), ("cost.aturan", self.cost.aturan),
+                ("road.aturan", self.road.aturan), ("cross_border.aturan", self.cross_border.aturan)]  # fmt: skip
         used += [(f"thresholds.{k}.aturan", t.aturan) for k, t in enumerate(self.thresholds)]
         used += [(f"flags.{k}.aturan", f.aturan) for k, f in enumerate(self.flags)]
-        kegiatan = catalog.layer("kegiatan")
-        kawasan = catalog.layer("kawasan_lindung")
-        jenis = kegiatan.column("jenis").values or []
-        kategori = kawasan.column("kategori").values or []
-        used += [(f"layers/kegiatan.yml jenis {v.code}", v.aturan) for v in jenis if v.aturan]
-        used += [(f"layers/kawasan_lindung.yml kategori {v.code}", v.aturan) for v in kategori if v.aturan]
+        for layer, col in (("kegiatan", "jenis"), ("kawasan_lindung", "kategori")):
+            values = catalog.layer(layer).column(col).values or []
+            used += [(f"layers/{layer}.yml {col} {v.code}", v.aturan) for v in values if v.aturan]
         for where, aturan in used:
             if aturan not in ids:
                 raise ValueError(f"{where}: aturan {aturan!r} is not in items")
+        return self
 
-        def column(layer: catalog.LayerSpec, name: str, types: tuple[str, ...], where: str) -> None:
-            if name not in layer.column_names:
-                raise ValueError(f"{where}: layer {layer.name} has no column {name!r}")
-            if layer.column(name).type not in types:
-                raise ValueError(f"{where}: column {name!r} is {layer.column(name).type}, not {' or '.join(types)}")
-
-        column(kegiatan, self.cost.usd_column, ("float", "integer"), "cost.usd_column")
-        column(kegiatan, self.cost.idr_column, ("float", "integer"), "cost.idr_column")
+    @model_validator(mode="after")
+    def _activity_columns(self) -> ScreeningRules:
+        kegiatan = catalog.layer("kegiatan")
+        jenis = kegiatan.column("jenis").values or []
+        _column(kegiatan, self.cost.usd_column, ("float", "integer"), "cost.usd_column")
+        _column(kegiatan, self.cost.idr_column, ("float", "integer"), "cost.idr_column")
         codes = {v.code for v in jenis}
         for k, t in enumerate(self.thresholds):
-            column(kegiatan, t.column, ("float", "integer"), f"thresholds.{k}.column")
+            _column(kegiatan, t.column, ("float", "integer"), f"thresholds.{k}.column")
             unknown = set(t.required_for) - codes
             if unknown:
                 raise ValueError(f"thresholds.{k}.required_for: not jenis codes: {sorted(unknown)}")
         for k, f in enumerate(self.flags):
-            column(kegiatan, f.column, ("boolean",), f"flags.{k}.column")
+            _column(kegiatan, f.column, ("boolean",), f"flags.{k}.column")
         tags = {t for v in jenis for t in v.tags}
         for where, tag in (("road.tag", self.road.tag), ("cross_border.tag", self.cross_border.tag)):
             if tag not in tags:
                 raise ValueError(f"{where}: no jenis carries the tag {tag!r} (tags: {sorted(tags)})")
-        column(kawasan, self.cross_border.column, ("boolean",), "cross_border.column")
-        known = {v.code for v in kategori}
+        return self
+
+    @model_validator(mode="after")
+    def _protected_columns(self) -> ScreeningRules:
+        kawasan = catalog.layer("kawasan_lindung")
+        _column(kawasan, self.cross_border.column, ("boolean",), "cross_border.column")
+        known = {v.code for v in kawasan.column("kategori").values or []}
         for code, sb in self.setbacks.items():
             if code not in known:
                 raise ValueError(f"setbacks.{code}: not a kategori of kawasan_lindung")
             for k, cls in enumerate(sb.classes):
                 for name, cond in cls.where.items():
                     want = ("boolean",) if isinstance(cond, bool) else ("float", "integer")
-                    column(kawasan, name, want, f"setbacks.{code}.classes.{k}.where.{name}")
+                    _column(kawasan, name, want, f"setbacks.{code}.classes.{k}.where.{name}")
         return self
 
     def item(self, aturan: str) -> Item:
