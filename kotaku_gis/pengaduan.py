@@ -304,6 +304,20 @@ def change(
     r = rules()
     p = _Problems(str(current.get("id_pengaduan") or LAYER))
     row = dict(current)
+    _change_status(p, r, row, status)
+    for col, value in (("tindak_lanjut", tindak_lanjut), ("sanksi", sanksi)):
+        if value is not _UNSET:
+            row[col] = _text(value)
+    _change_closing(p, r, row, _date(p, "tanggal_selesai", tanggal_selesai, today), today)
+    if not any(q.code == "pengaduan_transisi" for q in p.items):
+        for col in r.requires.get(row["status"], []):
+            if row.get(col) is None:
+                p.add("pengaduan_wajib", col, status=row["status"], field=col)
+    return row, p.items
+
+
+def _change_status(p: _Problems, r: PengaduanRules, row: dict[str, Any], status: Any) -> None:
+    """Set the new status of ``row`` (None or blank: kept), reporting a move the workflow does not allow."""
     old = row["status"]
     new = old if status is None or str(status).strip() == "" else _vocabulary(p, "status", status)
     if new is not None and new != old and new not in r.transitions.get(old, []):
@@ -312,11 +326,10 @@ def change(
               allowed=", ".join(allowed) if allowed else i18n.text("pengaduan.none"))  # fmt: skip
     if new is not None:
         row["status"] = new
-    if tindak_lanjut is not _UNSET:
-        row["tindak_lanjut"] = _text(tindak_lanjut)
-    if sanksi is not _UNSET:
-        row["sanksi"] = _text(sanksi)
-    closing = _date(p, "tanggal_selesai", tanggal_selesai, today)
+
+
+def _change_closing(p: _Problems, r: PengaduanRules, row: dict[str, Any], closing: dt.date | None, today: dt.date) -> None:
+    """Set the closing date of ``row``: ``closing``, else ``today`` on closing; only a closed complaint has one."""
     if closing is not None:
         row["tanggal_selesai"] = closing
     if row["status"] == r.closed:
@@ -328,11 +341,6 @@ def change(
                   value=row["tanggal_selesai"].isoformat(), diterima=received.isoformat())  # fmt: skip
     elif closing is not None:
         p.add("pengaduan_selesai_terbuka", "tanggal_selesai", closed=r.closed, status=row["status"])
-    if not any(q.code == "pengaduan_transisi" for q in p.items):
-        for col in r.requires.get(row["status"], []):
-            if row.get(col) is None:
-                p.add("pengaduan_wajib", col, status=row["status"], field=col)
-    return row, p.items
 
 
 # -- the store -----------------------------------------------------------------------------------------
