@@ -370,7 +370,7 @@ def cmd_pengaduan_list(store: Store, args: argparse.Namespace) -> int:
     if len(frame) == 0:
         print(_tg("list_none"))
         return 0
-    table = pengaduan.assess(pd.DataFrame(frame.drop(columns="geometry")), as_of=_date_arg(args.per, "--per"))
+    table = pengaduan.triage(pd.DataFrame(frame.drop(columns="geometry")), as_of=_date_arg(args.per, "--per"))
     table = table.sort_values(["nilai_prioritas", "tanggal_diterima"], ascending=[False, True], na_position="last")
     table["tanggal_diterima"] = table["tanggal_diterima"].dt.strftime("%Y-%m-%d")
     shown = ["id_pengaduan", "tanggal_diterima", "kode_wilayah", "kategori", "status", "umur_hari", "terlambat", "prioritas"]

@@ -25,7 +25,7 @@ Status workflow
     (``rules/pengaduan.yml``); any other change is refused with a
     :class:`~kotaku_gis.errors.DataError` naming the allowed ones.
 
-Age and priority (:func:`assess`)
+Age and priority (:func:`triage`)
     The age of a complaint is the days from its receipt to its closing (or to ``as_of`` while it is
     open), against the service time ``batas_layanan_hari`` of ``rules/pengaduan.yml``. An open complaint's
     priority is its category's weight plus points for its age (``rules/pengaduan.yml``).
@@ -45,7 +45,7 @@ Examples
 ...                      "status": ["diverifikasi", "selesai"],
 ...                      "tanggal_diterima": ["2026-06-01", "2026-06-20"],
 ...                      "tanggal_selesai": [None, "2026-06-25"]})
->>> a = pengaduan.assess(rows, as_of=dt.date(2026, 7, 1))
+>>> a = pengaduan.triage(rows, as_of=dt.date(2026, 7, 1))
 >>> a[["id_pengaduan", "umur_hari", "terlambat", "prioritas"]]
      id_pengaduan  umur_hari  terlambat prioritas
 0  PGD-2026-00001         30       True    tinggi
@@ -96,7 +96,7 @@ PUBLIC_COLUMNS: tuple[str, ...] = (
     "prioritas",
 )  # fmt: skip
 
-#: Columns :func:`assess` adds.
+#: Columns :func:`triage` adds.
 ASSESS_COLUMNS: tuple[str, ...] = ("umur_hari", "batas_hari", "sisa_hari", "terlambat", "nilai_prioritas", "prioritas")
 
 _TEXT_FIELDS = ("deskripsi", "tindak_lanjut", "sanksi")
@@ -180,7 +180,7 @@ def _mask(p: _Problems, row: dict[str, Any], names: Sequence[str | None], terms:
     for col in _TEXT_FIELDS:
         if row.get(col) is None:
             continue
-        s = privacy.screen(row[col], names=names, terms=terms)
+        s = privacy.mask(row[col], names=names, terms=terms)
         if s.changed:
             row[col] = s.text
             masked[col] = s.counts
@@ -364,7 +364,7 @@ def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values.map(parse_date), errors="coerce")
 
 
-def assess(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | None = None) -> pd.DataFrame:
+def triage(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | None = None) -> pd.DataFrame:
     """Age and priority of each complaint.
 
     Parameters
@@ -414,6 +414,10 @@ def assess(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | 
     return out
 
 
+#: Deprecated name of :func:`triage` (``scoring.assess`` is another thing); kept for existing callers.
+assess = triage
+
+
 def count_columns() -> list[str]:
     """The count columns of :func:`counts`, in order.
 
@@ -431,7 +435,7 @@ def count_columns() -> list[str]:
 
 
 def _indicators(frame: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
-    a = assess(frame, as_of)
+    a = triage(frame, as_of)
     closed = rules().closed
     data = {"pengaduan_total": np.ones(len(a), dtype=np.int64)}
     for s in statuses():
@@ -606,7 +610,7 @@ def register(
     tingkat = tingkat or settings.pengaduan_tingkat_publikasi
     if tingkat not in wil.LEVELS:
         raise UsageError(i18n.text("pengaduan.tingkat_invalid", tingkat=tingkat, levels=", ".join(wil.LEVELS)))
-    a = assess(frame, as_of).reset_index(drop=True)
+    a = triage(frame, as_of).reset_index(drop=True)
     codes = wil.normalize_kode_series(a["kode_wilayah"])[0] if len(a) else pd.Series([], dtype=object)
     cut = wil.ancestor_series(codes, tingkat)
     published = cut.where(cut.notna(), codes)  # coded above the level: its own code

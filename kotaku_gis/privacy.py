@@ -30,7 +30,7 @@ Examples
 'Hubungi [telepon] atau [email], NIK [NIK].'
 >>> privacy.redact("Dana Rp 350.000.000 untuk jalan 150 m di 61.71.04.1001 (RT 03/RW 02).")
 'Dana Rp 350.000.000 untuk jalan 150 m di 61.71.04.1001 (RT 03/RW 02).'
->>> privacy.screen("Saya Budi Santoso, WA +62 812 3456 7890", names=["Budi Santoso"]).counts
+>>> privacy.mask("Saya Budi Santoso, WA +62 812 3456 7890", names=["Budi Santoso"]).counts
 {'nama': 1, 'telepon': 1}
 """
 
@@ -174,7 +174,7 @@ def _fold_char(c: str) -> str:
 
 
 def _fold(text: str) -> str:
-    """``text`` with each character read as :func:`screen` matches it (one character for one)."""
+    """``text`` with each character read as :func:`mask` matches it (one character for one)."""
     return "".join(_fold_char(c) for c in text)
 
 
@@ -185,7 +185,7 @@ def _view(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """The text that :func:`screen` keeps and masks in: Unicode NFKC, without NUL and invisible
+    """The text that :func:`mask` keeps and masks in: Unicode NFKC, without NUL and invisible
     format characters (zero-width spaces and joiners, soft hyphens, direction marks).
 
     Examples
@@ -197,7 +197,7 @@ def normalise(text: str) -> str:
     return "".join(c for c in text if c != "\x00" and unicodedata.category(c) != "Cf")
 
 
-def screen(
+def mask(
     text: str,
     *,
     names: Sequence[str | None] = (),
@@ -227,7 +227,7 @@ def screen(
 
     Examples
     --------
-    >>> s = screen("Lapor dari ibu Siti (siti [at] yahoo [dot] co [dot] id), KTP 3201 2345 6789 0123",
+    >>> s = mask("Lapor dari ibu Siti (siti [at] yahoo [dot] co [dot] id), KTP 3201 2345 6789 0123",
     ...            names=["Ibu Siti Aminah"])
     >>> s.text
     'Lapor dari ibu [nama] ([email]), KTP [NIK]'
@@ -249,6 +249,10 @@ def screen(
 
 
 _MAX_PASSES = 5
+
+
+#: Deprecated name of :func:`mask` (``screening.screen`` is another thing); kept for existing callers.
+screen = mask
 
 
 def _patterns(r: PrivacyRules, names: Sequence[str | None], terms: Sequence[str | None]) -> list[tuple[re.Pattern[str], str]]:
@@ -305,7 +309,7 @@ def redact(text: Any, *, names: Sequence[str | None] = (), terms: Sequence[str |
     """
     if not isinstance(text, str):
         return text
-    return screen(text, names=names, terms=terms).text
+    return mask(text, names=names, terms=terms).text
 
 
 def redact_series(values: pd.Series) -> pd.Series:
@@ -314,7 +318,7 @@ def redact_series(values: pd.Series) -> pd.Series:
 
 
 def findings(text: Any) -> dict[str, int]:
-    """What :func:`screen` would mask in ``text`` (empty for clean text or a missing value).
+    """What :func:`mask` would mask in ``text`` (empty for clean text or a missing value).
 
     Examples
     --------
@@ -323,4 +327,4 @@ def findings(text: Any) -> dict[str, int]:
     """
     if not isinstance(text, str):
         return {}
-    return screen(text).counts
+    return mask(text).counts
