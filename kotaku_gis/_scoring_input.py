@@ -9,26 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kotaku_gis.rules.scoring import (  # noqa: F401  (the schema, re-exported where it was)
-    CONSIDERATION_LEVELS,
-    LEVELS,
-    Aspect,
-    Classification,
-    Consideration,
-    ConsiderationBand,
-    ConsiderationComponent,
-    ConsiderationLevel,
-    Criterion,
-    Digit,
-    Level,
-    LevelBand,
-    PlusOne,
-    PriorityEntry,
-    RuleSet,
-    ShareBand,
-    SlumLevel,
-    View7plus1,
-)
+from kotaku_gis.rules.scoring import RuleSet
 from kotaku_gis.errors import DataError, Problem
 from kotaku_gis.files import ROW
 

@@ -16,23 +16,7 @@ from pyproj import CRS
 from kotaku_gis import catalog, geodesy, i18n, settings
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW
-from kotaku_gis.rules.screening import (  # noqa: F401  (the schema, re-exported where it was)
-    Band,
-    Bentuk,
-    CostRule,
-    CrossBorderRule,
-    ExchangeRates,
-    Flag,
-    Item,
-    LocationRule,
-    ProximityRule,
-    Rate,
-    RoadRule,
-    ScreeningRules,
-    Setback,
-    SetbackClass,
-    Threshold,
-)
+from kotaku_gis.rules.screening import ScreeningRules
 
 _WGS84 = CRS.from_epsg(4326)
 _QUAD_SEGS = 16  # buffer arcs: 64 segments per circle, area within 0.2 % of the true circle

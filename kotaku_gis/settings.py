@@ -8,8 +8,9 @@ Change a setting by assigning to it before the call that uses it::
     'Regency/City'
     >>> kg.settings.language = "id"
 
-Values marked *unverified* in the programme's domain notes are settings (or rule data), never
-constants in code.
+These are runtime options (language, stores, tolerances, batch sizes). The programme's rules (the
+BDI negative list and its distances, staffing ratios, complaint service days...) are data in
+``kotaku_gis/rules/`` (see :mod:`kotaku_gis.rules`), never settings or constants in code.
 """
 
 from __future__ import annotations
