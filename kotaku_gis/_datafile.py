@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kotaku_gis.errors import CatalogError
-
 
 
 class FrozenModel(BaseModel):
@@ -20,6 +19,20 @@ class FrozenModel(BaseModel):
 
 
 M = TypeVar("M", bound=BaseModel)
+
+#: libyaml's loader where PyYAML was built with it (about 10x faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(stream: IO[str] | str) -> Any:
+    """``yaml.safe_load`` with libyaml when available (the same values, parsed faster).
+
+    Examples
+    --------
+    >>> load_yaml("a: [1, 2]")
+    {'a': [1, 2]}
+    """
+    return yaml.load(stream, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
 def read_model(path: Path, model: type[M], what: str) -> M:
@@ -32,7 +45,7 @@ def read_model(path: Path, model: type[M], what: str) -> M:
     """
     try:
         with open(path, encoding="utf-8") as f:
-            raw = yaml.safe_load(f)
+            raw = load_yaml(f)
     except OSError as exc:
         raise CatalogError(f"{path}: cannot be read: {exc}") from exc
     except yaml.YAMLError as exc:

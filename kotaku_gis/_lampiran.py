@@ -85,8 +85,11 @@ def read_annex(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame
         records.append(row + [r])
     frame = pd.DataFrame(records, columns=names + ["_baris"])
     frame = frame.astype(object).where(frame.notna(), None)
-    notes = [Problem("annex_header_found", path.name, header_row, severity="info",
-                     params={"rows": "2" if two_rows else "1", "sheet": name})]
+    notes = [
+        Problem(
+            "annex_header_found", path.name, header_row, severity="info", params={"rows": "2" if two_rows else "1", "sheet": name}
+        )
+    ]
     if grid.computed:
         notes.append(Problem("annex_formulas_computed", path.name, severity="info", params={"count": grid.computed}))
     return frame, notes
@@ -129,8 +132,10 @@ class _Grid:
 
 
 def _text_cells(grid: _Grid, row: int) -> int:
-    return sum(isinstance(grid.ws_v.cell(row, c).value, str) and grid.ws_v.cell(row, c).value.strip() != ""
-               for c in range(1, grid.max_col + 1))
+    return sum(
+        isinstance(grid.ws_v.cell(row, c).value, str) and grid.ws_v.cell(row, c).value.strip() != ""
+        for c in range(1, grid.max_col + 1)
+    )
 
 
 def _find_header(grid: _Grid) -> tuple[int | None, bool]:
@@ -163,13 +168,13 @@ def _header_names(grid: _Grid, row: int, two_rows: bool) -> list[str]:
 
 
 _TOKEN = re.compile(
-    r'\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)'
+    r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
     r'|(?P<str>"(?:[^"]|"")*")'
-    r'|(?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)'
-    r'|(?P<func>[A-Z][A-Z0-9.]*)\s*\('
-    r'|(?P<ref>\$?[A-Z]{1,3}\$?\d+)'
-    r'|(?P<bool>TRUE|FALSE)\b'
-    r'|(?P<op><>|>=|<=|[-+*/&=<>(),]))'
+    r"|(?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)"
+    r"|(?P<func>[A-Z][A-Z0-9.]*)\s*\("
+    r"|(?P<ref>\$?[A-Z]{1,3}\$?\d+)"
+    r"|(?P<bool>TRUE|FALSE)\b"
+    r"|(?P<op><>|>=|<=|[-+*/&=<>(),]))"
 )
 
 
@@ -186,6 +191,7 @@ class _Formula:
                 if text[pos:].strip() == "":
                     break
                 self._fail()
+            assert m is not None  # _fail raised otherwise
             kind = m.lastgroup or ""
             self.tokens.append((kind, m.group(kind)))
             pos = m.end()
@@ -194,8 +200,17 @@ class _Formula:
     def _fail(self) -> None:
         from openpyxl.utils import get_column_letter
 
-        raise DataError([Problem("annex_formula_unsupported", self.grid.file, self.row, f"{get_column_letter(self.col)}{self.row}",
-                                 params={"formula": "=" + self.text})])
+        raise DataError(
+            [
+                Problem(
+                    "annex_formula_unsupported",
+                    self.grid.file,
+                    self.row,
+                    f"{get_column_letter(self.col)}{self.row}",
+                    params={"formula": "=" + self.text},
+                )
+            ]
+        )
 
     def evaluate(self) -> Any:
         value = self._comparison()
@@ -271,7 +286,7 @@ class _Formula:
         self._fail()
 
     def _cell(self, ref: str) -> Any:
-        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
         letters, number = coordinate_from_string(ref.replace("$", ""))
         return self.grid.raw(number, column_index_from_string(letters))
@@ -344,6 +359,8 @@ def _truth(value: Any) -> bool:
 
 
 def _compare(op: str, a: Any, b: Any) -> bool:
+    x: Any
+    y: Any
     if isinstance(a, str) or isinstance(b, str):
         x, y = _text(a).casefold(), _text(b).casefold()  # Excel compares text case-insensitively
     else:
@@ -385,7 +402,11 @@ def coordinate(value: Any) -> float | None:
     m = _DMS.match(text)
     if not m:
         return None
-    degrees = float(m["d"].replace(",", ".")) + float((m["m"] or "0").replace(",", ".")) / 60 + float((m["s"] or "0").replace(",", ".")) / 3600
+    degrees = (
+        float(m["d"].replace(",", "."))
+        + float((m["m"] or "0").replace(",", ".")) / 60
+        + float((m["s"] or "0").replace(",", ".")) / 3600
+    )
     hemisphere = (m["h1"] or m["h2"] or "").upper()
     return round(-degrees if hemisphere in _NEGATIVE else degrees, 9)
 

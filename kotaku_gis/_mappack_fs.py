@@ -135,7 +135,7 @@ class Lock:
             import msvcrt
 
             try:
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]  # Windows only
             except OSError:
                 os.close(fd)
                 return False

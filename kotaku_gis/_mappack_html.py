@@ -75,6 +75,11 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _link_item(href: str, label: str, note: str) -> str:
+    """A list item: a link and a muted note (every value escaped)."""
+    return f"<li><a href='{_e(href)}'>{_e(label)}</a> <span class='muted'>{_e(note)}</span></li>"
+
+
 def _rel(target: str, page: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
@@ -177,10 +182,10 @@ def _unit_section(view: View, kode: str, page: str) -> str:
     parts.append(_figure_table(rec["angka"], view))
     items = []
     for n in names:
-        items.append(f"<li><a href='{_e(_rel(f'{base}/{n}', page))}'>{_e(_file_label(n, view.lang))}</a> <span class='muted'>({_e(n)})</span></li>")
+        items.append(_link_item(_rel(f"{base}/{n}", page), _file_label(n, view.lang), f"({n})"))
     if kode in view.zips:
         z = view.zips[kode]
-        items.append(f"<li><a href='{_e(_rel(z, page))}'>{_e(_t('berkas.zip', view.lang))}</a> <span class='muted'>({_e(posixpath.basename(z))})</span></li>")
+        items.append(_link_item(_rel(z, page), _t("berkas.zip", view.lang), f"({posixpath.basename(z)})"))
     parts.append(f"<h2>{_e(_t('berkas_judul', view.lang))}</h2><ul class='files'>{''.join(items)}</ul>")
     parts.append("</div></div>")
     return "".join(parts)
@@ -262,20 +267,19 @@ def render_root(view: View, top: str, page: str = "index.html") -> str:
         codes = sorted(by_level.get(level, []))
         if not codes:
             continue
-        links = "".join(
-            f"<li><a href='{_e(_rel(unit_page(k), page))}'>{_e(view.records[k]['nama'])}</a> <span class='muted'>{_e(k)}</span></li>"
-            for k in codes
-        )
+        links = "".join(_link_item(_rel(unit_page(k), page), view.records[k]["nama"], k) for k in codes)
         label = _t("tingkat_jumlah", view.lang, tingkat=_level_name(level, view.lang), count=len(codes))
         opened = " open" if len(codes) <= 40 else ""
         body += f"<details{opened}><summary>{_e(label)}</summary><ul>{links}</ul></details>"
     if view.extras:
-        items = "".join(f"<li><a href='{_e(_rel(p, page))}'>{_e(_t(key, view.lang))}</a> <span class='muted'>({_e(p)})</span></li>" for key, p in view.extras)
+        items = "".join(
+            f"<li><a href='{_e(_rel(p, page))}'>{_e(_t(key, view.lang))}</a> <span class='muted'>({_e(p)})</span></li>"
+            for key, p in view.extras
+        )
         body += f"<ul class='files'>{items}</ul>"
     if view.zips:
         items = "".join(
-            f"<li><a href='{_e(_rel(z, page))}'>{_e(view.records[k]['nama'])}</a> <span class='muted'>({_e(posixpath.basename(z))})</span></li>"
-            for k, z in sorted(view.zips.items())
+            _link_item(_rel(z, page), view.records[k]["nama"], f"({posixpath.basename(z)})") for k, z in sorted(view.zips.items())
         )
         body += f"<h2>{_e(_t('zip_judul', view.lang))}</h2><ul class='files'>{items}</ul>"
     plain = _t("judul_paket", view.lang, periode=view.periode, baseline=view.baseline)

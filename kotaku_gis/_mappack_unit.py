@@ -20,6 +20,7 @@ serve everything. For each unit (:func:`build_unit`) it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -131,10 +132,8 @@ def init_worker(url: str, options: dict[str, Any]) -> None:
 
     for name, value in options.items():
         setattr(settings, name, value)
-    try:
+    with contextlib.suppress(ValueError, OSError):  # not the main thread
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
-    except (ValueError, OSError):  # pragma: no cover - not the main thread
-        pass
     from kotaku_gis.store import open_store
 
     reset()  # a forked worker starts without the parent's rows and connection
@@ -269,15 +268,26 @@ class Analysis:
 
 
 def analyse(
-    area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, *, tingkat: str, kode: str, child: str | None,
-    periode: str, baseline: str, lowest: str, lang: str, decrees: pd.DataFrame | None = None,
+    area: dict[str, gpd.GeoDataFrame],
+    lindung: gpd.GeoDataFrame,
+    *,
+    tingkat: str,
+    kode: str,
+    child: str | None,
+    periode: str,
+    baseline: str,
+    lowest: str,
+    lang: str,
+    decrees: pd.DataFrame | None = None,
 ) -> Analysis:
     """Score, compare, roll up, screen and count the rows of one unit's area (see the module docstring)."""
     w = area["wilayah"]
     kumuh = area["kawasan_kumuh"]
     kegiatan = area["kegiatan"]
     per = _per_lokasi(kumuh, periode, baseline, decrees)
-    keg_cols = [c for c in ("id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr") if c in kegiatan.columns]
+    keg_cols = [
+        c for c in ("id_kegiatan", "kode_kelurahan", "periode", "status", "progres_fisik", "biaya_idr") if c in kegiatan.columns
+    ]
     units = pd.DataFrame(w[["kode", "nama"]])
     levels = progress.rollup_all_levels(per, pd.DataFrame(kegiatan[keg_cols]), units, kode=kode, tingkat=lowest)
     levels = _attach_counts(levels, kode, periode, area, kumuh)
@@ -417,7 +427,9 @@ def _figures(frame: pd.DataFrame, level: str, now: pd.DataFrame, temuan: pd.Data
     """The roll-up of one level with the screening findings of each unit's activities."""
     out = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame.columns]))
     kode = out["kode"].astype(str)
-    where = pd.Series(now["kode_kelurahan"].to_numpy(), index=now["id_kegiatan"].to_numpy()) if len(now) else pd.Series(dtype=object)
+    where = (
+        pd.Series(now["kode_kelurahan"].to_numpy(), index=now["id_kegiatan"].to_numpy()) if len(now) else pd.Series(dtype=object)
+    )
     where = where[~where.index.duplicated()]
     t_unit = _child_codes(temuan["id_kegiatan"].map(where), level) if len(temuan) else pd.Series(dtype=object)
     out["temuan_total"] = kode.map(t_unit.value_counts()).fillna(0).astype(np.int64)
@@ -433,8 +445,12 @@ def _figures(frame: pd.DataFrame, level: str, now: pd.DataFrame, temuan: pd.Data
 
 
 def _tables(
-    task: Task, levels: dict[str, pd.DataFrame], now: pd.DataFrame, temuan: pd.DataFrame,
-    names: dict[str, Any], out: Path,
+    task: Task,
+    levels: dict[str, pd.DataFrame],
+    now: pd.DataFrame,
+    temuan: pd.DataFrame,
+    names: dict[str, Any],
+    out: Path,
 ) -> list[str]:
     slug = task.slug
     frames = {level: pd.DataFrame(f.drop(columns=[c for c in ("geometry",) if c in f.columns])) for level, f in levels.items()}
@@ -493,8 +509,14 @@ def _report(task: Task, area: dict[str, gpd.GeoDataFrame], a: Analysis, names: d
 
 # -- maps --------------------------------------------------------------------------------------------
 def _maps(
-    task: Task, area: dict[str, gpd.GeoDataFrame], kumuh: gpd.GeoDataFrame, now: gpd.GeoDataFrame,
-    temuan: pd.DataFrame, lindung: gpd.GeoDataFrame, levels: dict[str, pd.DataFrame], out: Path,
+    task: Task,
+    area: dict[str, gpd.GeoDataFrame],
+    kumuh: gpd.GeoDataFrame,
+    now: gpd.GeoDataFrame,
+    temuan: pd.DataFrame,
+    lindung: gpd.GeoDataFrame,
+    levels: dict[str, pd.DataFrame],
+    out: Path,
 ) -> list[str]:
     """The progress map (HTML, with the pack's shared assets) and its picture (PNG), drawn by
     :mod:`kotaku_gis.maps` from frames already read and analysed here."""
@@ -519,7 +541,9 @@ def _maps(
         rollup=map_inputs.rollup_levels(children),
         kumuh=scored[scored["periode"] == task.periode].reset_index(drop=True) if len(scored) else None,
         kumuh_awal=scored[scored["periode"] == task.baseline].reset_index(drop=True) if len(scored) and has_baseline else None,
-        lokasi_tidak_ditetapkan=progress.dropped_ids(scored, task.periode, task.baseline, _decrees()) if len(scored) else frozenset(),
+        lokasi_tidak_ditetapkan=progress.dropped_ids(scored, task.periode, task.baseline, _decrees())
+        if len(scored)
+        else frozenset(),
         kegiatan=now if len(now) else None,
         temuan=temuan if len(temuan) else None,
         lindung=lindung if len(lindung) else None,

@@ -108,8 +108,15 @@ def _filter(batch: _Batch, frame: pd.DataFrame, rule: catalog.RowFilter) -> pd.D
             label = f"{rule.column}={value}"
             batch.tally.skipped[label] += int(count)
             why = rule.reason() if rule.reason else ""
-            batch.add("rows_skipped", column=None, severity="info", value=label, count=int(count), reason=why,
-                      baris=", ".join(str(r) for r in frame.loc[drop & (shown == value), ROW]))
+            batch.add(
+                "rows_skipped",
+                column=None,
+                severity="info",
+                value=label,
+                count=int(count),
+                reason=why,
+                baris=", ".join(str(r) for r in frame.loc[drop & (shown == value), ROW]),
+            )
     return frame[~drop]
 
 
@@ -123,7 +130,11 @@ def _fill_template(frame: pd.DataFrame, template: str) -> pd.Series:
                 parts[name] = str(frame.at[i, ROW])
             elif name == "_geometri":
                 geom = frame.at[i, "geometry"]
-                parts[name] = "" if geom is None else hashlib.sha1(shapely.to_wkb(shapely.normalize(geom), output_dimension=2)).hexdigest()[:10]
+                parts[name] = (
+                    ""
+                    if geom is None
+                    else hashlib.sha1(shapely.to_wkb(shapely.normalize(geom), output_dimension=2)).hexdigest()[:10]
+                )
             else:
                 parts[name] = _text_key(frame.at[i, name]) and str(frame.at[i, name]).strip()
                 if re.fullmatch(r"-?\d+\.0+", parts[name]):
@@ -139,8 +150,15 @@ def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.Geo
         full = frame[longer].map(lambda v: re.sub(r"\D", "", str(v)) if pd.notna(v) else "")
         bad = (short != "") & (full != "") & ~pd.Series([f.startswith(s) for s, f in zip(short, full)], index=frame.index)
         batch.origin.setdefault(column, column)
-        batch.add_each("kode_prefix_mismatch", bad, column, severity="warning", value=frame[column], other=frame[longer],
-                       other_column=pd.Series(longer, index=frame.index))
+        batch.add_each(
+            "kode_prefix_mismatch",
+            bad,
+            column,
+            severity="warning",
+            value=frame[column],
+            other=frame[longer],
+            other_column=pd.Series(longer, index=frame.index),
+        )
     if reference is None or reference.empty:
         batch.add("kode_conversion_unchecked", column=None, kolom=conv.kelurahan)
         return
@@ -161,7 +179,9 @@ def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.Geo
             placed = _code_from_point(frame.loc[rows], conv, reference)
             for i, (kode, nama) in placed.items():
                 result.at[i, "kode"] = kode
-                batch.add("kode_from_point", [frame.at[i, ROW]], conv.target, severity="warning", value=name, nama=nama, kode=kode)
+                batch.add(
+                    "kode_from_point", [frame.at[i, ROW]], conv.target, severity="warning", value=name, nama=nama, kode=kode
+                )
             batch.tally.conversions["point"] += int(len(placed) > 0)
             rows = rows.difference(list(placed))
             if rows.empty:
@@ -173,8 +193,16 @@ def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.Geo
             continue
         batch.tally.conversions[how] += 1
         if how != "exact":
-            batch.add("kode_converted", column=conv.target, severity="warning", value=name, baris=numbers,
-                      nama=result.at[first, "nama_acuan"], kode=result.at[first, "kode"], how=how)
+            batch.add(
+                "kode_converted",
+                column=conv.target,
+                severity="warning",
+                value=name,
+                baris=numbers,
+                nama=result.at[first, "nama_acuan"],
+                kode=result.at[first, "kode"],
+                how=how,
+            )
     frame[conv.target] = result["kode"]
     batch.frame = frame
 
@@ -217,20 +245,38 @@ def merge_pieces(batch: _Batch) -> None:
         for i in group.index[1:]:
             if i not in same:
                 differ = [c for c in values if not _same_values(frame.loc[[first], [c]].iloc[0], frame.loc[[i], [c]].iloc[0])]
-                batch.add("key_conflict", [frame.at[i, ROW]], key[0], key=" / ".join(str(frame.at[i, k]) for k in key),
-                          other=int(frame.at[first, ROW]), columns=", ".join(batch.origin.get(c, c) for c in differ))
+                batch.add(
+                    "key_conflict",
+                    [frame.at[i, ROW]],
+                    key[0],
+                    key=" / ".join(str(frame.at[i, k]) for k in key),
+                    other=int(frame.at[first, ROW]),
+                    columns=", ".join(batch.origin.get(c, c) for c in differ),
+                )
         geoms = [frame.at[first, "geometry"]]
         for i in same:
             geom = frame.at[i, "geometry"]
             if any(g is not None and geom is not None and shapely.equals(g, geom) for g in geoms):
                 batch.tally.duplicates += 1
-                batch.add("duplicate_dropped", [frame.at[i, ROW]], key[0], severity="info",
-                          key=" / ".join(str(frame.at[i, k]) for k in key), other=int(frame.at[first, ROW]))
+                batch.add(
+                    "duplicate_dropped",
+                    [frame.at[i, ROW]],
+                    key[0],
+                    severity="info",
+                    key=" / ".join(str(frame.at[i, k]) for k in key),
+                    other=int(frame.at[first, ROW]),
+                )
             else:
                 geoms.append(geom)
                 batch.tally.merged += 1
-                batch.add("piece_merged", [frame.at[i, ROW]], key[0], severity="info",
-                          key=" / ".join(str(frame.at[i, k]) for k in key), other=int(frame.at[first, ROW]))
+                batch.add(
+                    "piece_merged",
+                    [frame.at[i, ROW]],
+                    key[0],
+                    severity="info",
+                    key=" / ".join(str(frame.at[i, k]) for k in key),
+                    other=int(frame.at[first, ROW]),
+                )
             drop.append(i)
         if len(geoms) > 1:
             united = shapely.union_all([g for g in geoms if g is not None])
@@ -265,15 +311,26 @@ def agreement(batch: _Batch, scored: pd.DataFrame) -> None:
         if not compared.any():
             continue
         if col.type in ("float", "integer"):
-            same = np.isclose(pd.to_numeric(official, errors="coerce").astype(float),
-                              pd.to_numeric(computed, errors="coerce").astype(float), rtol=0, atol=1e-6)
+            same = np.isclose(
+                pd.to_numeric(official, errors="coerce").astype(float),
+                pd.to_numeric(computed, errors="coerce").astype(float),
+                rtol=0,
+                atol=1e-6,
+            )
             same = pd.Series(same, index=scored.index)
         else:
             same = official.astype(object).astype(str) == computed.astype(object).astype(str)
         batch.tally.agreement[col.name] = (int((compared & same).sum()), int(compared.sum()))
         for i in scored.index[compared & ~same]:
-            batch.add("official_disagrees", [scored.at[i, ROW]], col.name, severity="warning",
-                      official=_plain(official.loc[i]), computed=_plain(computed.loc[i]), target=col.official_of)
+            batch.add(
+                "official_disagrees",
+                [scored.at[i, ROW]],
+                col.name,
+                severity="warning",
+                official=_plain(official.loc[i]),
+                computed=_plain(computed.loc[i]),
+                target=col.official_of,
+            )
 
 
 def _plain(value: Any) -> Any:
@@ -311,8 +368,7 @@ def slivers(batch: _Batch) -> None:
     area = geodesy.area_ha(geoms[polygonal]) * 10_000
     small = area[area < settings.sliver_max_m2]
     for i, m2 in small.items():
-        batch.add("sliver", [frame.at[i, ROW]], "geometry", severity="warning", m2=f"{m2:.3g}",
-                  limit=settings.sliver_max_m2)
+        batch.add("sliver", [frame.at[i, ROW]], "geometry", severity="warning", m2=f"{m2:.3g}", limit=settings.sliver_max_m2)
 
 
 def place(batch: _Batch, mapping: catalog.Mapping | None, reference: gpd.GeoDataFrame | None, kode: str | None) -> None:
@@ -369,8 +425,14 @@ def _within_area(batch: _Batch, kel: gpd.GeoDataFrame, kode: str) -> None:
     if drop.any():
         label = f"--kode {kode}"
         batch.tally.skipped[label] += int(drop.sum())
-        batch.add("rows_outside_area", column=None, severity="info", kode=kode, count=int(drop.sum()),
-                  baris=", ".join(str(r) for r in frame.loc[drop, ROW]))
+        batch.add(
+            "rows_outside_area",
+            column=None,
+            severity="info",
+            kode=kode,
+            count=int(drop.sum()),
+            baris=", ".join(str(r) for r in frame.loc[drop, ROW]),
+        )
     batch.frame = frame[~drop]
 
 
@@ -387,8 +449,14 @@ def setback_report(batch: _Batch) -> None:
     widths = screening.setbacks(frame[lines])
     for m, rows in frame.loc[lines, ROW].groupby(widths).groups.items():
         numbers = frame.loc[rows, ROW]
-        batch.add("setback_given", column="sempadan_m", severity="info", m=_plain(m), count=len(numbers),
-                  baris=", ".join(str(r) for r in numbers))
+        batch.add(
+            "setback_given",
+            column="sempadan_m",
+            severity="info",
+            m=_plain(m),
+            count=len(numbers),
+            baris=", ".join(str(r) for r in numbers),
+        )
 
 
 def locate(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
@@ -416,15 +484,24 @@ def locate(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
     batch.add_each("point_unplaced", unplaced, code_col)
     points = need & present & known
     if points.any():
+        assert kel is not None  # known is all False without the kelurahan
         polys = gpd_series(kel.geometry.loc[codes[points]].values, frame.index[points])
         distance = geodesy.distance_m(geoms[points], polys)
         far = distance[distance > settings.location_point_max_m]
         for i, metres in far.items():
-            batch.add("point_far", [frame.at[i, ROW]], "geometry", severity="warning", distance=int(round(float(metres))),
-                      nama=kel.at[codes.loc[i], "nama"], kode=codes.loc[i])
+            batch.add(
+                "point_far",
+                [frame.at[i, ROW]],
+                "geometry",
+                severity="warning",
+                distance=int(round(float(metres))),
+                nama=kel.at[codes.loc[i], "nama"],
+                kode=codes.loc[i],
+            )
             frame.at[i, "delineasi"] = "kelurahan"
     marker = known & (frame["delineasi"] == "kelurahan")
     if marker.any():
+        assert kel is not None
         frame.loc[marker, "geometry"] = kel.geometry.loc[codes[marker]].representative_point().values
         by_kel = int((marker & ~present).sum())
         if by_kel:

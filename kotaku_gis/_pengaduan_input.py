@@ -12,8 +12,8 @@ import pandas as pd
 from kotaku_gis import catalog, i18n
 from kotaku_gis import rules as _rules
 from kotaku_gis import wilayah as wil
-from kotaku_gis.rules.pengaduan import LAYER, PengaduanRules
 from kotaku_gis.errors import DataError, Problem
+from kotaku_gis.rules.pengaduan import LAYER, PengaduanRules
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 

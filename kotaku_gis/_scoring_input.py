@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kotaku_gis.rules.scoring import RuleSet
 from kotaku_gis.errors import DataError, Problem
 from kotaku_gis.files import ROW
+from kotaku_gis.rules.scoring import RuleSet
 
 # --------------------------------------------------------------------------------------------
 # Problems

@@ -194,15 +194,33 @@ def cmd_mappack(store: Store, args: argparse.Namespace) -> int:
     from kotaku_gis import mappack
 
     try:
+        if args.periksa:
+            return _check_pack(store, args)
         result = mappack.build_pack(
             store, args.out, args.periode, baseline=args.baseline, tingkat=args.tingkat, kode=args.kode,
-            workers=args.workers, recipe=args.resep, sumber=args.sumber or (), paksa=args.paksa,
+            workers=args.workers, recipe=args.resep, sumber=args.sumber or (), paksa=args.paksa, client=args.dask,
         )  # fmt: skip
     except KeyboardInterrupt:
         print(f"\nkotaku-gis: {i18n.text('mappack.error.dihentikan')}", file=sys.stderr)
         return 130
     print(result.summary())
     return 0 if result.ok else 1
+
+
+def _check_pack(store: Store, args: argparse.Namespace) -> int:
+    """``mappack --periksa``: rebuild the published pack and compare every file with its manifest."""
+    from kotaku_gis import mappack, progress
+
+    pack = args.out / progress.normalize_periode(args.periode)
+    print(i18n.text("mappack.periksa.membangun", path=pack), file=sys.stderr)
+    problems = mappack.rebuild_and_compare(store, pack, workers=args.workers, client=args.dask, progress=True)
+    if not problems:
+        print(i18n.text("mappack.periksa.sama", path=pack))
+        return 0
+    print(i18n.text("mappack.periksa.berbeda", path=pack, count=len(problems)))
+    for line in problems:
+        print(f"  {line}")
+    return 1
 
 
 def _add_mappack_parser(sub) -> None:  # type: ignore[no-untyped-def]
@@ -224,6 +242,8 @@ def _add_mappack_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--resep", type=Path, metavar="BERKAS", help=tm("help_resep"))
     p.add_argument("--sumber", action="append", metavar="KUNCI", help=tm("help_sumber"))
     p.add_argument("--paksa", action="store_true", help=tm("help_paksa"))
+    p.add_argument("--periksa", action="store_true", help=tm("help_periksa"))
+    p.add_argument("--dask", metavar="tcp://HOST:8786", help=tm("help_dask"))
     p.set_defaults(func=cmd_mappack)
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from kotaku_gis import loader
+from kotaku_gis._datafile import load_yaml
 from kotaku_gis.errors import UsageError
 from kotaku_gis.store import Store
 
@@ -47,7 +46,7 @@ def build_sample_store(store: Store, report_dir: str | Path | None = None) -> li
     """
     folder = data_dir()
     with open(folder / "demo.yml", encoding="utf-8") as f:
-        recipe = yaml.safe_load(f)
+        recipe = load_yaml(f)
     store.init()
     reports = []
     for step in recipe["loads"]:

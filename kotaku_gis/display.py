@@ -42,8 +42,14 @@ def load_report_html(report: LoadReport, lang: str | None = None) -> str:
     else:
         s = report.summary
         state = "loaded"
-        outcome = _t("report_loaded", lang, added=s.added_rows, replaced=s.replaced_rows, removed=s.removed_rows,
-                     partitions=", ".join(s.partitions))
+        outcome = _t(
+            "report_loaded",
+            lang,
+            added=s.added_rows,
+            replaced=s.replaced_rows,
+            removed=s.removed_rows,
+            partitions=", ".join(s.partitions),
+        )
     parts = [
         f"<div><strong>{_t('report_title', lang, layer=report.layer, file=report.file)}</strong><br>",
         _t("report_counts", lang, rows=report.rows_read, errors=len(report.errors),

@@ -136,9 +136,7 @@ def utm_epsg_array(lon: ArrayLike, lat: ArrayLike, *, missing: str = "zero") -> 
         outside = ~nan & ((np.abs(x) > 180) | (np.abs(y) > 90))
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
-        raise UsageError(
-            f"({x.flat[i]}, {y.flat[i]}) is not a longitude/latitude in degrees: reproject to EPSG:4326 first"
-        )
+        raise UsageError(f"({x.flat[i]}, {y.flat[i]}) is not a longitude/latitude in degrees: reproject to EPSG:4326 first")
     zone = np.clip(np.floor((np.where(nan, 0.0, x) + 180.0) / 6.0).astype(np.int64) + 1, 1, 60)
     epsg = np.where(y >= 0, 32600, 32700) + zone
     return np.where(nan, 0, epsg).astype(np.int64)

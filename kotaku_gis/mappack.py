@@ -13,8 +13,8 @@ offline, built in batch, incrementally and crash-safe.
     ringkasan_<periode>.xlsx        key figures of every unit, one sheet per level
     zip/<kode>_<nama>.zip           one per kab/kota, for sending to its team
     README.txt                      how to open the pack without internet (Bahasa Indonesia by default)
-    manifest.json                   period, baseline, time, software, input fingerprints, SHA-256 of
-                                    every file
+    manifest.json                   period, baseline, build time and executor, software, input
+                                    fingerprints, SHA-256 of every file
 
 Which levels and products: the recipe (``kotaku_gis/mappack.yml``, :func:`load_recipe`). The units:
 the area of ``kode`` (the nation by default) and the units below it down to ``tingkat``, those with
@@ -39,8 +39,16 @@ Crash-safe
 
 Parallel
     ``workers`` processes (``concurrent.futures.ProcessPoolExecutor``), each with its own store
-    connection; a progress bar with the time remaining on stderr (plain lines when stderr is not a
-    terminal).
+    connection, or the workers of a Dask distributed cluster (``client=``, :mod:`kotaku_gis._mappack_dask`);
+    a progress bar with the time remaining on stderr (plain lines when stderr is not a terminal).
+
+Reproducible
+    The same data and software give the same bytes: every date inside a product comes from the data
+    (the end of the period), map pages' element ids derive from what they draw
+    (:func:`kotaku_gis.maps._folium.stable_ids`), zips carry fixed dates; the build time and the
+    executor (local processes or a Dask cluster) are recorded in ``manifest.json`` only. Anyone can
+    check a published pack by rebuilding it (:func:`rebuild_and_compare`, ``kotaku-gis mappack
+    --periksa``), and a cluster build against a local one.
 
 Examples
 --------
@@ -109,7 +117,8 @@ Produk = Literal["peta", "png", "tabel", "laporan"]
 _START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 
 #: Settings that change no output (left out of the fingerprints).
-_SETTINGS_IGNORED = frozenset({"default_db", "write_batch_rows", "mappack_workers", "mappack_recipe", "language"})
+_SETTINGS_IGNORED = frozenset({"default_db", "write_batch_rows", "mappack_workers", "mappack_recipe", "mappack_dask_timeout_s",
+                               "language"})  # fmt: skip
 
 
 # -- recipe ------------------------------------------------------------------------------------------
@@ -135,7 +144,7 @@ class PackRecipe(_Model):
     tingkat_bawah: Tingkat
     unit: Literal["dengan_data", "semua"] = "dengan_data"
     leluhur: bool = True
-    tabel: list[Literal["csv", "xlsx"]] = Field(default_factory=lambda: ["csv", "xlsx"])
+    tabel: list[Literal["csv", "xlsx"]] = ["csv", "xlsx"]
     zip: Literal["provinsi", "kabkota", "kecamatan", "kelurahan"] | None = "kabkota"
     folder_aset: str = Field(default="aset", pattern=r"^[A-Za-z0-9_-]+$")
     angka_kunci: list[str] = Field(min_length=1)
@@ -531,7 +540,7 @@ class PackResult:
                 built=len(self.built), skipped=len(self.skipped), resumed=len(self.resumed), failed=len(self.failed),
             )
         ]  # fmt: skip
-        for tingkat, kode, nama, reason in p.left_out:
+        for _tingkat, kode, nama, reason in p.left_out:
             lines.append("  " + _tp("ringkasan.tidak_dipetakan", lang, kode=kode or "-", nama=nama, alasan=reason))
         for kode, reason in self.failed.items():
             u = names.get(kode)
@@ -588,7 +597,9 @@ class _Progress:
             full = int(width * self.done / max(self.total, 1))
             bar = "█" * full + "░" * (width - full)
             pct = 100 * self.done // max(self.total, 1)
-            text = f"\r\x1b[K{bar} {self.done}/{self.total} {pct:3d} % · {state} {label}{took} · " + _tp("sisa", self.lang, eta=eta)
+            text = f"\r\x1b[K{bar} {self.done}/{self.total} {pct:3d} % · {state} {label}{took} · " + _tp(
+                "sisa", self.lang, eta=eta
+            )
             self.stream.write(text + ("\n" if self.done == self.total else ""))
         else:
             self.stream.write(f"[{self.done}/{self.total}] {state}: {label}{took}; " + _tp("sisa", self.lang, eta=eta) + "\n")
@@ -610,6 +621,7 @@ def build_pack(
     sumber: Sequence[str] = (),
     paksa: bool = False,
     progress: bool | TextIO = True,
+    client: Any = None,
 ) -> PackResult:
     """Build (or bring up to date) the map pack of a period in ``<out>/<periode>``.
 
@@ -629,6 +641,12 @@ def build_pack(
         any change of data, software, recipe or settings already rebuilds what it affects).
     progress : bool or file
         Progress and phase lines: True for stderr, False for none, or a stream.
+    client : dask.distributed.Client or str, optional
+        Build the units on a Dask cluster (a client, or the scheduler's address such as
+        ``"tcp://10.0.0.5:8786"``) instead of local processes (``workers`` is then ignored); see
+        :mod:`kotaku_gis._mappack_dask` (the work area and a GeoPackage store must be on a file
+        system the workers share). Needs ``pip install kotaku-gis[dask]``. The pack is the same as
+        a local build's, file for file.
 
     Returns
     -------
@@ -646,7 +664,7 @@ def build_pack(
     """
     t0 = time.monotonic()
     out = Path(out)
-    stream: TextIO | None = sys.stderr if progress is True else (None if progress is False else progress)  # type: ignore[assignment]
+    stream: TextIO | None = sys.stderr if progress is True else (None if progress is False else progress)
     work = out / WORK_DIR
     lock = fs.Lock(work / "kunci")
     if not lock.acquire():
@@ -687,10 +705,15 @@ def build_pack(
             else:
                 todo.append(u)
         bar = _Progress(len(todo), stream, p.lang)
-        n = _workers(workers, len(todo))
-        if todo:
-            bar.line(_tp("mulai", p.lang, units=len(todo), total=len(p.units), workers=n, periode=p.periode))
-        built, failed = _run([_task(p, u, work) for u in todo], {u.kode: u for u in todo}, store, n, bar)
+        tasks = [_task(p, u, work) for u in todo]
+        if client is not None and todo:
+            built, failed, executor = _run_dask(client, tasks, {u.kode: u for u in todo}, store, bar, p)
+        else:
+            n = _workers(workers, len(todo))
+            if todo:
+                bar.line(_tp("mulai", p.lang, units=len(todo), total=len(p.units), workers=n, periode=p.periode))
+            built, failed = _run(tasks, {u.kode: u for u in todo}, store, n, bar)
+            executor = {"jenis": "proses", "pekerja": n}
         records.update(built)
         result.built = [u.kode for u in todo if u.kode in built]
         result.failed = failed
@@ -698,7 +721,7 @@ def build_pack(
             result.seconds = time.monotonic() - t0
             return result
         bar.line(_tp("menyusun", p.lang, path=target))
-        _assemble(p, records, work, target, trash)
+        _assemble(p, records, work, target, trash, executor)
         result.published = True
         _collect_garbage(out, work, p.periode)
         result.seconds = time.monotonic() - t0
@@ -720,7 +743,7 @@ def _task(p: Plan, u: Unit, work: Path) -> Task:
         tingkat=u.tingkat, kode=u.kode, nama=u.nama, child=u.child, fingerprint=u.fingerprint, inputs=dict(u.inputs),
         periode=p.periode, baseline=p.baseline, produk=tuple(spec.produk),
         tabel=tuple(p.recipe.tabel), progres_sampai=spec.progres_sampai, folder_aset=p.recipe.folder_aset,
-        png_dpi=p.recipe.png.dpi, lang=p.lang, sumber=p.sumber, work=str(work),
+        png_dpi=p.recipe.png.dpi, lang=p.lang, sumber=p.sumber, work=str(work.absolute()),
     )  # fmt: skip
 
 
@@ -782,6 +805,33 @@ def _run(
     return built, failed
 
 
+def _run_dask(
+    client: Any, tasks: list[Task], units: dict[str, Unit], store: Any, bar: _Progress, p: Plan
+) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, Any]]:
+    """:func:`_run` on a Dask cluster (:mod:`kotaku_gis._mappack_dask`); also the executor for the
+    manifest."""
+    from kotaku_gis import _mappack_dask as cluster
+
+    client, opened = cluster.connect(client)
+    built: dict[str, dict[str, Any]] = {}
+    failed: dict[str, str] = {}
+
+    def done(t: Task, outcome: tuple[str, Any, float | None]) -> None:
+        status, value, seconds = outcome
+        (built if status == "ok" else failed)[t.kode] = value
+        bar.step(units[t.kode], "dibuat" if status == "ok" else "gagal", seconds)
+
+    try:
+        n = cluster.n_workers(client)
+        where = cluster.address(client)
+        bar.line(_tp("mulai_dask", p.lang, units=len(tasks), total=len(p.units), periode=p.periode, address=where, workers=n))
+        cluster.run(client, tasks, store.url, _settings_snapshot(), done)
+    finally:
+        if opened:
+            client.close()
+    return built, failed, {"jenis": "dask", "penjadwal": where, "pekerja": n}
+
+
 # -- assembling and publishing -----------------------------------------------------------------------
 def _ascii_slug(text: str) -> str:
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -803,7 +853,9 @@ def _descendants(kode: str, codes: Sequence[str]) -> list[str]:
     return sorted(c for c in codes if c == kode or (kode == "" or c.startswith(kode + ".")))
 
 
-def _assemble(p: Plan, records: dict[str, dict[str, Any]], work: Path, target: Path, trash: Path) -> None:
+def _assemble(
+    p: Plan, records: dict[str, dict[str, Any]], work: Path, target: Path, trash: Path, executor: dict[str, Any]
+) -> None:
     from kotaku_gis.maps import write_assets
 
     staging = work / f"staging-{p.periode}"
@@ -895,7 +947,10 @@ def _assemble(p: Plan, records: dict[str, dict[str, Any]], work: Path, target: P
         if rows:
             sheets[level] = pd.DataFrame(rows, columns=["kode", "nama", "kode_induk", *FIGURES])
     files.write_table(sheets, staging / summary_rel)
-    manifest_files[summary_rel] = {"sha256": fs.sha256_file(staging / summary_rel), "bytes": (staging / summary_rel).stat().st_size}
+    manifest_files[summary_rel] = {
+        "sha256": fs.sha256_file(staging / summary_rel),
+        "bytes": (staging / summary_rel).stat().st_size,
+    }
     for e in unit_entries:
         if e["kode"] in zip_keys:
             e["zip"] = zips[e["kode"]]
@@ -906,6 +961,7 @@ def _assemble(p: Plan, records: dict[str, dict[str, Any]], work: Path, target: P
         "periode": p.periode,
         "baseline": p.baseline,
         "dibuat": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "pelaksana": executor,
         "perangkat_lunak": f"kotaku-gis {__version__}",
         "sidik_jari_perangkat_lunak": p.software,
         "sidik_jari_paket": p.fingerprint,
@@ -942,7 +998,11 @@ def read_manifest(pack: str | Path) -> dict[str, Any] | None:
 
 
 def _missing(pack: Path, manifest: dict[str, Any]) -> list[str]:
-    return [rel for rel, e in manifest.get("berkas", {}).items() if not (pack / rel).is_file() or (pack / rel).stat().st_size != e.get("bytes")]
+    return [
+        rel
+        for rel, e in manifest.get("berkas", {}).items()
+        if not (pack / rel).is_file() or (pack / rel).stat().st_size != e.get("bytes")
+    ]
 
 
 def verify_pack(pack: str | Path) -> list[str]:
@@ -970,6 +1030,80 @@ def verify_pack(pack: str | Path) -> list[str]:
         if f.is_file() and rel != "manifest.json" and rel not in listed:
             problems.append(_tp("periksa.tak_tercatat", None, path=rel))
     return problems
+
+
+def rebuild_and_compare(
+    store: Any, pack: str | Path, *, workers: int | None = None, client: Any = None, progress: bool | TextIO = False
+) -> list[str]:
+    """Check a published pack by building it again from ``store`` and comparing every file.
+
+    The pack is rebuilt in a temporary folder with what its manifest names (period, baseline,
+    area, lowest level, language, attribution keys, recipe); every file must have the SHA-256 the
+    manifest records (products are reproducible: the same data and software give the same bytes;
+    the build time and the executor are recorded in ``manifest.json`` only). The files of the
+    published pack are checked against its manifest first (:func:`verify_pack`).
+
+    Parameters
+    ----------
+    store : Store
+        The store the pack was built from.
+    pack : str or Path
+        The published pack (``<out>/<periode>``).
+    workers, client
+        As :func:`build_pack` (a rebuild on a Dask cluster can check a local build, and the reverse).
+    progress : bool or file
+        As :func:`build_pack`; default quiet.
+
+    Returns
+    -------
+    list of str
+        The differences, in words (the store's data or the software differing from those named in
+        the manifest come first, as they explain the rest); empty when the rebuild is identical.
+
+    Examples
+    --------
+    >>> import kotaku_gis as kg
+    >>> store = kg.open_store("kotaku.gpkg")  # doctest: +SKIP
+    >>> kg.mappack.rebuild_and_compare(store, "paket_peta/2026Q3")  # doctest: +SKIP
+    []
+
+    (tests/test_mappack.py builds, rebuilds and compares the sample's pack.)
+    """
+    import tempfile
+
+    pack = Path(pack)
+    manifest = read_manifest(pack)
+    if manifest is None or manifest.get("paket") != PACK_NAME:
+        return [_tp("periksa.tanpa_manifest", None, path=pack)]
+    lang = manifest.get("bahasa")
+    problems = verify_pack(pack)
+    with tempfile.TemporaryDirectory(prefix="kotaku-periksa-") as tmp:
+        result = build_pack(
+            store, tmp, manifest["periode"], baseline=manifest["baseline"], tingkat=manifest["tingkat_bawah"],
+            kode=manifest["kode"], recipe=PackRecipe(**manifest["resep"]), lang=lang,
+            sumber=manifest.get("sumber", ()), workers=workers, client=client, progress=progress,
+        )  # fmt: skip
+        if not result.ok:
+            return problems + [_tp("periksa.gagal", lang, reason=reason) for reason in result.failed.values()]
+        again = read_manifest(result.path) or {}
+    causes = []
+    before, now = manifest.get("masukan", {}).get("lapisan", {}), again.get("masukan", {}).get("lapisan", {})
+    changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
+    if changed:
+        causes.append(_tp("periksa.data_lain", lang, layers=", ".join(changed)))
+    if manifest.get("sidik_jari_perangkat_lunak") != again.get("sidik_jari_perangkat_lunak"):
+        causes.append(
+            _tp("periksa.perangkat_lain", lang, built=manifest.get("perangkat_lunak"), now=again.get("perangkat_lunak"))
+        )
+    files_a, files_b = manifest.get("berkas", {}), again.get("berkas", {})
+    for rel in sorted(set(files_a) | set(files_b)):
+        if rel not in files_b:
+            problems.append(_tp("periksa.tidak_dibangun", lang, path=rel))
+        elif rel not in files_a:
+            problems.append(_tp("periksa.tambahan", lang, path=rel))
+        elif files_a[rel]["sha256"] != files_b[rel]["sha256"]:
+            problems.append(_tp("periksa.beda", lang, path=rel))
+    return causes + problems if problems else []
 
 
 def _collect_garbage(out: Path, work: Path, periode: str) -> None:

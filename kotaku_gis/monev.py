@@ -36,7 +36,7 @@ import datetime as dt
 import io
 import math
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -315,6 +315,202 @@ def _chart(series: pd.DataFrame, path: Path, lang: str, dpi: int) -> Path:
     return path
 
 
+@dataclass
+class _Context:
+    """What every section of a report reads (see :func:`content`)."""
+
+    x: Inputs
+    r: ReportRecipe
+    lang: str
+    b: list[Block]
+    end: dt.date
+    own: dict[str, Any]
+    values: dict[str, Any]
+    level: str
+    work: Path
+    unit_name: str
+    counts_tl: dict[str, int]
+
+
+def _section_identitas(c: _Context) -> None:
+    x, lang, b, end, level, unit_name = c.x, c.lang, c.b, c.end, c.level, c.unit_name
+    b.append(Heading(_t("identitas.judul", lang)))
+    rows = [
+        [_t("identitas.wilayah", lang), f"{unit_name}" + (f" ({x.kode})" if x.kode else "")],
+        [_t("identitas.tingkat", lang), i18n.text(f"maps.tingkat.{level}", lang)],
+        [_t("identitas.periode", lang), x.periode],
+        [_t("identitas.baseline", lang), x.baseline],
+        [_t("identitas.tanggal_data", lang), end.isoformat()],
+        [_t("identitas.koordinator", lang), tindak_lanjut.coordinator_label(level, lang)],
+        [_t("identitas.pelaku", lang), tindak_lanjut.actors(level, lang)],
+    ]
+    b.append(Table([_t("kolom.hal", lang), _t("kolom.isi", lang)], rows, [1, 2.4]))
+
+
+def _section_angka_kunci(c: _Context) -> None:
+    r, lang, b, values = c.r, c.lang, c.b, c.values
+    b.append(Heading(_t("angka_kunci.judul", lang)))
+    b.append(Para(_t("angka_kunci.pengantar", lang)))
+    rows = []
+    for k in r.angka_kunci:
+        now = values.get(k.angka)
+        base = values.get(k.awal) if k.awal else None
+        target = "–" if k.target is None else _num(k.target, k.angka, lang)
+        rows.append([_label(k.angka, lang), _num(base, k.awal or k.angka, lang) if k.awal else "–",
+                     _num(now, k.angka, lang), target, _met(k, now, lang)])  # fmt: skip
+    b.append(Table([_t("kolom.angka", lang), _t("kolom.baseline", lang), _t("kolom.sekarang", lang),
+                    _t("kolom.target", lang), _t("kolom.status", lang)], rows, [2.6, 1, 1, 1, 1.2]))  # fmt: skip
+
+
+def _section_anak(c: _Context) -> None:
+    x, r, lang, b, own = c.x, c.r, c.lang, c.b, c.own
+    if not (x.children is not None and len(x.children)):
+        return
+    b.append(Heading(_t("anak.judul", lang, tingkat=i18n.text(f"maps.tingkat.{x.child}", lang))))
+    header = [_t("kolom.wilayah", lang)] + [_label(c, lang) for c in r.kolom_anak]
+    rows = [[wil.display_name(c["nama"], c["kode"], lang)] + [_num(c.get(n), n, lang) for n in r.kolom_anak]
+            for c in x.children.to_dict("records")]  # fmt: skip
+    rows.append([_t("jumlah", lang)] + [_num(own.get(n), n, lang) for n in r.kolom_anak])
+    b.append(Table(header, rows, [2.0] + [1.0] * len(r.kolom_anak)))
+
+
+def _section_indikator(c: _Context) -> None:
+    x, lang, b = c.x, c.lang, c.b
+    b.append(Heading(_t("indikator.judul", lang)))
+    b.append(Para(_t("indikator.pengantar", lang)))
+    child = x.child or x.tingkat
+    view = access(x.kumuh, child, x.periode, x.baseline)
+    aspects = [k for k in range(1, 9) if f"kondisi_aspek_{k}" in view.columns]
+    header = [_t("kolom.wilayah", lang)] + [_t(f"indikator.aspek_{k}", lang) for k in aspects]
+    rows = []
+    for v in view.sort_values("kode").to_dict("records"):
+        cells = [wil.display_name(x.names.get(v["kode"], v["kode"]), v["kode"], lang)]
+        for k in aspects:
+            before, now = v.get(f"kondisi_aspek_{k}_awal"), v.get(f"kondisi_aspek_{k}")
+            cells.append(f"{_num(before, 'persen_', lang)} → {_num(now, 'persen_', lang)}")
+        rows.append(cells)
+    if rows:
+        b.append(Table(header, rows, [1.6] + [1] * len(aspects)))
+    else:
+        b.append(Para(_t("tidak_ada", lang)))
+
+
+def _section_tren(c: _Context) -> None:
+    x, r, lang, b, work = c.x, c.r, c.lang, c.b, c.work
+    b.append(Heading(_t("tren.judul", lang)))
+    series = trend(x.kumuh, x.baseline, x.decrees)
+    if len(series):
+        b.append(Image(_chart(series, work / "tren.png", lang, r.gambar.dpi), r.gambar.lebar_tren_cm))
+        b.append(Table([_t("identitas.periode", lang), _label("luas_kumuh_akhir_ha", lang)],
+                       [[p, _num(v, "_ha", lang)] for p, v in series.values.tolist()], [1, 1]))  # fmt: skip
+    else:
+        b.append(Para(_t("tidak_ada", lang)))
+
+
+def _section_peta(c: _Context) -> None:
+    x, r, lang, b = c.x, c.r, c.lang, c.b
+    if not (x.peta is not None and Path(x.peta).is_file()):
+        return
+    b.append(Heading(_t("peta.judul", lang)))
+    b.append(Image(Path(x.peta), r.gambar.lebar_peta_cm))
+
+
+def _section_kegiatan(c: _Context) -> None:
+    x, lang, b, own = c.x, c.lang, c.b, c.own
+    b.append(Heading(_t("kegiatan.judul", lang)))
+    b.append(Table([_t("kolom.status", lang), _t("kolom.jumlah", lang), _label("progres_fisik_rerata", lang),
+                    _label("biaya_idr_total", lang)], _activities(x.kegiatan, lang), [1.4, 1, 1.2, 1.6]))  # fmt: skip
+    b.append(Para(_t("kegiatan.jumlah", lang, total=_num(own.get("kegiatan_total"), "kegiatan_total", lang),
+                     selesai=_num(own.get("kegiatan_selesai"), "kegiatan_selesai", lang),
+                     progres=_num(own.get("progres_fisik_rerata"), "progres_fisik_rerata", lang))))  # fmt: skip
+
+
+def _section_skrining(c: _Context) -> None:
+    x, r, lang, b, own = c.x, c.r, c.lang, c.b, c.own
+    b.append(Heading(_t("skrining.judul", lang)))
+    rows = [[i18n.text(f"screening.status.{s}", lang), _num(own.get(f"temuan_{s}"), "temuan_total", lang)]
+            for s in ("tidak_layak", "perlu_tinjauan", "peringatan")]  # fmt: skip
+    rows.append([_t("jumlah", lang), _num(own.get("temuan_total"), "temuan_total", lang)])
+    b.append(Table([_t("kolom.status", lang), _t("kolom.jumlah", lang)], rows, [2, 1]))
+    b += _findings(x, lang, r.temuan_maks)
+
+
+def _section_pengaduan(c: _Context) -> None:
+    lang, b, end, own = c.lang, c.b, c.end, c.own
+    b.append(Heading(_t("pengaduan.judul", lang)))
+    b.append(Para(_t("pengaduan.pengantar", lang, tanggal=end.isoformat())))
+    names = [("pengaduan_total", "diterima"), ("pengaduan_selesai", "selesai"), ("pengaduan_terbuka", "terbuka"),
+             ("pengaduan_terlambat", "terlambat")]  # fmt: skip
+    b.append(
+        Table(
+            [_t("kolom.hal", lang), _t("kolom.jumlah", lang)],
+            [[_t(f"pengaduan.{k}", lang), _num(own.get(n, 0), "pengaduan_total", lang)] for n, k in names],
+            [2, 1],
+        )
+    )
+
+
+def _section_tindak_lanjut(c: _Context) -> None:
+    x, lang, b, end, counts_tl = c.x, c.lang, c.b, c.end, c.counts_tl
+    b.append(Heading(_t("tindak_lanjut.judul", lang)))
+    b.append(Para(_t("tindak_lanjut.pengantar", lang, tanggal=end.isoformat())))
+    keys = [("total", "total"), ("dibuka", "dibuka"), ("ditindaklanjuti", "ditindaklanjuti"), ("dieskalasi", "dieskalasi"),
+            ("selesai", "selesai"), ("terlambat", "terlambat")]  # fmt: skip
+    b.append(
+        Table(
+            [_t("kolom.hal", lang), _t("kolom.jumlah", lang)],
+            [[_t(f"tindak_lanjut.{k}", lang), str(counts_tl[n])] for n, k in keys],
+            [2, 1],
+        )
+    )
+    by_kind = _register_by_kind(x.register, end, lang)
+    if by_kind:
+        b.append(Table([_t("kolom.jenis", lang), _t("tindak_lanjut.terbuka", lang), _t("tindak_lanjut.terlambat", lang),
+                        _t("identitas.koordinator", lang)], by_kind, [2, 0.8, 0.8, 1.6]))  # fmt: skip
+
+
+def _section_rekomendasi(c: _Context) -> None:
+    x, r, lang, b, values = c.x, c.r, c.lang, c.b, c.values
+    b.append(Heading(_t("rekomendasi.judul", lang)))
+    items = _recommendations(r, values, x.register, lang)
+    for i, text in enumerate(items or [_t("rekomendasi.tidak_ada", lang)], start=1):
+        b.append(Para(f"{i}. {text}" if items else text))
+
+
+def _section_lokakarya(c: _Context) -> None:
+    x, r, lang, b, end, values, level = c.x, c.r, c.lang, c.b, c.end, c.values, c.level
+    b.append(PageBreak())
+    b.append(Heading(_t("lokakarya.judul", lang)))
+    b.append(Para(_t("lokakarya.pengantar", lang, koordinator=tindak_lanjut.coordinator_label(level, lang))))
+    b.append(Heading(_t("lokakarya.isu_kritis", lang), 2))
+    issues = _critical(r, values, x.register, end, lang)
+    for text in issues or [_t("rekomendasi.tidak_ada", lang)]:
+        b.append(Para(f"• {text}"))
+    b.append(Heading(_t("lokakarya.tabel", lang), 2))
+    header = [_t(f"lokakarya.kolom.{c}", lang) for c in r.lokakarya.kolom]
+    rows = [[str(i) if c == "nomor" else "" for c in r.lokakarya.kolom] for i in range(1, r.lokakarya.baris_kosong + 1)]
+    widths = [0.4 if c == "nomor" else 1.0 if c == "batas_waktu" else 2 for c in r.lokakarya.kolom]
+    b.append(Table(header, rows, widths))
+    b.append(Para(_t("lokakarya.tanda_tangan", lang)))
+
+
+#: The report's sections by the names the recipe (``laporan.yml`` ``bagian``) lists them in.
+_SECTIONS: dict[str, Callable[[_Context], None]] = {
+    "identitas": _section_identitas,
+    "angka_kunci": _section_angka_kunci,
+    "anak": _section_anak,
+    "indikator": _section_indikator,
+    "tren": _section_tren,
+    "peta": _section_peta,
+    "kegiatan": _section_kegiatan,
+    "skrining": _section_skrining,
+    "pengaduan": _section_pengaduan,
+    "tindak_lanjut": _section_tindak_lanjut,
+    "rekomendasi": _section_rekomendasi,
+    "lokakarya": _section_lokakarya,
+}
+
+
 def content(x: Inputs, work: Path, lang: str | None = None, r: ReportRecipe | None = None) -> Document:
     """The report of one unit as blocks (the trend chart is drawn into ``work``).
 
@@ -343,118 +539,9 @@ def content(x: Inputs, work: Path, lang: str | None = None, r: ReportRecipe | No
     counts_tl = tindak_lanjut.counts(x.register, end)
     level = x.tingkat
     b.append(Heading(doc.title, 0))
+    c = _Context(x, r, lang, b, end, own, values, level, work, unit_name, counts_tl)
     for section in r.bagian:
-        if section == "identitas":
-            b.append(Heading(_t("identitas.judul", lang)))
-            rows = [
-                [_t("identitas.wilayah", lang), f"{unit_name}" + (f" ({x.kode})" if x.kode else "")],
-                [_t("identitas.tingkat", lang), i18n.text(f"maps.tingkat.{level}", lang)],
-                [_t("identitas.periode", lang), x.periode],
-                [_t("identitas.baseline", lang), x.baseline],
-                [_t("identitas.tanggal_data", lang), end.isoformat()],
-                [_t("identitas.koordinator", lang), tindak_lanjut.coordinator_label(level, lang)],
-                [_t("identitas.pelaku", lang), tindak_lanjut.actors(level, lang)],
-            ]
-            b.append(Table([_t("kolom.hal", lang), _t("kolom.isi", lang)], rows, [1, 2.4]))
-        elif section == "angka_kunci":
-            b.append(Heading(_t("angka_kunci.judul", lang)))
-            b.append(Para(_t("angka_kunci.pengantar", lang)))
-            rows = []
-            for k in r.angka_kunci:
-                now = values.get(k.angka)
-                base = values.get(k.awal) if k.awal else None
-                target = "–" if k.target is None else _num(k.target, k.angka, lang)
-                rows.append([_label(k.angka, lang), _num(base, k.awal or k.angka, lang) if k.awal else "–",
-                             _num(now, k.angka, lang), target, _met(k, now, lang)])  # fmt: skip
-            b.append(Table([_t("kolom.angka", lang), _t("kolom.baseline", lang), _t("kolom.sekarang", lang),
-                            _t("kolom.target", lang), _t("kolom.status", lang)], rows, [2.6, 1, 1, 1, 1.2]))  # fmt: skip
-        elif section == "anak" and x.children is not None and len(x.children):
-            b.append(Heading(_t("anak.judul", lang, tingkat=i18n.text(f"maps.tingkat.{x.child}", lang))))
-            header = [_t("kolom.wilayah", lang)] + [_label(c, lang) for c in r.kolom_anak]
-            rows = [[wil.display_name(c["nama"], c["kode"], lang)] + [_num(c.get(n), n, lang) for n in r.kolom_anak]
-                    for c in x.children.to_dict("records")]  # fmt: skip
-            rows.append([_t("jumlah", lang)] + [_num(own.get(n), n, lang) for n in r.kolom_anak])
-            b.append(Table(header, rows, [2] + [1] * len(r.kolom_anak)))
-        elif section == "indikator":
-            b.append(Heading(_t("indikator.judul", lang)))
-            b.append(Para(_t("indikator.pengantar", lang)))
-            child = x.child or x.tingkat
-            view = access(x.kumuh, child, x.periode, x.baseline)
-            aspects = [k for k in range(1, 9) if f"kondisi_aspek_{k}" in view.columns]
-            header = [_t("kolom.wilayah", lang)] + [_t(f"indikator.aspek_{k}", lang) for k in aspects]
-            rows = []
-            for v in view.sort_values("kode").to_dict("records"):
-                cells = [wil.display_name(x.names.get(v["kode"], v["kode"]), v["kode"], lang)]
-                for k in aspects:
-                    cells.append(f"{_num(v.get(f'kondisi_aspek_{k}_awal'), 'persen_', lang)} → {_num(v.get(f'kondisi_aspek_{k}'), 'persen_', lang)}")
-                rows.append(cells)
-            if rows:
-                b.append(Table(header, rows, [1.6] + [1] * len(aspects)))
-            else:
-                b.append(Para(_t("tidak_ada", lang)))
-        elif section == "tren":
-            b.append(Heading(_t("tren.judul", lang)))
-            series = trend(x.kumuh, x.baseline, x.decrees)
-            if len(series):
-                b.append(Image(_chart(series, work / "tren.png", lang, r.gambar.dpi), r.gambar.lebar_tren_cm))
-                b.append(Table([_t("identitas.periode", lang), _label("luas_kumuh_akhir_ha", lang)],
-                               [[p, _num(v, "_ha", lang)] for p, v in series.values.tolist()], [1, 1]))  # fmt: skip
-            else:
-                b.append(Para(_t("tidak_ada", lang)))
-        elif section == "peta" and x.peta is not None and Path(x.peta).is_file():
-            b.append(Heading(_t("peta.judul", lang)))
-            b.append(Image(Path(x.peta), r.gambar.lebar_peta_cm))
-        elif section == "kegiatan":
-            b.append(Heading(_t("kegiatan.judul", lang)))
-            b.append(Table([_t("kolom.status", lang), _t("kolom.jumlah", lang), _label("progres_fisik_rerata", lang),
-                            _label("biaya_idr_total", lang)], _activities(x.kegiatan, lang), [1.4, 1, 1.2, 1.6]))  # fmt: skip
-            b.append(Para(_t("kegiatan.jumlah", lang, total=_num(own.get("kegiatan_total"), "kegiatan_total", lang),
-                             selesai=_num(own.get("kegiatan_selesai"), "kegiatan_selesai", lang),
-                             progres=_num(own.get("progres_fisik_rerata"), "progres_fisik_rerata", lang))))  # fmt: skip
-        elif section == "skrining":
-            b.append(Heading(_t("skrining.judul", lang)))
-            rows = [[i18n.text(f"screening.status.{s}", lang), _num(own.get(f"temuan_{s}"), "temuan_total", lang)]
-                    for s in ("tidak_layak", "perlu_tinjauan", "peringatan")]  # fmt: skip
-            rows.append([_t("jumlah", lang), _num(own.get("temuan_total"), "temuan_total", lang)])
-            b.append(Table([_t("kolom.status", lang), _t("kolom.jumlah", lang)], rows, [2, 1]))
-            b += _findings(x, lang, r.temuan_maks)
-        elif section == "pengaduan":
-            b.append(Heading(_t("pengaduan.judul", lang)))
-            b.append(Para(_t("pengaduan.pengantar", lang, tanggal=end.isoformat())))
-            names = [("pengaduan_total", "diterima"), ("pengaduan_selesai", "selesai"), ("pengaduan_terbuka", "terbuka"),
-                     ("pengaduan_terlambat", "terlambat")]  # fmt: skip
-            b.append(Table([_t("kolom.hal", lang), _t("kolom.jumlah", lang)],
-                           [[_t(f"pengaduan.{k}", lang), _num(own.get(n, 0), "pengaduan_total", lang)] for n, k in names], [2, 1]))
-        elif section == "tindak_lanjut":
-            b.append(Heading(_t("tindak_lanjut.judul", lang)))
-            b.append(Para(_t("tindak_lanjut.pengantar", lang, tanggal=end.isoformat())))
-            keys = [("total", "total"), ("dibuka", "dibuka"), ("ditindaklanjuti", "ditindaklanjuti"), ("dieskalasi", "dieskalasi"),
-                    ("selesai", "selesai"), ("terlambat", "terlambat")]  # fmt: skip
-            b.append(Table([_t("kolom.hal", lang), _t("kolom.jumlah", lang)],
-                           [[_t(f"tindak_lanjut.{k}", lang), str(counts_tl[n])] for n, k in keys], [2, 1]))
-            by_kind = _register_by_kind(x.register, end, lang)
-            if by_kind:
-                b.append(Table([_t("kolom.jenis", lang), _t("tindak_lanjut.terbuka", lang), _t("tindak_lanjut.terlambat", lang),
-                                _t("identitas.koordinator", lang)], by_kind, [2, 0.8, 0.8, 1.6]))  # fmt: skip
-        elif section == "rekomendasi":
-            b.append(Heading(_t("rekomendasi.judul", lang)))
-            items = _recommendations(r, values, x.register, lang)
-            for i, text in enumerate(items or [_t("rekomendasi.tidak_ada", lang)], start=1):
-                b.append(Para(f"{i}. {text}" if items else text))
-        elif section == "lokakarya":
-            b.append(PageBreak())
-            b.append(Heading(_t("lokakarya.judul", lang)))
-            b.append(Para(_t("lokakarya.pengantar", lang, koordinator=tindak_lanjut.coordinator_label(level, lang))))
-            b.append(Heading(_t("lokakarya.isu_kritis", lang), 2))
-            issues = _critical(r, values, x.register, end, lang)
-            for text in issues or [_t("rekomendasi.tidak_ada", lang)]:
-                b.append(Para(f"• {text}"))
-            b.append(Heading(_t("lokakarya.tabel", lang), 2))
-            header = [_t(f"lokakarya.kolom.{c}", lang) for c in r.lokakarya.kolom]
-            rows = [[str(i) if c == "nomor" else "" for c in r.lokakarya.kolom] for i in range(1, r.lokakarya.baris_kosong + 1)]
-            widths = [0.4 if c == "nomor" else 1.0 if c == "batas_waktu" else 2 for c in r.lokakarya.kolom]
-            b.append(Table(header, rows, widths))
-            b.append(Para(_t("lokakarya.tanda_tangan", lang)))
+        _SECTIONS[section](c)
     return doc
 
 
@@ -472,7 +559,14 @@ def _activities(kegiatan: pd.DataFrame, lang: str) -> list[list[str]]:
         part = kegiatan[kegiatan["status"] == code] if len(kegiatan) else kegiatan
         mean = pd.to_numeric(part["progres_fisik"], errors="coerce").mean() if len(part) else None
         cost = pd.to_numeric(part["biaya_idr"], errors="coerce").sum() if len(part) else 0.0
-        rows.append([spec.value(code).label(lang), str(len(part)), _num(mean, "progres_fisik_rerata", lang), _num(cost, "biaya_idr_total", lang)])
+        rows.append(
+            [
+                spec.value(code).label(lang),
+                str(len(part)),
+                _num(mean, "progres_fisik_rerata", lang),
+                _num(cost, "biaya_idr_total", lang),
+            ]
+        )
     return rows
 
 
@@ -485,8 +579,12 @@ def _findings(x: Inputs, lang: str, limit: int) -> list[Block]:
         return [Para(_t("skrining.tidak_ada", lang))]
     info = pd.DataFrame(x.kegiatan[["id_kegiatan", "kode_kelurahan", "nama"]]).drop_duplicates("id_kegiatan")
     t = t.merge(info, on="id_kegiatan", how="left").sort_values(["status", "id_kegiatan", "aturan"], kind="stable")
-    rows = [[str(v["id_kegiatan"]), str(v.get("nama") or ""), wil.display_name(x.names.get(v["kode_kelurahan"], v["kode_kelurahan"]), v["kode_kelurahan"], lang),
-             str(v["aturan"]), i18n.text(f"screening.status.{v['status']}", lang)] for v in t.head(limit).to_dict("records")]  # fmt: skip
+    rows = [
+        [str(v["id_kegiatan"]), str(v.get("nama") or ""), wil.display_name(x.names.get(v["kode_kelurahan"], v["kode_kelurahan"]),
+                                                                            v["kode_kelurahan"], lang),
+         str(v["aturan"]), i18n.text(f"screening.status.{v['status']}", lang)]
+        for v in t.head(limit).to_dict("records")
+    ]  # fmt: skip
     out: list[Block] = [Table([_t("kolom.kegiatan", lang), _t("kolom.nama", lang), _t("kolom.kelurahan", lang),
                                _t("kolom.butir", lang), _t("kolom.status", lang)], rows, [1.3, 2.2, 1.5, 0.6, 1.1])]  # fmt: skip
     if len(t) > limit:
@@ -752,8 +850,18 @@ def laporan(
 
 
 def _picture(
-    store: Any, area: dict[str, gpd.GeoDataFrame], a: Any, lindung: gpd.GeoDataFrame, tingkat: str, kode: str,
-    nama: str, child: str | None, periode: str, baseline: str, lang: str, work: Path,
+    store: Any,
+    area: dict[str, gpd.GeoDataFrame],
+    a: Any,
+    lindung: gpd.GeoDataFrame,
+    tingkat: str,
+    kode: str,
+    nama: str,
+    child: str | None,
+    periode: str,
+    baseline: str,
+    lang: str,
+    work: Path,
 ) -> Path | None:
     """The map picture, drawn as the map pack draws it (:func:`kotaku_gis._mappack_unit._maps`)."""
     from kotaku_gis import _mappack_unit as unit

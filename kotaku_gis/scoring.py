@@ -60,6 +60,7 @@ import pandas as pd
 import yaml
 
 from kotaku_gis import rules as _rules
+from kotaku_gis._datafile import load_yaml
 from kotaku_gis._scoring_input import (
     Criteria,
     Report,
@@ -151,7 +152,7 @@ def _packaged() -> dict[str, RuleSet]:
     for path in sorted(RULES_DIR.glob("*.yml")):
         try:
             with open(path, encoding="utf-8") as f:
-                raw = yaml.safe_load(f)
+                raw = load_yaml(f)
         except (OSError, yaml.YAMLError) as exc:
             raise CatalogError(f"{path}: cannot be read as YAML: {exc}") from exc
         if not (isinstance(raw, dict) and raw.get("kind") == "slum_assessment"):

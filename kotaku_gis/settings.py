@@ -103,3 +103,7 @@ mappack_workers: int | None = None
 #: Recipe of the map pack (levels and products per level): a YAML file following
 #: ``kotaku_gis/mappack.yml``; None: that packaged file.
 mappack_recipe: Path | None = None
+
+#: Seconds to wait for the Dask scheduler of ``kotaku-gis mappack --dask`` (``build_pack(client=
+#: "tcp://...")``) before giving up with a clear error.
+mappack_dask_timeout_s: float = 20.0

@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import i18n, scoring, settings
+from kotaku_gis import i18n, progress, scoring, settings
 from kotaku_gis import rules as _rules
 from kotaku_gis.rules.fasilitator import ROUNDINGS
 from kotaku_gis import wilayah as wil
@@ -449,7 +449,8 @@ def from_store(
     periode = periode or (periods[-1] if periods else None)
     slum: set[str] = set()
     if periode is not None:
-        slum = slum_kelurahan(store.read("kawasan_kumuh", periode=periode, kode=scope, geometry=False))
+        slum = slum_kelurahan(store.read("kawasan_kumuh", periode=periode, kode=scope, geometry=False,
+                                         columns=progress.kumuh_columns()))
     if kelurahan is not None:
         codes, flagged = read_kelurahan(kelurahan)
         if flagged is not None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import resource
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 
 def peak_rss_mb() -> float:
@@ -19,3 +24,34 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+@contextlib.contextmanager
+def postgis_database(root: Path) -> Iterator[str | None]:
+    """A throw-away PostgreSQL + PostGIS database, started the way ``tests/conftest.py`` starts the
+    test suite's server; yields its URL, or None (with a note printed) when no server can be started.
+    """
+    try:
+        sys.path.insert(0, str(root / "tests"))
+        import conftest  # the test suite's throw-away server
+        import pytest  # conftest reports failures through pytest.fail
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        print(f"  PostGIS skipped: cannot import the test server helper ({exc})")
+        yield None
+        return
+    bindir = conftest.find_pg_bindir()
+    if bindir is None:
+        print("  PostGIS skipped: no PostgreSQL server binaries (run `bash scripts/setup.sh --test`)")
+        yield None
+        return
+    server = conftest.PostgresServer(bindir)
+    try:
+        try:
+            server.start()
+        except (pytest.fail.Exception, OSError, subprocess.SubprocessError) as exc:
+            print(f"  PostGIS skipped: the server did not start ({exc})")
+            yield None
+            return
+        yield server.url(server.create_database())
+    finally:
+        server.stop()

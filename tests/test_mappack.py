@@ -24,6 +24,7 @@ import kotaku_gis as kg
 from kotaku_gis import mappack, wilayah
 from kotaku_gis.errors import CatalogError, UsageError
 from kotaku_gis.store import open_store
+from _repro import expect_identical, xlsx_reproducible
 
 PERIODE = "2026Q3"
 KODE = "61.71"
@@ -428,3 +429,64 @@ def test_a_complaint_counts_where_it_was_made_and_rebuilds_that_branch(copy):
     kec = sheets["kecamatan"].set_index("kode")
     assert kec.loc["61.71.04", "pengaduan_total"] == 1 and kec.loc["61.71.04", "pengaduan_terbuka"] == 1
     assert kec["pengaduan_total"].sum() == 1 and sheets["nasional"]["pengaduan_total"].iloc[0] == 1
+
+
+# -- reproducible packs ------------------------------------------------------------------------------
+_RUN_FIELDS = ("dibuat", "pelaksana")  # the manifest fields that record the run, not the products
+
+
+def test_two_builds_of_the_same_data_are_the_same_bytes(sample, tmp_path):
+    """A forced second build (one process; the first used two) gives every file byte for byte, the
+    manifest differing only in the build time and the executor."""
+    folder, _ = sample
+    store = open_store(folder / "contoh.gpkg")
+    result = _build(store, tmp_path / "lagi", paksa=True)
+    store.close()
+    assert result.published and sorted(result.built, key=UNITS.index) == UNITS
+    first, second = folder / "paket" / PERIODE, tmp_path / "lagi" / PERIODE
+    m1, m2 = (json.loads((p / "manifest.json").read_text(encoding="utf-8")) for p in (first, second))
+    assert set(m1["berkas"]) == set(m2["berkas"]) and _snapshot(first).keys() == _snapshot(second).keys()
+    assert m1["pelaksana"] == {"jenis": "proses", "pekerja": 2} and m2["pelaksana"] == {"jenis": "proses", "pekerja": 1}
+    # the only dates inside the products are the data's: the period's end
+    page = (first / "wilayah" / "61.71" / "peta_61.71.html").read_text(encoding="utf-8")
+    assert set(re.findall(r"20\d\d-\d\d-\d\d", page)) == {"2026-09-30"}
+    a, b = _snapshot(first), _snapshot(second)
+    assert sorted(k for k in a if a[k] != b[k] and k != "manifest.json") == sorted(
+        rel for rel in m1["berkas"] if m1["berkas"][rel] != m2["berkas"][rel]
+    )  # the manifests record the files as they are
+    expect_identical(sorted(rel for rel in m1["berkas"] if m1["berkas"][rel] != m2["berkas"][rel]))
+    assert {k: v for k, v in m1.items() if k not in _RUN_FIELDS} == {k: v for k, v in m2.items() if k not in _RUN_FIELDS}
+
+
+def test_rebuild_and_compare_checks_a_published_pack(copy, capsys):
+    """The check rebuilds the pack from the store: identical when nothing changed (the CLI says so
+    and exits 0); a file edited in the pack, and data changed since, are both named (exit 1)."""
+    from kotaku_gis import cli
+
+    store, out = copy
+    pack = out / PERIODE
+    status = cli.main(["--db", str(store.path), "mappack", "--out", str(out), "--periode", "2026q3", "--periksa",
+                       "--workers", "1"])  # fmt: skip
+    printed = capsys.readouterr().out
+    unchanged = re.findall(r"^  (\S+): ", printed, flags=re.M)  # the files named as different
+    page = pack / "wilayah" / "61.71.02" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- diubah -->", encoding="utf-8")
+    kecamatan = _change_one_kelurahan(store)
+    problems = mappack.rebuild_and_compare(store, pack, workers=1)
+    text = "\n".join(problems)
+    assert "wilayah/61.71.02/index.html: isi berkas berubah" in text  # the edited page, against its manifest
+    assert problems[0].startswith("data di basis data berbeda") and "kawasan_kumuh" in problems[0]
+    assert f"wilayah/{kecamatan}/progres_{kecamatan}.csv: isi hasil pembangunan ulang berbeda" in text
+    others = [line for line in problems if "wilayah/61.71.0" in line and kecamatan not in line and "hasil pembangunan ulang" in line]
+    if not xlsx_reproducible():  # until write_table's XLSX are reproducible, they differ everywhere
+        others = [line for line in others if not line.split(": ")[0].endswith(".xlsx")]
+    assert others == []  # the other kecamatan are rebuilt the same
+    assert mappack.verify_pack(pack) != [] and (out / mappack.WORK_DIR).is_dir()
+    # before the changes, the rebuild was identical (the CLI said so)
+    assert (status == 0) == (unchanged == []) and ("Sama: setiap berkas" in printed) == (status == 0)
+    expect_identical(unchanged)
+
+
+def test_importing_kotaku_gis_does_not_import_dask():
+    code = "import sys, kotaku_gis; assert not {'dask', 'distributed'} & set(sys.modules), sorted(sys.modules)"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from kotaku_gis._datafile import load_yaml
 
 LANGUAGES = ("id", "en")
 
@@ -51,7 +51,7 @@ def strings(lang: str) -> dict[str, str]:
 
     for path in sorted((Path(__file__).parent / lang).glob("*.yml")):
         with open(path, encoding="utf-8") as f:
-            walk(yaml.safe_load(f) or {}, "")
+            walk(load_yaml(f) or {}, "")
     return flat
 
 

@@ -10,7 +10,9 @@ icon fonts; Leaflet is the only third-party script.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import folium
@@ -41,10 +43,43 @@ class OfflineMap(folium.Map):
         parse_mode(assets)
         self.assets = assets
 
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's own returns None too
+        figure: Any = self.get_root()
         figure.header.add_child(Element(head_html(self.assets)), name="kotaku_assets")
+        stable_ids(figure)
         super().render(**kwargs)
+
+
+def _elements(root: Element) -> Iterator[Element]:
+    """``root`` and every element below it, in document order (a figure's header, body and script)."""
+    yield root
+    for part in ("header", "html", "script"):
+        child = getattr(root, part, None)
+        if isinstance(child, Element):
+            yield from _elements(child)
+    for child in root._children.values():
+        yield from _elements(child)
+
+
+def stable_ids(root: Element) -> None:
+    """Give every element under ``root`` an id derived from what the page draws, instead of
+    branca's random one: the same data gives the same page, byte for byte (a map pack can be
+    rebuilt and compared). The seed is the SHA-256 of the payloads of the page's
+    :class:`KotakuLayers` (of its title when it has none); each element gets the hash of the seed and
+    its position in the tree.
+
+    Examples
+    --------
+    >>> m1, m2 = new_map({"bounds": [[0, 0], [1, 1]]}, assets="inline", title="t"), new_map(
+    ...     {"bounds": [[0, 0], [1, 1]]}, assets="inline", title="t")
+    >>> m1.get_root().render() == m2.get_root().render()
+    True
+    """
+    elements = list(_elements(root))
+    payloads = [e.payload for e in elements if isinstance(e, KotakuLayers)]
+    seed = hashlib.sha256("\0".join(payloads or [str(getattr(root, "title", ""))]).encode("utf-8")).hexdigest()
+    for i, element in enumerate(elements):
+        element._id = hashlib.sha256(f"{seed}/{i}".encode()).hexdigest()[:32]
 
 
 class KotakuLayers(MacroElement):
@@ -75,6 +110,6 @@ def new_map(payload: dict[str, Any], *, assets: str, title: str) -> OfflineMap:
         zoom_control=False,
         control_scale=False,
     )
-    m.get_root().title = title
+    m.get_root().title = title  # type: ignore[attr-defined]  # a branca Figure
     KotakuLayers(payload).add_to(m)
     return m

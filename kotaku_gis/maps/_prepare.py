@@ -190,10 +190,7 @@ def prepare(inputs: MapInputs) -> Prepared:
     w = w.assign(kode=w["kode"].astype(str))
     levels = _levels_of(w)
     inside = _inside(w["kode"], code)
-    if child is None:
-        kids = w[(w["kode"] == code).to_numpy()]
-    else:
-        kids = w[inside & (levels == child).to_numpy()]
+    kids = w[(w["kode"] == code).to_numpy()] if child is None else w[inside & (levels == child).to_numpy()]
     if kids.empty:
         if child is None:
             raise UsageError(i18n.text("maps.error.no_unit", kode=code))
@@ -211,8 +208,11 @@ def prepare(inputs: MapInputs) -> Prepared:
 
     s = level.simplify
     geoms = simplify_coverage(
-        kids.geometry.values, tolerance_m=s.tolerance_m, gap_width_m=s.gap_width_m,
-        min_part_km2=s.min_part_km2, decimals=s.decimals,
+        kids.geometry.values,
+        tolerance_m=s.tolerance_m,
+        gap_width_m=s.gap_width_m,
+        min_part_km2=s.min_part_km2,
+        decimals=s.decimals,
     )
     table = pd.DataFrame({"kode": kids["kode"].to_numpy(), "nama": kids["nama"].astype(str).to_numpy()})
     table = _join_rollup(table, inputs.rollup)
@@ -238,9 +238,19 @@ def prepare(inputs: MapInputs) -> Prepared:
     sempadan = _clip(inputs.sempadan, batas, context_m, f.decimals) if "sempadan" in draw else None
 
     return Prepared(
-        inputs=inputs, recipe=level, child_level=child, nama=nama, wilayah=wil, batas=batas,
-        kumuh=kumuh, kegiatan=kegiatan, temuan=temuan, lindung=lindung, sempadan=sempadan,
-        search=_search(w, inside, levels, wil, kumuh, level.search_kelurahan), sources=_sources(inputs),
+        inputs=inputs,
+        recipe=level,
+        child_level=child,
+        nama=nama,
+        wilayah=wil,
+        batas=batas,
+        kumuh=kumuh,
+        kegiatan=kegiatan,
+        temuan=temuan,
+        lindung=lindung,
+        sempadan=sempadan,
+        search=_search(w, inside, levels, wil, kumuh, level.search_kelurahan),
+        sources=_sources(inputs),
         bounds=bounds,  # type: ignore[arg-type]
     )
 
@@ -290,8 +300,14 @@ def _check_scored(frame: pd.DataFrame) -> None:
         raise UsageError(i18n.text("maps.error.not_scored", columns=", ".join(missing)))
 
 
-_KUMUH_KEEP = ("nama_kawasan", "kode_kelurahan", "luas_ha", "nilai_kekumuhan", "tingkat_kekumuhan",
-               *[f"kondisi_aspek_{k}" for k in _ASPECTS])
+_KUMUH_KEEP = (
+    "nama_kawasan",
+    "kode_kelurahan",
+    "luas_ha",
+    "nilai_kekumuhan",
+    "tingkat_kekumuhan",
+    *[f"kondisi_aspek_{k}" for k in _ASPECTS],
+)
 
 
 def _kumuh(inputs: MapInputs, code: str, tol: float, decimals: int, as_points: bool) -> gpd.GeoDataFrame | None:
@@ -321,11 +337,18 @@ def _kumuh(inputs: MapInputs, code: str, tol: float, decimals: int, as_points: b
     if "tingkat_kekumuhan_awal" in out.columns:  # absent now: not reassessed, or left the list by decree
         absent = out["tingkat_kekumuhan"].isna() if "tingkat_kekumuhan" in out.columns else pd.Series(True, index=out.index)
         dropped = out["id_lokasi"].astype(str).isin(inputs.lokasi_tidak_ditetapkan)
-        out["tingkat_kekumuhan"] = out.get("tingkat_kekumuhan", pd.Series(None, index=out.index)).astype(object).where(
-            ~absent, np.where(dropped, ABSENT_CLASSES[1], ABSENT_CLASSES[0]))
+        out["tingkat_kekumuhan"] = (
+            out.get("tingkat_kekumuhan", pd.Series(None, index=out.index))
+            .astype(object)
+            .where(~absent, np.where(dropped, ABSENT_CLASSES[1], ABSENT_CLASSES[0]))
+        )
     geoms = np.asarray(out["geometry"].to_numpy(), dtype=object)
     geoms = _points(geoms) if as_points else geoms
-    out = gpd.GeoDataFrame(out.drop(columns="geometry"), geometry=list(simplify_features(geoms, tolerance_m=tol, decimals=decimals)), crs=settings.storage_crs)
+    out = gpd.GeoDataFrame(
+        out.drop(columns="geometry"),
+        geometry=list(simplify_features(geoms, tolerance_m=tol, decimals=decimals)),
+        crs=settings.storage_crs,
+    )
     return out.sort_values("id_lokasi").reset_index(drop=True)
 
 
@@ -380,8 +403,11 @@ def _kegiatan(
 
 
 def _counts(
-    table: pd.DataFrame, child: str | None, code: str,
-    kegiatan: gpd.GeoDataFrame | None, temuan: pd.DataFrame | None,
+    table: pd.DataFrame,
+    child: str | None,
+    code: str,
+    kegiatan: gpd.GeoDataFrame | None,
+    temuan: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """Activities per status and findings per child unit (counts, not scores)."""
     from kotaku_gis import catalog
@@ -430,8 +456,12 @@ def _clip(frame: gpd.GeoDataFrame | None, area: Any, tol: float, decimals: int) 
 
 
 def _search(
-    w: gpd.GeoDataFrame, inside: np.ndarray, levels: pd.Series, wil: gpd.GeoDataFrame,
-    kumuh: gpd.GeoDataFrame | None, kelurahan: bool,
+    w: gpd.GeoDataFrame,
+    inside: np.ndarray,
+    levels: pd.Series,
+    wil: gpd.GeoDataFrame,
+    kumuh: gpd.GeoDataFrame | None,
+    kelurahan: bool,
 ) -> list[tuple[str, str, tuple[float, float, float, float]]]:
     """The search entries: the children, every kelurahan of the unit with a boundary in ``w`` (when
     the recipe says ``search_kelurahan``) and the slum locations drawn, each with the box to zoom to."""

@@ -194,7 +194,7 @@ class Recipes(_Model):
         """The recipe of one level; :class:`UsageError` for an unknown level."""
         if tingkat not in self.levels:
             raise UsageError(f"tingkat {tingkat!r}: choose one of {', '.join(TINGKAT)}")
-        return self.levels[tingkat]  # type: ignore[index]
+        return self.levels[tingkat]
 
     def mode(self, key: str) -> Mode:
         """The choropleth mode ``key``; :class:`UsageError` for an unknown one."""
@@ -219,6 +219,7 @@ def load_recipes(path: str | Path) -> Recipes:
     150
     """
     return read_model(Path(path), Recipes, "map recipe")
+
 
 @cache
 def recipes() -> Recipes:

@@ -185,9 +185,7 @@ def _drop_small_parts(geoms: np.ndarray, min_area_deg2: float) -> np.ndarray:
     return np.array(out, dtype=object)
 
 
-def simplify_features(
-    geoms: Sequence[BaseGeometry | None] | np.ndarray, *, tolerance_m: float, decimals: int
-) -> np.ndarray:
+def simplify_features(geoms: Sequence[BaseGeometry | None] | np.ndarray, *, tolerance_m: float, decimals: int) -> np.ndarray:
     """Simplify and round features that are not a coverage (slum locations, activities, rivers).
 
     Each feature is simplified by itself, keeping it valid (``preserve_topology``); points are only

@@ -35,8 +35,7 @@ from kotaku_gis.maps._prepare import CLIP_MARGIN, MapInputs, _check_level
 from kotaku_gis.maps._recipe import recipes
 
 #: Text in a layer's rows that marks the sample's synthetic data, and the source key it adds.
-_SOURCE_MARKS: tuple[tuple[str, str], ...] = (("SINTETIS", "sintetis"), ("Natural Earth", "natural_earth"),
-                                              ("WDPA", "wdpa"))
+_SOURCE_MARKS: tuple[tuple[str, str], ...] = (("SINTETIS", "sintetis"), ("Natural Earth", "natural_earth"), ("WDPA", "wdpa"))
 _QUARTER = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 
 
@@ -114,8 +113,14 @@ def indikator_per_unit(kumuh: pd.DataFrame, tingkat: str, periode: str, baseline
 
 
 def map_rollup(
-    kumuh: pd.DataFrame, kegiatan: pd.DataFrame | None, wilayah: pd.DataFrame | None,
-    tingkat: str, kode: str, periode: str, baseline: str | None, decrees: pd.DataFrame | None = None,
+    kumuh: pd.DataFrame,
+    kegiatan: pd.DataFrame | None,
+    wilayah: pd.DataFrame | None,
+    tingkat: str,
+    kode: str,
+    periode: str,
+    baseline: str | None,
+    decrees: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The roll-up of the children of a map's unit (one level below ``tingkat``; a kelurahan itself).
 
@@ -279,7 +284,7 @@ def map_inputs(
     periode, baseline = progress.resolve_periods(store.periods("kawasan_kumuh"), periode, baseline)
     # kelurahan rows: for the search box, and for the kelurahan names in the popups of what is drawn
     named = level.search_kelurahan or bool({"kumuh", "kegiatan"} & set(level.layers))
-    levels = {child or "kelurahan", "kelurahan"} if named else {child or "kelurahan"}
+    levels: set[str] = {child or "kelurahan", "kelurahan"} if named else {child or "kelurahan"}
     if code:
         levels.add(tingkat)
     w = store.read("wilayah", kode=code or None, tingkat=sorted(levels))
@@ -308,9 +313,20 @@ def map_inputs(
     temuan = screening.screen(kegiatan, lindung) if len(kegiatan) else None
     sempadan = zona_sempadan(lindung) if "sempadan" in level.layers else None
     return MapInputs(
-        tingkat=tingkat, kode=code, periode=periode, baseline=baseline if baseline != periode else None,
-        wilayah=w, rollup=rollup, kumuh=now, kumuh_awal=awal, kegiatan=kegiatan, temuan=temuan,
-        lindung=lindung, sempadan=sempadan, tanggal_data=_data_date(store), lokasi_tidak_ditetapkan=dropped,
+        tingkat=tingkat,
+        kode=code,
+        periode=periode,
+        baseline=baseline if baseline != periode else None,
+        wilayah=w,
+        rollup=rollup,
+        kumuh=now,
+        kumuh_awal=awal,
+        kegiatan=kegiatan,
+        temuan=temuan,
+        lindung=lindung,
+        sempadan=sempadan,
+        tanggal_data=_data_date(store),
+        lokasi_tidak_ditetapkan=dropped,
         sumber=source_keys(kumuh, kegiatan, lindung),
     )
 

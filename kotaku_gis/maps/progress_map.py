@@ -120,8 +120,12 @@ def _styles() -> dict[str, Any]:
         "kegiatan": _style("kegiatan"),
         "lindung": lindung,
         "sempadan": sempadan,
-        "temuan": {"color": r.finding.color, "weight": r.finding.weight, "extra": r.finding.ring_extra_radius,
-                   "maxLabels": r.finding.max_labels},
+        "temuan": {
+            "color": r.finding.color,
+            "weight": r.finding.weight,
+            "extra": r.finding.ring_extra_radius,
+            "maxLabels": r.finding.max_labels,
+        },
         "progressMin": r.progress.min_opacity,
         "none": r.choropleth.none_color,
     }
@@ -185,10 +189,31 @@ def _labels(p: Prepared, lang: str) -> dict[str, str]:
     out["layer_batas"] = _t("layer.batas", lang, nama=p.nama)
     for k in ("title", "none", "kumuh", "kegiatan", "progres", "temuan", "temuan_zoom", "lindung", "sempadan", "batas"):
         out[f"legend_{k}"] = _t(f"legend.{k}", lang)
-    simple = ["kode", "kelurahan", "penurunan", "kegiatan", "kegiatan_status", "temuan", "temuan_count",
-              "no_findings", "finding", "distance", "jenis", "status", "progres", "biaya", "lokasi_kumuh",
-              "kategori", "sumber", "lebar", "no_data", "chart", "chart_none", "lokasi_keluar",
-              "progres_rerata"]
+    simple = [
+        "kode",
+        "kelurahan",
+        "penurunan",
+        "kegiatan",
+        "kegiatan_status",
+        "temuan",
+        "temuan_count",
+        "no_findings",
+        "finding",
+        "distance",
+        "jenis",
+        "status",
+        "progres",
+        "biaya",
+        "lokasi_kumuh",
+        "kategori",
+        "sumber",
+        "lebar",
+        "no_data",
+        "chart",
+        "chart_none",
+        "lokasi_keluar",
+        "progres_rerata",
+    ]
     for k in simple:
         out[f"popup_{k}"] = _t(f"popup.{k}", lang)
     out["popup_chart_baseline"] = _t("popup.chart_baseline", lang, baseline=base)
@@ -269,10 +294,16 @@ def _findings(p: Prepared, lang: str) -> dict[str, list[list[Any]]]:
         status = d.get(status_key) if status_key else None
         label = _finding_status(status, lang)
         kat = d.get("kategori")
-        out.setdefault(str(d["id_kegiatan"]), []).append([
-            d["aturan"], label, kategori.get(kat, kat) if isinstance(kat, str) else None,
-            _plain(d.get("id_kawasan")), _plain(d.get("jarak_m")), _plain(d.get("keterangan")),
-        ])
+        out.setdefault(str(d["id_kegiatan"]), []).append(
+            [
+                d["aturan"],
+                label,
+                kategori.get(kat, kat) if isinstance(kat, str) else None,
+                _plain(d.get("id_kawasan")),
+                _plain(d.get("jarak_m")),
+                _plain(d.get("keterangan")),
+            ]
+        )
     return out
 
 
@@ -334,14 +365,29 @@ def payload(p: Prepared, *, lang: str | None = None, tiles: bool = False, mode: 
     title, unit, sub = titles(p, lang)
     west, south, east, north = p.bounds
     wil_cols = ["kode", "nama", *[c for c in p.wilayah.columns if c not in ("kode", "nama", "geometry")]]
-    kumuh_cols = ["id_lokasi", "nama_kawasan", *[c for c in (p.kumuh.columns if p.kumuh is not None else []) if c not in ("id_lokasi", "nama_kawasan", "geometry")]]
-    keg_cols = ["id_kegiatan", "nama", "jenis", "status", "progres_fisik", "biaya_idr", "kode_kelurahan",
-                "nama_kelurahan", "id_lokasi", "aturan"]
+    kumuh_cols = [
+        "id_lokasi",
+        "nama_kawasan",
+        *[c for c in (p.kumuh.columns if p.kumuh is not None else []) if c not in ("id_lokasi", "nama_kawasan", "geometry")],
+    ]
+    keg_cols = [
+        "id_kegiatan",
+        "nama",
+        "jenis",
+        "status",
+        "progres_fisik",
+        "biaya_idr",
+        "kode_kelurahan",
+        "nama_kelurahan",
+        "id_lokasi",
+        "aturan",
+    ]
     lin_cols = ["id_kawasan", "nama", "kategori", "sumber", "sempadan_m", "lebar_m"]
     kegiatan = _layer(p.kegiatan, keg_cols)
     if kegiatan is not None and p.kegiatan is not None:
-        kegiatan["anchors"] = [_geojson(g)["coordinates"] if g is not None and not shapely.is_empty(g) else None
-                               for g in p.kegiatan["anchor"]]
+        kegiatan["anchors"] = [
+            _geojson(g)["coordinates"] if g is not None and not shapely.is_empty(g) else None for g in p.kegiatan["anchor"]
+        ]
     out: dict[str, Any] = {
         "lang": lang,
         "title": title,
@@ -460,7 +506,7 @@ def save_map(m: folium.Map, path: str | Path, *, assets: str | None = None) -> P
     kind, folder = parse_mode(mode)
     if not hasattr(m, "assets"):
         raise UsageError("save_map: the map was not made by kotaku_gis.maps (its assets would come from CDNs)")
-    m.assets = mode  # type: ignore[attr-defined]
+    m.assets = mode
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "shared":
         write_assets(path.parent / str(folder))

@@ -111,8 +111,6 @@ def static_map(
     p = inputs if isinstance(inputs, Prepared) else prepare(inputs)
 
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     t = lambda key, **kw: i18n.text(f"maps.{key}", lang, **kw)  # noqa: E731
     S = _styles()
@@ -141,25 +139,91 @@ def static_map(
     wil.plot(ax=ax, color=colors, edgecolor=ws["color"], linewidth=0.6, alpha=ws["fillOpacity"], zorder=1)
     wil.boundary.plot(ax=ax, color=ws["color"], linewidth=0.5, zorder=2)
 
+    handles = _draw_protected(ax, p, S, t)
+
+    _draw_kumuh(ax, p, S)
+
+    kegiatan_handles = _draw_kegiatan(ax, p, S, t, vocab)
+
+    from geopandas import GeoSeries
+
+    GeoSeries([p.batas], crs="EPSG:4326").boundary.plot(
+        ax=ax, color=S["batas"]["color"], linewidth=S["batas"]["weight"] * 0.6, zorder=8
+    )
+
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+    # title block
+    title, unit, sub = titles(p, lang)
+    fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
+    fig.text(0.03, 0.915, unit, fontsize=12, va="top")
+    fig.text(0.03, 0.883, sub, fontsize=9, color="#444444", va="top")
+
+    _draw_legend(fig, p, S, t, vocab, m, handles, kegiatan_handles)
+
+    _draw_scale_and_north(ax, lat0, t)
+
+    # source note
+    sources = "; ".join(_sources(p, lang, tiles=False))
+    fig.text(0.03, 0.045, t("static.note", sources=sources), fontsize=7, color="#333333", va="top", wrap=True)
+    fig.text(0.98, 0.015, t("static.made", version=__version__), fontsize=6, color="#777777", ha="right")
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format=fmt, dpi=dpi or rec.static.dpi, metadata={"Title": f"{title}: {unit}"})
+    return path
+
+
+def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[Any]:
+    """Setback zones and protected areas; their legend entries."""
+    from matplotlib.patches import Patch
+
     handles: list[Any] = []
     if p.sempadan is not None:
         st = S["sempadan"]
-        p.sempadan.plot(ax=ax, color=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linewidth=0.5, linestyle="--", zorder=3)
-        handles.append(Patch(facecolor=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linestyle="--", label=t("legend.sempadan")))
+        p.sempadan.plot(
+            ax=ax, color=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linewidth=0.5, linestyle="--", zorder=3
+        )
+        handles.append(
+            Patch(
+                facecolor=_rgba(st["fillColor"], st["fillOpacity"]),
+                edgecolor=st["color"],
+                linestyle="--",
+                label=t("legend.sempadan"),
+            )
+        )
     if p.lindung is not None:
         st = S["lindung"]
         kinds = p.lindung.geometry.geom_type
         areas = p.lindung[kinds.str.contains("Polygon")]
         lines = p.lindung[kinds.str.contains("Line")]
         if len(areas):
-            areas.plot(ax=ax, color=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linewidth=0.8, linestyle="--", zorder=3)
+            areas.plot(
+                ax=ax,
+                color=_rgba(st["fillColor"], st["fillOpacity"]),
+                edgecolor=st["color"],
+                linewidth=0.8,
+                linestyle="--",
+                zorder=3,
+            )
         if len(lines):
             lines.plot(ax=ax, color=st["color"], linewidth=1.2, zorder=3)
         points = p.lindung[kinds.str.contains("Point")]
         if len(points):
             points.plot(ax=ax, color=st["fillColor"], edgecolor=st["color"], markersize=16, zorder=3)
-        handles.append(Patch(facecolor=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linestyle="--", label=t("legend.lindung")))
+        handles.append(
+            Patch(
+                facecolor=_rgba(st["fillColor"], st["fillOpacity"]),
+                edgecolor=st["color"],
+                linestyle="--",
+                label=t("legend.lindung"),
+            )
+        )
+    return handles
 
+
+def _draw_kumuh(ax: Any, p: Prepared, S: dict[str, Any]) -> None:
+    """Slum locations coloured by their class (level now, or why they are not assessed now)."""
     if p.kumuh is not None:
         st = S["kumuh"]
         lv = p.kumuh["tingkat_kekumuhan"] if "tingkat_kekumuhan" in p.kumuh.columns else [None] * len(p.kumuh)
@@ -169,6 +233,11 @@ def static_map(
             ax.scatter(xy[:, 0], xy[:, 1], s=14, c=kc, edgecolors=st["color"], linewidths=0.4, zorder=4)
         else:
             p.kumuh.plot(ax=ax, color=kc, edgecolor=st["color"], linewidth=0.4, alpha=max(st["fillOpacity"], 0.7), zorder=4)
+
+
+def _draw_kegiatan(ax: Any, p: Prepared, S: dict[str, Any], t: Any, vocab: dict[str, dict[str, str]]) -> list[Any]:
+    """Activities by status and progress, findings ringed and labelled; their legend entries."""
+    from matplotlib.lines import Line2D
 
     kegiatan_handles: list[Any] = []
     if p.kegiatan is not None:
@@ -181,12 +250,21 @@ def static_map(
         if pts.any():
             xy = np.array([(g.x, g.y) for g in k.geometry[pts]])
             face = [_rgba(c, a) for c, a in zip(np.array(col)[pts.to_numpy()], alpha[pts.to_numpy()])]
-            ax.scatter(xy[:, 0], xy[:, 1], s=18, facecolors=face, edgecolors=np.array(col)[pts.to_numpy()], linewidths=0.6, zorder=5)
+            ax.scatter(
+                xy[:, 0], xy[:, 1], s=18, facecolors=face, edgecolors=np.array(col)[pts.to_numpy()], linewidths=0.6, zorder=5
+            )
         if (~pts).any():
             other = k[~pts]
-            other.plot(ax=ax, color=[_rgba(c, max(a, 0.35)) for c, a in zip(np.array(col)[(~pts).to_numpy()], alpha[(~pts).to_numpy()])], linewidth=1.6, zorder=5)
+            other.plot(
+                ax=ax,
+                color=[_rgba(c, max(a, 0.35)) for c, a in zip(np.array(col)[(~pts).to_numpy()], alpha[(~pts).to_numpy()])],
+                linewidth=1.6,
+                zorder=5,
+            )
         for s, c in st["colors"].items():
-            kegiatan_handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=c, markeredgecolor=c, label=vocab["status"].get(s, s)))
+            kegiatan_handles.append(
+                Line2D([], [], marker="o", linestyle="", markerfacecolor=c, markeredgecolor=c, label=vocab["status"].get(s, s))
+            )
         flagged = k[k["aturan"].notna()] if "aturan" in k.columns else k.iloc[0:0]
         if len(flagged):
             ft = S["temuan"]
@@ -195,31 +273,56 @@ def static_map(
             labelled = len(flagged) <= ft["maxLabels"]  # else they would cover the map: the table lists them
             if labelled:
                 for (x, y), rules in zip(xy, flagged["aturan"]):
-                    ax.annotate(rules, (x, y), xytext=(5, 3), textcoords="offset points", fontsize=6.5, color=ft["color"], fontweight="bold", zorder=7)
+                    ax.annotate(
+                        rules,
+                        (x, y),
+                        xytext=(5, 3),
+                        textcoords="offset points",
+                        fontsize=6.5,
+                        color=ft["color"],
+                        fontweight="bold",
+                        zorder=7,
+                    )
             label = t("legend.temuan") if labelled else t("legend.temuan_tabel")
-            kegiatan_handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=ft["color"], markeredgewidth=1.4, label=label))
+            kegiatan_handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markerfacecolor="none",
+                    markeredgecolor=ft["color"],
+                    markeredgewidth=1.4,
+                    label=label,
+                )
+            )
+    return kegiatan_handles
 
-    from geopandas import GeoSeries
 
-    GeoSeries([p.batas], crs="EPSG:4326").boundary.plot(ax=ax, color=S["batas"]["color"], linewidth=S["batas"]["weight"] * 0.6, zorder=8)
+def _draw_legend(
+    fig: Any, p: Prepared, S: dict[str, Any], t: Any, vocab: dict[str, dict[str, str]], m: dict[str, Any],
+    handles: list[Any], kegiatan_handles: list[Any],
+) -> None:  # fmt: skip
+    """The legend beside the map: choropleth, slum classes, activities, protected areas, boundary."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-
-    # title block
-    title, unit, sub = titles(p, lang)
-    fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
-    fig.text(0.03, 0.915, unit, fontsize=12, va="top")
-    fig.text(0.03, 0.883, sub, fontsize=9, color="#444444", va="top")
-
+    ws = S["wilayah"]
     # legend: choropleth, slum levels, activities, protected areas, boundary
     leg_ax = fig.add_axes((0.73, 0.09, 0.25, 0.80))
     leg_ax.axis("off")
     groups: list[tuple[str | None, list[Any]]] = []
-    groups.append((m["label"], [Patch(facecolor=c["color"], edgecolor=ws["color"], label=c["label"]) for c in m["classes"] + [m["none"]]]))
+    groups.append(
+        (m["label"], [Patch(facecolor=c["color"], edgecolor=ws["color"], label=c["label"]) for c in m["classes"] + [m["none"]]])
+    )
     if p.kumuh is not None:
         st = S["kumuh"]
-        groups.append((t("legend.kumuh"), [Patch(facecolor=c, edgecolor=st["color"], label=vocab["tingkat"].get(k_, k_)) for k_, c in st["colors"].items()]))
+        groups.append(
+            (
+                t("legend.kumuh"),
+                [Patch(facecolor=c, edgecolor=st["color"], label=vocab["tingkat"].get(k_, k_)) for k_, c in st["colors"].items()],
+            )
+        )
     if kegiatan_handles:
         note = Patch(visible=False, label=textwrap.fill(t("legend.progres"), 46))
         groups.append((t("legend.kegiatan"), [*kegiatan_handles, note]))
@@ -232,15 +335,28 @@ def static_map(
             heads.append(len(entries))
             entries.append(Patch(visible=False, label=textwrap.fill(head, 42)))
         entries.extend(hs)
-    lg = leg_ax.legend(handles=entries, loc="upper left", bbox_to_anchor=(0, 1), fontsize=7.5, frameon=False,
-                       handlelength=1.6, borderaxespad=0, labelspacing=0.45, title=t("legend.title"),
-                       title_fontproperties={"weight": "bold", "size": 9}, alignment="left")
+    lg = leg_ax.legend(
+        handles=entries,
+        loc="upper left",
+        bbox_to_anchor=(0, 1),
+        fontsize=7.5,
+        frameon=False,
+        handlelength=1.6,
+        borderaxespad=0,
+        labelspacing=0.45,
+        title=t("legend.title"),
+        title_fontproperties={"weight": "bold", "size": 9},
+        alignment="left",
+    )
     for i, (entry, text) in enumerate(zip(entries, lg.get_texts())):
         if i in heads:
             text.set_fontweight("bold")
         elif not entry.get_visible():
             text.set_color("#555555")
 
+
+def _draw_scale_and_north(ax: Any, lat0: float, t: Any) -> None:
+    """A scale bar (bottom left) and a north arrow (top right)."""
     # scale bar (bottom left) and north arrow (top right)
     metres_per_deg = METRES_PER_DEGREE * math.cos(math.radians(lat0))
     x_min, x_max = ax.get_xlim()
@@ -253,15 +369,14 @@ def static_map(
     ax.plot([x0, x0 + length_deg / 2], [y0, y0], color="white", linewidth=1.2, solid_capstyle="butt", zorder=10)
     label = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
     ax.text(x0 + length_deg / 2, y0 + (y_max - y_min) * 0.015, label, ha="center", va="bottom", fontsize=8, zorder=10)
-    ax.annotate(t("static.north"), xy=(0.96, 0.97), xytext=(0.96, 0.86), xycoords="axes fraction",
-                ha="center", va="center", fontsize=11, fontweight="bold",
-                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
-
-    # source note
-    sources = "; ".join(_sources(p, lang, tiles=False))
-    fig.text(0.03, 0.045, t("static.note", sources=sources), fontsize=7, color="#333333", va="top", wrap=True)
-    fig.text(0.98, 0.015, t("static.made", version=__version__), fontsize=6, color="#777777", ha="right")
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=fmt, dpi=dpi or rec.static.dpi, metadata={"Title": f"{title}: {unit}"})
-    return path
+    ax.annotate(
+        t("static.north"),
+        xy=(0.96, 0.97),
+        xytext=(0.96, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5},
+    )

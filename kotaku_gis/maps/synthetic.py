@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -29,8 +31,17 @@ from kotaku_gis.maps.inputs import map_rollup
 #: South-west corner of the synthetic box (near Pontianak) and its size in degrees.
 ORIGIN = (109.20, -0.15)
 _CRITERIA = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "5a", "5b", "6a", "6b", "7a", "7b"]
-_JENIS = ["jalan_lingkungan", "drainase", "air_minum", "air_limbah", "persampahan", "proteksi_kebakaran",
-          "ruang_terbuka_publik", "rehab_bangunan", "tanggul_talud"]
+_JENIS = [
+    "jalan_lingkungan",
+    "drainase",
+    "air_minum",
+    "air_limbah",
+    "persampahan",
+    "proteksi_kebakaran",
+    "ruang_terbuka_publik",
+    "rehab_bangunan",
+    "tanggul_talud",
+]
 
 
 def _wavy(geoms: np.ndarray, step: float, amplitude: float) -> np.ndarray:
@@ -108,7 +119,7 @@ def synthetic_inputs(
 
     kab = np.minimum((pts[:, 0] - x0) / side * n_kabkota, n_kabkota - 1).astype(int)
     kec = np.minimum((pts[:, 1] - y0) / side * n_kecamatan, n_kecamatan - 1).astype(int)
-    rows = []
+    rows: list[Any] = []
     counter: dict[tuple[int, int], int] = {}
     for i in np.lexsort((pts[:, 0], kec, kab)):
         key = (int(kab[i]), int(kec[i]))
@@ -131,17 +142,34 @@ def synthetic_inputs(
     temuan = _temuan(kegiatan, sempadan)
 
     first_kec = sorted(w.loc[w["tingkat"] == "kecamatan", "kode"])[0]
-    unit = {"nasional": "", "provinsi": "61", "kabkota": "61.71", "kecamatan": first_kec,
-            "kelurahan": sorted(kel.loc[kel["kode"].str.startswith(first_kec + "."), "kode"])[0]}[tingkat]
-    child = {"nasional": "provinsi", "provinsi": "kabkota", "kabkota": "kecamatan", "kecamatan": "kelurahan",
-             "kelurahan": None}[tingkat]
+    unit = {
+        "nasional": "",
+        "provinsi": "61",
+        "kabkota": "61.71",
+        "kecamatan": first_kec,
+        "kelurahan": sorted(kel.loc[kel["kode"].str.startswith(first_kec + "."), "kode"])[0],
+    }[tingkat]
+    child = {"nasional": "provinsi", "provinsi": "kabkota", "kabkota": "kecamatan", "kecamatan": "kelurahan", "kelurahan": None}[
+        tingkat
+    ]
     both = pd.concat([f for f in (kumuh_awal, kumuh_now) if f is not None], ignore_index=True)
     kids = w[w["tingkat"] == (child or tingkat)]
     rollup = map_rollup(both, kegiatan, kids, tingkat, unit, periode, baseline)
     return MapInputs(
-        tingkat=tingkat, kode=unit, periode=periode, baseline=baseline, wilayah=w, rollup=rollup,
-        kumuh=kumuh_now, kumuh_awal=kumuh_awal, kegiatan=kegiatan, temuan=temuan, lindung=lindung,
-        sempadan=sempadan, tanggal_data="2026-11-28", sumber=["sintetis"],
+        tingkat=tingkat,
+        kode=unit,
+        periode=periode,
+        baseline=baseline,
+        wilayah=w,
+        rollup=rollup,
+        kumuh=kumuh_now,
+        kumuh_awal=kumuh_awal,
+        kegiatan=kegiatan,
+        temuan=temuan,
+        lindung=lindung,
+        sempadan=sempadan,
+        tanggal_data="2026-11-28",
+        sumber=["sintetis"],
     )
 
 
@@ -162,8 +190,9 @@ def _kumuh(
             shape = shapely.intersection(c.buffer(r, quad_segs=3), g)
             if shape.is_empty or shape.geom_type not in ("Polygon", "MultiPolygon"):
                 continue
-            rows.append({"id_lokasi": f"{kode}-L{j + 1}", "kode_kelurahan": kode,
-                         "nama_kawasan": f"Kawasan {kode[-4:]}-{j + 1} SINTETIS"})
+            rows.append(
+                {"id_lokasi": f"{kode}-L{j + 1}", "kode_kelurahan": kode, "nama_kawasan": f"Kawasan {kode[-4:]}-{j + 1} SINTETIS"}
+            )
             geoms.append(shape)
     base = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
     base["luas_ha"] = geodesy.area_ha(base.geometry).round(2).to_numpy()
@@ -183,9 +212,7 @@ def _kumuh(
     return scored_awal, scored_now
 
 
-def _kegiatan(
-    rng: np.random.Generator, kel: gpd.GeoDataFrame, kumuh: gpd.GeoDataFrame, n: int, periode: str
-) -> gpd.GeoDataFrame:
+def _kegiatan(rng: np.random.Generator, kel: gpd.GeoDataFrame, kumuh: gpd.GeoDataFrame, n: int, periode: str) -> gpd.GeoDataFrame:
     rows, geoms = [], []
     anchors = kumuh if len(kumuh) else kel
     for i in range(n):
@@ -201,30 +228,42 @@ def _kegiatan(
         if jenis in ("jalan_lingkungan", "drainase") and i % 3 == 0:
             geom = shapely.LineString([(x, y), (x + rng.normal(0, 0.001), y + rng.normal(0, 0.001))])
         kode = a["kode_kelurahan"] if "kode_kelurahan" in anchors.columns else a["kode"]
-        rows.append({
-            "id_kegiatan": f"K{i + 1:05d}", "kode_kelurahan": kode,
-            "id_lokasi": a.get("id_lokasi"), "nama": f"Kegiatan {i + 1} SINTETIS", "jenis": jenis,
-            "periode": periode, "status": status, "progres_fisik": progres,
-            "biaya_idr": float(rng.integers(50, 900)) * 1e6,
-        })
+        rows.append(
+            {
+                "id_kegiatan": f"K{i + 1:05d}",
+                "kode_kelurahan": kode,
+                "id_lokasi": a.get("id_lokasi"),
+                "nama": f"Kegiatan {i + 1} SINTETIS",
+                "jenis": jenis,
+                "periode": periode,
+                "status": status,
+                "progres_fisik": progres,
+                "biaya_idr": float(rng.integers(50, 900)) * 1e6,
+            }
+        )
         geoms.append(geom)
     return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
 
 
 def _lindung(frame: shapely.Polygon, side: float) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     minx, miny, maxx, maxy = frame.bounds
-    river = shapely.LineString([(minx, miny + side * 0.45), (minx + side * 0.4, miny + side * 0.55),
-                                (maxx, miny + side * 0.5)])
+    river = shapely.LineString([(minx, miny + side * 0.45), (minx + side * 0.4, miny + side * 0.55), (maxx, miny + side * 0.5)])
     river = shapely.segmentize(river, side / 40)
     mangrove = shapely.box(maxx - side * 0.15, miny, maxx, miny + side * 0.12)
     lindung = gpd.GeoDataFrame(
-        {"id_kawasan": ["SIN-S1", "SIN-M1"], "nama": ["Sungai SINTETIS", "Mangrove SINTETIS"],
-         "kategori": ["sungai", "hutan_mangrove"], "sumber": ["SINTETIS", "SINTETIS"]},
-        geometry=[river, mangrove], crs="EPSG:4326",
+        {
+            "id_kawasan": ["SIN-S1", "SIN-M1"],
+            "nama": ["Sungai SINTETIS", "Mangrove SINTETIS"],
+            "kategori": ["sungai", "hutan_mangrove"],
+            "sumber": ["SINTETIS", "SINTETIS"],
+        },
+        geometry=[river, mangrove],
+        crs="EPSG:4326",
     )
     sempadan = gpd.GeoDataFrame(
         {"id_kawasan": ["SIN-S1"], "nama": ["Sungai SINTETIS"], "kategori": ["sungai"], "sempadan_m": [15.0]},
-        geometry=[river.buffer(15 / 111_320.0 * 8)], crs="EPSG:4326",
+        geometry=[river.buffer(15 / 111_320.0 * 8)],
+        crs="EPSG:4326",
     )
     return lindung, sempadan
 
@@ -234,10 +273,28 @@ def _temuan(kegiatan: gpd.GeoDataFrame, sempadan: gpd.GeoDataFrame) -> pd.DataFr
     zone = sempadan.geometry.iloc[0]
     for r in kegiatan.itertuples():
         if r.geometry.intersects(zone):
-            rows.append({"id_kegiatan": r.id_kegiatan, "aturan": "6a", "status": "tinjau", "id_kawasan": "SIN-S1",
-                         "kategori": "sungai", "jarak_m": 0.0, "keterangan": "Di dalam sempadan sungai (SINTETIS)"})
+            rows.append(
+                {
+                    "id_kegiatan": r.id_kegiatan,
+                    "aturan": "6a",
+                    "status": "tinjau",
+                    "id_kawasan": "SIN-S1",
+                    "kategori": "sungai",
+                    "jarak_m": 0.0,
+                    "keterangan": "Di dalam sempadan sungai (SINTETIS)",
+                }
+            )
         if r.jenis == "pembebasan_lahan":
-            rows.append({"id_kegiatan": r.id_kegiatan, "aturan": "2", "status": "dilarang", "id_kawasan": None,
-                         "kategori": None, "jarak_m": None, "keterangan": "Pembebasan lahan (SINTETIS)"})
+            rows.append(
+                {
+                    "id_kegiatan": r.id_kegiatan,
+                    "aturan": "2",
+                    "status": "dilarang",
+                    "id_kawasan": None,
+                    "kategori": None,
+                    "jarak_m": None,
+                    "keterangan": "Pembebasan lahan (SINTETIS)",
+                }
+            )
     cols = ["id_kegiatan", "aturan", "status", "id_kawasan", "kategori", "jarak_m", "keterangan"]
     return pd.DataFrame(rows, columns=cols)

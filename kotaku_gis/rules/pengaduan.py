@@ -8,8 +8,8 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from kotaku_gis import catalog
-from kotaku_gis._workflow import check_workflow
 from kotaku_gis._datafile import FrozenModel as _Spec
+from kotaku_gis._workflow import check_workflow
 
 #: The catalogue layer of the public register.
 LAYER = "pengaduan"

@@ -11,9 +11,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from kotaku_gis._datafile import FrozenModel as _Model
 from kotaku_gis.catalog import Text
 from kotaku_gis.errors import UsageError
-from kotaku_gis._datafile import FrozenModel as _Model
 
 #: Slum levels from the least to the most severe (the vocabulary of ``tingkat_kekumuhan``).
 LEVELS: tuple[str, ...] = ("tidak_kumuh", "ringan", "sedang", "berat")

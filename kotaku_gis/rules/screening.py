@@ -12,9 +12,9 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from kotaku_gis import catalog
+from kotaku_gis._datafile import FrozenModel as _Model
 from kotaku_gis.catalog import PERIODE_PATTERN, Text
 from kotaku_gis.errors import UsageError
-from kotaku_gis._datafile import FrozenModel as _Model
 
 Bentuk = Literal["area", "garis", "titik"]
 

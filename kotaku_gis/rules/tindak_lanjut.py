@@ -9,8 +9,8 @@ from pydantic import Field, model_validator
 
 from kotaku_gis import catalog
 from kotaku_gis import wilayah as wil
-from kotaku_gis._workflow import check_workflow
 from kotaku_gis._datafile import FrozenModel as _Spec
+from kotaku_gis._workflow import check_workflow
 
 #: The catalogue layer of the register.
 LAYER = "tindak_lanjut"

@@ -4,7 +4,7 @@ Tables are created from the catalogue through SQLAlchemy on Python's own ``sqlit
 as GeoPackage 1.4 feature tables with an R-tree spatial index (the standard triggers, whose
 ``ST_*`` functions are supplied here), so QGIS and GDAL read and edit the file as any GeoPackage.
 Writes go through SQLite transactions: a failed or interrupted load leaves the file as it was.
-Reads go through GDAL (pyogrio).
+Reads go through GDAL (pyogrio), as Arrow columns.
 """
 
 from __future__ import annotations
@@ -32,7 +32,13 @@ from kotaku_gis.errors import StoreError
 from kotaku_gis.store._base import Store
 from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN
 
-_GEOMETRY_NAMES = {"point": "POINT", "linestring": "LINESTRING", "multipolygon": "MULTIPOLYGON", "multipolygon_or_point": "GEOMETRY", "any": "GEOMETRY"}
+_GEOMETRY_NAMES = {
+    "point": "POINT",
+    "linestring": "LINESTRING",
+    "multipolygon": "MULTIPOLYGON",
+    "multipolygon_or_point": "GEOMETRY",
+    "any": "GEOMETRY",
+}
 _HEADER = struct.Struct("<2sBBi4d")
 _SRS_ID = 4326
 
@@ -79,10 +85,12 @@ def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
 
 def _register_functions(dbapi_connection: Any) -> None:
     """The SQL functions the GeoPackage R-tree triggers call (GDAL supplies them in its own driver)."""
+
     def axis(i: int) -> Any:
         def f(blob: bytes | None) -> float | None:
             env = _envelope(blob)
             return None if env is None else env[i]
+
         return f
 
     dbapi_connection.create_function("ST_MinX", 1, axis(0), deterministic=True)
@@ -98,7 +106,10 @@ _SRS_ROWS = [
     ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
     ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
     (
-        "WGS 84 geodetic", 4326, "EPSG", 4326,
+        "WGS 84 geodetic",
+        4326,
+        "EPSG",
+        4326,
         'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
         'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,'
         'AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]',
@@ -172,9 +183,9 @@ def create_rtree_triggers(conn: sa.Connection, table: str) -> None:
 def upgrade_rtree_triggers(conn: sa.Connection) -> None:
     """Replace the R-tree triggers of every indexed table by those of GeoPackage 1.4 (the index
     itself stays as it is: its rows do not change)."""
-    tables = [row[0] for row in conn.exec_driver_sql(
-        "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'"
-    )]
+    tables = [
+        row[0] for row in conn.exec_driver_sql("SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'")
+    ]
     for table in tables:
         for name in (*_RTREE_TRIGGERS_1_3, *_RTREE_TRIGGERS):
             conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "rtree_{table}_{GEOMETRY_COLUMN}_{name}"')
@@ -246,8 +257,9 @@ class GeoPackageStore(Store):
                 holder = i18n.text("store.holder", **note)
             except (OSError, ValueError, KeyError):
                 holder = i18n.text("store.holder_unknown")
-            return StoreError(i18n.text("store.locked", store=self.display_url, holder=holder,
-                                        seconds=settings.store_lock_timeout_s))
+            return StoreError(
+                i18n.text("store.locked", store=self.display_url, holder=holder, seconds=settings.store_lock_timeout_s)
+            )
         return exc
 
     def init(self) -> list[str]:
@@ -291,7 +303,8 @@ class GeoPackageStore(Store):
         conn.exec_driver_sql(_RTREE_TABLE_DDL.format(t=table.name, c=GEOMETRY_COLUMN))
         create_rtree_triggers(conn, table.name)
         conn.exec_driver_sql(
-            "INSERT INTO gpkg_extensions VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+            "INSERT INTO gpkg_extensions VALUES (?, ?, 'gpkg_rtree_index',"
+            " 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
             (table.name, GEOMETRY_COLUMN),
         )
 
@@ -306,6 +319,7 @@ class GeoPackageStore(Store):
             where=sql_where,
             bbox=bbox,
             read_geometry=geometry,
+            use_arrow=True,  # GDAL's columnar stream: 4-6x faster than feature by feature
         )
         if geometry:
             frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
