@@ -32,6 +32,10 @@ from kotaku_gis import monev, tindak_lanjut
 from kotaku_gis.monev import laporan
 from kotaku_gis.store import Store, open_store
 
+# The store masks the personal data of the columns the catalogue marks `redact` with the programme's
+# rules, which it does not import itself (the store depends on no domain module).
+Store.use_redactor(privacy.redact_series)
+
 #: The same as :func:`open_store` (``kg.connect(url)`` reads well in notebooks).
 connect = open_store
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from kotaku_gis import catalog, files, i18n, pengaduan, settings, staffing, wilayah
+from kotaku_gis import rules as _rules
 from kotaku_gis._cli_common import _date_arg, _print_table
 from kotaku_gis.errors import UsageError
 from kotaku_gis.store import Store
@@ -57,7 +58,7 @@ def cmd_pengaduan_list(store: Store, args: argparse.Namespace) -> int:
     if len(frame) == 0:
         print(_tg("list_none"))
         return 0
-    table = pengaduan.assess(pd.DataFrame(frame.drop(columns="geometry")), as_of=_date_arg(args.per, "--per"))
+    table = pengaduan.triage(pd.DataFrame(frame.drop(columns="geometry")), as_of=_date_arg(args.per, "--per"))
     table = table.sort_values(["nilai_prioritas", "tanggal_diterima"], ascending=[False, True], na_position="last")
     table["tanggal_diterima"] = table["tanggal_diterima"].dt.strftime("%Y-%m-%d")
     shown = ["id_pengaduan", "tanggal_diterima", "kode_wilayah", "kategori", "status", "umur_hari", "terlambat", "prioritas"]
@@ -65,7 +66,7 @@ def cmd_pengaduan_list(store: Store, args: argparse.Namespace) -> int:
     is_open = table["status"] != pengaduan.rules().closed
     late = int((table["terlambat"].fillna(False).astype(bool) & is_open).sum())
     print(_tg("list_summary", count=len(table), open=int(is_open.sum()), late=late,
-              days=settings.pengaduan_batas_layanan_hari))  # fmt: skip
+              days=pengaduan.rules().batas_layanan_hari))  # fmt: skip
     return 0
 
 
@@ -88,7 +89,7 @@ def cmd_fasilitator(store: Store, args: argparse.Namespace) -> int:
         i18n.text(
             "fasilitator.done", kabkota=len(table), kumuh=int(table["kelurahan_kumuh"].sum()),
             non_kumuh=int(table["kelurahan_non_kumuh"].sum()), dibutuhkan=int(table["fasilitator_dibutuhkan"].sum()),
-            pembulatan=args.pembulatan or settings.fasilitator_pembulatan,
+            pembulatan=args.pembulatan or _rules.load("fasilitator").pembulatan,
             ditugaskan=int(table["fasilitator_ditugaskan"].sum()) if args.penugasan else unknown,
             kekurangan=int(table["kekurangan"].sum()) if args.penugasan else unknown, path=path,
         )
@@ -143,5 +144,5 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--periode", help=i18n.text("fasilitator.help_periode"))
     p.add_argument("--kode", help=i18n.text("fasilitator.help_kode"))
     p.add_argument("--pembulatan", choices=staffing.ROUNDINGS, help=i18n.text(
-        "fasilitator.help_pembulatan", values=", ".join(staffing.ROUNDINGS), default=settings.fasilitator_pembulatan))
+        "fasilitator.help_pembulatan", values=", ".join(staffing.ROUNDINGS), default=_rules.load("fasilitator").pembulatan))
     p.set_defaults(func=cmd_fasilitator)

@@ -6,9 +6,17 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kotaku_gis.errors import CatalogError
+
+
+class FrozenModel(BaseModel):
+    """Base of every schema of a declarative file (rules, catalogue, recipes): unknown fields are
+    refused, values cannot be changed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+from pydantic import PrivateAttr, model_validator
 
 from kotaku_gis import i18n, settings
-from kotaku_gis._datafile import read_model
+from kotaku_gis._datafile import FrozenModel, read_model
 from kotaku_gis.errors import CatalogError, UsageError
 
 ColumnType = Literal["text", "kode", "periode", "integer", "float", "boolean", "date"]
@@ -39,8 +39,7 @@ GeometryKind = Literal["point", "linestring", "multipolygon", "multipolygon_or_p
 PERIODE_PATTERN = r"^(19|20)\d\d(Q[1-4])?$"
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Spec = FrozenModel
 
 
 class Text(_Spec):
@@ -108,10 +107,9 @@ class ColumnSpec(_Spec):
         raise UsageError(f"{code!r} is not a value of column {self.name!r}")
 
 
-class Style(BaseModel):
+class Style(FrozenModel):
     """Map style of a layer (Leaflet path options); ``by``/``colors`` colour by a column."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     stroke: str
     weight: float = 1
     fill: str | None = None

@@ -11,14 +11,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kotaku_gis import catalog, demo, files, i18n, loader, settings
+from kotaku_gis import (
+    _cli_maps,
+    _cli_pengaduan,
+    _cli_progress,
+    _cli_tindaklanjut,
+    catalog,
+    demo,
+    files,
+    i18n,
+    loader,
+    screening,
+    settings,
+)
+from kotaku_gis._cli_common import _pairs, _print_report, _print_table, _t
+from kotaku_gis._cli_tindaklanjut import _tt
 from kotaku_gis._version import __version__
 from kotaku_gis.errors import DataError, KotakuError, UsageError
 from kotaku_gis.store import Store, open_store
-from kotaku_gis import screening
-from kotaku_gis import _cli_maps, _cli_pengaduan, _cli_progress, _cli_tindaklanjut
-from kotaku_gis._cli_common import _pairs, _print_report, _print_table, _t
-from kotaku_gis._cli_tindaklanjut import _tt
 
 
 # -- commands ----------------------------------------------------------------------------------------
@@ -198,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--periode", help=i18n.text("screening.cli.help_periode"))
     p.add_argument("--kode", help=i18n.text("screening.cli.help_kode"))
     p.add_argument("--peringatan", type=float, metavar="METER",
-                   help=i18n.text("screening.cli.help_peringatan", default=settings.screening_warning_m))
+                   help=i18n.text("screening.cli.help_peringatan", default=screening.load_rules().proximity.warning_m))
     p.add_argument("--out", type=Path, required=True, metavar="BERKAS", help=i18n.text("screening.cli.help_out"))
     p.set_defaults(func=cmd_screen)
     _cli_pengaduan.add_parsers(sub)

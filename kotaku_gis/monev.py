@@ -45,11 +45,11 @@ from typing import Any, Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from kotaku_gis import catalog, i18n, progress, scoring, settings, tindak_lanjut
 from kotaku_gis import wilayah as wil
-from kotaku_gis._datafile import read_model
+from kotaku_gis._datafile import FrozenModel, read_model
 from kotaku_gis._mappack_html import fmt
 from kotaku_gis.errors import UsageError
 
@@ -64,8 +64,7 @@ ACCESS_FIGURES: dict[str, int] = {"akses_air_minum_persen": 3, "akses_sanitasi_p
 
 
 # -- recipe ------------------------------------------------------------------------------------------
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Model = FrozenModel
 
 
 #: Bilingual text (``id``/``en``), as in the catalogue.

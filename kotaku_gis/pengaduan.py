@@ -25,9 +25,9 @@ Status workflow
     (``rules/pengaduan.yml``); any other change is refused with a
     :class:`~kotaku_gis.errors.DataError` naming the allowed ones.
 
-Age and priority (:func:`assess`)
+Age and priority (:func:`triage`)
     The age of a complaint is the days from its receipt to its closing (or to ``as_of`` while it is
-    open), against the service time ``settings.pengaduan_batas_layanan_hari``. An open complaint's
+    open), against the service time ``batas_layanan_hari`` of ``rules/pengaduan.yml``. An open complaint's
     priority is its category's weight plus points for its age (``rules/pengaduan.yml``).
 
 Counts per area (:func:`counts`, :func:`counts_all_levels`)
@@ -45,7 +45,7 @@ Examples
 ...                      "status": ["diverifikasi", "selesai"],
 ...                      "tanggal_diterima": ["2026-06-01", "2026-06-20"],
 ...                      "tanggal_selesai": [None, "2026-06-25"]})
->>> a = pengaduan.assess(rows, as_of=dt.date(2026, 7, 1))
+>>> a = pengaduan.triage(rows, as_of=dt.date(2026, 7, 1))
 >>> a[["id_pengaduan", "umur_hari", "terlambat", "prioritas"]]
      id_pengaduan  umur_hari  terlambat prioritas
 0  PGD-2026-00001         30       True    tinggi
@@ -61,7 +61,6 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,20 +68,26 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, model_validator
 
 from kotaku_gis import catalog, files, i18n, privacy, settings
+from kotaku_gis import rules as _rules
 from kotaku_gis import wilayah as wil
-from kotaku_gis._datafile import read_model
-from kotaku_gis._workflow import check_workflow
-from kotaku_gis.errors import DataError, Problem, StoreError, UsageError
+from kotaku_gis.rules.pengaduan import LAYER, AgeBand, PengaduanRules, PriorityLevel, PriorityRules  # noqa: F401
+from kotaku_gis.errors import Problem, StoreError, UsageError
 from kotaku_gis.store import Store
-
-#: The catalogue layer of the public register.
-LAYER = "pengaduan"
+from kotaku_gis._pengaduan_input import (  # noqa: F401  (new_complaint, change, parse_date: public here)
+    _UNSET,
+    _date,
+    _Problems,
+    _text,
+    _vocabulary,
+    change,
+    new_complaint,
+    parse_date,
+)
 
 #: The rule file read by default.
-RULES_PATH: Path = Path(__file__).with_name("rules") / "pengaduan.yml"
+RULES_PATH: Path = _rules.RULES_DIR / "pengaduan.yml"
 
 #: Columns of the published register (:func:`register`), in order. Nothing else is ever published.
 PUBLIC_COLUMNS: tuple[str, ...] = (
@@ -91,71 +96,25 @@ PUBLIC_COLUMNS: tuple[str, ...] = (
     "prioritas",
 )  # fmt: skip
 
-#: Columns :func:`assess` adds.
+#: Columns :func:`triage` adds.
 ASSESS_COLUMNS: tuple[str, ...] = ("umur_hari", "batas_hari", "sisa_hari", "terlambat", "nilai_prioritas", "prioritas")
 
 _TEXT_FIELDS = ("deskripsi", "tindak_lanjut", "sanksi")
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
 # -- rules ---------------------------------------------------------------------------------------------
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def rules(path: Path | None = None) -> PengaduanRules:
+    """The complaint rules (validated; a malformed file raises :class:`~kotaku_gis.errors.CatalogError`).
 
+    The packaged ``rules/pengaduan.yml``, or ``path``: :func:`kotaku_gis.rules.load` of ``"pengaduan"``.
 
-class AgeBand(_Spec):
-    """Points an open complaint gets once its age reaches ``min_fraksi`` of the service time."""
-
-    min_fraksi: float
-    poin: int
-
-
-class PriorityLevel(_Spec):
-    """A priority level: reached by a score of at least ``min``."""
-
-    code: str
-    min: int
-    id: str
-    en: str
-
-
-class PriorityRules(_Spec):
-    bobot_kategori: dict[str, int]
-    umur: list[AgeBand]
-    tingkat: list[PriorityLevel]
-
-
-class PengaduanRules(_Spec):
-    """The contents of ``rules/pengaduan.yml`` (see the comments there), checked against the catalogue."""
-
-    kind: str
-    id: str
-    initial: str
-    transitions: dict[str, list[str]]
-    requires: dict[str, list[str]] = {}
-    closed: str
-    prioritas: PriorityRules
-
-    @model_validator(mode="after")
-    def _consistent(self) -> PengaduanRules:
-        spec = catalog.layer(LAYER)
-        check_workflow(LAYER, spec.column("status").codes(), self.transitions, self.closed, [self.initial, *self.requires])
-        for cols in self.requires.values():
-            for col in cols:
-                spec.column(col)
-        categories = set(spec.column("kategori").codes())
-        if set(self.prioritas.bobot_kategori) != categories:
-            raise ValueError(f"bobot_kategori must weigh exactly the categories {sorted(categories)}")
-        mins = [level.min for level in self.prioritas.tingkat]
-        if mins != sorted(mins, reverse=True) or not mins or mins[-1] > 0:
-            raise ValueError("prioritas.tingkat must go from the highest minimum down to 0")
-        return self
-
-
-@cache
-def rules(path: Path = RULES_PATH) -> PengaduanRules:
-    """The complaint rules (validated; a malformed file raises :class:`~kotaku_gis.errors.CatalogError`)."""
-    return read_model(path, PengaduanRules, "complaint rules")
+    Examples
+    --------
+    >>> from kotaku_gis import pengaduan
+    >>> pengaduan.rules().closed, pengaduan.rules().batas_layanan_hari
+    ('selesai', 14)
+    """
+    return _rules.load("pengaduan", path)  # type: ignore[no-any-return]
 
 
 def allowed_transitions(status: str) -> list[str]:
@@ -177,209 +136,6 @@ def statuses() -> list[str]:
 def priority_levels() -> list[str]:
     """The priority levels from the highest (``tinggi``, ``sedang``, ``rendah``)."""
     return [level.code for level in rules().prioritas.tingkat]
-
-
-# -- validating input ------------------------------------------------------------------------------------
-class _Problems:
-    """The problems of one complaint (the "file" of a Problem is the complaint's number)."""
-
-    def __init__(self, where: str):
-        self.where = where
-        self.items: list[Problem] = []
-
-    def add(self, code: str, column: str | None = None, severity: str = "error", **params: Any) -> None:
-        self.items.append(Problem(code, self.where, None, column, severity, params))  # type: ignore[arg-type]
-
-    def raise_errors(self) -> None:
-        if any(p.severity == "error" for p in self.items):
-            raise DataError(self.items)
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity != "error"]
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date from a date, a timestamp or text (``2026-07-01``, ``01/07/2026``, ``01-07-2026``).
-
-    Day-first as Indonesian forms write it. Returns None for a missing value; raises ValueError for
-    text that is not a date.
-
-    Examples
-    --------
-    >>> parse_date("01/07/2026"), parse_date("2026-07-01"), parse_date(None)
-    (datetime.date(2026, 7, 1), datetime.date(2026, 7, 1), None)
-    """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _date(p: _Problems, column: str, value: Any, today: dt.date) -> dt.date | None:
-    try:
-        day = parse_date(value)
-    except ValueError:
-        p.add("pengaduan_tanggal_invalid", column, value=value)
-        return None
-    if day is not None and day > today:
-        p.add("pengaduan_tanggal_depan", column, value=day.isoformat(), today=today.isoformat())
-    return day
-
-
-def _vocabulary(p: _Problems, column: str, value: Any) -> str | None:
-    """The code of ``value`` in the catalogue vocabulary of ``column`` (codes or labels, any case)."""
-    spec = catalog.layer(LAYER).column(column)
-    if value is None or str(value).strip() == "":
-        p.add("pengaduan_kosong", column)
-        return None
-    key = re.sub(r"[\s\-]+", "_", str(value).strip().lower())
-    for v in spec.values or []:
-        if key in (v.code, re.sub(r"[\s\-]+", "_", v.id.lower()), re.sub(r"[\s\-]+", "_", v.en.lower())):
-            return v.code
-    p.add("pengaduan_nilai_tidak_dikenal", column, value=value, allowed=", ".join(spec.codes()))
-    return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def new_complaint(
-    *,
-    tanggal_diterima: Any,
-    saluran: Any,
-    kode_wilayah: Any,
-    kategori: Any,
-    deskripsi: Any,
-    id_pengaduan: str | None = None,
-    today: dt.date | None = None,
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Validate a new complaint: its row for the layer (status ``diterima``) and the problems found.
-
-    Vocabulary values may be given as codes or labels in any case. Nothing is masked here: the
-    row's texts are as given (see :func:`add`).
-
-    Examples
-    --------
-    >>> row, problems = new_complaint(tanggal_diterima="01/07/2026", saluran="SMS", kode_wilayah="6171011001",
-    ...                               kategori="Penyimpangan dana", deskripsi="Dana BDI dipotong",
-    ...                               today=dt.date(2026, 7, 2))
-    >>> row["saluran"], row["kode_wilayah"], row["kategori"], row["status"], problems
-    ('sms', '61.71.01.1001', 'penyimpangan_dana', 'diterima', [])
-    >>> _, problems = new_complaint(tanggal_diterima="2026-08-01", saluran="fax", kode_wilayah="617101001",
-    ...                             kategori="informasi", deskripsi=" ", today=dt.date(2026, 7, 2))
-    >>> [(p.code, p.column) for p in problems]  # doctest: +NORMALIZE_WHITESPACE
-    [('pengaduan_tanggal_depan', 'tanggal_diterima'), ('pengaduan_nilai_tidak_dikenal', 'saluran'),
-     ('pengaduan_kode_invalid', 'kode_wilayah'), ('pengaduan_kosong', 'deskripsi')]
-    """
-    today = today or dt.date.today()
-    p = _Problems(id_pengaduan or LAYER)
-    row: dict[str, Any] = {"id_pengaduan": _text(id_pengaduan)}
-    row["tanggal_diterima"] = _date(p, "tanggal_diterima", tanggal_diterima, today)
-    if row["tanggal_diterima"] is None and not p.items:
-        p.add("pengaduan_kosong", "tanggal_diterima")
-    row["saluran"] = _vocabulary(p, "saluran", saluran)
-    row["kode_wilayah"] = None
-    if _text(kode_wilayah) is None:
-        p.add("pengaduan_kosong", "kode_wilayah")
-    else:
-        try:
-            row["kode_wilayah"] = wil.normalize_kode(kode_wilayah)
-        except ValueError as exc:
-            p.add("pengaduan_kode_invalid", "kode_wilayah", value=kode_wilayah, reason=str(exc))
-    row["kategori"] = _vocabulary(p, "kategori", kategori)
-    row["deskripsi"] = _text(deskripsi)
-    if row["deskripsi"] is None:
-        p.add("pengaduan_kosong", "deskripsi")
-    row.update(status=rules().initial, tindak_lanjut=None, sanksi=None, tanggal_selesai=None)
-    return row, p.items
-
-
-_UNSET: Any = object()
-
-
-def change(
-    current: dict[str, Any],
-    *,
-    status: Any = None,
-    tindak_lanjut: Any = _UNSET,
-    sanksi: Any = _UNSET,
-    tanggal_selesai: Any = None,
-    today: dt.date | None = None,
-) -> tuple[dict[str, Any], list[Problem]]:
-    """A complaint's row after a change of status, follow-up, sanction or closing date.
-
-    ``status`` None keeps the status; a status may only move along ``rules/pengaduan.yml``
-    (``transitions``), and must then carry what that status ``requires``. Moving to the closing
-    status sets ``tanggal_selesai`` to ``today`` unless it is given; only a closed complaint has one.
-    ``tindak_lanjut`` / ``sanksi`` left out keep their value; ``""`` clears them.
-
-    Returns
-    -------
-    (dict, list of Problem)
-        The new row, and the problems (errors mean the change must not be stored).
-
-    Examples
-    --------
-    >>> row = {"id_pengaduan": "PGD-2026-00001", "status": "diterima", "tanggal_diterima": dt.date(2026, 6, 1),
-    ...        "tindak_lanjut": None, "sanksi": None, "tanggal_selesai": None}
-    >>> _, problems = change(row, status="selesai", today=dt.date(2026, 7, 1))
-    >>> [(p.code, p.params["allowed"]) for p in problems]
-    [('pengaduan_transisi', 'diverifikasi')]
-    >>> new, problems = change(row, status="diverifikasi", today=dt.date(2026, 7, 1))
-    >>> new["status"], problems
-    ('diverifikasi', [])
-    """
-    today = today or dt.date.today()
-    r = rules()
-    p = _Problems(str(current.get("id_pengaduan") or LAYER))
-    row = dict(current)
-    old = row["status"]
-    new = old if status is None or str(status).strip() == "" else _vocabulary(p, "status", status)
-    if new is not None and new != old and new not in r.transitions.get(old, []):
-        allowed = r.transitions.get(old, [])
-        p.add("pengaduan_transisi", "status", old=old, new=new,
-              allowed=", ".join(allowed) if allowed else i18n.text("pengaduan.none"))  # fmt: skip
-    if new is not None:
-        row["status"] = new
-    if tindak_lanjut is not _UNSET:
-        row["tindak_lanjut"] = _text(tindak_lanjut)
-    if sanksi is not _UNSET:
-        row["sanksi"] = _text(sanksi)
-    closing = _date(p, "tanggal_selesai", tanggal_selesai, today)
-    if closing is not None:
-        row["tanggal_selesai"] = closing
-    if row["status"] == r.closed:
-        if row.get("tanggal_selesai") is None:
-            row["tanggal_selesai"] = today
-        received = parse_date(row.get("tanggal_diterima"))
-        if received is not None and row["tanggal_selesai"] < received:
-            p.add("pengaduan_tanggal_sebelum", "tanggal_selesai",
-                  value=row["tanggal_selesai"].isoformat(), diterima=received.isoformat())  # fmt: skip
-    elif closing is not None:
-        p.add("pengaduan_selesai_terbuka", "tanggal_selesai", closed=r.closed, status=row["status"])
-    if not any(q.code == "pengaduan_transisi" for q in p.items):
-        for col in r.requires.get(row["status"], []):
-            if row.get(col) is None:
-                p.add("pengaduan_wajib", col, status=row["status"], field=col)
-    return row, p.items
 
 
 # -- the store -----------------------------------------------------------------------------------------
@@ -424,7 +180,7 @@ def _mask(p: _Problems, row: dict[str, Any], names: Sequence[str | None], terms:
     for col in _TEXT_FIELDS:
         if row.get(col) is None:
             continue
-        s = privacy.screen(row[col], names=names, terms=terms)
+        s = privacy.mask(row[col], names=names, terms=terms)
         if s.changed:
             row[col] = s.text
             masked[col] = s.counts
@@ -521,21 +277,8 @@ def add(
 def _save(
     store: Store, row: dict[str, Any], geometry: Any, identity: dict[str, Any] | None, *, insert: bool, source: str
 ) -> None:
-    table = store.identitas
-
-    def write_identity(conn: sa.Connection) -> None:
-        if identity is None or not any(v is not None for v in identity.values()):
-            return
-        conn.execute(sa.delete(table).where(table.c.id_pengaduan == row["id_pengaduan"]))
-        conn.execute(
-            sa.insert(table).values(
-                id_pengaduan=row["id_pengaduan"],
-                dicatat_pada=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                **identity,
-            )
-        )
-
-    store.write(LAYER, _frame(row, geometry), source=source, insert_only=insert, extra=write_identity)
+    store.write(LAYER, _frame(row, geometry), source=source, insert_only=insert,
+                extra=store.identity_writer(row["id_pengaduan"], identity))  # fmt: skip
 
 
 def _stored(store: Store, id_pengaduan: str) -> tuple[dict[str, Any], Any]:
@@ -608,19 +351,12 @@ def identitas(store: Store, id_pengaduan: str) -> dict[str, Any] | None:
     Never write this into a table, map or file that leaves the unit. None when the complaint was
     anonymous (or its identity was erased).
     """
-    store._require_current()
-    table = store.identitas
-    with store.engine.connect() as conn:
-        hit = conn.execute(sa.select(table).where(table.c.id_pengaduan == id_pengaduan)).mappings().first()
-    return dict(hit) if hit is not None else None
+    return store.identity(id_pengaduan)
 
 
 def hapus_identitas(store: Store, id_pengaduan: str) -> bool:
     """Erase a complainant's identity (when the case no longer needs it). Returns whether one was stored."""
-    store._require_current()
-    table = store.identitas
-    with store.engine.begin() as conn:
-        return bool(conn.execute(sa.delete(table).where(table.c.id_pengaduan == id_pengaduan)).rowcount)
+    return store.erase_identity(id_pengaduan)
 
 
 # -- age, priority, counts ----------------------------------------------------------------------------
@@ -628,7 +364,7 @@ def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values.map(parse_date), errors="coerce")
 
 
-def assess(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | None = None) -> pd.DataFrame:
+def triage(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | None = None) -> pd.DataFrame:
     """Age and priority of each complaint.
 
     Parameters
@@ -639,7 +375,7 @@ def assess(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | 
     as_of : date, optional
         The day ages are counted to (default today).
     batas_hari : int, optional
-        The service time in days (default ``settings.pengaduan_batas_layanan_hari``).
+        The service time in days (default ``batas_layanan_hari`` of the rules).
 
     Returns
     -------
@@ -652,7 +388,7 @@ def assess(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | 
     """
     r = rules()
     as_of = as_of or dt.date.today()
-    limit = int(settings.pengaduan_batas_layanan_hari if batas_hari is None else batas_hari)
+    limit = int(r.batas_layanan_hari if batas_hari is None else batas_hari)
     out = frame.copy()
     received = _dates(out["tanggal_diterima"]) if len(out) else pd.Series([], dtype="datetime64[ns]")
     closed_on = _dates(out["tanggal_selesai"]) if len(out) and "tanggal_selesai" in out else pd.Series(pd.NaT, index=out.index)
@@ -678,6 +414,10 @@ def assess(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | 
     return out
 
 
+#: Deprecated name of :func:`triage` (``scoring.assess`` is another thing); kept for existing callers.
+assess = triage
+
+
 def count_columns() -> list[str]:
     """The count columns of :func:`counts`, in order.
 
@@ -695,7 +435,7 @@ def count_columns() -> list[str]:
 
 
 def _indicators(frame: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
-    a = assess(frame, as_of)
+    a = triage(frame, as_of)
     closed = rules().closed
     data = {"pengaduan_total": np.ones(len(a), dtype=np.int64)}
     for s in statuses():
@@ -870,7 +610,7 @@ def register(
     tingkat = tingkat or settings.pengaduan_tingkat_publikasi
     if tingkat not in wil.LEVELS:
         raise UsageError(i18n.text("pengaduan.tingkat_invalid", tingkat=tingkat, levels=", ".join(wil.LEVELS)))
-    a = assess(frame, as_of).reset_index(drop=True)
+    a = triage(frame, as_of).reset_index(drop=True)
     codes = wil.normalize_kode_series(a["kode_wilayah"])[0] if len(a) else pd.Series([], dtype=object)
     cut = wil.ancestor_series(codes, tingkat)
     published = cut.where(cut.notna(), codes)  # coded above the level: its own code

@@ -30,7 +30,7 @@ Examples
 'Hubungi [telepon] atau [email], NIK [NIK].'
 >>> privacy.redact("Dana Rp 350.000.000 untuk jalan 150 m di 61.71.04.1001 (RT 03/RW 02).")
 'Dana Rp 350.000.000 untuk jalan 150 m di 61.71.04.1001 (RT 03/RW 02).'
->>> privacy.screen("Saya Budi Santoso, WA +62 812 3456 7890", names=["Budi Santoso"]).counts
+>>> privacy.mask("Saya Budi Santoso, WA +62 812 3456 7890", names=["Budi Santoso"]).counts
 {'nama': 1, 'telepon': 1}
 """
 
@@ -46,86 +46,30 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from kotaku_gis import wilayah
-from kotaku_gis._datafile import read_model
+from kotaku_gis import rules as _rules
+from kotaku_gis.rules.data_pribadi import KINDS, PrivacyRules, _compile  # noqa: F401
 
 #: The rule file read by default.
-RULES_PATH: Path = Path(__file__).with_name("rules") / "data_pribadi.yml"
+RULES_PATH: Path = _rules.RULES_DIR / "data_pribadi.yml"
 
-#: Kinds of finding, in the order they are looked for (``kontak`` and ``nama``: a contact and a name
-#: given by the caller).
-KINDS: tuple[str, ...] = ("email", "akun", "kontak", "nama", "nik", "telepon", "nomor")
 
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:(?P<sep>[.,])\d{3})(?:(?P=sep)\d{3})*")
 
 
-class PrivacyRules(BaseModel):
-    """The contents of ``rules/data_pribadi.yml`` (see the comments there)."""
+def rules(path: Path | None = None) -> PrivacyRules:
+    """The masking rules (validated; a malformed file raises :class:`~kotaku_gis.errors.CatalogError`).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    kind: str
-    masks: dict[str, str]
-    email_fragments: dict[str, str] = {}
-    email_patterns: list[str]
-    account_pattern: str
-    nik_digits: list[int]
-    number_separator_chars: int = 3
-    keep_patterns: list[str] = []
-    phone_prefixes: list[str]
-    phone_min_digits: int
-    phone_max_digits: int
-    long_number_digits: int
-    name_min_letters: int
-    name_separator_chars: int = 0
-    name_stopwords: list[str]
+    The packaged ``rules/data_pribadi.yml``, or ``path``: :func:`kotaku_gis.rules.load` of ``"data_pribadi"``.
 
-    @field_validator("masks")
-    @classmethod
-    def _masks_complete_and_clean(cls, v: dict[str, str]) -> dict[str, str]:
-        missing = set(KINDS) - set(v)
-        if missing:
-            raise ValueError(f"masks missing for {sorted(missing)}")
-        for kind, mask in v.items():
-            if re.search(r"[\d@]", mask):
-                raise ValueError(f"mask of {kind!r} must hold no digit and no @ (screening must be idempotent)")
-        return v
-
-    @field_validator("account_pattern", "keep_patterns")
-    @classmethod
-    def _compiles(cls, v: Any) -> Any:
-        for pattern in [v] if isinstance(v, str) else v:
-            _compile(pattern)
-        return v
-
-    @model_validator(mode="after")
-    def _email_patterns_compile(self) -> PrivacyRules:
-        for pattern in self.email_regexes():
-            _compile(pattern)
-        return self
-
-    def email_regexes(self) -> list[str]:
-        """The e-mail patterns with their ``{fragment}`` placeholders filled in."""
-        def fill(m: re.Match[str]) -> str:
-            if m.group(1) not in self.email_fragments:
-                raise ValueError(f"{m.group(0)} is not one of email_fragments ({', '.join(self.email_fragments)})")
-            return self.email_fragments[m.group(1)]
-
-        return [re.sub(r"\{([a-z_]+)\}", fill, pattern) for pattern in self.email_patterns]
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from exc
-
-
-@cache
-def rules(path: Path = RULES_PATH) -> PrivacyRules:
-    """The screening rules (validated; a malformed file raises :class:`~kotaku_gis.errors.CatalogError`)."""
-    return read_model(path, PrivacyRules, "personal data screening")
+    Examples
+    --------
+    >>> from kotaku_gis import privacy
+    >>> privacy.rules().nik_digits
+    [16]
+    """
+    return _rules.load("data_pribadi", path)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -230,7 +174,7 @@ def _fold_char(c: str) -> str:
 
 
 def _fold(text: str) -> str:
-    """``text`` with each character read as :func:`screen` matches it (one character for one)."""
+    """``text`` with each character read as :func:`mask` matches it (one character for one)."""
     return "".join(_fold_char(c) for c in text)
 
 
@@ -241,7 +185,7 @@ def _view(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """The text that :func:`screen` keeps and masks in: Unicode NFKC, without NUL and invisible
+    """The text that :func:`mask` keeps and masks in: Unicode NFKC, without NUL and invisible
     format characters (zero-width spaces and joiners, soft hyphens, direction marks).
 
     Examples
@@ -253,7 +197,7 @@ def normalise(text: str) -> str:
     return "".join(c for c in text if c != "\x00" and unicodedata.category(c) != "Cf")
 
 
-def screen(
+def mask(
     text: str,
     *,
     names: Sequence[str | None] = (),
@@ -283,7 +227,7 @@ def screen(
 
     Examples
     --------
-    >>> s = screen("Lapor dari ibu Siti (siti [at] yahoo [dot] co [dot] id), KTP 3201 2345 6789 0123",
+    >>> s = mask("Lapor dari ibu Siti (siti [at] yahoo [dot] co [dot] id), KTP 3201 2345 6789 0123",
     ...            names=["Ibu Siti Aminah"])
     >>> s.text
     'Lapor dari ibu [nama] ([email]), KTP [NIK]'
@@ -305,6 +249,10 @@ def screen(
 
 
 _MAX_PASSES = 5
+
+
+#: Deprecated name of :func:`mask` (``screening.screen`` is another thing); kept for existing callers.
+screen = mask
 
 
 def _patterns(r: PrivacyRules, names: Sequence[str | None], terms: Sequence[str | None]) -> list[tuple[re.Pattern[str], str]]:
@@ -361,7 +309,7 @@ def redact(text: Any, *, names: Sequence[str | None] = (), terms: Sequence[str |
     """
     if not isinstance(text, str):
         return text
-    return screen(text, names=names, terms=terms).text
+    return mask(text, names=names, terms=terms).text
 
 
 def redact_series(values: pd.Series) -> pd.Series:
@@ -370,7 +318,7 @@ def redact_series(values: pd.Series) -> pd.Series:
 
 
 def findings(text: Any) -> dict[str, int]:
-    """What :func:`screen` would mask in ``text`` (empty for clean text or a missing value).
+    """What :func:`mask` would mask in ``text`` (empty for clean text or a missing value).
 
     Examples
     --------
@@ -379,4 +327,4 @@ def findings(text: Any) -> dict[str, int]:
     """
     if not isinstance(text, str):
         return {}
-    return screen(text).counts
+    return mask(text).counts

@@ -51,30 +51,53 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kotaku_gis.catalog import Text
-from kotaku_gis._datafile import load_yaml, read_model
-from kotaku_gis.errors import CatalogError, DataError, Problem, UsageError
-from kotaku_gis.files import ROW
+from kotaku_gis import rules as _rules
+from kotaku_gis._datafile import load_yaml
+from kotaku_gis._scoring_input import (
+    Criteria,
+    Report,
+    band,
+    int_array,
+    legality,
+    numeric,
+    report_shares,
+    row_numbers,
+    row_rules,
+    str_column,
+    with_missing,
+)
+from kotaku_gis.rules.scoring import (  # noqa: F401  (the schema, re-exported where it was)
+    CONSIDERATION_LEVELS,
+    LEVELS,
+    Aspect,
+    Classification,
+    Consideration,
+    ConsiderationBand,
+    ConsiderationComponent,
+    ConsiderationLevel,
+    Criterion,
+    Digit,
+    Level,
+    LevelBand,
+    PlusOne,
+    PriorityEntry,
+    RuleSet,
+    ShareBand,
+    SlumLevel,
+    View7plus1,
+)
+from kotaku_gis.errors import CatalogError, Problem, UsageError
 
 #: Folder of the packaged rule files.
-RULES_DIR: Path = Path(__file__).with_name("rules")
-
-#: Slum levels from the least to the most severe (the vocabulary of ``tingkat_kekumuhan``).
-LEVELS: tuple[str, ...] = ("tidak_kumuh", "ringan", "sedang", "berat")
-
-#: Consideration levels from the lowest to the highest (the vocabulary of ``tingkat_pertimbangan``).
-CONSIDERATION_LEVELS: tuple[str, ...] = ("rendah", "sedang", "tinggi")
+RULES_DIR: Path = _rules.RULES_DIR
 
 #: Columns :func:`score` adds (``nilai_kekumuhan`` is replaced by the final total).
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -90,249 +113,6 @@ SCORE_COLUMNS: tuple[str, ...] = (
 
 #: A given total differing from the criteria total by more than this is reported.
 _DISAGREEMENT = 1e-6
-
-Level = Literal["tidak_kumuh", "ringan", "sedang", "berat"]
-SlumLevel = Literal["ringan", "sedang", "berat"]
-ConsiderationLevel = Literal["rendah", "sedang", "tinggi"]
-
-
-# --------------------------------------------------------------------------------------------
-# Rule data: schema
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ShareBand(_Model):
-    """Shares ``s`` with ``min <= s < next band's min`` score ``score``."""
-
-    min: float
-    score: int = Field(ge=0)
-
-
-class LevelBand(_Model):
-    """Totals ``t`` with ``min <= t < next band's min`` are of slum level ``level``."""
-
-    min: float
-    level: Level
-
-
-class ConsiderationBand(_Model):
-    """Consideration scores ``c`` with ``min <= c < next band's min`` are of level ``level``."""
-
-    min: float
-    level: ConsiderationLevel
-
-
-class Criterion(_Model):
-    """One criterion: its id (``1a``), names, unit of the share and column in the layer."""
-
-    id: str = Field(pattern=r"^[1-9][a-z]$")
-    name: Text
-    unit: Literal["unit", "ha", "m", "kk"]
-    column: str
-
-
-class Aspect(_Model):
-    """One of the seven aspects and its criteria."""
-
-    number: int = Field(ge=1, le=7)
-    name: Text
-    criteria: list[Criterion] = Field(min_length=1)
-
-
-class ConsiderationComponent(_Model):
-    """One part of the non-physical considerations, with the score of each answer (documentation)."""
-
-    name: Text
-    scores: dict[str, int]
-
-
-class Consideration(_Model):
-    """The non-physical considerations (pertimbangan lain): column, range and level bands."""
-
-    column: str
-    min: float
-    max: float
-    bands: list[ConsiderationBand]
-    components: list[ConsiderationComponent] = []
-
-
-class PlusOne(_Model):
-    """The "+1" indicator of the 7+1 view (public open space)."""
-
-    number: int
-    name: Text
-    column: str
-    #: ``deficit``: condition = 100 - value (the column holds the share of the need met);
-    #: ``share``: the column already holds the share not met.
-    condition: Literal["deficit", "share"]
-
-
-class View7plus1(_Model):
-    """How the 7+1 view is formed: aspect condition = mean of its criterion shares."""
-
-    aspect_condition: Literal["mean"]
-    plus_one: PlusOne
-
-
-def _check_bands(name: str, mins: list[float], ranks: list[int], first_max: float) -> None:
-    if not mins:
-        raise ValueError(f"{name}: no bands")
-    if any(b <= a for a, b in zip(mins, mins[1:])):
-        raise ValueError(f"{name}: band minimums must increase strictly, got {mins}")
-    if mins[0] > first_max:
-        raise ValueError(f"{name}: the first band must start at or below {first_max}, got {mins[0]}")
-    if any(b < a for a, b in zip(ranks, ranks[1:])):
-        raise ValueError(f"{name}: bands must not get less severe as the value grows")
-
-
-class RuleSet(_Model):
-    """An assessment rule set (one file in ``kotaku_gis/rules/``)."""
-
-    kind: Literal["slum_assessment"]
-    id: str
-    title: Text
-    legal_reference: str
-    #: The rule set for rows whose ``aturan_penilaian`` is empty (exactly one is).
-    default: bool = False
-    max_total: float = Field(gt=0)
-    share_bands: list[ShareBand]
-    aspects: list[Aspect] = Field(min_length=1)
-    total_bands: list[LevelBand]
-    consideration: Consideration
-    view_7plus1: View7plus1
-
-    @model_validator(mode="after")
-    def _consistent(self) -> RuleSet:
-        ids = [c.id for c in self.criteria]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"aspects: criterion ids repeat: {ids}")
-        if len(set(self.columns)) != len(self.columns):
-            raise ValueError("aspects: criterion columns repeat")
-        numbers = [a.number for a in self.aspects]
-        if len(set(numbers)) != len(numbers):
-            raise ValueError(f"aspects: aspect numbers repeat: {numbers}")
-        _check_bands(
-            "share_bands", [b.min for b in self.share_bands], [b.score for b in self.share_bands], 0
-        )
-        if self.share_bands[-1].min > 100:
-            raise ValueError("share_bands: a band starts above 100 %")
-        top = max(b.score for b in self.share_bands) * len(ids)
-        if abs(top - self.max_total) > 1e-9:
-            raise ValueError(
-                f"max_total: {self.max_total} differs from the highest criterion score x "
-                f"{len(ids)} criteria = {top}"
-            )
-        _check_bands(
-            "total_bands",
-            [b.min for b in self.total_bands],
-            [LEVELS.index(b.level) for b in self.total_bands],
-            0,
-        )
-        if sorted(b.level for b in self.total_bands) != sorted(LEVELS):
-            raise ValueError(f"total_bands: need each level once: {', '.join(LEVELS)}")
-        if self.total_bands[-1].min > self.max_total:
-            raise ValueError("total_bands: a band starts above max_total")
-        c = self.consideration
-        _check_bands(
-            "consideration.bands",
-            [b.min for b in c.bands],
-            [CONSIDERATION_LEVELS.index(b.level) for b in c.bands],
-            c.min,
-        )
-        if sorted(b.level for b in c.bands) != sorted(CONSIDERATION_LEVELS):
-            raise ValueError(f"consideration.bands: need each level once: {', '.join(CONSIDERATION_LEVELS)}")
-        if c.max < c.min:
-            raise ValueError("consideration: max is below min")
-        return self
-
-    @property
-    def criteria(self) -> list[Criterion]:
-        """Every criterion, in aspect order."""
-        return [c for a in self.aspects for c in a.criteria]
-
-    @property
-    def columns(self) -> list[str]:
-        """The layer column of every criterion, in aspect order."""
-        return [c.column for c in self.criteria]
-
-    def aspect(self, number: int) -> Aspect:
-        """The aspect numbered ``number``."""
-        for a in self.aspects:
-            if a.number == number:
-                return a
-        raise UsageError(f"rule set {self.id!r} has no aspect {number}")
-
-
-class Digit(_Model):
-    """The code digit of one consideration level and land legality."""
-
-    consideration: ConsiderationLevel
-    legality: str
-    digit: int = Field(ge=0, le=9)
-
-
-class PriorityEntry(_Model):
-    """The priority of one classification code and whether it is confirmed."""
-
-    priority: int = Field(ge=1)
-    verified: bool
-
-
-class Classification(_Model):
-    """The classification/priority matrix and handling patterns (``rules/klasifikasi.yml``)."""
-
-    kind: Literal["slum_classification"]
-    letters: dict[SlumLevel, str]
-    digits: list[Digit]
-    priorities: dict[str, PriorityEntry]
-    handling: dict[SlumLevel, dict[str, str]]
-    labels: dict[str, dict[str, Text]] = {}
-
-    @model_validator(mode="after")
-    def _complete(self) -> Classification:
-        if set(self.letters) != {"ringan", "sedang", "berat"}:
-            raise ValueError("letters: need berat, sedang and ringan")
-        pairs = [(d.consideration, d.legality) for d in self.digits]
-        if len(set(pairs)) != len(pairs):
-            raise ValueError("digits: a consideration/legality pair repeats")
-        want = {(c, g) for c in CONSIDERATION_LEVELS for g in self.legalities}
-        if set(pairs) != want:
-            raise ValueError(f"digits: need every consideration level x legality: missing {sorted(want - set(pairs))}")
-        codes = {f"{self.letters[lv]}{d.digit}" for lv in self.letters for d in self.digits}
-        if codes != set(self.priorities):
-            raise ValueError(
-                f"priorities: codes differ from letters x digits: missing {sorted(codes - set(self.priorities))}, "
-                f"extra {sorted(set(self.priorities) - codes)}"
-            )
-        for lv in self.letters:
-            if set(self.handling.get(lv, {})) != set(self.legalities):
-                raise ValueError(f"handling.{lv}: need one pattern per legality {list(self.legalities)}")
-        return self
-
-    @property
-    def legalities(self) -> tuple[str, ...]:
-        """The land-legality codes, in file order (``legal``, ``ilegal``)."""
-        return tuple(dict.fromkeys(d.legality for d in self.digits))
-
-    def code(self, level: str, consideration: str, legality: str) -> str | None:
-        """The classification code of one combination, None for ``tidak_kumuh``.
-
-        Examples
-        --------
-        >>> from kotaku_gis import scoring
-        >>> scoring.classification().code("sedang", "tinggi", "legal")
-        'B1'
-        """
-        if level not in self.letters:
-            return None
-        for d in self.digits:
-            if d.consideration == consideration and d.legality == legality:
-                return f"{self.letters[level]}{d.digit}"  # type: ignore[index]
-        raise UsageError(f"no classification digit for {consideration!r}/{legality!r}")
-
 
 # --------------------------------------------------------------------------------------------
 # Rule data: reading
@@ -363,7 +143,7 @@ def load_rule_set(path: str | Path) -> RuleSet:
     >>> rs.max_total, len(rs.criteria)
     (80.0, 16)
     """
-    return read_model(Path(path), RuleSet, "slum-assessment rule set")
+    return _rules.load("scoring", path)  # type: ignore[no-any-return]
 
 
 @cache
@@ -432,7 +212,6 @@ def rule_set(rule_id: str) -> RuleSet:
     return sets[rule_id]
 
 
-@cache
 def classification() -> Classification:
     """The classification/priority matrix and handling patterns (``rules/klasifikasi.yml``).
 
@@ -443,7 +222,7 @@ def classification() -> Classification:
     >>> k.priorities["C3"].priority, k.priorities["A2"].verified
     (6, False)
     """
-    return read_model(RULES_DIR / "klasifikasi.yml", Classification, "classification")
+    return _rules.load("klasifikasi")  # type: ignore[no-any-return]
 
 
 def _resolve(rules: str | RuleSet | None) -> RuleSet:
@@ -454,217 +233,6 @@ def _resolve(rules: str | RuleSet | None) -> RuleSet:
     if isinstance(rules, str):
         return rule_set(rules)
     raise UsageError(f"rules must be a rule-set id or a RuleSet, not {type(rules).__name__}")
-
-
-# --------------------------------------------------------------------------------------------
-# Problems
-
-
-def _show(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        return round(value, 4)
-    return value
-
-
-class _Report:
-    """Problems of one frame, with user-visible row numbers."""
-
-    def __init__(self, file: str, rows: np.ndarray):
-        self.file = file
-        self.rows = rows
-        self.problems: list[Problem] = []
-
-    def add(
-        self,
-        code: str,
-        mask: np.ndarray,
-        column: str | None,
-        severity: str = "error",
-        **params: np.ndarray | Callable[[int], Any] | Any,
-    ) -> None:
-        """One problem per row where ``mask`` holds; array/callable params are taken per row."""
-        for i in np.flatnonzero(mask):
-            values = {}
-            for k, v in params.items():
-                if isinstance(v, np.ndarray):
-                    v = v[i]
-                elif callable(v):
-                    v = v(i)
-                values[k] = _show(v)
-            self.problems.append(
-                Problem(code, self.file, int(self.rows[i]), column, severity, values)  # type: ignore[arg-type]
-            )
-
-    def raise_on_errors(self) -> None:
-        if any(p.severity == "error" for p in self.problems):
-            raise DataError(self.sorted())
-
-    def sorted(self) -> list[Problem]:
-        return sorted(self.problems, key=lambda p: p.row or 0)
-
-
-def _row_numbers(df: pd.DataFrame) -> np.ndarray:
-    if ROW in df.columns:
-        return df[ROW].to_numpy()
-    return np.arange(1, len(df) + 1)
-
-
-# --------------------------------------------------------------------------------------------
-# Vectorised helpers
-
-
-def _numeric(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """The column as float64 (NaN where empty) and a mask of non-empty values that are not numbers."""
-    n = len(df)
-    if column not in df.columns:
-        return np.full(n, np.nan), np.zeros(n, dtype=bool)
-    s = df[column]
-    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        return s.to_numpy(dtype="float64", na_value=np.nan), np.zeros(n, dtype=bool)
-    num = pd.to_numeric(s, errors="coerce")
-    given = s.notna().to_numpy() & (s.astype("string").str.strip() != "").fillna(False).to_numpy(dtype=bool)
-    values = num.to_numpy(dtype="float64", na_value=np.nan)
-    return values, given & np.isnan(values)
-
-
-def _band(values: np.ndarray, mins: Iterable[float]) -> np.ndarray:
-    """Index of the band holding each value (band ``i`` holds ``mins[i] <= v < mins[i+1]``); -1 for NaN
-    or below the first band. One comparison per edge: faster than a search for a handful of bands."""
-    edges = list(mins)
-    idx = np.full(values.shape, -1, dtype="int64")
-    for edge in edges:
-        idx += values >= edge  # NaN compares False
-    return idx
-
-
-def _with_missing(labels: Iterable[Any], missing: Any = None) -> np.ndarray:
-    """An object array of ``labels`` plus a trailing ``missing`` slot, so that index -1 picks it."""
-    return np.array([*labels, missing], dtype=object)
-
-
-class _Criteria:
-    """Criterion shares and scores of every row under one rule set, one vector per criterion."""
-
-    def __init__(self, df: pd.DataFrame, rs: RuleSet):
-        n = len(df)
-        self.shares: list[np.ndarray] = []
-        self.not_number: list[np.ndarray] = []
-        self.scores: list[np.ndarray] = []
-        self.present: list[np.ndarray] = []
-        edges = [(b.min, b.score) for b in rs.share_bands]
-        absent = (np.full(n, np.nan), np.zeros(n, dtype=bool), np.zeros(n, dtype="int16"))  # read only
-        for col in rs.columns:
-            if col not in df.columns:  # e.g. the kriteria16_* columns of a totals-only baseline
-                self.shares.append(absent[0])
-                self.not_number.append(absent[1])
-                self.scores.append(absent[2])
-                self.present.append(absent[1])
-                continue
-            values, not_number = _numeric(df, col)
-            present = ~np.isnan(values) | not_number  # a non-number is given (and reported), not missing
-            # score = first band's score + the step of every band edge the share reaches
-            score = np.full(n, edges[0][1], dtype="int16")
-            for (_, before), (edge, after) in zip(edges, edges[1:]):
-                score += (values >= edge).view(np.int8) * np.int16(after - before)
-            score[~present] = 0
-            self.shares.append(values)
-            self.not_number.append(not_number)
-            self.scores.append(score)
-            self.present.append(present)
-        self.complete: np.ndarray = np.logical_and.reduce(self.present)
-        self.any: np.ndarray = np.logical_or.reduce(self.present)
-        self.total: np.ndarray = np.add.reduce(self.scores, dtype="int64")
-
-    def out_of_range(self, j: int) -> np.ndarray:
-        v = self.shares[j]
-        return (v < 0) | (v > 100)
-
-    def filled(self, i: int) -> int:
-        return int(sum(p[i] for p in self.present))
-
-
-def _report_shares(
-    report: _Report, df: pd.DataFrame, rs: RuleSet, crit: _Criteria, rows: np.ndarray
-) -> None:
-    for j, c in enumerate(rs.criteria):
-        if crit.not_number[j].any():
-            report.add("scoring_not_a_number", rows & crit.not_number[j], c.column, value=df[c.column].to_numpy())
-        report.add(
-            "scoring_share_out_of_range", rows & crit.out_of_range(j), c.column, value=crit.shares[j], criterion=c.id
-        )
-
-
-def _row_rules(df: pd.DataFrame, fallback: RuleSet, report: _Report) -> tuple[np.ndarray, list[RuleSet]]:
-    """Index of each row's rule set into the returned list (-1: unknown id, reported)."""
-    n = len(df)
-    if "aturan_penilaian" not in df.columns:
-        return np.zeros(n, dtype="int64"), [fallback]
-    known = {**_packaged(), fallback.id: fallback}
-    codes, uniques = pd.factorize(df["aturan_penilaian"])
-    listed: list[RuleSet] = [fallback]
-    lookup = np.empty(len(uniques) + 1, dtype="int64")
-    lookup[-1] = 0  # an empty cell: the call's rule set (factorize codes it -1)
-    for u, value in enumerate(uniques):
-        key = str(value).strip()
-        if key == "":
-            lookup[u] = 0
-        elif key in known:
-            if known[key] not in listed:
-                listed.append(known[key])
-            lookup[u] = listed.index(known[key])
-        else:
-            lookup[u] = -1
-    idx = lookup[codes]
-    raw = df["aturan_penilaian"].to_numpy()
-    report.add(
-        "scoring_rule_unknown",
-        idx < 0,
-        "aturan_penilaian",
-        value=raw,
-        allowed=", ".join(sorted(known)),
-        default=fallback.id,
-    )
-    return idx, listed
-
-
-def _legality(df: pd.DataFrame, legalities: tuple[str, ...], report: _Report) -> np.ndarray:
-    """Index of each row's legality into ``legalities``; -1 when empty (and -2 for unknown, reported)."""
-    n = len(df)
-    if "legalitas" not in df.columns:
-        return np.full(n, -1, dtype="int64")
-    codes, uniques = pd.factorize(df["legalitas"])
-    lookup = np.full(len(uniques) + 1, -1, dtype="int64")
-    for u, value in enumerate(uniques):
-        key = str(value).strip().lower()
-        if key == "":
-            continue
-        lookup[u] = legalities.index(key) if key in legalities else -2
-    idx = lookup[codes]
-    report.add(
-        "scoring_legalitas_unknown",
-        idx == -2,
-        "legalitas",
-        value=df["legalitas"].to_numpy(),
-        allowed=", ".join(legalities),
-    )
-    return idx
-
-
-def _int_array(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
-    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
-
-
-def _str_column(labels: np.ndarray, index: np.ndarray, sort: bool = False) -> pd.Categorical:
-    """Labels picked by ``index`` (-1: missing) as a categorical of the label vocabulary."""
-    categories = [x for x in dict.fromkeys(labels.tolist()) if x is not None]
-    if sort:
-        categories.sort()
-    lookup = np.array([categories.index(x) if x is not None else -1 for x in labels], dtype="int64")
-    return pd.Categorical.from_codes(lookup[index], categories=categories)
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,21 +282,21 @@ def score_criteria(
     1        3            13              78
     """
     rs = _resolve(rules)
-    report = _Report(file, _row_numbers(df))
-    crit = _Criteria(df, rs)
-    _report_shares(report, df, rs, crit, np.ones(len(df), dtype=bool))
+    report = Report(file, row_numbers(df))
+    crit = Criteria(df, rs)
+    report_shares(report, df, rs, crit, np.ones(len(df), dtype=bool))
     report.raise_on_errors()
     out = df.copy()
     for j, c in enumerate(rs.criteria):
-        out[f"skor_{c.id}"] = _int_array(crit.scores[j], ~crit.present[j])
+        out[f"skor_{c.id}"] = int_array(crit.scores[j], ~crit.present[j])
     start = 0
     for a in rs.aspects:
         cols = slice(start, start + len(a.criteria))
         start += len(a.criteria)
-        out[f"skor_aspek_{a.number}"] = _int_array(
+        out[f"skor_aspek_{a.number}"] = int_array(
             np.add.reduce(crit.scores[cols]), ~np.logical_and.reduce(crit.present[cols])
         )
-    out["nilai_kriteria"] = _int_array(crit.total, ~crit.complete)
+    out["nilai_kriteria"] = int_array(crit.total, ~crit.complete)
     return out
 
 
@@ -822,10 +390,10 @@ def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = 
     fallback = _resolve(rules)
     klas = classification()
     n = len(df)
-    report = _Report(file, _row_numbers(df))
-    rule_idx, listed = _row_rules(df, fallback, report)
+    report = Report(file, row_numbers(df))
+    rule_idx, listed = row_rules(df, fallback, _packaged(), report)
 
-    given, given_nan = _numeric(df, "nilai_kekumuhan")
+    given, given_nan = numeric(df, "nilai_kekumuhan")
     has_given = ~np.isnan(given)
     report.add("scoring_not_a_number", given_nan, "nilai_kekumuhan", value=df.get("nilai_kekumuhan", pd.Series()).to_numpy())
 
@@ -839,12 +407,12 @@ def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = 
         rows = rule_idx == r
         if not rows.any():
             continue
-        crit = _Criteria(df, rs)
-        _report_shares(report, df, rs, crit, rows)
+        crit = Criteria(df, rs)
+        report_shares(report, df, rs, crit, rows)
         complete, anyp, total = crit.complete, crit.any, crit.total
         ids = [c.id for c in rs.criteria]
 
-        def missing(i: int, crit: _Criteria = crit, ids: list[str] = ids) -> str:
+        def missing(i: int, crit: Criteria = crit, ids: list[str] = ids) -> str:
             return ", ".join(k for k, p in zip(ids, crit.present) if not p[i])
 
         partial = rows & anyp & ~complete
@@ -886,10 +454,10 @@ def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = 
         )
 
         to_level = np.array([LEVELS.index(b.level) for b in rs.total_bands] + [-1], dtype="int64")
-        level[rows] = to_level[_band(final, (b.min for b in rs.total_bands))][rows]
+        level[rows] = to_level[band(final, (b.min for b in rs.total_bands))][rows]
 
         c = rs.consideration
-        cval, cnan = _numeric(df, c.column)
+        cval, cnan = numeric(df, c.column)
         report.add("scoring_not_a_number", rows & cnan, c.column, value=df.get(c.column, pd.Series()).to_numpy())
         report.add(
             "scoring_pertimbangan_out_of_range",
@@ -900,9 +468,9 @@ def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = 
             max=c.max,
         )
         to_cons = np.array([CONSIDERATION_LEVELS.index(b.level) for b in c.bands] + [-1], dtype="int64")
-        cons_level[rows] = to_cons[_band(cval, (b.min for b in c.bands))][rows]
+        cons_level[rows] = to_cons[band(cval, (b.min for b in c.bands))][rows]
 
-    legal = _legality(df, klas.legalities, report)
+    legal = legality(df, klas.legalities, report)
     report.raise_on_errors()
 
     # Lookup tables: level x consideration x legality, each axis with a trailing "missing" slot.
@@ -934,13 +502,13 @@ def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = 
     names = np.array([rs.id for rs in listed], dtype=object)
     out["aturan_penilaian"] = names[rule_idx]
     out["nilai_kekumuhan"] = final
-    out["sumber_nilai"] = _str_column(_with_missing(["kriteria", "total"]), source)
-    out["tingkat_kekumuhan"] = _str_column(_with_missing(LEVELS), level)
-    out["tingkat_pertimbangan"] = _str_column(_with_missing(CONSIDERATION_LEVELS), cons_level)
-    out["klasifikasi"] = _str_column(flat_codes, code_index, sort=True)
+    out["sumber_nilai"] = str_column(with_missing(["kriteria", "total"]), source)
+    out["tingkat_kekumuhan"] = str_column(with_missing(LEVELS), level)
+    out["tingkat_pertimbangan"] = str_column(with_missing(CONSIDERATION_LEVELS), cons_level)
+    out["klasifikasi"] = str_column(flat_codes, code_index, sort=True)
     picked = prio.ravel()[code_index]
-    out["prioritas"] = _int_array(picked, picked == 0)
-    out["pola_penanganan"] = _str_column(handling.ravel(), hand_index)
+    out["prioritas"] = int_array(picked, picked == 0)
+    out["pola_penanganan"] = str_column(handling.ravel(), hand_index)
     out["selisih_nilai"] = diff
     return Assessment(out, report.sorted())
 
@@ -1025,8 +593,8 @@ def indikator_7plus1(
     """
     fallback = _resolve(rules)
     n = len(df)
-    report = _Report(file, _row_numbers(df))
-    rule_idx, listed = _row_rules(df, fallback, report)
+    report = Report(file, row_numbers(df))
+    rule_idx, listed = row_rules(df, fallback, _packaged(), report)
     numbers = sorted({a.number for rs in listed for a in rs.aspects})
     kondisi = {k: np.full(n, np.nan) for k in numbers}
     extra: dict[int, np.ndarray] = {}
@@ -1034,8 +602,8 @@ def indikator_7plus1(
         rows = rule_idx == r
         if not rows.any():
             continue
-        crit = _Criteria(df, rs)
-        _report_shares(report, df, rs, crit, rows)
+        crit = Criteria(df, rs)
+        report_shares(report, df, rs, crit, rows)
         start = 0
         for a in rs.aspects:
             cols = slice(start, start + len(a.criteria))
@@ -1043,7 +611,7 @@ def indikator_7plus1(
             mean = np.add.reduce(crit.shares[cols]) / len(a.criteria)  # NaN unless every share is given
             kondisi[a.number][rows] = mean[rows]
         p = rs.view_7plus1.plus_one
-        value, nan = _numeric(df, p.column)
+        value, nan = numeric(df, p.column)
         report.add("scoring_not_a_number", rows & nan, p.column, value=df.get(p.column, pd.Series()).to_numpy())
         report.add("scoring_percent_out_of_range", rows & ((value < 0) | (value > 100)), p.column, value=value)
         condition = 100.0 - value if p.condition == "deficit" else value

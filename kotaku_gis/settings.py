@@ -8,8 +8,9 @@ Change a setting by assigning to it before the call that uses it::
     'Regency/City'
     >>> kg.settings.language = "id"
 
-Values marked *unverified* in the programme's domain notes are settings (or rule data), never
-constants in code.
+These are runtime options (language, stores, tolerances, batch sizes). The programme's rules (the
+BDI negative list and its distances, staffing ratios, complaint service days...) are data in
+``kotaku_gis/rules/`` (see :mod:`kotaku_gis.rules`), never settings or constants in code.
 """
 
 from __future__ import annotations
@@ -67,15 +68,6 @@ write_batch_rows: int = 5000
 geodesy_max_segment_deg: float | None = 0.05
 
 # -- screening of activities (kotaku_gis.screening) --------------------------------------------------
-#: Proximity warning distance (metres): an activity this close to a protected area (or spring), but
-#: outside its setback, gets a ``peringatan`` finding, as lenders' screening tools (IBAT) report
-#: what lies within a buffer around each site.
-screening_warning_m: float = 1000.0
-
-#: BDI item 9b: a road activity one of whose ends lies within this many metres of a protected area
-#: is a road into it (entering the area is always a finding).
-screening_road_end_m: float = 50.0
-
 #: Limits are inclusive: a distance equal to a setback (or to the limits above) counts as within it.
 #: Distances within this many metres over a limit count as equal, so that an activity drawn exactly
 #: on a setback line is inside whatever the rounding (1 cm; coordinates stored to 1e-7 degree are
@@ -94,12 +86,6 @@ screening_nearest_count: int = 3
 screening_nearest_radius_m: float = 10_000.0
 
 # -- complaints (kotaku_gis.pengaduan) ---------------------------------------------------------------
-#: Service time (days, calendar) within which a complaint should be closed. Its age is measured
-#: against it: past it the complaint is overdue (``terlambat``) and its priority rises (the points
-#: are in ``rules/pengaduan.yml``). 14 days is a proposal, unverified against the programme's
-#: complaint-handling manual.
-pengaduan_batas_layanan_hari: int = 14
-
 #: Level at which published complaints are located and coded: ``kelurahan`` (default), or a coarser
 #: level (``kecamatan``, ``kabkota``) where a kelurahan is so small that naming it could point to the
 #: complainant. A complaint coded above this level keeps its own code. Never finer than kelurahan:
@@ -108,18 +94,6 @@ pengaduan_tingkat_publikasi: str = "kelurahan"
 
 #: Complaint numbers are made as ``<prefix>-<year received>-<sequence>`` (``PGD-2026-00001``).
 pengaduan_id_prefix: str = "PGD"
-
-# -- facilitator staffing (kotaku_gis.staffing) --------------------------------------------------------
-#: Facilitators per kelurahan: (facilitators, kelurahan). The guideline: 5 facilitators per 7
-#: kelurahan in slum areas, 5 per 9 in non-slum areas.
-fasilitator_rasio_kumuh: tuple[int, int] = (5, 7)
-fasilitator_rasio_non_kumuh: tuple[int, int] = (5, 9)
-
-#: How the facilitators required are rounded to whole people:
-#: ``per_bagian`` (default): ceil(5 x slum / 7) + ceil(5 x non-slum / 9), each part rounded up on its own;
-#: ``total``: ceil(5 x slum / 7 + 5 x non-slum / 9), rounded up once;
-#: ``tim``: whole teams, 5 x ceil(slum / 7) + 5 x ceil(non-slum / 9).
-fasilitator_pembulatan: str = "per_bagian"
 
 # -- map packs (kotaku_gis.mappack) -------------------------------------------------------------------
 #: Processes building the units of a map pack in parallel (``kotaku-gis mappack --workers``); None:

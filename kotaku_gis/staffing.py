@@ -1,9 +1,8 @@
 """Facilitator staffing: facilitators required per kabupaten/kota, against those assigned.
 
 The programme's rule (domain notes, section 1): 5 facilitators per 7 kelurahan in slum areas, 5 per 9
-in non-slum areas. Both ratios are settings (``fasilitator_rasio_kumuh``,
-``fasilitator_rasio_non_kumuh``), and so is the rounding to whole people
-(``fasilitator_pembulatan``):
+in non-slum areas. Both ratios are rule data (``rasio_kumuh``, ``rasio_non_kumuh`` in
+``rules/fasilitator.yml``), and so is the rounding to whole people (``pembulatan``):
 
 ==============  ==========================================================  =====  =====  =====
 rounding        facilitators required for s slum and n non-slum kelurahan   s=8    n=8    s=8,n=8
@@ -51,12 +50,12 @@ import numpy as np
 import pandas as pd
 
 from kotaku_gis import i18n, progress, scoring, settings
+from kotaku_gis import rules as _rules
+from kotaku_gis.rules.fasilitator import ROUNDINGS
 from kotaku_gis import wilayah as wil
 from kotaku_gis.errors import DataError, Problem, UsageError
 
 #: The roundings :func:`required` knows (see the module docstring).
-ROUNDINGS: tuple[str, ...] = ("per_bagian", "total", "tim")
-
 #: Columns of :func:`table`, in order.
 COLUMNS: tuple[str, ...] = (
     "kode", "nama", "kelurahan_kumuh", "kelurahan_non_kumuh", "kelurahan_total", "fasilitator_kumuh",
@@ -111,11 +110,11 @@ def required(
     kumuh, non_kumuh : int
         Numbers of kelurahan (0 or more).
     rasio_kumuh, rasio_non_kumuh : (int, int), optional
-        (facilitators, kelurahan); default ``settings.fasilitator_rasio_kumuh`` (5, 7) and
-        ``settings.fasilitator_rasio_non_kumuh`` (5, 9).
+        (facilitators, kelurahan); default ``rasio_kumuh`` (5, 7) and ``rasio_non_kumuh`` (5, 9) of
+        ``rules/fasilitator.yml``.
     pembulatan : str, optional
         ``per_bagian``, ``total`` or ``tim`` (see the module docstring); default
-        ``settings.fasilitator_pembulatan``.
+        ``pembulatan`` of ``rules/fasilitator.yml``.
 
     Raises
     ------
@@ -136,11 +135,10 @@ def required(
         if isinstance(value, bool) or not float(value).is_integer() or value < 0:
             raise UsageError(i18n.text("fasilitator.count_invalid", name=name, value=value))
     s, n = int(kumuh), int(non_kumuh)
-    fk, kk = _ratio(rasio_kumuh if rasio_kumuh is not None else settings.fasilitator_rasio_kumuh, "fasilitator_rasio_kumuh")
-    fn, kn = _ratio(
-        rasio_non_kumuh if rasio_non_kumuh is not None else settings.fasilitator_rasio_non_kumuh, "fasilitator_rasio_non_kumuh"
-    )
-    mode = pembulatan or settings.fasilitator_pembulatan
+    rule = _rules.load("fasilitator")
+    fk, kk = _ratio(rasio_kumuh if rasio_kumuh is not None else rule.rasio_kumuh, "rasio_kumuh")
+    fn, kn = _ratio(rasio_non_kumuh if rasio_non_kumuh is not None else rule.rasio_non_kumuh, "rasio_non_kumuh")
+    mode = pembulatan or rule.pembulatan
     if mode == "per_bagian":
         a, b = _ceil_div(fk * s, kk), _ceil_div(fn * n, kn)
         return Kebutuhan(a, b, a + b)
@@ -224,7 +222,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise UsageError(i18n.text("fasilitator.file_missing", path=str(path)))
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        for encoding in ("utf-8-sig", "cp1252"):
+        for encoding in ("utf-8-sig", *settings.legacy_encodings):
             try:
                 return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
                                    sep=None, engine="python")  # fmt: skip
@@ -394,7 +392,7 @@ def table(
         data = pd.concat([data, pd.DataFrame({"kode": extra, "kelurahan_kumuh": 0, "kelurahan_non_kumuh": 0})])
     data = data.sort_values("kode").reset_index(drop=True)
     need = [required(int(s), int(n), **options) for s, n in zip(data["kelurahan_kumuh"], data["kelurahan_non_kumuh"])]
-    exact = (options.get("pembulatan") or settings.fasilitator_pembulatan) == "total"
+    exact = (options.get("pembulatan") or _rules.load("fasilitator").pembulatan) == "total"
     part = (lambda v: round(float(v), 2)) if exact else int
     out = pd.DataFrame({"kode": data["kode"]})
     out["nama"] = data["kode"].map(dict(names or {}))

@@ -22,7 +22,7 @@ Rules as data (``rules/tindak_lanjut.yml``)
 What is derived (:func:`derive`, pure)
     - ``skrining_tidak_layak`` / ``skrining_perlu_tinjauan``: an activity with screening findings of that
       status (:func:`kotaku_gis.screening.screen`), its negative-list items as the detail;
-    - ``pengaduan_terlambat``: an open complaint past its service time (:func:`kotaku_gis.pengaduan.assess`);
+    - ``pengaduan_terlambat``: an open complaint past its service time (:func:`kotaku_gis.pengaduan.triage`);
     - ``kumuh_tetap``: a slum location whose score has not fallen over the last ``periode_min`` stored
       periods ending with the period;
     - ``kegiatan_macet``: an activity being built (``pelaksanaan``) with the same physical progress in
@@ -68,17 +68,17 @@ import pandas as pd
 from kotaku_gis import catalog, i18n, pengaduan, privacy, progress, scoring, screening, settings
 from kotaku_gis import wilayah as wil
 from kotaku_gis._tindak_lanjut_rules import (  # noqa: F401  (the public names of the register's rules)
-    Bilingual,
     EVENTS,
     FINDING_COLUMNS,
     LAYER,
     RULES_PATH,
     SYSTEM,
-    _label,
+    Bilingual,
     Escalation,
     KindRule,
     LevelRule,
     TindakLanjutRules,
+    _label,
     actors,
     allowed_transitions,
     coordinator,
@@ -90,6 +90,7 @@ from kotaku_gis._tindak_lanjut_rules import (  # noqa: F401  (the public names o
 from kotaku_gis._validate import is_na, period_end
 from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.store import Store
+
 
 # -- derivation (pure) -----------------------------------------------------------------------------------
 def _points(frame: gpd.GeoDataFrame | pd.DataFrame) -> list[Any]:
@@ -141,7 +142,7 @@ def from_complaints(complaints: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     if len(complaints):
         received = pd.to_datetime(complaints["tanggal_diterima"]).dt.date
         c = complaints[(received <= as_of).to_numpy()]
-        a = pengaduan.assess(pd.DataFrame(c.drop(columns="geometry", errors="ignore")), as_of=as_of)
+        a = pengaduan.triage(pd.DataFrame(c.drop(columns="geometry", errors="ignore")), as_of=as_of)
         late = (a["status"] != pengaduan.rules().closed) & a["terlambat"].fillna(False).astype(bool)
         points = _points(c)
         for i in np.flatnonzero(late.to_numpy()):

@@ -234,7 +234,7 @@ def straightforward(kegiatan: gpd.GeoDataFrame, kawasan: gpd.GeoDataFrame) -> tu
             projecting += time.perf_counter() - t
         act = gpd.GeoSeries([row.geometry], crs="EPSG:4326").to_crs(zone).iloc[0]
         d = projected[zone].distance(act).to_numpy()
-        near = ((d <= setback) | ((d <= settings.screening_warning_m) & ~line)) & (d > 0)
+        near = ((d <= setback) | ((d <= screening.load_rules().proximity.warning_m) & ~line)) & (d > 0)
         for j in np.flatnonzero(near):
             findings.append((row["id_kegiatan"], aturan[j], kawasan["id_kawasan"].iat[j], d[j]))
     frame = pd.DataFrame(findings, columns=["id_kegiatan", "aturan", "id_kawasan", "jarak_m"])

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from kotaku_gis import settings, staffing
+from kotaku_gis import rules, staffing
 from kotaku_gis.cli import main
 from kotaku_gis.errors import DataError, UsageError
 from kotaku_gis.store import open_store
@@ -68,13 +68,12 @@ def test_exactly_7_and_9_are_one_team_and_8_is_one_more():
     assert staffing.required(3, 4, pembulatan="tim").total == 10
 
 
-def test_ratios_and_rounding_are_settings(monkeypatch):
-    monkeypatch.setattr(settings, "fasilitator_rasio_kumuh", (4, 6))
-    monkeypatch.setattr(settings, "fasilitator_rasio_non_kumuh", (3, 10))
-    assert staffing.required(7, 11) == staffing.Kebutuhan(5, 4, 9)  # ceil(28/6) + ceil(33/10)
-    monkeypatch.setattr(settings, "fasilitator_pembulatan", "tim")
-    assert staffing.required(7, 11) == staffing.Kebutuhan(8, 6, 14)
-    assert staffing.required(7, 11, rasio_kumuh=(5, 7), rasio_non_kumuh=(5, 9), pembulatan="per_bagian").total == 5 + 7
+def test_ratios_and_rounding_are_rules():
+    with rules.override("fasilitator", rasio_kumuh=(4, 6), rasio_non_kumuh=(3, 10)):
+        assert staffing.required(7, 11) == staffing.Kebutuhan(5, 4, 9)  # ceil(28/6) + ceil(33/10)
+    with rules.override("fasilitator", rasio_kumuh=(4, 6), rasio_non_kumuh=(3, 10), pembulatan="tim"):
+        assert staffing.required(7, 11) == staffing.Kebutuhan(8, 6, 14)
+        assert staffing.required(7, 11, rasio_kumuh=(5, 7), rasio_non_kumuh=(5, 9), pembulatan="per_bagian").total == 5 + 7
 
 
 @pytest.mark.parametrize(

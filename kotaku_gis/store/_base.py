@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from kotaku_gis import catalog, i18n, privacy, settings
+from kotaku_gis import catalog, i18n, settings
 from kotaku_gis._version import __version__
 from kotaku_gis.errors import StoreError, UsageError
 from kotaku_gis.store import _schema
@@ -65,6 +65,10 @@ class WritePlan:
         return cls(layer, (), [], len(frame), 0, 0, changes, pd.DataFrame(columns=["key", "stored_area", "area"]))
 
 
+#: Masks personal data in a column of text (a Series in, a Series out).
+Redactor = Callable[[pd.Series], pd.Series]
+
+
 class Store(ABC):
     """A kotaku-gis store: one table per catalogue layer plus bookkeeping.
 
@@ -74,6 +78,17 @@ class Store(ABC):
 
     #: Backend name shown to users ("GeoPackage", "PostGIS").
     kind: str = ""
+
+    #: How the columns the catalogue marks ``redact`` are masked before they are stored. The store
+    #: knows no rules of the programme: importing :mod:`kotaku_gis` installs
+    #: :func:`kotaku_gis.privacy.redact_series` here (:meth:`use_redactor`). With none installed, a
+    #: write of such a column is refused rather than stored unmasked.
+    redactor: Redactor | None = None
+
+    @classmethod
+    def use_redactor(cls, redactor: Redactor) -> None:
+        """Mask the ``redact`` columns of every write with ``redactor`` (see :attr:`redactor`)."""
+        Store.redactor = staticmethod(redactor)  # type: ignore[assignment]
 
     def __init__(self, url: str, engine: sa.Engine):
         self.url = url
@@ -91,6 +106,40 @@ class Store(ABC):
         #: History of the follow-up register (``tindak_lanjut``): written with its rows only.
         self.riwayat = _schema.history_table(self.metadata)
         self._checked = False
+
+    # -- complainants' identities (private: never a layer, never read by ``read``) ------------------
+    def identity(self, key: str) -> dict[str, Any] | None:
+        """The identity row stored for complaint ``key`` in the private table, or None.
+
+        For the complaint-handling unit only (:func:`kotaku_gis.pengaduan.identitas`).
+        """
+        self._require_current()
+        table = self.identitas
+        with self.engine.connect() as conn:
+            hit = conn.execute(sa.select(table).where(table.c.id_pengaduan == key)).mappings().first()
+        return dict(hit) if hit is not None else None
+
+    def erase_identity(self, key: str) -> bool:
+        """Erase the identity stored for complaint ``key``; whether there was one."""
+        self._require_current()
+        table = self.identitas
+        with self.engine.begin() as conn:
+            return bool(conn.execute(sa.delete(table).where(table.c.id_pengaduan == key)).rowcount)
+
+    def identity_writer(self, key: str, identity: dict[str, Any] | None) -> Callable[[sa.Connection], None]:
+        """A function storing ``identity`` for complaint ``key``, for :meth:`write`'s ``extra`` (so that
+        it is stored with the complaint or not at all). An identity of only empty values stores nothing."""
+        table = self.identitas
+
+        def write_identity(conn: sa.Connection) -> None:
+            if identity is None or not any(v is not None for v in identity.values()):
+                return
+            conn.execute(sa.delete(table).where(table.c.id_pengaduan == key))
+            conn.execute(sa.insert(table).values(
+                id_pengaduan=key, dicatat_pada=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **identity,
+            ))  # fmt: skip
+
+        return write_identity
 
     # -- backend hooks ---------------------------------------------------------------------------
     @abstractmethod
@@ -235,7 +284,7 @@ class Store(ABC):
 
         ``frame`` must already be normalised by :mod:`kotaku_gis.loader` (catalogue columns,
         EPSG:4326, valid geometry); the store checks only what its constraints check. Columns the
-        catalogue marks ``redact`` have their personal data masked (:mod:`kotaku_gis.privacy`).
+        catalogue marks ``redact`` have their personal data masked (:attr:`redactor`).
 
         ``decree`` records ``frame`` as the complete decree (SK Kumuh) list of slum locations of each
         kab/kota it covers, for each of its periods (:meth:`decrees`); combine it with
@@ -285,7 +334,10 @@ class Store(ABC):
             raise StoreError(f"{spec.name}: columns not in the catalogue: {sorted(unknown)}")
         redacted = [c.name for c in spec.columns if c.redact and c.name in frame.columns]
         if redacted:
-            frame = frame.assign(**{name: privacy.redact_series(frame[name]) for name in redacted})
+            if self.redactor is None:
+                raise StoreError(f"{spec.name}: columns {redacted} hold personal data and no redactor is installed "
+                                 "(Store.use_redactor); nothing stored")  # fmt: skip
+            frame = frame.assign(**{name: self.redactor(frame[name]) for name in redacted})
         records = _records(frame, spec)
         for rec, g in zip(records, self._geometry_values(frame.geometry.values)):
             rec[GEOMETRY_COLUMN] = g
