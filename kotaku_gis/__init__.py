@@ -12,24 +12,35 @@ The public API::
 Every tunable is in :mod:`kotaku_gis.settings`; every error comes from :mod:`kotaku_gis.errors`.
 """
 
-from kotaku_gis import catalog, errors, geodesy, i18n, scoring, settings, wilayah
-from kotaku_gis import progress
+from kotaku_gis import (
+    catalog,
+    errors,
+    geodesy,
+    i18n,
+    mappack,
+    maps,
+    monev,
+    pengaduan,
+    privacy,
+    progress,
+    scoring,
+    screening,
+    settings,
+    staffing,
+    tindak_lanjut,
+    wilayah,
+)
 from kotaku_gis._version import __version__
 from kotaku_gis.demo import build_sample_store
 from kotaku_gis.errors import CatalogError, DataError, KotakuError, Problem, StoreError, UsageError
 from kotaku_gis.files import read_vector, write_table
 from kotaku_gis.loader import LoadReport, check, load, prepare
-from kotaku_gis.scoring import assess, indikator_7plus1, score
-from kotaku_gis.progress import progress_lokasi, rollup, rollup_all_levels, score_table
-from kotaku_gis import screening
-from kotaku_gis.screening import proximity, screen
-from kotaku_gis import pengaduan, privacy, staffing
-from kotaku_gis import maps
-from kotaku_gis.maps import progress_map, save_map, static_map
-from kotaku_gis import mappack
 from kotaku_gis.mappack import build_pack
-from kotaku_gis import monev, tindak_lanjut
+from kotaku_gis.maps import progress_map, save_map, static_map
 from kotaku_gis.monev import laporan
+from kotaku_gis.progress import progress_lokasi, rollup, rollup_all_levels, score_table
+from kotaku_gis.scoring import assess, indikator_7plus1, score
+from kotaku_gis.screening import proximity, screen
 from kotaku_gis.store import Store, open_store
 
 # The store masks the personal data of the columns the catalogue marks `redact` with the programme's

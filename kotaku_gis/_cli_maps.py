@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 from kotaku_gis import i18n, wilayah
 from kotaku_gis._cli_common import _t
 from kotaku_gis.errors import KotakuError
@@ -23,8 +22,16 @@ def cmd_map(store: Store, args: argparse.Namespace) -> int:
     )  # fmt: skip
     nama = args.kode or i18n.text("maps.indonesia")
     for path in written:
-        print(i18n.text("maps.cli.map_done", tingkat=i18n.text(f"maps.tingkat.{args.tingkat}"), nama=nama,
-                        periode=args.periode, path=path, size=round(path.stat().st_size / 1024)))
+        print(
+            i18n.text(
+                "maps.cli.map_done",
+                tingkat=i18n.text(f"maps.tingkat.{args.tingkat}"),
+                nama=nama,
+                periode=args.periode,
+                path=path,
+                size=round(path.stat().st_size / 1024),
+            )
+        )
     return 0
 
 
@@ -84,6 +91,7 @@ def add_mappack_parser(sub) -> None:  # type: ignore[no-untyped-def]
     from kotaku_gis import mappack
 
     tm = lambda key, **kw: i18n.text(f"mappack.cli.{key}", **kw)  # noqa: E731
+    default: str
     try:
         default = mappack.load_recipe(mappack.RECIPE_PATH).tingkat_bawah
     except KotakuError:  # pragma: no cover - a broken packaged recipe is reported when used
@@ -91,8 +99,11 @@ def add_mappack_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p = sub.add_parser("mappack", help=tm("help"))
     p.add_argument("--periode", required=True, help=tm("help_periode"))
     p.add_argument("--baseline", help=tm("help_baseline"))
-    p.add_argument("--tingkat", choices=wilayah.ROLLUP_LEVELS,
-                   help=tm("help_tingkat", levels=", ".join(wilayah.ROLLUP_LEVELS), default=default))
+    p.add_argument(
+        "--tingkat",
+        choices=wilayah.ROLLUP_LEVELS,
+        help=tm("help_tingkat", levels=", ".join(wilayah.ROLLUP_LEVELS), default=default),
+    )
     p.add_argument("--kode", help=tm("help_kode"))
     p.add_argument("--out", type=Path, required=True, metavar="FOLDER", help=tm("help_out"))
     p.add_argument("--workers", type=int, metavar="N", help=tm("help_workers"))

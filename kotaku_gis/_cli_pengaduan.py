@@ -133,8 +133,11 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     a.add_argument("--peta", type=Path, metavar="BERKAS", help=_tg("help_peta"))
     a.add_argument("--kode", help=_tg("help_filter_kode"))
     a.add_argument("--per", help=_tg("help_per"))
-    a.add_argument("--tingkat", choices=levels,
-                   help=_tg("help_tingkat", levels=", ".join(levels), default=settings.pengaduan_tingkat_publikasi))
+    a.add_argument(
+        "--tingkat",
+        choices=levels,
+        help=_tg("help_tingkat", levels=", ".join(levels), default=settings.pengaduan_tingkat_publikasi),
+    )
     a.set_defaults(func=cmd_pengaduan_publish)
 
     p = sub.add_parser("fasilitator", help=i18n.text("fasilitator.help"))
@@ -143,6 +146,11 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--kelurahan", type=Path, metavar="BERKAS", help=i18n.text("fasilitator.help_kelurahan"))
     p.add_argument("--periode", help=i18n.text("fasilitator.help_periode"))
     p.add_argument("--kode", help=i18n.text("fasilitator.help_kode"))
-    p.add_argument("--pembulatan", choices=staffing.ROUNDINGS, help=i18n.text(
-        "fasilitator.help_pembulatan", values=", ".join(staffing.ROUNDINGS), default=_rules.load("fasilitator").pembulatan))
+    p.add_argument(
+        "--pembulatan",
+        choices=staffing.ROUNDINGS,
+        help=i18n.text(
+            "fasilitator.help_pembulatan", values=", ".join(staffing.ROUNDINGS), default=_rules.load("fasilitator").pembulatan
+        ),
+    )
     p.set_defaults(func=cmd_fasilitator)

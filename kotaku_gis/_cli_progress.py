@@ -48,8 +48,9 @@ def cmd_score(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def read_report(store: Store, periode: str, baseline: str, *, tingkat: str, kode: str | None = None,
-                geometry: bool = False) -> dict[str, pd.DataFrame]:
+def read_report(
+    store: Store, periode: str, baseline: str, *, tingkat: str, kode: str | None = None, geometry: bool = False
+) -> dict[str, pd.DataFrame]:
     """:func:`kotaku_gis.progress.report` of the rows of a store (as of the end of ``periode``)."""
     decrees = store.decrees()
     periods = sorted({baseline, periode, *progress.decree_periods(decrees, baseline, periode)})
@@ -89,8 +90,6 @@ def cmd_progress(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-
-
 def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     """The ``score`` and ``progress`` commands."""
     p = sub.add_parser("score", help=_tp("help_score"))
@@ -100,8 +99,12 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("progress", help=_tp("help_progress"))
-    p.add_argument("--tingkat", required=True, choices=wilayah.ROLLUP_LEVELS,
-                   help=_tp("help_tingkat", levels=", ".join(wilayah.ROLLUP_LEVELS)))
+    p.add_argument(
+        "--tingkat",
+        required=True,
+        choices=wilayah.ROLLUP_LEVELS,
+        help=_tp("help_tingkat", levels=", ".join(wilayah.ROLLUP_LEVELS)),
+    )
     p.add_argument("--kode", help=_tp("help_kode"))
     p.add_argument("--periode", required=True, help=_tp("help_periode"))
     p.add_argument("--baseline", help=_tp("help_baseline"))

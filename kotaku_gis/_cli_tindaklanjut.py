@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-
 from kotaku_gis import catalog, files, i18n, wilayah
 from kotaku_gis._cli_common import _date_arg, _print_table, _t
 from kotaku_gis.errors import UsageError

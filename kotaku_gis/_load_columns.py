@@ -69,12 +69,28 @@ def _mapping_renames(batch: _Batch, mapping: catalog.Mapping) -> dict[str, str]:
     for src, dst in mapping.columns.items():
         line = mapping.line(src)
         if dst not in _targets(batch.spec):
-            raise UsageError(i18n.text("load.mapping_target", mapping=mapping.name, line=line, target=dst,
-                                       layer=batch.spec.name, known=", ".join(batch.spec.column_names)))
+            raise UsageError(
+                i18n.text(
+                    "load.mapping_target",
+                    mapping=mapping.name,
+                    line=line,
+                    target=dst,
+                    layer=batch.spec.name,
+                    known=", ".join(batch.spec.column_names),
+                )
+            )
         found = src if src in batch.frame.columns else present.get(_name_key(src))
         if found is None:
-            batch.problems.append(Problem("mapping_source_missing", mapping.name, line, src, "error", {
-                "column": src, "file": batch.file, "have": ", ".join(map(str, present.values()))}))
+            batch.problems.append(
+                Problem(
+                    "mapping_source_missing",
+                    mapping.name,
+                    line,
+                    src,
+                    "error",
+                    {"column": src, "file": batch.file, "have": ", ".join(map(str, present.values()))},
+                )
+            )
             continue
         rename[found] = dst
     return rename
@@ -119,8 +135,15 @@ def _apply_mapping(batch: _Batch, mapping: catalog.Mapping, frame: gpd.GeoDataFr
             frame[col] = frame[col].map(lambda v, t=table: t.get(str(v).strip(), v) if isinstance(v, str) else v)
     for col, value in mapping.constants.items():
         if col in frame.columns:
-            raise UsageError(i18n.text("load.mapping_constant_conflict", mapping=mapping.name,
-                                       line=mapping.line(col, "constants"), column=col, file=batch.file))
+            raise UsageError(
+                i18n.text(
+                    "load.mapping_constant_conflict",
+                    mapping=mapping.name,
+                    line=mapping.line(col, "constants"),
+                    column=col,
+                    file=batch.file,
+                )
+            )
         frame[col] = value
     for col, value in mapping.defaults.items():
         frame[col] = frame[col].astype(object) if col in frame.columns else None
@@ -128,8 +151,15 @@ def _apply_mapping(batch: _Batch, mapping: catalog.Mapping, frame: gpd.GeoDataFr
         if empty.any():
             frame[col] = frame[col].astype(object)  # a text column (pandas "str") takes a number too
             frame.loc[empty, col] = value
-            batch.add("mapping_default_filled", severity="info", column=None, target=col, value=value,
-                      count=int(empty.sum()), mapping=mapping.name)
+            batch.add(
+                "mapping_default_filled",
+                severity="info",
+                column=None,
+                target=col,
+                value=value,
+                count=int(empty.sum()),
+                mapping=mapping.name,
+            )
     return frame
 
 
@@ -142,8 +172,14 @@ def _report_ignored(batch: _Batch, frame: pd.DataFrame, ignored: list[str], pres
         numeric = len(values) > 0 and not _validate.read_numbers(values).invalid.any()
         if numeric or re.match(r"^(k|kriteria)_?\d", _name_key(col)):
             guess = difflib.get_close_matches(_name_key(col), free, n=1, cutoff=0.5)
-            batch.add("column_not_loaded", severity="warning", column=col, name=col, layer=batch.spec.name,
-                      suggestion=f"--kolom {col}={guess[0] if guess else '<kolom>'}")
+            batch.add(
+                "column_not_loaded",
+                severity="warning",
+                column=col,
+                name=col,
+                layer=batch.spec.name,
+                suggestion=f"--kolom {col}={guess[0] if guess else '<kolom>'}",
+            )
         else:
             plain.append(col)
     if plain:

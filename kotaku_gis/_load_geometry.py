@@ -18,7 +18,16 @@ from kotaku_gis.files import ROW
 if TYPE_CHECKING:
     from kotaku_gis.loader import _Batch
 
-_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
+_TYPE_NAMES = {
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
 
 
 def normalize_geometry(batch: _Batch, swap_xy: bool) -> None:
@@ -76,11 +85,17 @@ def _check_extent(batch: _Batch, frame: gpd.GeoDataFrame, geoms: np.ndarray, ok:
             rows = frame.loc[swapped, ROW]
             xs, ys = b[swapped, 0], b[swapped, 1]
             for row, x, y in zip(rows, xs, ys):
-                batch.add("axes_swapped", [row], "geometry", x=round(float(x), 6), y=round(float(y), 6),
-                          all=bool(swapped.sum() == ok.sum()))
+                batch.add(
+                    "axes_swapped",
+                    [row],
+                    "geometry",
+                    x=round(float(x), 6),
+                    y=round(float(y), 6),
+                    all=bool(swapped.sum() == ok.sum()),
+                )
     outside = ok & ~inside & ~swapped
     if outside.any():
-        for row, (x0, y0, x1, y1) in zip(frame.loc[outside, ROW], b[outside]):
+        for row, (x0, y0, _, _) in zip(frame.loc[outside, ROW], b[outside]):
             batch.add("outside_indonesia", [row], "geometry", x=round(float(x0), 6), y=round(float(y0), 6))
     return geoms
 
@@ -121,7 +136,9 @@ def _check_type(batch: _Batch, frame: gpd.GeoDataFrame, geoms: np.ndarray, ok: n
     if bad.any():
         names = shapely.get_type_id(geoms[bad])
         for row, t in zip(frame.loc[bad, ROW], names):
-            batch.add("geometry_type", [row], "geometry", found=_TYPE_NAMES.get(int(t), str(t)), expected=spec.geometry, layer=spec.name)
+            batch.add(
+                "geometry_type", [row], "geometry", found=_TYPE_NAMES.get(int(t), str(t)), expected=spec.geometry, layer=spec.name
+            )
     return geoms
 
 

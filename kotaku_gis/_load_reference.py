@@ -87,7 +87,15 @@ def _check_names(batch: _Batch, col: str, codes: pd.Series, name_col: str, kel: 
     expected_keys = codes[both].map(lambda c: wilayah.normalize_name(names.loc[c]))
     mismatch = pd.Series(False, index=codes.index)
     mismatch.loc[both[both].index] = expected_keys.values != keys[both].values
-    batch.add_each("name_mismatch", mismatch, name_col, severity="warning", value=given_names, kode=codes, expected=codes.map(lambda c: names.get(c)))
+    batch.add_each(
+        "name_mismatch",
+        mismatch,
+        name_col,
+        severity="warning",
+        value=given_names,
+        kode=codes,
+        expected=codes.map(lambda c: names.get(c)),
+    )
     frame[col] = codes
     no_name = codes.isna() & given_names.isna()
     batch.add_each("value_missing", no_name, col)
@@ -131,9 +139,17 @@ def _check_location(batch: _Batch, col: str, kel: gpd.GeoDataFrame, rows: pd.Ser
     for i in flagged.index:
         found = hits.at[i, "kode"] if pd.notna(hits.at[i, "kode"]) else "-"
         found_name = hits.at[i, "nama"] if pd.notna(hits.at[i, "nama"]) else "-"
-        batch.add("location_mismatch", [flagged.at[i, ROW]], col, severity="warning",
-                  kode=flagged.at[i, col], nama=kel.set_index("kode").at[flagged.at[i, col], "nama"],
-                  distance=int(round(float(distance.loc[i]))), found=found, found_name=found_name)
+        batch.add(
+            "location_mismatch",
+            [flagged.at[i, ROW]],
+            col,
+            severity="warning",
+            kode=flagged.at[i, col],
+            nama=kel.set_index("kode").at[flagged.at[i, col], "nama"],
+            distance=int(round(float(distance.loc[i]))),
+            found=found,
+            found_name=found_name,
+        )
 
 
 def _check_wilayah_parents(batch: _Batch, reference: gpd.GeoDataFrame | None) -> None:
@@ -144,5 +160,10 @@ def _check_wilayah_parents(batch: _Batch, reference: gpd.GeoDataFrame | None) ->
     parents = frame["kode_induk"]
     orphan = parents.notna() & ~parents.isin(known)
     if orphan.any():
-        batch.add("parent_absent", severity="warning", column="kode",
-                  count=int(orphan.sum()), examples=", ".join(sorted(set(parents[orphan]))[:5]))
+        batch.add(
+            "parent_absent",
+            severity="warning",
+            column="kode",
+            count=int(orphan.sum()),
+            examples=", ".join(sorted(set(parents[orphan]))[:5]),
+        )

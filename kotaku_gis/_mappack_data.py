@@ -160,10 +160,7 @@ def group_digests(codes: pd.Series, hashes: np.ndarray, level: str) -> dict[str,
     bounds = np.searchsorted(inv, np.arange(len(uniq) + 1))
     buf = h.tobytes()
     width = 16
-    return {
-        str(k): hashlib.sha256(buf[bounds[i] * width : bounds[i + 1] * width]).hexdigest()
-        for i, k in enumerate(uniq)
-    }
+    return {str(k): hashlib.sha256(buf[bounds[i] * width : bounds[i + 1] * width]).hexdigest() for i, k in enumerate(uniq)}
 
 
 def empty_digest() -> str:

@@ -19,7 +19,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
 def rules() -> PengaduanRules:
-    return _rules.load("pengaduan")  # type: ignore[no-any-return]
+    return _rules.load("pengaduan")
 
 
 # -- checks ------------------------------------------------------------------------------------

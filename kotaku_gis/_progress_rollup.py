@@ -158,10 +158,8 @@ def _kelurahan_sums(
     sums = table.groupby(key, sort=False).sum()
 
     activities = _kegiatan_sums(kegiatan, periode, scope, scope_level)
-    if len(activities):
-        sums = sums.join(activities, how="outer")
-    else:
-        sums = sums.reindex(columns=[*sums.columns, *activities.columns])
+    joined = len(activities) > 0
+    sums = sums.join(activities, how="outer") if joined else sums.reindex(columns=[*sums.columns, *activities.columns])
     sums = sums.fillna(0)
     ints = [c for c in sums.columns if c.startswith(("lokasi_", "klasifikasi_", "kegiatan_")) or c == "_progres_n"]
     sums[ints] = sums[ints].astype("int64")
@@ -226,9 +224,7 @@ def _kegiatan_sums(kegiatan: pd.DataFrame | None, periode: str, scope: str, scop
     return pd.DataFrame(parts).groupby(frame["kode"].to_numpy(), sort=False).sum()[columns]
 
 
-def _units(
-    wilayah: pd.DataFrame | None, scope: str, scope_level: str
-) -> tuple[dict[str, pd.Series], pd.Series | None]:
+def _units(wilayah: pd.DataFrame | None, scope: str, scope_level: str) -> tuple[dict[str, pd.Series], pd.Series | None]:
     """Listed units per level (kode -> nama) within the scope, and their geometry (or None).
 
     Every listed unit also lists its ancestors (unnamed unless listed themselves), so that each
@@ -278,11 +274,7 @@ def _finish(
         induk = np.array([None] * len(sums), dtype=object)
     else:
         listed = names.get(level)
-        nama = (
-            listed.reindex(sums.index).to_numpy(dtype=object)
-            if listed is not None
-            else np.full(len(sums), None, dtype=object)
-        )
+        nama = listed.reindex(sums.index).to_numpy(dtype=object) if listed is not None else np.full(len(sums), None, dtype=object)
         levels = kode_wilayah.ROLLUP_LEVELS
         induk = kode_wilayah.ancestor_series(pd.Series(kode), levels[levels.index(level) - 1]).to_numpy(dtype=object)
     out = pd.DataFrame({"kode": kode, "nama": nama, "tingkat": level, "kode_induk": induk,
@@ -293,8 +285,15 @@ def _finish(
     out["luas_kumuh_akhir_ha"] = akhir
     out["luas_tertangani_ha"] = s["luas_tertangani_ha"]
     out["persen_pengurangan"] = _ratio(100.0 * (awal - akhir), awal)
-    for c in ("lokasi_total", "lokasi_awal", "lokasi_akhir", "lokasi_keluar_kumuh", "lokasi_baru", "lokasi_belum_dinilai",
-              "lokasi_tidak_ditetapkan_lagi"):
+    for c in (
+        "lokasi_total",
+        "lokasi_awal",
+        "lokasi_akhir",
+        "lokasi_keluar_kumuh",
+        "lokasi_baru",
+        "lokasi_belum_dinilai",
+        "lokasi_tidak_ditetapkan_lagi",
+    ):
         out[c] = s[c]
     for lv in _levels_desc():
         out[f"lokasi_{lv}"] = s[f"lokasi_{lv}"]

@@ -44,7 +44,7 @@ class Report:
         **params: np.ndarray | Callable[[int], Any] | Any,
     ) -> None:
         """One problem per row where ``mask`` holds; array/callable params are taken per row."""
-        for i in np.flatnonzero(mask):
+        for i in (int(j) for j in np.flatnonzero(mask)):
             values = {}
             for k, v in params.items():
                 if isinstance(v, np.ndarray):
@@ -144,15 +144,11 @@ class Criteria:
         return int(sum(p[i] for p in self.present))
 
 
-def report_shares(
-    report: Report, df: pd.DataFrame, rs: RuleSet, crit: Criteria, rows: np.ndarray
-) -> None:
+def report_shares(report: Report, df: pd.DataFrame, rs: RuleSet, crit: Criteria, rows: np.ndarray) -> None:
     for j, c in enumerate(rs.criteria):
         if crit.not_number[j].any():
             report.add("scoring_not_a_number", rows & crit.not_number[j], c.column, value=df[c.column].to_numpy())
-        report.add(
-            "scoring_share_out_of_range", rows & crit.out_of_range(j), c.column, value=crit.shares[j], criterion=c.id
-        )
+        report.add("scoring_share_out_of_range", rows & crit.out_of_range(j), c.column, value=crit.shares[j], criterion=c.id)
 
 
 def row_rules(

@@ -115,20 +115,31 @@ class Findings:
             return pd.Series(aturan, dtype=object).map(names).to_numpy(dtype=object)
         return names[aturan]
 
-    def add(self, act: np.ndarray, aturan: Any, status: Any, text: np.ndarray, *, feature: np.ndarray | None = None,
-            distance: np.ndarray | None = None, overlap: np.ndarray | None = None) -> None:
+    def add(
+        self,
+        act: np.ndarray,
+        aturan: Any,
+        status: Any,
+        text: np.ndarray,
+        *,
+        feature: np.ndarray | None = None,
+        distance: np.ndarray | None = None,
+        overlap: np.ndarray | None = None,
+    ) -> None:
         m = len(act)
         if m == 0:
             return
-        self.blocks.append({
-            "act": act,
-            "feature": feature if feature is not None else np.full(m, -1, np.int64),
-            "aturan": np.broadcast_to(np.asarray(aturan, dtype=object), (m,)).copy(),
-            "status": np.broadcast_to(np.asarray(status, dtype=object), (m,)).copy(),
-            "jarak_m": distance if distance is not None else np.full(m, np.nan),
-            "luas_tumpang_m2": overlap if overlap is not None else np.full(m, np.nan),
-            "keterangan": text,
-        })
+        self.blocks.append(
+            {
+                "act": act,
+                "feature": feature if feature is not None else np.full(m, -1, np.int64),
+                "aturan": np.broadcast_to(np.asarray(aturan, dtype=object), (m,)).copy(),
+                "status": np.broadcast_to(np.asarray(status, dtype=object), (m,)).copy(),
+                "jarak_m": distance if distance is not None else np.full(m, np.nan),
+                "luas_tumpang_m2": overlap if overlap is not None else np.full(m, np.nan),
+                "keterangan": text,
+            }
+        )
 
     def emit(self, blocks: Iterable[Block], rows: np.ndarray, feature: np.ndarray | None = None) -> None:
         """Add the findings of each block in turn; ``rows``/``feature``: activity/feature of each candidate."""
@@ -145,17 +156,22 @@ class Findings:
             text = _render(f"screening.keterangan.{b.key}", self.lang, len(act), aturan=aturan,
                            butir=self.item_name(aturan), **{k: pick(v) for k, v in b.values.items()})  # fmt: skip
             if b.approval_note:
-                review = status == "perlu_tinjauan"
+                review = np.asarray(status == "perlu_tinjauan", dtype=bool)
                 if review.any():
-                    text[review] = text[review] + _render("screening.keterangan.persetujuan", self.lang,
-                                                          int(review.sum()), rujukan=self.acts.approval_ref[act[review]])
+                    text[review] = text[review] + _render(
+                        "screening.keterangan.persetujuan",
+                        self.lang,
+                        int(review.sum()),
+                        rujukan=self.acts.approval_ref[act[review]],
+                    )
             self.add(act, aturan, status, text, feature=pick(feature), distance=pick(b.distance), overlap=pick(b.overlap))
 
     def frame(self, geometry: bool) -> pd.DataFrame:
         acts, prot = self.acts, self.prot
         if not self.blocks:
-            out = pd.DataFrame({c: pd.Series(dtype="float64" if c in ("jarak_m", "luas_tumpang_m2") else object)
-                                for c in COLUMNS})
+            out = pd.DataFrame(
+                {c: pd.Series(dtype="float64" if c in ("jarak_m", "luas_tumpang_m2") else object) for c in COLUMNS}
+            )
             if geometry:
                 return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries([], crs=settings.storage_crs))
             return out
@@ -172,17 +188,19 @@ class Findings:
         status_rank = pd.Series(cols["status"]).map({s: r for r, s in enumerate(STATUSES)}).to_numpy()
         ids = pd.Series(acts.ids[act], dtype=object).fillna("").astype(str).to_numpy()
         periods = pd.Series(acts.periode[act], dtype=object).fillna("").astype(str).to_numpy()
-        out = pd.DataFrame({
-            "id_kegiatan": acts.ids[act],
-            "periode": acts.periode[act],
-            "aturan": cols["aturan"],
-            "status": cols["status"],
-            "id_kawasan": fid,
-            "kategori": kat,
-            "jarak_m": np.round(cols["jarak_m"], 2),
-            "luas_tumpang_m2": np.round(cols["luas_tumpang_m2"], 2),
-            "keterangan": cols["keterangan"],
-        })
+        out = pd.DataFrame(
+            {
+                "id_kegiatan": acts.ids[act],
+                "periode": acts.periode[act],
+                "aturan": cols["aturan"],
+                "status": cols["status"],
+                "id_kawasan": fid,
+                "kategori": kat,
+                "jarak_m": np.round(cols["jarak_m"], 2),
+                "luas_tumpang_m2": np.round(cols["luas_tumpang_m2"], 2),
+                "keterangan": cols["keterangan"],
+            }
+        )
         fsort = pd.Series(fid, dtype=object).fillna("").astype(str).to_numpy()
         order = np.lexsort((fsort, np.nan_to_num(cols["jarak_m"], nan=-1.0), status_rank, rank, periods, ids))
         out = out.iloc[order].reset_index(drop=True)
@@ -251,8 +269,13 @@ def _cost_blocks(found: Findings, c: CostRule, kurs: ExchangeRates, report: Prob
         Block(by_usd, "biaya_usd", c.aturan, values={**priced, "usd": _fmt(usd, lang)}),
         Block(over & ~by_usd, "biaya_idr", c.aturan, values={**priced, "usd": _fmt(from_idr, lang)}),
         Block(np.isnan(usd) & np.isnan(idr), "biaya_kosong", c.aturan, "perlu_tinjauan", {**common, "periode": periode}),
-        Block(np.isnan(usd) & ~np.isnan(idr) & np.isnan(rate), "kurs_kosong", c.aturan, "perlu_tinjauan",
-              {**common, "periode": periode}),
+        Block(
+            np.isnan(usd) & ~np.isnan(idr) & np.isnan(rate),
+            "kurs_kosong",
+            c.aturan,
+            "perlu_tinjauan",
+            {**common, "periode": periode},
+        ),
     ]
 
 
@@ -299,8 +322,17 @@ def spatial_rules(found: Findings, rules: ScreeningRules, warning: float, road_e
     found.emit(_spatial_blocks(found, rules, ai, fj, m, road_pair, warn_feat[fj], warning, road_end), ai, fj)
 
 
-def _spatial_blocks(found: Findings, rules: ScreeningRules, ai: np.ndarray, fj: np.ndarray, m: PairMeasures,
-                    road_pair: np.ndarray, warn_pair: np.ndarray, warning: float, road_end: float) -> Iterator[Block]:
+def _spatial_blocks(
+    found: Findings,
+    rules: ScreeningRules,
+    ai: np.ndarray,
+    fj: np.ndarray,
+    m: PairMeasures,
+    road_pair: np.ndarray,
+    warn_pair: np.ndarray,
+    warning: float,
+    road_end: float,
+) -> Iterator[Block]:
     acts, prot, lang = found.acts, found.prot, found.lang
     assert prot is not None
     tol = settings.screening_tolerance_m

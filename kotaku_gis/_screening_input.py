@@ -119,8 +119,7 @@ def flag(frame: pd.DataFrame, column: str, what: str, rows: np.ndarray, report: 
     return values
 
 
-def vocabulary(values: np.ndarray, spec: catalog.ColumnSpec, what: str, rows: np.ndarray,
-                report: Problems) -> np.ndarray:
+def vocabulary(values: np.ndarray, spec: catalog.ColumnSpec, what: str, rows: np.ndarray, report: Problems) -> np.ndarray:
     """Positions of the values in the column's vocabulary; -1 (and a problem) for empty or unknown."""
     codes = spec.codes()
     lookup = pd.Index(codes)
@@ -131,8 +130,9 @@ def vocabulary(values: np.ndarray, spec: catalog.ColumnSpec, what: str, rows: np
     if empty.any():
         report.add("screening_value_missing", what, rows[empty], spec.name)
     if unknown.any():
-        report.add("screening_code_unknown", what, rows[unknown], spec.name,
-                   value=values[unknown].astype(str), allowed=", ".join(codes))
+        report.add(
+            "screening_code_unknown", what, rows[unknown], spec.name, value=values[unknown].astype(str), allowed=", ".join(codes)
+        )
     return np.where(present, position, -1)
 
 
@@ -192,8 +192,7 @@ def read_activities(frame: Any, report: Problems) -> Activities:
     located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     ref = text_values(frame, "persetujuan_tertulis")
     approved = ~pd.isna(ref)
-    return Activities(frame, geoms, ids, text_values(frame, "periode"), jenis, jenis_pos, located,
-                       approved, ref, rows)
+    return Activities(frame, geoms, ids, text_values(frame, "periode"), jenis, jenis_pos, located, approved, ref, rows)
 
 
 def read_protected(frame: Any, rules: ScreeningRules, report: Problems) -> Protected:
@@ -211,8 +210,9 @@ def read_protected(frame: Any, rules: ScreeningRules, report: Problems) -> Prote
     return Protected(frame, geoms, ids, names, kategori, pos, aturan, bentuk, setback, lintas)
 
 
-def setback_widths(frame: pd.DataFrame, kategori: np.ndarray, rules: ScreeningRules, rows: np.ndarray,
-              report: Problems) -> np.ndarray:
+def setback_widths(
+    frame: pd.DataFrame, kategori: np.ndarray, rules: ScreeningRules, rows: np.ndarray, report: Problems
+) -> np.ndarray:
     n = len(frame)
     out = np.zeros(n)
     columns: dict[str, np.ndarray] = {}

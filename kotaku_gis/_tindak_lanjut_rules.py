@@ -40,7 +40,7 @@ def rules(path: Path | None = None) -> TindakLanjutRules:
 
     The packaged ``rules/tindak_lanjut.yml``, or ``path``: :func:`kotaku_gis.rules.load` of ``"tindak_lanjut"``.
     """
-    return _rules.load("tindak_lanjut", path)  # type: ignore[no-any-return]
+    return _rules.load("tindak_lanjut", path)
 
 
 def coordinator(tingkat: str) -> str:

@@ -219,7 +219,7 @@ def _read_cell(raw: object) -> _Cell:
     if is_missing(raw):
         return _Cell("empty")
     if isinstance(raw, (int, float, np.integer, np.floating)) and not isinstance(raw, (bool, np.bool_)):
-        return _Cell("number", float(raw))  # type: ignore[arg-type]  # a spreadsheet cell, a GIS field
+        return _Cell("number", float(raw))  # a spreadsheet cell, a GIS field
     text, sign, marked = _clean(str(raw))
     if not text:
         return _Cell("empty")
@@ -294,8 +294,8 @@ def parse_periode(value: object) -> str | None:
     """
     if is_missing(value):
         return None
-    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():  # type: ignore[arg-type]
-        value = str(int(value))  # type: ignore[arg-type]
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
+        value = str(int(value))
     text = str(value).strip()
     if re.fullmatch(r"\d{4}\.0+", text):
         text = text[:4]
@@ -332,8 +332,8 @@ def parse_boolean(value: object) -> bool | None:
         return None
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():  # type: ignore[arg-type]
-        value = int(value)  # type: ignore[arg-type]
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
+        value = int(value)
     text = str(value).strip().lower()
     if text in _TRUE:
         return True

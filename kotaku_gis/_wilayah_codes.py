@@ -157,7 +157,6 @@ def _reason_parts(parts: list[str]) -> str:
         return f"kab/kota part {parts[1]} does not exist: 01-69 are kabupaten, 71-99 kota"
     if len(parts) > 2 and parts[2] == "00":
         return "kecamatan part 00 does not exist"
-    return (
-        f"last part {parts[3]} must start with 1 (kelurahan), 2 (desa) or 3 (desa adat)"
-        + (f"; {_BPS_HINT}" if parts[3][0] == "0" else "")
+    return f"last part {parts[3]} must start with 1 (kelurahan), 2 (desa) or 3 (desa adat)" + (
+        f"; {_BPS_HINT}" if parts[3][0] == "0" else ""
     )

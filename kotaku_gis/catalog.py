@@ -359,9 +359,7 @@ def layer(name: str) -> LayerSpec:
     """The spec of layer ``name``; a :class:`UsageError` lists the known layers otherwise."""
     specs = _layers(catalog_path())
     if name not in specs:
-        raise UsageError(
-            i18n.text("catalog.unknown_layer", name=name, known=", ".join(sorted(specs)))
-        )
+        raise UsageError(i18n.text("catalog.unknown_layer", name=name, known=", ".join(sorted(specs))))
     return specs[name]
 
 

@@ -69,12 +69,31 @@ def cmd_load(store: Store, args: argparse.Namespace) -> int:
         scope = _t("scope_key")
     if report.summary is None:
         assert report.plan is not None
-        print(_t("dry_run_ok", file=report.file, rows=report.rows_read, added=report.plan.added,
-                 replaced=report.plan.replaced, removed=report.plan.removed, scope=scope))
+        print(
+            _t(
+                "dry_run_ok",
+                file=report.file,
+                rows=report.rows_read,
+                added=report.plan.added,
+                replaced=report.plan.replaced,
+                removed=report.plan.removed,
+                scope=scope,
+            )
+        )
     else:
         s = report.summary
-        print(_t("load_done", file=report.file, layer=s.layer, added=s.added_rows, replaced=s.replaced_rows,
-                 removed=s.removed_rows, scope=scope, warnings=len(report.warnings)))
+        print(
+            _t(
+                "load_done",
+                file=report.file,
+                layer=s.layer,
+                added=s.added_rows,
+                replaced=s.replaced_rows,
+                removed=s.removed_rows,
+                scope=scope,
+                warnings=len(report.warnings),
+            )
+        )
         if args.sk:
             print(_t("sk_recorded", kabkota=", ".join(report.replace_areas or []), periods=", ".join(_plan_periods(report))))
     print(_t("changes"))
@@ -103,7 +122,11 @@ def cmd_layers(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
     frame = store.read(args.layer, periode=args.periode, kode=args.kode, tingkat=args.tingkat)
-    path = files.write_table({args.layer: frame}, args.path) if Path(args.path).suffix.lower() != ".csv" else files.write_table(frame, args.path)
+    path = (
+        files.write_table({args.layer: frame}, args.path)
+        if Path(args.path).suffix.lower() != ".csv"
+        else files.write_table(frame, args.path)
+    )
     print(_t("export_done", layer=args.layer, rows=len(frame), path=path))
     return 0
 
@@ -147,12 +170,20 @@ def cmd_screen(store: Store, args: argparse.Namespace) -> int:
     kawasan = screening.protected_near(store, kegiatan.total_bounds, warning_m=args.peringatan)
     result = screening.screen(kegiatan, kawasan, warning_m=args.peringatan, geometry=suffix == ".gpkg")
     path = files.write_table(result if suffix == ".csv" else {"temuan": result}, out)
-    print(i18n.text("screening.cli.done", activities=len(kegiatan), findings=len(result),
-                    flagged=result["id_kegiatan"].nunique(), path=path))
+    print(
+        i18n.text(
+            "screening.cli.done",
+            activities=len(kegiatan),
+            findings=len(result),
+            flagged=result["id_kegiatan"].nunique(),
+            path=path,
+        )
+    )
     counts = result["status"].value_counts()
     for status in screening.STATUSES:
-        print(i18n.text("screening.cli.by_status", status=i18n.text(f"screening.status.{status}"),
-                        count=int(counts.get(status, 0))))
+        print(
+            i18n.text("screening.cli.by_status", status=i18n.text(f"screening.status.{status}"), count=int(counts.get(status, 0)))
+        )
     return 0
 
 
@@ -207,8 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("screen", help=i18n.text("screening.cli.help"))
     p.add_argument("--periode", help=i18n.text("screening.cli.help_periode"))
     p.add_argument("--kode", help=i18n.text("screening.cli.help_kode"))
-    p.add_argument("--peringatan", type=float, metavar="METER",
-                   help=i18n.text("screening.cli.help_peringatan", default=screening.load_rules().proximity.warning_m))
+    p.add_argument(
+        "--peringatan",
+        type=float,
+        metavar="METER",
+        help=i18n.text("screening.cli.help_peringatan", default=screening.load_rules().proximity.warning_m),
+    )
     p.add_argument("--out", type=Path, required=True, metavar="BERKAS", help=i18n.text("screening.cli.help_out"))
     p.set_defaults(func=cmd_screen)
     _cli_pengaduan.add_parsers(sub)

@@ -49,11 +49,11 @@ import io
 import math
 import re
 import zipfile
-from xml.etree import ElementTree
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import numpy as np
@@ -94,9 +94,7 @@ class Source:
         return self.path.name
 
 
-def read_vector(
-    path: str | Path, *, layer: str | None = None, crs: str | None = None, table: TableSpec | None = None
-) -> Source:
+def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None = None, table: TableSpec | None = None) -> Source:
     """Read a user's file of any supported format.
 
     Parameters
@@ -145,8 +143,7 @@ def read_vector(
             source.frame = source.frame.set_crs(crs)
     else:
         raise UsageError(
-            f"{path.name}: unsupported file type {suffix!r}; supported: "
-            + ", ".join(VECTOR_SUFFIXES + TABLE_SUFFIXES)
+            f"{path.name}: unsupported file type {suffix!r}; supported: " + ", ".join(VECTOR_SUFFIXES + TABLE_SUFFIXES)
         )
     return source
 
@@ -314,7 +311,9 @@ def _wkt_geometry(path: Path, texts: pd.Series, row_numbers: list[int], problems
     return geoms
 
 
-def _point_geometry(path: Path, data: pd.DataFrame, lonlat: tuple[str, str], row_numbers: list[int], problems: list[Problem]) -> list[Any]:
+def _point_geometry(
+    path: Path, data: pd.DataFrame, lonlat: tuple[str, str], row_numbers: list[int], problems: list[Problem]
+) -> list[Any]:
     """Points from a longitude and a latitude column (numbers in either notation)."""
     xy = []
     for col in lonlat:
@@ -371,7 +370,7 @@ def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
         except UnicodeDecodeError:
             continue
     lines = text.splitlines()
-    sample = "\n".join(lines[:_HEADER_SEARCH_ROWS + 20])
+    sample = "\n".join(lines[: _HEADER_SEARCH_ROWS + 20])
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
@@ -443,7 +442,7 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell and column name made :func:`formula_safe` (numbers, dates and
     booleans as they are)."""
     out = frame.copy()
-    for i, column in enumerate(frame.columns):
+    for i in range(frame.shape[1]):
         values = frame.iloc[:, i]
         if values.dtype == object or pd.api.types.is_string_dtype(values) or isinstance(values.dtype, pd.CategoricalDtype):
             out.isetitem(i, values.astype(object).map(_safe_value))
@@ -451,9 +450,7 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_table(
-    frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *, when: dt.datetime | None = None
-) -> Path:
+def write_table(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *, when: dt.datetime | None = None) -> Path:
     """Write one frame, or several named frames, in the format the extension names.
 
     ``.csv`` (one frame; geometry as WKT), ``.xlsx`` (one sheet per frame; geometry as WKT),

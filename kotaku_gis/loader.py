@@ -106,10 +106,7 @@ def problems_frame(problems: Sequence[Problem], lang: str | None = None) -> pd.D
     from kotaku_gis import i18n
 
     cols = ["tingkat", "berkas", "baris", "kolom", "masalah", "perbaikan"]
-    rows = [
-        [i18n.text(f"severity.{p.severity}", lang), p.file, p.row, p.column, p.message(lang), p.fix(lang)]
-        for p in problems
-    ]
+    rows = [[i18n.text(f"severity.{p.severity}", lang), p.file, p.row, p.column, p.message(lang), p.fix(lang)] for p in problems]
     frame = pd.DataFrame(rows, columns=cols)
     frame["baris"] = frame["baris"].astype("Int64")
     return frame
@@ -148,7 +145,11 @@ def _normalize_attributes(batch: _Batch) -> None:
                 continue
             frame[col.name] = None
         raw = frame[col.name]
-        text = raw.astype("string").str.strip().replace("", pd.NA) if raw.dtype == object or pd.api.types.is_string_dtype(raw) else raw
+        text = (
+            raw.astype("string").str.strip().replace("", pd.NA)
+            if raw.dtype == object or pd.api.types.is_string_dtype(raw)
+            else raw
+        )
         empty = text.isna()
         frame[col.name] = _PARSERS[col.type](batch, col, raw, text)
         if col.values and col.type == "text":
@@ -184,13 +185,15 @@ def _parse_kode(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series)
     if col.tingkat is not None:
         levels = wilayah.tingkat_series(codes.fillna(""))
         wrong = codes.notna() & (levels != col.tingkat)
-        batch.add_each("kode_level", wrong, col.name, value=codes, found=levels, expected=pd.Series(col.tingkat, index=codes.index))
+        batch.add_each(
+            "kode_level", wrong, col.name, value=codes, found=levels, expected=pd.Series(col.tingkat, index=codes.index)
+        )
         codes = codes.where(~wrong)
     return codes.astype(object).where(codes.notna(), None)
 
 
 def _parse_periode(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Series) -> pd.Series:
-    def parse(v: Any) -> str | None:
+    def parse(v: Any) -> object:
         try:
             return _validate.parse_periode(v)
         except ValueError:
@@ -211,8 +214,14 @@ def _parse_number(batch: _Batch, col: ColumnSpec, raw: pd.Series, text: pd.Serie
         values = reading.values
         batch.add_each("number_invalid", reading.invalid, col.name, value=raw)
         for i, (indonesian, english) in reading.readings.items():
-            batch.add("number_ambiguous", [batch.frame.at[i, ROW]], col.name, value=raw.loc[i],
-                      indonesian=_validate.display_value(indonesian), english=_validate.display_value(english))
+            batch.add(
+                "number_ambiguous",
+                [batch.frame.at[i, ROW]],
+                col.name,
+                value=raw.loc[i],
+                indonesian=_validate.display_value(indonesian),
+                english=_validate.display_value(english),
+            )
         if reading.resolved:
             notation = i18n.text(f"load.notation_{reading.notation or kind}")
             batch.add("number_notation", severity="info", column=col.name, count=reading.resolved, notation=notation)
@@ -264,7 +273,7 @@ def _vocab_key(value: str) -> str:
 
 
 def _vocabulary(batch: _Batch, col: ColumnSpec, values: pd.Series) -> pd.Series:
-    known = {}
+    known: dict[str, str] = {}
     for v in col.values or []:
         for alias in (v.code, v.id, v.en):
             known.setdefault(_vocab_key(alias), v.code)
@@ -285,12 +294,19 @@ def _vocabulary(batch: _Batch, col: ColumnSpec, values: pd.Series) -> pd.Series:
     return values.where(~bad, None)
 
 
+def _bound(value: float | None, infinite: str) -> str:
+    return infinite if value is None else str(_validate.display_value(value))
+
+
 def _range(batch: _Batch, col: ColumnSpec, values: pd.Series) -> None:
     numbers = pd.to_numeric(values, errors="coerce")
     low = col.min if col.min is not None else -np.inf
     high = col.max if col.max is not None else np.inf
     bad = numbers.notna() & ((numbers < low) | (numbers > high))
-    shown = pd.Series(f"{_validate.display_value(col.min) if col.min is not None else '-∞'}–{_validate.display_value(col.max) if col.max is not None else '∞'} {col.unit or ''}".strip(), index=values.index)
+    shown = pd.Series(
+        f"{_bound(col.min, '-∞')}–{_bound(col.max, '∞')} {col.unit or ''}".strip(),
+        index=values.index,
+    )
     batch.add_each("out_of_range", bad, col.name, value=numbers, range=shown)
 
 
@@ -331,16 +347,16 @@ def _check_rows(batch: _Batch, keys: bool = True) -> None:
 
 def _check_complete(batch: _Batch) -> None:
     """Each row holds one of the layer's complete groups of columns."""
-    frame, spec = batch.frame, batch.spec
+    frame, groups = batch.frame, batch.spec.complete_one_of or {}
     complete = pd.Series(False, index=frame.index)
-    for name, cols in spec.complete_one_of.items():
+    for cols in groups.values():
         present = [c for c in cols if c in frame.columns]
         if len(present) == len(cols):
             complete |= frame[cols].notna().all(axis=1)
     for i in complete[~complete].index:
-        best = max(spec.complete_one_of.values(), key=lambda cols: sum(c in frame.columns and pd.notna(frame.at[i, c]) for c in cols))
+        best = max(groups.values(), key=lambda cols: sum(c in frame.columns and pd.notna(frame.at[i, c]) for c in cols))
         missing = [c for c in best if c not in frame.columns or pd.isna(frame.at[i, c])]
-        alternatives = " / ".join(", ".join(cols) if len(cols) < 4 else f"{len(cols)} {name}" for name, cols in spec.complete_one_of.items())
+        alternatives = " / ".join(", ".join(cols) if len(cols) < 4 else f"{len(cols)} {name}" for name, cols in groups.items())
         batch.add("incomplete_group", [frame.at[i, ROW]], None, missing=", ".join(missing), groups=alternatives)
 
 
@@ -355,7 +371,13 @@ def _check_keys(batch: _Batch) -> None:
         first = frame[dup].groupby(key, sort=False)[ROW].transform("min")
         for i in frame[dup].index:
             if frame.at[i, ROW] != first.loc[i]:
-                batch.add("duplicate_key", [frame.at[i, ROW]], key[0], key=" / ".join(str(frame.at[i, k]) for k in key), other=int(first.loc[i]))
+                batch.add(
+                    "duplicate_key",
+                    [frame.at[i, ROW]],
+                    key[0],
+                    key=" / ".join(str(frame.at[i, k]) for k in key),
+                    other=int(first.loc[i]),
+                )
 
 
 def _check_assessment(batch: _Batch) -> None:
@@ -424,8 +446,9 @@ def _conflicts(batch_file: str, spec: LayerSpec, rows: gpd.GeoDataFrame, plan: W
     for row in rows[[*key, ROW]].itertuples(index=False):
         k = tuple(str(v) for v in row[:-1])
         if k in where:
-            problems.append(Problem("key_other_area", batch_file, int(row[-1]), key[0], "error",
-                                    {"key": " / ".join(k), "stored": where[k]}))
+            problems.append(
+                Problem("key_other_area", batch_file, int(row[-1]), key[0], "error", {"key": " / ".join(k), "stored": where[k]})
+            )
     return problems
 
 
@@ -661,7 +684,13 @@ def _check_file(
     if any(c.tingkat for c in spec.kode_columns()) or spec.name == "wilayah" or kode or (map_spec and map_spec.urban_from_place):
         reference = store.read("wilayah", columns=["kode", "nama", "tingkat"], geometry=spec.name != "wilayah")
     rows, problems = prepare(
-        layer, source, reference=reference, mapping=map_spec, columns=columns, swap_xy=swap_xy, periode=periode,
+        layer,
+        source,
+        reference=reference,
+        mapping=map_spec,
+        columns=columns,
+        swap_xy=swap_xy,
+        periode=periode,
         kode=kode,
     )
     report = LoadReport(layer, path.name, len(source.frame), problems)

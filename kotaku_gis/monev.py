@@ -264,8 +264,8 @@ def trend(kumuh: pd.DataFrame, baseline: str, decrees: pd.DataFrame | None = Non
     >>> trend(k, "2024").values.tolist()
     [['2024', 10.0], ['2026Q3', 0.0]]
     """
-    from kotaku_gis._validate import period_end as ends
     from kotaku_gis._mappack_unit import _per_lokasi
+    from kotaku_gis._validate import period_end as ends
 
     periods = sorted(set(kumuh["periode"].astype(str)), key=lambda p: (ends([p])[0], p)) if len(kumuh) else []
     rows = []

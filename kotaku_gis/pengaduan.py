@@ -72,9 +72,6 @@ import sqlalchemy as sa
 from kotaku_gis import catalog, files, i18n, privacy, settings
 from kotaku_gis import rules as _rules
 from kotaku_gis import wilayah as wil
-from kotaku_gis.rules.pengaduan import LAYER, AgeBand, PengaduanRules, PriorityLevel, PriorityRules  # noqa: F401
-from kotaku_gis.errors import Problem, StoreError, UsageError
-from kotaku_gis.store import Store
 from kotaku_gis._pengaduan_input import (  # noqa: F401  (new_complaint, change, parse_date: public here)
     _UNSET,
     _date,
@@ -85,6 +82,9 @@ from kotaku_gis._pengaduan_input import (  # noqa: F401  (new_complaint, change,
     new_complaint,
     parse_date,
 )
+from kotaku_gis.errors import Problem, StoreError, UsageError
+from kotaku_gis.rules.pengaduan import LAYER, AgeBand, PengaduanRules, PriorityLevel, PriorityRules  # noqa: F401
+from kotaku_gis.store import Store
 
 #: The rule file read by default.
 RULES_PATH: Path = _rules.RULES_DIR / "pengaduan.yml"
@@ -114,7 +114,7 @@ def rules(path: Path | None = None) -> PengaduanRules:
     >>> pengaduan.rules().closed, pengaduan.rules().batas_layanan_hari
     ('selesai', 14)
     """
-    return _rules.load("pengaduan", path)  # type: ignore[no-any-return]
+    return _rules.load("pengaduan", path)
 
 
 def allowed_transitions(status: str) -> list[str]:
@@ -174,7 +174,9 @@ def _next_id(existing: Sequence[str], year: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:05d}"
 
 
-def _mask(p: _Problems, row: dict[str, Any], names: Sequence[str | None], terms: Sequence[str | None]) -> dict[str, dict[str, int]]:
+def _mask(
+    p: _Problems, row: dict[str, Any], names: Sequence[str | None], terms: Sequence[str | None]
+) -> dict[str, dict[str, int]]:
     """Mask personal data in the row's published texts, in place; warn about what was masked."""
     masked = {}
     for col in _TEXT_FIELDS:
@@ -408,8 +410,8 @@ def triage(frame: pd.DataFrame, as_of: dt.date | None = None, batas_hari: int | 
     score = (weight + points).where(is_open)
     out["nilai_prioritas"] = score.astype("Int64")
     level = pd.Series(None, index=out.index, dtype=object)
-    for band in reversed(r.prioritas.tingkat):  # lowest first: higher bands overwrite
-        level = level.where(~(score >= band.min), band.code)
+    for tier in reversed(r.prioritas.tingkat):  # lowest first: higher bands overwrite
+        level = level.where(~(score >= tier.min), tier.code)
     out["prioritas"] = level.where(is_open, None)
     return out
 
@@ -570,10 +572,7 @@ def counts_all_levels(
     top = levels.index(wil.tingkat(_scope(kode)))
     if tingkat not in levels:
         raise UsageError(i18n.text("pengaduan.tingkat_invalid", tingkat=tingkat, levels=", ".join(levels)))
-    return {
-        level: counts(frame, level, kode, wilayah=wilayah, as_of=as_of)
-        for level in levels[top : levels.index(tingkat) + 1]
-    }
+    return {level: counts(frame, level, kode, wilayah=wilayah, as_of=as_of) for level in levels[top : levels.index(tingkat) + 1]}
 
 
 # -- publication ----------------------------------------------------------------------------------------

@@ -47,8 +47,8 @@ from typing import Any
 
 import pandas as pd
 
-from kotaku_gis import wilayah
 from kotaku_gis import rules as _rules
+from kotaku_gis import wilayah
 from kotaku_gis.rules.data_pribadi import KINDS, PrivacyRules, _compile  # noqa: F401
 
 #: The rule file read by default.
@@ -69,7 +69,7 @@ def rules(path: Path | None = None) -> PrivacyRules:
     >>> privacy.rules().nik_digits
     [16]
     """
-    return _rules.load("data_pribadi", path)  # type: ignore[no-any-return]
+    return _rules.load("data_pribadi", path)
 
 
 @dataclass(frozen=True)
@@ -283,16 +283,16 @@ def _one_pass(text: str, r: PrivacyRules, patterns: list[tuple[re.Pattern[str], 
 
     # what is kept (dates, amounts) is set aside in the view (as characters that are no digits)
     view = _view(out)
-    for pattern in r.keep_patterns:
-        view = re.sub(pattern, lambda m: "#" * len(m.group(0)), view)
+    for keep in r.keep_patterns:
+        view = re.sub(keep, lambda m: "#" * len(m.group(0)), view)
     run = re.compile(rf"(?<!\d)[(+]{{0,3}}\d(?:[ .\-/_()]{{0,{r.number_separator_chars}}}\d)*")
     found: list[tuple[int, int, str]] = []
     for m in run.finditer(view):
         # a closing parenthesis or separator that ends the run belongs to the sentence
         core = m.group(0).rstrip(" .-/_(")
-        kind = classify_number(core, r)
-        if kind is not None:
-            found.append((m.start(), m.start() + len(core), kind))
+        number = classify_number(core, r)
+        if number is not None:
+            found.append((m.start(), m.start() + len(core), number))
     for start, end, kind in reversed(found):
         out = out[:start] + r.masks[kind] + out[end:]
         counts[kind] += 1

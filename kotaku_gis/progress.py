@@ -105,7 +105,6 @@ SCORE_TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
-
 # -- periods -----------------------------------------------------------------------------------------
 def resolve_periods(
     available: Iterable[str], periode: Any, baseline: Any = None, *, layer: str = "kawasan_kumuh"
@@ -144,7 +143,7 @@ def resolve_periods(
     Traceback (most recent call last):
     ...
     kotaku_gis.errors.DataError: Data ditolak: 1 masalah; tidak ada yang diubah di basis data.
-      - Galat: kawasan_kumuh, kolom periode: Periode awal (baseline) 2023 tidak ada di kawasan_kumuh; periode tersimpan: 2024, 2026Q3. Perbaikan: Pilih salah satu periode tersimpan sebagai periode awal (--baseline), atau muat dahulu penilaian periode 2023.
+      - Galat: kawasan_kumuh, kolom periode: Periode awal (baseline) 2023 tidak ada di kawasan_kumuh; ...
     """
     stored = sorted({str(p) for p in available})
     current = normalize_periode(periode)
@@ -153,13 +152,17 @@ def resolve_periods(
     problems = []
     if current not in stored:
         problems.append(
-            Problem("progress_periode_absent", layer, None, "periode", params={"periode": current, "available": shown, "layer": layer})
+            Problem(
+                "progress_periode_absent", layer, None, "periode", params={"periode": current, "available": shown, "layer": layer}
+            )
         )
     if base is None:
         base = stored[0] if stored else current
     elif base not in stored and base != current:
         problems.append(
-            Problem("progress_baseline_absent", layer, None, "periode", params={"periode": base, "available": shown, "layer": layer})
+            Problem(
+                "progress_baseline_absent", layer, None, "periode", params={"periode": base, "available": shown, "layer": layer}
+            )
         )
     if problems:
         raise DataError(problems)
@@ -545,7 +548,8 @@ def rollup(
           ``lokasi_tidak_ditetapkan_lagi`` (left the slum list with a later decree);
         - ``lokasi_berat``, ``lokasi_sedang``, ``lokasi_ringan``, ``lokasi_tidak_kumuh``: locations by
           their level in the current period (these, ``lokasi_belum_dinilai`` and
-          ``lokasi_tidak_ditetapkan_lagi`` add up to ``lokasi_total``); ``klasifikasi_A1`` .. ``klasifikasi_C6``: by current classification;
+          ``lokasi_tidak_ditetapkan_lagi`` add up to ``lokasi_total``); ``klasifikasi_A1`` ..
+          ``klasifikasi_C6``: by current classification;
         - ``nilai_rerata_awal``, ``nilai_rerata_akhir``: mean score weighted by location area, over
           the locations assessed in that period;
         - ``kegiatan_rencana``, ``kegiatan_pelaksanaan``, ``kegiatan_selesai``, ``kegiatan_total``,
@@ -653,7 +657,7 @@ def sum_up(table: pd.DataFrame, levels: Sequence[str]) -> dict[str, pd.DataFrame
     out = {}
     for level in levels:
         rank = kode_wilayah.ROLLUP_LEVELS.index(level)
-        below = own.map(lambda t: kode_wilayah.ROLLUP_LEVELS.index(t) >= rank)
+        below = own.map(lambda t, rank=rank: kode_wilayah.ROLLUP_LEVELS.index(t) >= rank)
         rows = table[below.to_numpy()]
         keys = kode_wilayah.ancestor_series(rows["kode"], level)
         out[level] = rows[numeric].groupby(keys.to_numpy()).sum().rename_axis("kode").reset_index()

@@ -74,6 +74,7 @@ from kotaku_gis._scoring_input import (
     str_column,
     with_missing,
 )
+from kotaku_gis.errors import CatalogError, Problem, UsageError
 from kotaku_gis.rules.scoring import (  # noqa: F401  (the schema, re-exported where it was)
     CONSIDERATION_LEVELS,
     LEVELS,
@@ -94,7 +95,6 @@ from kotaku_gis.rules.scoring import (  # noqa: F401  (the schema, re-exported w
     SlumLevel,
     View7plus1,
 )
-from kotaku_gis.errors import CatalogError, Problem, UsageError
 
 #: Folder of the packaged rule files.
 RULES_DIR: Path = _rules.RULES_DIR
@@ -143,7 +143,7 @@ def load_rule_set(path: str | Path) -> RuleSet:
     >>> rs.max_total, len(rs.criteria)
     (80.0, 16)
     """
-    return _rules.load("scoring", path)  # type: ignore[no-any-return]
+    return _rules.load("scoring", path)
 
 
 @cache
@@ -222,7 +222,7 @@ def classification() -> Classification:
     >>> k.priorities["C3"].priority, k.priorities["A2"].verified
     (6, False)
     """
-    return _rules.load("klasifikasi")  # type: ignore[no-any-return]
+    return _rules.load("klasifikasi")
 
 
 def _resolve(rules: str | RuleSet | None) -> RuleSet:
@@ -239,9 +239,7 @@ def _resolve(rules: str | RuleSet | None) -> RuleSet:
 # Public analyses
 
 
-def score_criteria(
-    df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = "kawasan_kumuh"
-) -> pd.DataFrame:
+def score_criteria(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = "kawasan_kumuh") -> pd.DataFrame:
     """Score each criterion and aspect, and total them, under one rule set.
 
     Parameters
@@ -293,9 +291,7 @@ def score_criteria(
     for a in rs.aspects:
         cols = slice(start, start + len(a.criteria))
         start += len(a.criteria)
-        out[f"skor_aspek_{a.number}"] = int_array(
-            np.add.reduce(crit.scores[cols]), ~np.logical_and.reduce(crit.present[cols])
-        )
+        out[f"skor_aspek_{a.number}"] = int_array(np.add.reduce(crit.scores[cols]), ~np.logical_and.reduce(crit.present[cols]))
     out["nilai_kriteria"] = int_array(crit.total, ~crit.complete)
     return out
 
@@ -427,8 +423,13 @@ def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = 
                 rule=rs.id,
             )
         report.add(
-            "scoring_criteria_ignored", partial & has_given, "nilai_kekumuhan", "warning",
-            missing=missing, given=given, rule=rs.id,
+            "scoring_criteria_ignored",
+            partial & has_given,
+            "nilai_kekumuhan",
+            "warning",
+            missing=missing,
+            given=given,
+            rule=rs.id,
         )
         report.add("scoring_no_assessment", rows & ~anyp & ~has_given, "nilai_kekumuhan", total=len(ids), rule=rs.id)
         report.add(
@@ -449,26 +450,31 @@ def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = 
         disagree = by_criteria & has_given & (np.abs(given - total) > _DISAGREEMENT)
         diff[disagree] = (given - total)[disagree]
         report.add(
-            "scoring_total_disagrees", disagree, "nilai_kekumuhan", "warning",
-            given=given, computed=total, rule=rs.id,
+            "scoring_total_disagrees",
+            disagree,
+            "nilai_kekumuhan",
+            "warning",
+            given=given,
+            computed=total,
+            rule=rs.id,
         )
 
         to_level = np.array([LEVELS.index(b.level) for b in rs.total_bands] + [-1], dtype="int64")
         level[rows] = to_level[band(final, (b.min for b in rs.total_bands))][rows]
 
-        c = rs.consideration
-        cval, cnan = numeric(df, c.column)
-        report.add("scoring_not_a_number", rows & cnan, c.column, value=df.get(c.column, pd.Series()).to_numpy())
+        cons = rs.consideration
+        cval, cnan = numeric(df, cons.column)
+        report.add("scoring_not_a_number", rows & cnan, cons.column, value=df.get(cons.column, pd.Series()).to_numpy())
         report.add(
             "scoring_pertimbangan_out_of_range",
-            rows & ((cval < c.min) | (cval > c.max)),
-            c.column,
+            rows & ((cval < cons.min) | (cval > cons.max)),
+            cons.column,
             value=cval,
-            min=c.min,
-            max=c.max,
+            min=cons.min,
+            max=cons.max,
         )
-        to_cons = np.array([CONSIDERATION_LEVELS.index(b.level) for b in c.bands] + [-1], dtype="int64")
-        cons_level[rows] = to_cons[band(cval, (b.min for b in c.bands))][rows]
+        to_cons = np.array([CONSIDERATION_LEVELS.index(b.level) for b in cons.bands] + [-1], dtype="int64")
+        cons_level[rows] = to_cons[band(cval, (b.min for b in cons.bands))][rows]
 
     legal = legality(df, klas.legalities, report)
     report.raise_on_errors()
@@ -486,14 +492,17 @@ def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = 
                 code = klas.code(lv, cv, g)
                 codes[li, ci, gi] = code
                 prio[li, ci, gi] = klas.priorities[code].priority  # type: ignore[index]
-        patterns = [klas.handling[lv][g] for g in klas.legalities]  # type: ignore[index]
+        patterns = [klas.handling[lv][g] for g in klas.legalities]
         handling[li, :ng] = patterns
         if len(set(patterns)) == 1:
             handling[li, ng] = patterns[0]
     flat_codes = codes.ravel()
     code_index = np.ravel_multi_index(
-        (np.where(level < 0, nl, level), np.where(cons_level < 0, len(CONSIDERATION_LEVELS), cons_level),
-         np.where(legal < 0, ng, legal)),
+        (
+            np.where(level < 0, nl, level),
+            np.where(cons_level < 0, len(CONSIDERATION_LEVELS), cons_level),
+            np.where(legal < 0, ng, legal),
+        ),
         codes.shape,
     )
     hand_index = np.ravel_multi_index((np.where(level < 0, nl, level), np.where(legal < 0, ng, legal)), handling.shape)
@@ -553,9 +562,7 @@ def score(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = "
     return assess(df, rules, file=file).frame
 
 
-def indikator_7plus1(
-    df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = "kawasan_kumuh"
-) -> pd.DataFrame:
+def indikator_7plus1(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = "kawasan_kumuh") -> pd.DataFrame:
     """The KOTAKU 7+1 view: the condition of each aspect plus public open space, per location.
 
     Parameters

@@ -115,8 +115,8 @@ Examples
 2          K2     9b  tidak_layak         H1    33.40
 >>> print(temuan.loc[0, "keterangan"])  # doctest: +ELLIPSIS
 Butir 6a (lokasi di taman nasional, ...): kegiatan berjarak 11,1 m dari Parit Tokaya (Sungai ...), di dalam sempadan 15 m.
->>> print(temuan.loc[2, "keterangan"])
-Butir 9b (pembangunan jalan memasuki kawasan lindung): ujung jalan berjarak 33,4 m dari Hutan Kota (Hutan lindung), tidak lebih dari 50 m.
+>>> print(temuan.loc[2, "keterangan"])  # doctest: +ELLIPSIS
+Butir 9b (pembangunan jalan memasuki kawasan lindung): ujung jalan berjarak 33,4 m dari Hutan Kota ..., tidak lebih dari 50 m.
 """
 
 from __future__ import annotations
@@ -132,6 +132,20 @@ import shapely
 
 from kotaku_gis import catalog, geodesy, i18n, settings
 from kotaku_gis import rules as _rules
+from kotaku_gis._screening_findings import COLUMNS, STATUSES, Findings, attribute_rules, distance_setting, spatial_rules  # noqa: F401  (public constants)
+from kotaku_gis._screening_input import (
+    Problems,
+    candidates,
+    measure_pairs,
+    read_activities,
+    read_protected,
+    require,
+    row_numbers,
+    setback_widths,
+    text_values,
+    vocabulary,
+)
+from kotaku_gis.errors import UsageError
 from kotaku_gis.rules.screening import (  # noqa: F401  (the schema, re-exported where it was)
     Band,
     Bentuk,
@@ -148,21 +162,6 @@ from kotaku_gis.rules.screening import (  # noqa: F401  (the schema, re-exported
     Setback,
     SetbackClass,
     Threshold,
-)
-from kotaku_gis.errors import UsageError
-from kotaku_gis._screening_findings import COLUMNS, STATUSES  # noqa: F401  (public constants)
-from kotaku_gis._screening_findings import Findings, attribute_rules, distance_setting, spatial_rules
-from kotaku_gis._screening_input import (
-    Problems,
-    candidates,
-    measure_pairs,
-    read_activities,
-    read_protected,
-    require,
-    row_numbers,
-    setback_widths,
-    text_values,
-    vocabulary,
 )
 
 #: Folder of the packaged rule files.
@@ -181,7 +180,6 @@ PROXIMITY_COLUMNS: tuple[str, ...] = (
     "sempadan_m",
     "dalam_sempadan",
 )
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,7 +213,7 @@ def load_rules(path: str | Path | None = None) -> ScreeningRules:
     >>> [c.m for c in rules.setbacks["sungai"].classes]
     [3.0, 5.0, 10.0, 15.0, 30.0, 100.0, 50.0]
     """
-    return _rules.load("screening", path)  # type: ignore[no-any-return]
+    return _rules.load("screening", path)
 
 
 def load_kurs(path: str | Path | None = None) -> ExchangeRates:
@@ -241,7 +239,7 @@ def load_kurs(path: str | Path | None = None) -> ExchangeRates:
     >>> screening.load_kurs().rate("2024")
     (15850.0, '2024')
     """
-    return _rules.load("kurs", path)  # type: ignore[no-any-return]
+    return _rules.load("kurs", path)
 
 
 def _resolve_rules(rules: str | Path | ScreeningRules | None) -> ScreeningRules:
@@ -301,8 +299,7 @@ def setbacks(kawasan_lindung: pd.DataFrame, rules: str | Path | ScreeningRules |
     rules = _resolve_rules(rules)
     report = Problems()
     if not isinstance(kawasan_lindung, pd.DataFrame):
-        raise UsageError(i18n.text("screening.error.not_a_geoframe", what="kawasan_lindung",
-                                   type=type(kawasan_lindung).__name__))
+        raise UsageError(i18n.text("screening.error.not_a_geoframe", what="kawasan_lindung", type=type(kawasan_lindung).__name__))
     require(kawasan_lindung, ["kategori"], "kawasan_lindung")
     rows = row_numbers(kawasan_lindung)
     kategori = text_values(kawasan_lindung, "kategori")
@@ -484,8 +481,8 @@ def screen(
     0           A      2     tidak_layak
     1           B      4     tidak_layak
     2           C      4  perlu_tinjauan
-    >>> print(hasil.loc[1, "keterangan"])
-    Item 4 (investment worth more than USD 2 million): an investment of IDR 40,000,000,000 = USD 2,523,659 at IDR 15,850 per USD (2024) is above USD 2,000,000.
+    >>> print(hasil.loc[1, "keterangan"])  # doctest: +ELLIPSIS
+    Item 4 (investment worth more than USD 2 million): an investment of IDR 40,000,000,000 = USD 2,523,659 at ... USD 2,000,000.
     """
     rules = _resolve_rules(rules)
     kurs = _resolve_kurs(kurs)
@@ -585,18 +582,20 @@ def proximity(
     rank = np.arange(len(ai)) - start + 1
     top = rank <= count
     ai, fj, d, rank = ai[top], fj[top], d[top], rank[top]
-    out = pd.DataFrame({
-        "id_kegiatan": acts.ids[ai],
-        "periode": acts.periode[ai],
-        "peringkat": rank.astype("int64"),
-        "id_kawasan": prot.ids[fj],
-        "nama": prot.names[fj],
-        "kategori": prot.kategori[fj],
-        "aturan": prot.aturan[fj],
-        "jarak_m": np.round(d, 2),
-        "sempadan_m": prot.setback[fj],
-        "dalam_sempadan": d <= prot.setback[fj] + tol,
-    })
+    out = pd.DataFrame(
+        {
+            "id_kegiatan": acts.ids[ai],
+            "periode": acts.periode[ai],
+            "peringkat": rank.astype("int64"),
+            "id_kawasan": prot.ids[fj],
+            "nama": prot.names[fj],
+            "kategori": prot.kategori[fj],
+            "aturan": prot.aturan[fj],
+            "jarak_m": np.round(d, 2),
+            "sempadan_m": prot.setback[fj],
+            "dalam_sempadan": d <= prot.setback[fj] + tol,
+        }
+    )
     ids = pd.Series(acts.ids[ai], dtype=object).fillna("").astype(str).to_numpy()
     periods = pd.Series(acts.periode[ai], dtype=object).fillna("").astype(str).to_numpy()
     final = np.lexsort((rank, periods, ids))

@@ -51,9 +51,9 @@ import pandas as pd
 
 from kotaku_gis import i18n, progress, scoring, settings
 from kotaku_gis import rules as _rules
-from kotaku_gis.rules.fasilitator import ROUNDINGS
 from kotaku_gis import wilayah as wil
 from kotaku_gis.errors import DataError, Problem, UsageError
+from kotaku_gis.rules.fasilitator import ROUNDINGS
 
 #: The roundings :func:`required` knows (see the module docstring).
 #: Columns of :func:`table`, in order.
@@ -146,9 +146,9 @@ def required(
         a, b = fk * _ceil_div(s, kk), fn * _ceil_div(n, kn)
         return Kebutuhan(a, b, a + b)
     if mode == "total":
-        a, b = Fraction(fk * s, kk), Fraction(fn * n, kn)
-        total = a + b
-        return Kebutuhan(a, b, _ceil_div(total.numerator, total.denominator))
+        share_k, share_n = Fraction(fk * s, kk), Fraction(fn * n, kn)
+        total = share_k + share_n
+        return Kebutuhan(share_k, share_n, _ceil_div(total.numerator, total.denominator))
     raise UsageError(i18n.text("fasilitator.rounding_invalid", value=mode, allowed=", ".join(ROUNDINGS)))
 
 
@@ -282,7 +282,9 @@ def assignments(frame: pd.DataFrame, *, file: str = "penugasan", first_row: int 
     for i in np.flatnonzero(invalid.to_numpy() | blank.to_numpy()):
         value = "" if blank.iloc[i] else frame[code_col].iloc[i]
         reason = i18n.text("fasilitator.empty") if blank.iloc[i] else _reason(value)
-        problems.append(Problem("fasilitator_kode_invalid", file, int(rows[i]), str(code_col), params={"value": value, "reason": reason}))
+        problems.append(
+            Problem("fasilitator_kode_invalid", file, int(rows[i]), str(code_col), params={"value": value, "reason": reason})
+        )
     for i in np.flatnonzero((level == "provinsi").to_numpy()):
         problems.append(Problem("fasilitator_kode_provinsi", file, int(rows[i]), str(code_col), params={"value": codes.iloc[i]}))
     if count_col is None:
@@ -292,7 +294,9 @@ def assignments(frame: pd.DataFrame, *, file: str = "penugasan", first_row: int 
         number = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         bad = text.notna() & (number.isna() | (number < 0) | (number % 1 != 0))
         for i in np.flatnonzero(bad.to_numpy()):
-            problems.append(Problem("fasilitator_jumlah_invalid", file, int(rows[i]), str(count_col), params={"value": text.iloc[i]}))
+            problems.append(
+                Problem("fasilitator_jumlah_invalid", file, int(rows[i]), str(count_col), params={"value": text.iloc[i]})
+            )
         count = number.where(text.notna(), 1).fillna(0).astype(np.int64)
     if problems:
         raise DataError(problems)
@@ -340,7 +344,11 @@ def read_kelurahan(path: str | Path) -> tuple[list[str], set[str] | None]:
         yes = flags.isin(["ya", "y", "yes", "1", "true", "benar", "kumuh"])
         no = flags.isin(["tidak", "t", "no", "n", "0", "false", "salah", "non_kumuh", "tidak_kumuh"])
         for i in np.flatnonzero((flags.notna() & ~yes & ~no).to_numpy()):
-            problems.append(Problem("fasilitator_kumuh_invalid", path.name, int(i) + 2, str(flag_col), params={"value": frame[flag_col].iloc[i]}))
+            problems.append(
+                Problem(
+                    "fasilitator_kumuh_invalid", path.name, int(i) + 2, str(flag_col), params={"value": frame[flag_col].iloc[i]}
+                )
+            )
         slum = set(codes[yes.fillna(False).to_numpy() & codes.notna().to_numpy()])
     if problems:
         raise DataError(problems)
@@ -449,8 +457,9 @@ def from_store(
     periode = periode or (periods[-1] if periods else None)
     slum: set[str] = set()
     if periode is not None:
-        slum = slum_kelurahan(store.read("kawasan_kumuh", periode=periode, kode=scope, geometry=False,
-                                         columns=progress.kumuh_columns()))
+        slum = slum_kelurahan(
+            store.read("kawasan_kumuh", periode=periode, kode=scope, geometry=False, columns=progress.kumuh_columns())
+        )
     if kelurahan is not None:
         codes, flagged = read_kelurahan(kelurahan)
         if flagged is not None:

@@ -117,7 +117,7 @@ def from_screening(temuan: pd.DataFrame, kegiatan: gpd.GeoDataFrame) -> pd.DataF
     ``temuan`` is :func:`kotaku_gis.screening.screen`'s result for ``kegiatan`` (each activity once);
     the detail is the activity's negative-list items, sorted.
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     if len(temuan) == 0:
         return _findings(rows)
     where = dict(zip(kegiatan["id_kegiatan"], kegiatan["kode_kelurahan"]))
@@ -147,8 +147,15 @@ def from_complaints(complaints: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
         points = _points(c)
         for i in np.flatnonzero(late.to_numpy()):
             r = a.iloc[i]
-            rows.append({"jenis": "pengaduan_terlambat", "id_sumber": str(r["id_pengaduan"]),
-                         "kode_wilayah": r["kode_wilayah"], "rincian": str(r["kategori"]), "geometry": points[i]})
+            rows.append(
+                {
+                    "jenis": "pengaduan_terlambat",
+                    "id_sumber": str(r["id_pengaduan"]),
+                    "kode_wilayah": r["kode_wilayah"],
+                    "rincian": str(r["kategori"]),
+                    "geometry": points[i],
+                }
+            )
     return _findings(rows)
 
 
@@ -185,8 +192,15 @@ def from_slum_locations(kumuh: gpd.GeoDataFrame | pd.DataFrame, periode: str) ->
             continue
         before, now = float(first.at[lid, "nilai_kekumuhan"]), float(r["nilai_kekumuhan"])
         if now >= before:
-            rows.append({"jenis": "kumuh_tetap", "id_sumber": str(lid), "kode_wilayah": r["kode_kelurahan"],
-                         "rincian": f"{window[0]} {before:g} -> {periode} {now:g}", "geometry": points[i]})
+            rows.append(
+                {
+                    "jenis": "kumuh_tetap",
+                    "id_sumber": str(lid),
+                    "kode_wilayah": r["kode_kelurahan"],
+                    "rincian": f"{window[0]} {before:g} -> {periode} {now:g}",
+                    "geometry": points[i],
+                }
+            )
     return _findings(rows)
 
 
@@ -207,7 +221,7 @@ def from_activities(kegiatan: gpd.GeoDataFrame | pd.DataFrame, periode: str) -> 
         if len(last) < n or str(last["periode"].iloc[-1]) != periode or last["status"].iloc[-1] != "pelaksanaan":
             continue
         values = pd.to_numeric(last["progres_fisik"], errors="coerce")
-        if values.notna().all() and values.nunique() == 1:
+        if values.notna().all() and (values == values.iloc[0]).all():
             rows.append({"jenis": "kegiatan_macet", "id_sumber": str(kid), "kode_wilayah": last["kode_kelurahan"].iloc[-1],
                          "rincian": f"{values.iloc[0]:g} % ({', '.join(last['periode'].astype(str))})",
                          "geometry": points.get(kid)})  # fmt: skip
@@ -223,8 +237,15 @@ def from_data_quality(per_lokasi: pd.DataFrame) -> pd.DataFrame:
         kab = wil.ancestor_series(gaps["kode_kelurahan"].astype(str), "kabkota")
         for code, ids in gaps.groupby(kab.to_numpy(), sort=True)["id_lokasi"]:
             listed = sorted(map(str, ids))
-            rows.append({"jenis": "kualitas_data", "id_sumber": str(code), "kode_wilayah": str(code),
-                         "rincian": f"belum_dinilai {len(listed)}: {', '.join(listed)}", "geometry": None})
+            rows.append(
+                {
+                    "jenis": "kualitas_data",
+                    "id_sumber": str(code),
+                    "kode_wilayah": str(code),
+                    "rincian": f"belum_dinilai {len(listed)}: {', '.join(listed)}",
+                    "geometry": None,
+                }
+            )
     return _findings(rows)
 
 
@@ -445,8 +466,15 @@ class _Run:
                 return  # closed by hand: stays closed
             rule = r.jenis[f["jenis"]]
             level, pj = _responsible(wil.normalize_kode(f["kode_wilayah"]), rule.tingkat)
-            row.update(status=r.initial, tanggal_dibuka=self.tanggal, batas_waktu=self.tanggal + dt.timedelta(days=rule.batas_hari),
-                       tanggal_selesai=None, tingkat=level, kode_penanggung_jawab=pj, koordinator=coordinator(level))
+            row.update(
+                status=r.initial,
+                tanggal_dibuka=self.tanggal,
+                batas_waktu=self.tanggal + dt.timedelta(days=rule.batas_hari),
+                tanggal_selesai=None,
+                tingkat=level,
+                kode_penanggung_jawab=pj,
+                koordinator=coordinator(level),
+            )
             self.note(item, "dibuka_kembali", r.closed, r.initial, f.get("rincian"))
             changed = True
         if _text(row.get("rincian")) != _text(f.get("rincian")):
@@ -477,9 +505,14 @@ class _Run:
             return
         up = wil.ROLLUP_LEVELS[wil.ROLLUP_LEVELS.index(row["tingkat"]) - 1]
         before = row["status"]
-        row.update(status=r.escalated, tingkat=up, koordinator=coordinator(up),
-                   kode_penanggung_jawab=wil.ancestor(row["kode_wilayah"], up) if up != "nasional" else None,
-                   batas_waktu=self.tanggal + dt.timedelta(days=r.eskalasi.batas_hari), eskalasi=int(row["eskalasi"] or 0) + 1)
+        row.update(
+            status=r.escalated,
+            tingkat=up,
+            koordinator=coordinator(up),
+            kode_penanggung_jawab=wil.ancestor(row["kode_wilayah"], up) if up != "nasional" else None,
+            batas_waktu=self.tanggal + dt.timedelta(days=r.eskalasi.batas_hari),
+            eskalasi=int(row["eskalasi"] or 0) + 1,
+        )
         self.note(item, "dieskalasi", before, r.escalated, coordinator(up))
         self.out[item] = row
 
@@ -610,8 +643,17 @@ def _place(store: Store, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         while k and k not in points:
             k = wil.parent(k) or ""
         if not k:
-            raise DataError([Problem("tindaklanjut_tanpa_lokasi", LAYER, None, "kode_wilayah",
-                                     params={"kode": out["kode_wilayah"].iloc[i], "id": out["id_tindak_lanjut"].iloc[i]})])
+            raise DataError(
+                [
+                    Problem(
+                        "tindaklanjut_tanpa_lokasi",
+                        LAYER,
+                        None,
+                        "kode_wilayah",
+                        params={"kode": out["kode_wilayah"].iloc[i], "id": out["id_tindak_lanjut"].iloc[i]},
+                    )
+                ]
+            )
         geoms[i] = points[k]
     return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=settings.storage_crs))
 
@@ -673,8 +715,7 @@ def susun(store: Store, periode: str, kode: str | None = None, *, tanggal: dt.da
         temuan = screening.screen(now, screening.protected_near(store, now.total_bounds))
     complaints = pengaduan.read(store, kode=scope or None)
     coarse = wil.ROLLUP_LEVELS.index(wil.tingkat(scope)) <= wil.ROLLUP_LEVELS.index("kabkota")
-    found = derive(kumuh, kegiatan, temuan, complaints, periode, baseline, tanggal, data_quality=coarse,
-                   decrees=store.decrees())
+    found = derive(kumuh, kegiatan, temuan, complaints, periode, baseline, tanggal, data_quality=coarse, decrees=store.decrees())
     kinds = [k for k in rules().jenis if k != "supervisi" and (coarse or k != "kualitas_data")]
     existing = read(store)
     changes = merge(existing, found, periode, tanggal, scope=scope, closed_by_data=_closed_by_data(store, existing), kinds=kinds)
@@ -727,9 +768,15 @@ def update(
     new = row["status"] if status is None or not str(status).strip() else str(status).strip().lower()
     if new != row["status"] and new not in r.transitions.get(row["status"], []):
         allowed = r.transitions.get(row["status"], [])
-        problems.append(Problem("tindaklanjut_transisi", id_tindak_lanjut, None, "--status",
-                                params={"old": row["status"], "new": new,
-                                        "allowed": ", ".join(allowed) or i18n.text("pengaduan.none")}))
+        problems.append(
+            Problem(
+                "tindaklanjut_transisi",
+                id_tindak_lanjut,
+                None,
+                "--status",
+                params={"old": row["status"], "new": new, "allowed": ", ".join(allowed) or i18n.text("pengaduan.none")},
+            )
+        )
     text = privacy.redact(_text(catatan))
     if new == row["status"] and text is None:
         problems.append(Problem("tindaklanjut_kosong", id_tindak_lanjut, None, "--catatan"))
@@ -741,8 +788,9 @@ def update(
         row["catatan"] = text
     if new == r.closed and old != r.closed:
         row["tanggal_selesai"] = tanggal
-    frame = gpd.GeoDataFrame({c: [row.get(c)] for c in catalog.layer(LAYER).column_names},
-                             geometry=[row["geometry"]], crs=settings.storage_crs)
+    frame = gpd.GeoDataFrame(
+        {c: [row.get(c)] for c in catalog.layer(LAYER).column_names}, geometry=[row["geometry"]], crs=settings.storage_crs
+    )
     event = _history(id_tindak_lanjut, tanggal, str(who), "diperbarui", old, new, text)
     store.write_with_history(LAYER, frame, [event], source="tindaklanjut update")
     return row
@@ -771,7 +819,11 @@ def supervisi(
     periode = progress.normalize_periode(periode)
     existing = read(store)
     prefix = f"{rule.awalan}-{tanggal.year}-"
-    taken = [int(i[len(prefix):]) for i in existing["id_tindak_lanjut"].astype(str) if i.startswith(prefix) and i[len(prefix):].isdigit()]
+    taken = [
+        int(i[len(prefix) :])
+        for i in existing["id_tindak_lanjut"].astype(str)
+        if i.startswith(prefix) and i[len(prefix) :].isdigit()
+    ]
     source = f"{tanggal.year}-{max(taken, default=0) + 1:04d}"
     item = item_id("supervisi", source)
     level, pj = _responsible(code, tingkat or rule.tingkat)
@@ -780,10 +832,16 @@ def supervisi(
            "koordinator": coordinator(level), "periode": periode, "periode_terakhir": periode,
            "status": rules().initial, "tanggal_dibuka": tanggal, "batas_waktu": tanggal + dt.timedelta(days=rule.batas_hari),
            "tanggal_selesai": None, "eskalasi": 0, "catatan": None}  # fmt: skip
-    frame = gpd.GeoDataFrame({c: [row.get(c)] for c in catalog.layer(LAYER).column_names}, geometry=[None], crs=settings.storage_crs)
+    frame = gpd.GeoDataFrame(
+        {c: [row.get(c)] for c in catalog.layer(LAYER).column_names}, geometry=[None], crs=settings.storage_crs
+    )
     frame = _place(store, frame)
-    store.write_with_history(LAYER, frame, [_history(item, tanggal, str(_text(oleh)), "dibuat", None, row["status"], row["rincian"])],
-                             source="tindaklanjut supervisi")
+    store.write_with_history(
+        LAYER,
+        frame,
+        [_history(item, tanggal, str(_text(oleh)), "dibuat", None, row["status"], row["rincian"])],
+        source="tindaklanjut supervisi",
+    )
     return item
 
 

@@ -62,6 +62,7 @@ class PrivacyRules(FrozenModel):
 
     def email_regexes(self) -> list[str]:
         """The e-mail patterns with their ``{fragment}`` placeholders filled in."""
+
         def fill(m: re.Match[str]) -> str:
             if m.group(1) not in self.email_fragments:
                 raise ValueError(f"{m.group(0)} is not one of email_fragments ({', '.join(self.email_fragments)})")

@@ -141,16 +141,13 @@ class RuleSet(_Model):
     @model_validator(mode="after")
     def _score_bands(self) -> RuleSet:
         ids = [c.id for c in self.criteria]
-        _check_bands(
-            "share_bands", [b.min for b in self.share_bands], [b.score for b in self.share_bands], 0
-        )
+        _check_bands("share_bands", [b.min for b in self.share_bands], [b.score for b in self.share_bands], 0)
         if self.share_bands[-1].min > 100:
             raise ValueError("share_bands: a band starts above 100 %")
         top = max(b.score for b in self.share_bands) * len(ids)
         if abs(top - self.max_total) > 1e-9:
             raise ValueError(
-                f"max_total: {self.max_total} differs from the highest criterion score x "
-                f"{len(ids)} criteria = {top}"
+                f"max_total: {self.max_total} differs from the highest criterion score x {len(ids)} criteria = {top}"
             )
         _check_bands(
             "total_bands",
@@ -261,5 +258,5 @@ class Classification(_Model):
             return None
         for d in self.digits:
             if d.consideration == consideration and d.legality == legality:
-                return f"{self.letters[level]}{d.digit}"  # type: ignore[index]
+                return f"{self.letters[level]}{d.digit}"
         raise UsageError(f"no classification digit for {consideration!r}/{legality!r}")

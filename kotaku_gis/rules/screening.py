@@ -19,7 +19,6 @@ from kotaku_gis.errors import UsageError
 Bentuk = Literal["area", "garis", "titik"]
 
 
-
 class Item(_Model):
     """One item of the negative list, numbered as in the guideline (``"4"``, ``"6a"``)."""
 

@@ -38,14 +38,12 @@ def open_store(url: str | Path | None = None) -> Store:
     target = str(url if url is not None else settings.default_db)
     if target.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
         if target.startswith("postgres://"):
-            target = "postgresql://" + target[len("postgres://"):]
+            target = "postgresql://" + target[len("postgres://") :]
         if target.startswith("postgresql://"):
-            target = "postgresql+psycopg://" + target[len("postgresql://"):]
+            target = "postgresql+psycopg://" + target[len("postgresql://") :]
         return PostGISStore(target)
     if "://" in target:
-        raise UsageError(
-            f"store {target!r} is not supported: give a GeoPackage path (*.gpkg) or a postgresql+psycopg:// URL"
-        )
+        raise UsageError(f"store {target!r} is not supported: give a GeoPackage path (*.gpkg) or a postgresql+psycopg:// URL")
     if not target.lower().endswith(".gpkg"):
         raise UsageError(f"store {target!r}: a GeoPackage path must end in .gpkg")
     return GeoPackageStore(target)

@@ -20,7 +20,6 @@ from kotaku_gis.errors import StoreError, UsageError
 from kotaku_gis.store import _schema
 from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN, SCHEMA_VERSION
 
-
 #: Columns of the per kab/kota and period table of a write (:attr:`WritePlan.changes`).
 CHANGE_COLUMNS = ("kabkota", "periode", "ditambah", "diganti", "dihapus")
 
@@ -88,7 +87,7 @@ class Store(ABC):
     @classmethod
     def use_redactor(cls, redactor: Redactor) -> None:
         """Mask the ``redact`` columns of every write with ``redactor`` (see :attr:`redactor`)."""
-        Store.redactor = staticmethod(redactor)  # type: ignore[assignment]
+        Store.redactor = staticmethod(redactor)
 
     def __init__(self, url: str, engine: sa.Engine):
         self.url = url
@@ -150,13 +149,17 @@ class Store(ABC):
     def _geometry_values(self, geoms: np.ndarray) -> list[Any]:
         """Shapely geometries as values the backend binds for ``geom``."""
 
-    def _after_create(self, conn: sa.Connection, table: sa.Table, spec: catalog.LayerSpec | None) -> None:
-        """Backend bookkeeping after a table is created (GeoPackage registration)."""
+    def _after_create(self, conn: sa.Connection, table: sa.Table, spec: catalog.LayerSpec | None) -> None:  # noqa: B027
+        """Backend bookkeeping after a table is created (GeoPackage registration); none by default."""
 
     @abstractmethod
     def _read_frame(
-        self, table: sa.Table, where: sa.ColumnElement[bool] | None, columns: list[str],
-        bbox: tuple[float, float, float, float] | None, geometry: bool,
+        self,
+        table: sa.Table,
+        where: sa.ColumnElement[bool] | None,
+        columns: list[str],
+        bbox: tuple[float, float, float, float] | None,
+        geometry: bool,
     ) -> pd.DataFrame:
         """Rows matching ``where`` and ``bbox``: ``columns`` plus shapely ``geometry`` if asked."""
 
@@ -414,14 +417,27 @@ class Store(ABC):
             raise UsageError(f"{spec.name}: a decree is a list of locations per kab/kota and period")
         counts = (
             pd.DataFrame({"kabkota": frame[area_col].map(_kabkota), "periode": frame[period_col]})
-            .value_counts().sort_index().reset_index(name="rows")
+            .value_counts()
+            .sort_index()
+            .reset_index(name="rows")
         )
         for row in counts.itertuples(index=False):
-            conn.execute(sa.delete(self.sk).where(
-                self.sk.c.layer == spec.name, self.sk.c.kabkota == row.kabkota, self.sk.c.periode == row.periode))
-            conn.execute(sa.insert(self.sk).values(
-                layer=spec.name, kabkota=row.kabkota, periode=row.periode, rows=int(row.rows),
-                source=source, sha256=sha256, loaded_at=now))
+            conn.execute(
+                sa.delete(self.sk).where(
+                    self.sk.c.layer == spec.name, self.sk.c.kabkota == row.kabkota, self.sk.c.periode == row.periode
+                )
+            )
+            conn.execute(
+                sa.insert(self.sk).values(
+                    layer=spec.name,
+                    kabkota=row.kabkota,
+                    periode=row.periode,
+                    rows=int(row.rows),
+                    source=source,
+                    sha256=sha256,
+                    loaded_at=now,
+                )
+            )
 
     def decrees(self, layer: str = "kawasan_kumuh") -> pd.DataFrame:
         """The decrees (SK Kumuh) recorded: ``kabkota``, ``periode``, ``rows``, ``source``, ``loaded_at``.
@@ -431,7 +447,11 @@ class Store(ABC):
         """
         self._require_current()
         cols = ["kabkota", "periode", "rows", "source", "loaded_at"]
-        stmt = sa.select(*(self.sk.c[c] for c in cols)).where(self.sk.c.layer == layer).order_by(self.sk.c.kabkota, self.sk.c.periode)
+        stmt = (
+            sa.select(*(self.sk.c[c] for c in cols))
+            .where(self.sk.c.layer == layer)
+            .order_by(self.sk.c.kabkota, self.sk.c.periode)
+        )
         with self.engine.connect() as conn:
             return pd.DataFrame(conn.execute(stmt).fetchall(), columns=cols)
 
@@ -482,7 +502,7 @@ class Store(ABC):
             result = conn.execute(stmt)
             return pd.DataFrame(result.mappings().all(), columns=[c.name for c in table.columns])
 
-    def _lock_areas(self, conn: sa.Connection, layer: str, areas: Sequence[str]) -> None:
+    def _lock_areas(self, conn: sa.Connection, layer: str, areas: Sequence[str]) -> None:  # noqa: B027
         """Make writes that touch the same areas of ``layer`` wait for each other (backend hook).
 
         A GeoPackage has one writer at a time anyway; PostGIS takes a lock per kab/kota, so loads of
@@ -590,13 +610,15 @@ class Store(ABC):
                     .order_by(self.load_log.c[FID].desc())
                     .limit(1)
                 ).first()
-                rows.append({
-                    "layer": name,
-                    "rows": int(count or 0),
-                    "periods": periods,
-                    "last_load": last[0] if last else None,
-                    "last_source": last[1] if last else None,
-                })
+                rows.append(
+                    {
+                        "layer": name,
+                        "rows": int(count or 0),
+                        "periods": periods,
+                        "last_load": last[0] if last else None,
+                        "last_source": last[1] if last else None,
+                    }
+                )
         return pd.DataFrame(rows)
 
     def loads(self) -> pd.DataFrame:
@@ -663,8 +685,12 @@ def _key_conflicts(matched: pd.DataFrame, key: list[str], area_col: str | None) 
 
 
 def _changes(
-    frame: pd.DataFrame, area_col: str | None, period_col: str | None, key: list[str],
-    matched: pd.DataFrame, removed: pd.DataFrame,
+    frame: pd.DataFrame,
+    area_col: str | None,
+    period_col: str | None,
+    key: list[str],
+    matched: pd.DataFrame,
+    removed: pd.DataFrame,
 ) -> pd.DataFrame:
     """Rows added, replaced and removed per kab/kota and period."""
     n = len(frame)
@@ -720,7 +746,9 @@ def _coerce(frame: pd.DataFrame, spec: catalog.LayerSpec, columns: list[str]) ->
         elif col.type == "float":
             values = pd.to_numeric(values).astype("float64")
         elif col.type == "boolean":
-            values = values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v)).astype("boolean")
+            values = values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v)).astype(
+                "boolean"
+            )
         elif col.type == "date":
             values = pd.to_datetime(values)
         out[name] = values

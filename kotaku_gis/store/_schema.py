@@ -54,10 +54,7 @@ def _point_locations(conn: sa.Connection) -> None:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f'ALTER TABLE "{name}" ALTER COLUMN {GEOMETRY_COLUMN} TYPE geometry(Geometry, 4326)')
         else:
-            conn.exec_driver_sql(
-                "UPDATE gpkg_geometry_columns SET geometry_type_name = 'GEOMETRY' WHERE table_name = ?", (name,)
-            )
-
+            conn.exec_driver_sql("UPDATE gpkg_geometry_columns SET geometry_type_name = 'GEOMETRY' WHERE table_name = ?", (name,))
 
 
 GEOMETRY_COLUMN = "geom"
@@ -78,9 +75,7 @@ def layer_table(metadata: sa.MetaData, spec: catalog.LayerSpec, geometry_type: s
     """The table of one catalogue layer, with ``geometry_type`` for its ``geom`` column."""
     columns: list[Any] = [sa.Column(FID, sa.Integer, primary_key=True, autoincrement=True)]
     for col in spec.columns:
-        columns.append(
-            sa.Column(col.name, _SQL_TYPES[col.type], nullable=not col.required, comment=col.description.en)
-        )
+        columns.append(sa.Column(col.name, _SQL_TYPES[col.type], nullable=not col.required, comment=col.description.en))
     columns.append(sa.Column(GEOMETRY_COLUMN, geometry_type, nullable=False))
     table = sa.Table(spec.name, metadata, *columns, comment=spec.title.en)
     table.append_constraint(sa.UniqueConstraint(*spec.key, name=f"{spec.name}_key"))
