@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pandas as pd
 
@@ -197,7 +197,7 @@ class _Formula:
             pos = m.end()
         self.i = 0
 
-    def _fail(self) -> None:
+    def _fail(self) -> NoReturn:
         from openpyxl.utils import get_column_letter
 
         raise DataError(
@@ -226,7 +226,7 @@ class _Formula:
         if tok is None or (value is not None and tok[1] != value):
             self._fail()
         self.i += 1
-        return tok  # type: ignore[return-value]
+        return tok
 
     def _comparison(self) -> Any:
         left = self._concat()
@@ -317,18 +317,21 @@ class _Formula:
                 self._fail()
             return args[1] if _truth(args[0]) else (args[2] if len(args) == 3 else False)
         args = self._arguments()
-        flat = [v for a in args for v in (a if isinstance(a, list) else [a])]
-        if name == "AND":
-            return all(_truth(v) for v in flat if v is not None)
-        if name == "OR":
-            return any(_truth(v) for v in flat if v is not None)
-        if name == "NOT" and len(args) == 1:
-            return not _truth(args[0])
-        if name == "SUM":
-            return float(sum(v for v in flat if isinstance(v, (int, float)) and not isinstance(v, bool)))
-        if name == "ROUND" and len(args) == 2:
-            return round(_number(args[0]), int(_number(args[1])))
-        self._fail()
+        function = _FUNCTIONS.get(name)
+        if function is None or (name in _ARITY and len(args) != _ARITY[name]):
+            self._fail()
+        return function(args, [v for a in args for v in (a if isinstance(a, list) else [a])])
+
+
+#: The worksheet functions an annex formula may use besides IF: name -> f(arguments, flattened ranges).
+_FUNCTIONS: dict[str, Any] = {
+    "AND": lambda args, flat: all(_truth(v) for v in flat if v is not None),
+    "OR": lambda args, flat: any(_truth(v) for v in flat if v is not None),
+    "NOT": lambda args, flat: not _truth(args[0]),
+    "SUM": lambda args, flat: float(sum(v for v in flat if isinstance(v, (int, float)) and not isinstance(v, bool))),
+    "ROUND": lambda args, flat: round(_number(args[0]), int(_number(args[1]))),
+}
+_ARITY = {"NOT": 1, "ROUND": 2}
 
 
 def _number(value: Any) -> float:
@@ -430,7 +433,7 @@ def read_sheet(path: str | Path, table: TableSpec) -> Source:
     """
     import geopandas as gpd
 
-    from kotaku_gis.files import ROW, Source
+    from kotaku_gis.files import Source
 
     path = Path(path)
     if table.layout == "annex":
@@ -441,25 +444,33 @@ def read_sheet(path: str | Path, table: TableSpec) -> Source:
         frame, notes = _plain_table(path, table.sheet)
     geoms: list[Any] = [None] * len(frame)
     if table.lon is not None and table.lat is not None:
-        problems = []
-        for col in (table.lon, table.lat):
-            if col not in frame.columns:
-                have = ", ".join(str(c) for c in frame.columns if c != ROW)
-                raise UsageError(i18n.text("formats.coordinate_column_absent", file=path.name, column=col, have=have))
-        xs = [coordinate(v) for v in frame[table.lon]]
-        ys = [coordinate(v) for v in frame[table.lat]]
-        for i, (row, x, y) in enumerate(zip(frame[ROW], xs, ys)):
-            for col, parsed in ((table.lon, x), (table.lat, y)):
-                value = frame[col].iloc[i]
-                if value is not None and not (isinstance(value, float) and value != value) and parsed is None:
-                    problems.append(Problem("not_a_number", path.name, int(row), col, params={"value": value}))
-        if problems:
-            raise DataError(problems + notes)
-        import shapely
-
-        geoms = [shapely.Point(x, y) if x is not None and y is not None else None for x, y in zip(xs, ys)]
+        geoms = _points(path, frame, table.lon, table.lat, notes)
     out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index), crs="EPSG:4326")
     return Source(path, out, notes)
+
+
+def _points(path: Path, frame: pd.DataFrame, lon: str, lat: str, notes: list[Problem]) -> list[Any]:
+    """Points from the coordinate columns (decimal degrees, decimal comma or DMS); a value that is
+    none of these is an error naming row and column."""
+    import shapely
+
+    from kotaku_gis.files import ROW
+
+    for col in (lon, lat):
+        if col not in frame.columns:
+            have = ", ".join(str(c) for c in frame.columns if c != ROW)
+            raise UsageError(i18n.text("formats.coordinate_column_absent", file=path.name, column=col, have=have))
+    xs = [coordinate(v) for v in frame[lon]]
+    ys = [coordinate(v) for v in frame[lat]]
+    problems = []
+    for i, (row, x, y) in enumerate(zip(frame[ROW], xs, ys)):
+        for col, parsed in ((lon, x), (lat, y)):
+            value = frame[col].iloc[i]
+            if value is not None and not (isinstance(value, float) and value != value) and parsed is None:
+                problems.append(Problem("not_a_number", path.name, int(row), col, params={"value": value}))
+    if problems:
+        raise DataError(problems + notes)
+    return [shapely.Point(x, y) if x is not None and y is not None else None for x, y in zip(xs, ys)]
 
 
 def _plain_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame, list[Problem]]:

@@ -244,46 +244,53 @@ def merge_pieces(batch: _Batch) -> None:
         same = [i for i in group.index[1:] if _same_values(frame.loc[first, values], frame.loc[i, values])]
         for i in group.index[1:]:
             if i not in same:
-                differ = [c for c in values if not _same_values(frame.loc[[first], [c]].iloc[0], frame.loc[[i], [c]].iloc[0])]
-                batch.add(
-                    "key_conflict",
-                    [frame.at[i, ROW]],
-                    key[0],
-                    key=" / ".join(str(frame.at[i, k]) for k in key),
-                    other=int(frame.at[first, ROW]),
-                    columns=", ".join(batch.origin.get(c, c) for c in differ),
-                )
-        geoms = [frame.at[first, "geometry"]]
-        for i in same:
-            geom = frame.at[i, "geometry"]
-            if any(g is not None and geom is not None and shapely.equals(g, geom) for g in geoms):
-                batch.tally.duplicates += 1
-                batch.add(
-                    "duplicate_dropped",
-                    [frame.at[i, ROW]],
-                    key[0],
-                    severity="info",
-                    key=" / ".join(str(frame.at[i, k]) for k in key),
-                    other=int(frame.at[first, ROW]),
-                )
-            else:
-                geoms.append(geom)
-                batch.tally.merged += 1
-                batch.add(
-                    "piece_merged",
-                    [frame.at[i, ROW]],
-                    key[0],
-                    severity="info",
-                    key=" / ".join(str(frame.at[i, k]) for k in key),
-                    other=int(frame.at[first, ROW]),
-                )
-            drop.append(i)
+                _report_conflict(batch, key, values, first, i)
+        geoms = _fold_pieces(batch, key, first, same)
+        drop += same
         if len(geoms) > 1:
             united = shapely.union_all([g for g in geoms if g is not None])
             if united.geom_type == "Polygon":
                 united = shapely.MultiPolygon([united])
             frame.at[first, "geometry"] = united
     batch.frame = frame.drop(index=drop)
+
+
+def _report_conflict(batch: _Batch, key: list[str], values: list[str], first: Any, i: Any) -> None:
+    """Row ``i`` has the key of row ``first`` and other values: an error naming both and the columns."""
+    frame = batch.frame
+    differ = [c for c in values if not _same_values(frame.loc[[first], [c]].iloc[0], frame.loc[[i], [c]].iloc[0])]
+    batch.add(
+        "key_conflict",
+        [frame.at[i, ROW]],
+        key[0],
+        key=" / ".join(str(frame.at[i, k]) for k in key),
+        other=int(frame.at[first, ROW]),
+        columns=", ".join(batch.origin.get(c, c) for c in differ),
+    )
+
+
+def _fold_pieces(batch: _Batch, key: list[str], first: Any, same: list[Any]) -> list[Any]:
+    """The geometries of the rows with ``first``'s key and values: an exact repeat is dropped, another
+    piece kept (both reported); returns the pieces, ``first``'s own first."""
+    frame = batch.frame
+    geoms = [frame.at[first, "geometry"]]
+    for i in same:
+        geom = frame.at[i, "geometry"]
+        repeat = any(g is not None and geom is not None and shapely.equals(g, geom) for g in geoms)
+        if repeat:
+            batch.tally.duplicates += 1
+        else:
+            geoms.append(geom)
+            batch.tally.merged += 1
+        batch.add(
+            "duplicate_dropped" if repeat else "piece_merged",
+            [frame.at[i, ROW]],
+            key[0],
+            severity="info",
+            key=" / ".join(str(frame.at[i, k]) for k in key),
+            other=int(frame.at[first, ROW]),
+        )
+    return geoms
 
 
 def _same_values(a: pd.Series, b: pd.Series) -> bool:

@@ -341,70 +341,21 @@ def plan(
     lang = lang or settings.language
     i18n.strings(lang)
     periode, baseline = progress.resolve_periods(store.periods("kawasan_kumuh"), periode, baseline)
-    try:
-        scope = wil.normalize_kode(kode) if kode not in (None, "") else ""
-    except ValueError as exc:
-        raise UsageError(_tp("error.kode_invalid", kode=kode, reason=str(exc))) from exc
-    levels = wil.ROLLUP_LEVELS
-    scope_level = wil.tingkat(scope)
-    lowest = tingkat or r.tingkat_bawah
-    if lowest not in levels:
-        raise UsageError(_tp("error.tingkat_invalid", tingkat=lowest, levels=", ".join(levels)))
-    if levels.index(lowest) < levels.index(scope_level):
-        raise UsageError(_tp("error.tingkat_above_kode", tingkat=lowest, kode=scope, level=scope_level))
-    pack_levels = list(levels[levels.index(scope_level) : levels.index(lowest) + 1])
-    missing = [lv for lv in pack_levels if lv not in r.tingkat]
-    if missing:
-        raise UsageError(_tp("error.level_not_in_recipe", levels=", ".join(missing), available=", ".join(r.tingkat)))
+    scope, lowest, pack_levels = _pack_levels(r, kode, tingkat)
 
     frames = data.read_layers(store, periode, baseline)
     lindung = store.read("kawasan_lindung")
     codes = {layer: data.normalized_codes(f, layer) for layer, f in frames.items()}
     hashes = {layer: data.row_hashes(f) for layer, f in frames.items()}
     hashes["kawasan_lindung"] = data.row_hashes(lindung)
-    boxes = data.reach_boxes(lindung)
 
     w = frames["wilayah"]
     names = {str(k): str(n) for k, n in zip(w["kode"], w["nama"]) if isinstance(k, str)}
     names[""] = progress.NAMA_NASIONAL
     w_level = w["tingkat"].astype(object) if "tingkat" in w.columns else wil.tingkat_series(codes["wilayah"])
-    has_geom = (w.geometry.notna() & ~w.geometry.is_empty).to_numpy() if len(w) else np.zeros(0, dtype=bool)
+    wanted = _wanted(r, scope, pack_levels, codes, w_level)
+    mappable = _mappable(wanted, codes["wilayah"], w_level, w)
 
-    # candidates per level
-    wanted: dict[str, set[str]] = {}
-    for level in pack_levels:
-        if level == "nasional":
-            wanted[level] = {""}
-            continue
-        listed = codes["wilayah"][(w_level == level).to_numpy()]
-        found = set(listed.dropna())
-        with_data: set[str] = set()
-        for layer in ("kawasan_kumuh", "kegiatan"):
-            anc = wil.ancestor_series(codes[layer], level) if len(codes[layer]) else pd.Series([], dtype=object)
-            with_data |= set(anc.dropna())
-        found = with_data if r.unit == "dengan_data" else (found | with_data)
-        if scope:
-            found = {c for c in found if c == scope or c.startswith(scope + ".")}
-        wanted[level] = found
-    if r.leluhur and scope:
-        for level in levels[: levels.index(scope_level)]:
-            if level in r.tingkat:
-                wanted.setdefault(level, set()).add(wil.ancestor(scope, level) or "")
-    if scope and scope_level in wanted:
-        wanted[scope_level].add(scope)  # the area asked for is always there (when it can be mapped)
-
-    # which can be mapped: boundaries of the children (of the unit itself for a kelurahan)
-    mappable: dict[str, set[str]] = {}
-    for level in wanted:
-        child = _child(level)
-        target = child or level
-        rows = codes["wilayah"][((w_level == target).to_numpy()) & has_geom]
-        if level == "nasional":
-            mappable[level] = {""} if len(rows) else set()
-        else:
-            mappable[level] = set(wil.ancestor_series(rows, level).dropna()) if len(rows) else set()
-
-    # fingerprints
     common = {
         "software": software_fingerprint(),
         "settings": _settings_fingerprint(),
@@ -418,31 +369,7 @@ def plan(
         # a decree changes which locations count as having left the slum list
         "sk": store.decrees()[["kabkota", "periode", "rows"]].astype(str).values.tolist(),
     }
-    digests: dict[str, dict[str, dict[str, str]]] = {}
-    windows: dict[str, dict[str, Any]] = {}
-    for level in wanted:
-        digests[level] = {layer: data.group_digests(codes[layer], hashes[layer], level) for layer in data.CODED_LAYERS}
-        windows[level] = _windows(frames, codes, level)
-
-    units: list[Unit] = []
-    left_out: list[tuple[str, str, str, str]] = []
-    empty = data.empty_digest()
-    for level, codes_at in wanted.items():
-        for kode_u in sorted(codes_at):
-            nama = names.get(kode_u, kode_u)
-            if kode_u not in mappable[level]:
-                child = _child(level)
-                reason = _tp("alasan.tanpa_batas", lang, tingkat=i18n.text(f"maps.tingkat.{child or level}", lang))
-                left_out.append((level, kode_u, nama, reason))
-                continue
-            inputs = {layer: digests[level][layer].get(kode_u, empty) for layer in data.CODED_LAYERS}
-            box = windows[level].get(kode_u)
-            inputs["kawasan_lindung"] = data.digest(hashes["kawasan_lindung"][data.near(boxes, box)])
-            spec = r.tingkat[level]  # type: ignore[index]
-            fp = _sha({**common, "tingkat": level, "kode": kode_u, "level": spec.model_dump(), "inputs": inputs})
-            units.append(Unit(level, kode_u, nama, _child(level), fp, inputs))
-    units.sort(key=lambda u: (u.kode != "", u.kode[:2], levels.index(u.tingkat), u.kode))
-
+    units, left_out = _units(r, lang, common, wanted, mappable, names, frames, codes, hashes, data.reach_boxes(lindung))
     layer_info = {
         layer: {"baris": len(hashes[layer]), "sha256": data.digest(hashes[layer])}
         for layer in (*data.CODED_LAYERS, "kawasan_lindung")
@@ -461,6 +388,97 @@ def plan(
         units=units, left_out=left_out, names=names, layers=layer_info, loads=loads,
         software=common["software"], fingerprint=_sha(whole),
     )  # fmt: skip
+
+
+def _pack_levels(r: PackRecipe, kode: str | None, tingkat: str | None) -> tuple[str, str, list[str]]:
+    """The pack's area (its dotted code; "" for the nation), its lowest level and its levels."""
+    try:
+        scope = wil.normalize_kode(kode) if kode not in (None, "") else ""
+    except ValueError as exc:
+        raise UsageError(_tp("error.kode_invalid", kode=kode, reason=str(exc))) from exc
+    levels = wil.ROLLUP_LEVELS
+    scope_level = wil.tingkat(scope)
+    lowest = tingkat or r.tingkat_bawah
+    if lowest not in levels:
+        raise UsageError(_tp("error.tingkat_invalid", tingkat=lowest, levels=", ".join(levels)))
+    if levels.index(lowest) < levels.index(scope_level):
+        raise UsageError(_tp("error.tingkat_above_kode", tingkat=lowest, kode=scope, level=scope_level))
+    pack_levels = list(levels[levels.index(scope_level) : levels.index(lowest) + 1])
+    missing = [lv for lv in pack_levels if lv not in r.tingkat]
+    if missing:
+        raise UsageError(_tp("error.level_not_in_recipe", levels=", ".join(missing), available=", ".join(r.tingkat)))
+    return scope, lowest, pack_levels
+
+
+def _wanted(
+    r: PackRecipe, scope: str, pack_levels: list[str], codes: dict[str, pd.Series], w_level: pd.Series
+) -> dict[str, set[str]]:
+    """The candidate units per level: those with data (or every listed unit, per the recipe) in the
+    pack's area, its ancestors when the recipe wants them, and the area itself."""
+    levels = wil.ROLLUP_LEVELS
+    scope_level = wil.tingkat(scope)
+    wanted: dict[str, set[str]] = {}
+    for level in pack_levels:
+        if level == "nasional":
+            wanted[level] = {""}
+            continue
+        found = set(codes["wilayah"][(w_level == level).to_numpy()].dropna())
+        with_data: set[str] = set()
+        for layer in ("kawasan_kumuh", "kegiatan"):
+            anc = wil.ancestor_series(codes[layer], level) if len(codes[layer]) else pd.Series([], dtype=object)
+            with_data |= set(anc.dropna())
+        found = with_data if r.unit == "dengan_data" else (found | with_data)
+        wanted[level] = {c for c in found if c == scope or c.startswith(scope + ".")} if scope else found
+    if r.leluhur and scope:
+        for level in levels[: levels.index(scope_level)]:
+            if level in r.tingkat:
+                wanted.setdefault(level, set()).add(wil.ancestor(scope, level) or "")
+    if scope and scope_level in wanted:
+        wanted[scope_level].add(scope)  # the area asked for is always there (when it can be mapped)
+    return wanted
+
+
+def _mappable(wanted: dict[str, set[str]], wil_codes: pd.Series, w_level: pd.Series, w: Any) -> dict[str, set[str]]:
+    """Per level, the units that can be mapped: the boundaries of their children (their own for a kelurahan)."""
+    has_geom = (w.geometry.notna() & ~w.geometry.is_empty).to_numpy() if len(w) else np.zeros(0, dtype=bool)
+    mappable: dict[str, set[str]] = {}
+    for level in wanted:
+        target = _child(level) or level
+        rows = wil_codes[((w_level == target).to_numpy()) & has_geom]
+        if level == "nasional":
+            mappable[level] = {""} if len(rows) else set()
+        else:
+            mappable[level] = set(wil.ancestor_series(rows, level).dropna()) if len(rows) else set()
+    return mappable
+
+
+def _units(
+    r: PackRecipe, lang: str, common: dict[str, Any], wanted: dict[str, set[str]], mappable: dict[str, set[str]],
+    names: dict[str, str], frames: dict[str, Any], codes: dict[str, pd.Series], hashes: dict[str, Any], boxes: Any,
+) -> tuple[list[Unit], list[tuple[str, str, str, str]]]:  # fmt: skip
+    """The units with their fingerprints (of their rows, the protected areas within reach, the
+    software and the recipe), and those left out with the reason."""
+    levels = wil.ROLLUP_LEVELS
+    units: list[Unit] = []
+    left_out: list[tuple[str, str, str, str]] = []
+    empty = data.empty_digest()
+    for level, codes_at in wanted.items():
+        digests = {layer: data.group_digests(codes[layer], hashes[layer], level) for layer in data.CODED_LAYERS}
+        windows = _windows(frames, codes, level)
+        for kode_u in sorted(codes_at):
+            nama = names.get(kode_u, kode_u)
+            if kode_u not in mappable[level]:
+                child = _child(level)
+                reason = _tp("alasan.tanpa_batas", lang, tingkat=i18n.text(f"maps.tingkat.{child or level}", lang))
+                left_out.append((level, kode_u, nama, reason))
+                continue
+            inputs = {layer: digests[layer].get(kode_u, empty) for layer in data.CODED_LAYERS}
+            inputs["kawasan_lindung"] = data.digest(hashes["kawasan_lindung"][data.near(boxes, windows.get(kode_u))])
+            spec = r.tingkat[level]  # type: ignore[index]
+            fp = _sha({**common, "tingkat": level, "kode": kode_u, "level": spec.model_dump(), "inputs": inputs})
+            units.append(Unit(level, kode_u, nama, _child(level), fp, inputs))
+    units.sort(key=lambda u: (u.kode != "", u.kode[:2], levels.index(u.tingkat), u.kode))
+    return units, left_out
 
 
 def _child(level: str) -> str | None:

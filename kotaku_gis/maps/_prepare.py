@@ -162,6 +162,26 @@ def _child_of(codes: pd.Series, child: str | None, kode: str) -> pd.Series:
     return wilayah.ancestor_series(codes.astype(str), child)
 
 
+def _children(w: gpd.GeoDataFrame, code: str, child: str | None) -> gpd.GeoDataFrame:
+    """The units the map colours: the children of ``code`` (the unit itself for a kelurahan)."""
+    levels = _levels_of(w)
+    inside = _inside(w["kode"], code)
+    kids = w[(w["kode"] == code).to_numpy()] if child is None else w[inside & (levels == child).to_numpy()]
+    if kids.empty:
+        if child is None:
+            raise UsageError(i18n.text("maps.error.no_unit", kode=code))
+        raise UsageError(i18n.text("maps.error.no_children", child=i18n.text(f"maps.tingkat.{child}"), kode=code or "Indonesia"))
+    return kids.drop_duplicates("kode").sort_values("kode").reset_index(drop=True)
+
+
+def _unit_name(w: gpd.GeoDataFrame, code: str, given: str | None) -> str:
+    """The unit's name: from its boundary row, else the name given, else its code (Indonesia for the nation)."""
+    if code == "":
+        return given or i18n.text("maps.indonesia")
+    own = w[(w["kode"] == code).to_numpy()]
+    return (str(own["nama"].iloc[0]) if not own.empty else given) or code
+
+
 def prepare(inputs: MapInputs) -> Prepared:
     """Select, simplify, join and round what the map of ``inputs`` shows.
 
@@ -188,23 +208,8 @@ def prepare(inputs: MapInputs) -> Prepared:
     child = level.child
     w = inputs.wilayah.to_crs(settings.storage_crs) if inputs.wilayah.crs else inputs.wilayah
     w = w.assign(kode=w["kode"].astype(str))
-    levels = _levels_of(w)
-    inside = _inside(w["kode"], code)
-    kids = w[(w["kode"] == code).to_numpy()] if child is None else w[inside & (levels == child).to_numpy()]
-    if kids.empty:
-        if child is None:
-            raise UsageError(i18n.text("maps.error.no_unit", kode=code))
-        raise UsageError(i18n.text("maps.error.no_children", child=i18n.text(f"maps.tingkat.{child}"), kode=code or "Indonesia"))
-    kids = kids.drop_duplicates("kode").sort_values("kode").reset_index(drop=True)
-
-    nama = inputs.nama
-    if code == "":
-        nama = nama or i18n.text("maps.indonesia")
-    else:
-        own = w[(w["kode"] == code).to_numpy()]
-        if not own.empty:
-            nama = str(own["nama"].iloc[0])
-        nama = nama or code
+    kids = _children(w, code, child)
+    nama = _unit_name(w, code, inputs.nama)
 
     s = level.simplify
     geoms = simplify_coverage(
@@ -249,7 +254,7 @@ def prepare(inputs: MapInputs) -> Prepared:
         temuan=temuan,
         lindung=lindung,
         sempadan=sempadan,
-        search=_search(w, inside, levels, wil, kumuh, level.search_kelurahan),
+        search=_search(w, _inside(w["kode"], code), _levels_of(w), wil, kumuh, level.search_kelurahan),
         sources=_sources(inputs),
         bounds=bounds,  # type: ignore[arg-type]
     )

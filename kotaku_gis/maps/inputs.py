@@ -228,6 +228,21 @@ def _data_date(store: Any) -> str | None:
     return str(loads["loaded_at"].dropna().max())[:10]
 
 
+def _unit_boundaries(store: Any, tingkat: str, code: str) -> gpd.GeoDataFrame:
+    """The boundaries a unit's map needs: its own, its children's, and its kelurahan when the map
+    names them (the search box, the kelurahan names in the popups of what is drawn)."""
+    level = recipes().level(tingkat)
+    child = level.child
+    named = level.search_kelurahan or bool({"kumuh", "kegiatan"} & set(level.layers))
+    levels: set[str] = {child or "kelurahan", "kelurahan"} if named else {child or "kelurahan"}
+    if code:
+        levels.add(tingkat)
+    w = store.read("wilayah", kode=code or None, tingkat=sorted(levels))
+    if code and not (w["kode"] == code).any():
+        raise UsageError(i18n.text("maps.error.no_unit", kode=code))
+    return w
+
+
 def map_inputs(
     store: Any,
     tingkat: str,
@@ -272,15 +287,7 @@ def map_inputs(
     level = recipes().level(tingkat)
     child = level.child
     periode, baseline = progress.resolve_periods(store.periods("kawasan_kumuh"), periode, baseline)
-    # kelurahan rows: for the search box, and for the kelurahan names in the popups of what is drawn
-    named = level.search_kelurahan or bool({"kumuh", "kegiatan"} & set(level.layers))
-    levels: set[str] = {child or "kelurahan", "kelurahan"} if named else {child or "kelurahan"}
-    if code:
-        levels.add(tingkat)
-    w = store.read("wilayah", kode=code or None, tingkat=sorted(levels))
-    if code and not (w["kode"] == code).any():
-        raise UsageError(i18n.text("maps.error.no_unit", kode=code))
-
+    w = _unit_boundaries(store, tingkat, code)
     decrees = store.decrees()
     periods = sorted({baseline, periode, *progress.decree_periods(decrees, baseline, periode)})
     kumuh = store.read("kawasan_kumuh", periode=periods, kode=code or None)
