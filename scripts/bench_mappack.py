@@ -178,7 +178,9 @@ def per_level(out: Path, periode: str, manifest: dict) -> dict[str, dict[str, fl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"national store (default {DEFAULT_STORE.relative_to(REPO)})")
+    parser.add_argument(
+        "--store", type=Path, default=DEFAULT_STORE, help=f"national store (default {DEFAULT_STORE.relative_to(REPO)})"
+    )
     parser.add_argument("--out", type=Path, help="output folder (default: a temporary one)")
     parser.add_argument("--periode", default="2026Q3")
     parser.add_argument("--tingkat", default="kabkota")
@@ -223,8 +225,10 @@ def main(argv: list[str] | None = None) -> int:
         for lv, v in results["per_level"].items():
             print(f"  {lv}: {v['units']} units, {v['mb']} MB, {v['s_mean']} s per unit (largest {v['s_max']} s)")
         results["largest_map_mb"] = largest_maps(files)
-        print("  largest map page per level (MB, without the shared assets): "
-              + ", ".join(f"{lv} {mb} ({kode or 'nasional'})" for lv, (mb, kode) in results["largest_map_mb"].items()))
+        print(
+            "  largest map page per level (MB, without the shared assets): "
+            + ", ".join(f"{lv} {mb} ({kode or 'nasional'})" for lv, (mb, kode) in results["largest_map_mb"].items())
+        )
 
         print("no-change re-run ...", flush=True)
         again = run(cli, env)
@@ -252,10 +256,14 @@ def main(argv: list[str] | None = None) -> int:
     kel_page = results.get("largest_map_mb", {}).get("kelurahan")  # type: ignore[union-attr]
     if kel_page is not None:
         ok = ok and kel_page[0] * 1000 < TARGET_KELURAHAN_PAGE_KB
-        print(f"largest kelurahan map page: {kel_page[0] * 1000:.0f} KB ({kel_page[1]}; target < {TARGET_KELURAHAN_PAGE_KB:.0f} KB)")
+        print(
+            f"largest kelurahan map page: {kel_page[0] * 1000:.0f} KB ({kel_page[1]}; target < {TARGET_KELURAHAN_PAGE_KB:.0f} KB)"
+        )
     print(f"largest single process: {largest:.0f} MB")
-    print(f"targets: full < {target_full:.0f} s: {full_s} s; no-change < {TARGET_NOCHANGE_S:.0f} s: {quiet_s} s -> "
-          + ("met" if ok else "NOT met"))
+    print(
+        f"targets: full < {target_full:.0f} s: {full_s} s; no-change < {TARGET_NOCHANGE_S:.0f} s: {quiet_s} s -> "
+        + ("met" if ok else "NOT met")
+    )
     print("RESULT " + json.dumps(results, ensure_ascii=False))
     return 0 if ok else 1
 

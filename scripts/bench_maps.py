@@ -45,8 +45,15 @@ sys.path.insert(0, str(REPO))
 from kotaku_gis import maps  # noqa: E402
 from kotaku_gis.maps._assets import ASSETS_DIR  # noqa: E402
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def plain_folium(inputs: maps.MapInputs, path: Path) -> int:
@@ -60,8 +67,13 @@ def plain_folium(inputs: maps.MapInputs, path: Path) -> int:
         kids = kids.merge(inputs.rollup.drop(columns=["nama"], errors="ignore"), on="kode", how="left")
     west, south, east, north = p.bounds
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=12, tiles=None)
-    layers = [("wilayah", kids), ("kumuh", inputs.kumuh), ("kegiatan", inputs.kegiatan),
-              ("lindung", inputs.lindung), ("sempadan", inputs.sempadan)]
+    layers = [
+        ("wilayah", kids),
+        ("kumuh", inputs.kumuh),
+        ("kegiatan", inputs.kegiatan),
+        ("lindung", inputs.lindung),
+        ("sempadan", inputs.sempadan),
+    ]
     for name, frame in layers:
         if frame is None or len(frame) == 0:
             continue
@@ -147,11 +159,15 @@ def main() -> int:
     for name, inputs in cases.items():
         r = case(name, inputs, folder, args.repeat)
         print(f"{name}: {r['children']} choropleth polygons; page built in {r['build_s']:.2f} s")
-        print(f"  size  kotaku-gis inline {r['inline_bytes'] / 1e6:.2f} MB, shared-assets page "
-              f"{r['shared_bytes'] / 1e6:.2f} MB; plain folium page (without its CDN assets) "
-              f"{r['plain_bytes'] / 1e6:.2f} MB; ratio plain/shared {r['plain_bytes'] / r['shared_bytes']:.1f}x")
-        print(f"  load  kotaku-gis {r['ours_load_s'] * 1000:.0f} ms; plain folium {r['plain_load_s'] * 1000:.0f} ms; "
-              f"ratio plain/kotaku-gis {r['plain_load_s'] / r['ours_load_s']:.1f}x (median of {args.repeat})")
+        print(
+            f"  size  kotaku-gis inline {r['inline_bytes'] / 1e6:.2f} MB, shared-assets page "
+            f"{r['shared_bytes'] / 1e6:.2f} MB; plain folium page (without its CDN assets) "
+            f"{r['plain_bytes'] / 1e6:.2f} MB; ratio plain/shared {r['plain_bytes'] / r['shared_bytes']:.1f}x"
+        )
+        print(
+            f"  load  kotaku-gis {r['ours_load_s'] * 1000:.0f} ms; plain folium {r['plain_load_s'] * 1000:.0f} ms; "
+            f"ratio plain/kotaku-gis {r['plain_load_s'] / r['ours_load_s']:.1f}x (median of {args.repeat})"
+        )
     print(f"pages in {folder}")
     return 0
 

@@ -81,9 +81,7 @@ def make_codes(rng: np.random.Generator) -> pd.DataFrame:
     kec_per_kab = rng.integers(3, 11, len(kabkota))
     kecamatan = [f"{kab}.{i:02d}" for kab, n in zip(kabkota, kec_per_kab) for i in range(1, n + 1)]
     kel_per_kec = rng.multinomial(N_KELURAHAN - len(kecamatan), np.full(len(kecamatan), 1 / len(kecamatan))) + 1
-    kelurahan = [
-        f"{kec}.{(1 if i % 3 else 2)}{i:03d}" for kec, n in zip(kecamatan, kel_per_kec) for i in range(1, n + 1)
-    ]
+    kelurahan = [f"{kec}.{(1 if i % 3 else 2)}{i:03d}" for kec, n in zip(kecamatan, kel_per_kec) for i in range(1, n + 1)]
     codes = PROVINSI + kabkota + kecamatan + kelurahan
     return pd.DataFrame({"kode": codes, "nama": [f"Wilayah {c}" for c in codes]})
 
@@ -271,9 +269,10 @@ def report(kind: str, new: dict, old: dict) -> None:
     print("  all runs       " + ", ".join(f"{s:.2f}" for s in new["all_s"]) + f" s (median {median:.2f} s)")
     print(f"  peak memory    {new['peak_rss_mb']:,.0f} MB resident (process total; {new['rss_after_imports_mb']:,.0f} MB "
           f"after imports)   (target < {TARGET_MB} MB: {ok(new['peak_rss_mb'] < TARGET_MB)})")  # fmt: skip
-    print(f"  the old full read (every column and the geometry of the same rows; runs taking turns with the above): {old['seconds']:.2f} s "
-          f"(reading kumuh {old['read_kumuh_s']:.2f} s), peak {old['peak_rss_mb']:,.0f} MB: "
-          f"{old['seconds'] / new['seconds']:.1f}x slower, {old['peak_rss_mb'] / new['peak_rss_mb']:.1f}x the memory")  # fmt: skip
+    print(f"  the old full read (every column and the geometry of the same rows; runs taking turns with the above): "
+          f"{old['seconds']:.2f} s (reading kumuh {old['read_kumuh_s']:.2f} s), peak {old['peak_rss_mb']:,.0f} MB: "
+          f"{old['seconds'] / new['seconds']:.1f}x slower, "
+          f"{old['peak_rss_mb'] / new['peak_rss_mb']:.1f}x the memory")  # fmt: skip
     for key in ("luas_awal", "luas_akhir"):
         assert math.isclose(new[key], old[key], rel_tol=1e-12), (key, new[key], old[key])
 
@@ -299,10 +298,8 @@ def naive_pipeline(kumuh: pd.DataFrame, kegiatan: pd.DataFrame, wil: pd.DataFram
     scored = []
     for row in kumuh.to_dict("records"):
         shares = [row[c] for c in rs.columns]
-        if all(pd.notna(s) for s in shares):  # every criterion given
-            total = float(sum(band(s, share_bands) for s in shares))
-        else:
-            total = row["nilai_kekumuhan"]
+        given = all(pd.notna(s) for s in shares)  # every criterion given, else the total
+        total = float(sum(band(s, share_bands) for s in shares)) if given else row["nilai_kekumuhan"]
         level = band(total, total_bands)
         cons = band(row["nilai_pertimbangan_lain"], cons_bands)
         code = klas.code(level, cons, row["legalitas"]) if level in klas.letters else None
@@ -419,7 +416,10 @@ def main(argv: list[str] | None = None) -> int:
         gpkg, gpkg_full = best_of(str(path), args.repeat)
         report("GeoPackage", gpkg, gpkg_full)
         print(f"  units          {gpkg['units']}")
-        print(f"  nation         slum area {gpkg['luas_awal']:,.0f} ha -> {gpkg['luas_akhir']:,.0f} ha ({gpkg['persen']:.1f} % less)")
+        print(
+            f"  nation         slum area {gpkg['luas_awal']:,.0f} ha -> {gpkg['luas_akhir']:,.0f} ha "
+            f"({gpkg['persen']:.1f} % less)"
+        )
         if not args.no_postgis:
             with postgis_database(REPO) as url:
                 if url is not None:
@@ -432,8 +432,9 @@ def main(argv: list[str] | None = None) -> int:
                     assert math.isclose(pg["luas_akhir"], gpkg["luas_akhir"], rel_tol=1e-12)
         cmp = compare_on_subset(str(path), args.subset_provinces)
         print()
-        print(f"Straightforward approach (per-row loop scoring, per-unit filtering) on a subset: {args.subset_provinces} "
-              f"provinces, {cmp['rows']:,} rows (2 periods), {cmp['units']:,} units; same totals as the vectorised run:")  # fmt: skip
+        print(f"Straightforward approach (per-row loop scoring, per-unit filtering) on a subset: "
+              f"{args.subset_provinces} provinces, {cmp['rows']:,} rows (2 periods), {cmp['units']:,} units; "
+              "same totals as the vectorised run:")  # fmt: skip
         print(f"  straightforward {cmp['naive_s']:.2f} s, vectorised {cmp['vectorised_s']:.3f} s: ratio {cmp['ratio']:.0f}x")
         print(f"machine: load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} after the runs")
     finally:

@@ -44,7 +44,7 @@ import shapely.ops
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kotaku_gis import catalog, geodesy, screening, settings
+from kotaku_gis import catalog, geodesy, screening
 from kotaku_gis.store import open_store
 from scripts._bench import peak_rss_mb, postgis_database
 
@@ -132,8 +132,11 @@ def _polygons(rng: np.random.Generator, n: int, cities: np.ndarray) -> gpd.GeoDa
     cy = np.where(near, city[:, 1] + rng.normal(0, 0.08, n), rng.uniform(-10.5, 5.5, n))
     # protected areas near cities are small (city forests, heritage sites, mangrove belts); the others
     # range from a few hundred metres to national parks tens of kilometres across
-    r = np.where(near, np.clip(rng.lognormal(np.log(0.004), 0.8, n), 0.001, 0.03),
-                 np.clip(rng.lognormal(np.log(0.012), 1.0, n), 0.002, 0.3))
+    r = np.where(
+        near,
+        np.clip(rng.lognormal(np.log(0.004), 0.8, n), 0.001, 0.03),
+        np.clip(rng.lognormal(np.log(0.012), 1.0, n), 0.002, 0.3),
+    )
     total = int(nv.sum())
     owner = np.repeat(np.arange(n), nv)
     k = np.arange(total) - np.repeat(np.cumsum(nv) - nv, nv)
@@ -220,8 +223,11 @@ def straightforward(kegiatan: gpd.GeoDataFrame, kawasan: gpd.GeoDataFrame) -> tu
         if spec.aturan:
             findings.append((row["id_kegiatan"], spec.aturan, None, np.nan))
         kurs = rate.rate(row["periode"])
-        usd = row["biaya_usd"] if pd.notna(row["biaya_usd"]) else (
-            row["biaya_idr"] / kurs[0] if pd.notna(row["biaya_idr"]) and kurs else None)
+        usd = (
+            row["biaya_usd"]
+            if pd.notna(row["biaya_usd"])
+            else (row["biaya_idr"] / kurs[0] if pd.notna(row["biaya_idr"]) and kurs else None)
+        )
         if usd is None or usd > rules.cost.above_usd:
             findings.append((row["id_kegiatan"], rules.cost.aturan, None, np.nan))
         if row["dampak_negatif"] is True:
@@ -236,7 +242,7 @@ def straightforward(kegiatan: gpd.GeoDataFrame, kawasan: gpd.GeoDataFrame) -> tu
         d = projected[zone].distance(act).to_numpy()
         near = ((d <= setback) | ((d <= screening.load_rules().proximity.warning_m) & ~line)) & (d > 0)
         for j in np.flatnonzero(near):
-            findings.append((row["id_kegiatan"], aturan[j], kawasan["id_kawasan"].iat[j], d[j]))
+            findings.append((row["id_kegiatan"], aturan[j], kawasan["id_kawasan"].iloc[j], d[j]))
     frame = pd.DataFrame(findings, columns=["id_kegiatan", "aturan", "id_kawasan", "jarak_m"])
     return frame, projecting, len(projected)
 
@@ -270,9 +276,7 @@ def _measure_in_child(url: str, repeat: int) -> dict:
     """Best of ``repeat`` end-to-end runs, each in a fresh Python process (peak memory its own)."""
     runs = []
     for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, __file__, "--measure", url], capture_output=True, text=True, check=True
-        )
+        out = subprocess.run([sys.executable, __file__, "--measure", url], capture_output=True, text=True, check=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     best = min(runs, key=lambda r: r["total_s"])
     best["runs_total_s"] = [round(r["total_s"], 2) for r in runs]
@@ -374,8 +378,11 @@ def geodesic_m(kegiatan: gpd.GeoDataFrame, kawasan: gpd.GeoDataFrame, pairs: pd.
         aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={c.y} +lon_0={c.x} +datum=WGS84 +units=m")
         to_local = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
         to_lonlat = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
-        local_a = shapely.transform(a, lambda xy: np.c_[to_local.transform(xy[:, 0], xy[:, 1])])
-        local_f = shapely.transform(f, lambda xy: np.c_[to_local.transform(xy[:, 0], xy[:, 1])])
+        def local(xy: np.ndarray, to_local: Transformer = to_local) -> np.ndarray:
+            return np.c_[to_local.transform(xy[:, 0], xy[:, 1])]
+
+        local_a = shapely.transform(a, local)
+        local_f = shapely.transform(f, local)
         pa, pf = shapely.ops.nearest_points(local_a, local_f)
         (lon1, lon2), (lat1, lat2) = to_lonlat.transform([pa.x, pf.x], [pa.y, pf.y])
         out[i] = geod.inv(lon1, lat1, lon2, lat2)[2]
@@ -493,8 +500,10 @@ def main(argv: list[str] | None = None) -> int:
         a = set(zip(fast_pairs["id_kegiatan"], fast_pairs["id_kawasan"]))
         spatial = naive[naive["id_kawasan"].notna()]
         b = set(zip(spatial["id_kegiatan"], spatial["id_kawasan"]))
-        print(f"  check: item-6 (activity, protected feature) pairs on the subset: {len(a)} fast, {len(b)} "
-              f"straightforward, {len(a & b)} in both")
+        print(
+            f"  check: item-6 (activity, protected feature) pairs on the subset: {len(a)} fast, {len(b)} "
+            f"straightforward, {len(a & b)} in both"
+        )
 
         pg = None if args.no_postgis else _postgis(kegiatan, kawasan, args.repeat, fast)
         if args.no_postgis:

@@ -128,15 +128,102 @@ PERTIMBANGAN = np.array([3, 5, 7, 9, 11, 13, 15])
 PERTIMBANGAN_P = np.array([0.08, 0.14, 0.2, 0.2, 0.18, 0.12, 0.08])
 
 # Parts of the invented place names (common Indonesian toponym patterns, combined at random).
-_AWAL = ["Suka", "Sido", "Mekar", "Karang", "Wono", "Jati", "Tegal", "Sumber", "Banjar", "Purwo", "Tirta",
-         "Giri", "Harja", "Kerta", "Marga", "Bina", "Tunas", "Cinta", "Mulia", "Sri"]
-_AKHIR = ["maju", "mulyo", "jaya", "makmur", "rejo", "sari", "harjo", "asih", "raya", "agung", "mukti",
-          "rahayu", "luhur", "asri", "damai", "mekar", "wangi", "tani", "karya", "sentosa", "bakti", "mulya"]
-_TEMPAT = ["Sungai", "Tanjung", "Kampung", "Bukit", "Pasir", "Teluk", "Batu", "Air", "Padang", "Pulau", "Lubuk",
-           "Kebun", "Rawa", "Tanah", "Bandar", "Muara", "Labuhan", "Simpang", "Parit", "Koto", "Talang", "Ujung"]
-_SIFAT = ["Jaya", "Raya", "Putih", "Merah", "Besar", "Kecil", "Panjang", "Baru", "Lama", "Indah", "Permai",
-          "Harapan", "Makmur", "Sejahtera", "Lestari", "Emas", "Gading", "Hijau", "Tinggi", "Dalam", "Kuning",
-          "Mulia", "Sari", "Bening"]
+_AWAL = [
+    "Suka",
+    "Sido",
+    "Mekar",
+    "Karang",
+    "Wono",
+    "Jati",
+    "Tegal",
+    "Sumber",
+    "Banjar",
+    "Purwo",
+    "Tirta",
+    "Giri",
+    "Harja",
+    "Kerta",
+    "Marga",
+    "Bina",
+    "Tunas",
+    "Cinta",
+    "Mulia",
+    "Sri",
+]
+_AKHIR = [
+    "maju",
+    "mulyo",
+    "jaya",
+    "makmur",
+    "rejo",
+    "sari",
+    "harjo",
+    "asih",
+    "raya",
+    "agung",
+    "mukti",
+    "rahayu",
+    "luhur",
+    "asri",
+    "damai",
+    "mekar",
+    "wangi",
+    "tani",
+    "karya",
+    "sentosa",
+    "bakti",
+    "mulya",
+]
+_TEMPAT = [
+    "Sungai",
+    "Tanjung",
+    "Kampung",
+    "Bukit",
+    "Pasir",
+    "Teluk",
+    "Batu",
+    "Air",
+    "Padang",
+    "Pulau",
+    "Lubuk",
+    "Kebun",
+    "Rawa",
+    "Tanah",
+    "Bandar",
+    "Muara",
+    "Labuhan",
+    "Simpang",
+    "Parit",
+    "Koto",
+    "Talang",
+    "Ujung",
+]
+_SIFAT = [
+    "Jaya",
+    "Raya",
+    "Putih",
+    "Merah",
+    "Besar",
+    "Kecil",
+    "Panjang",
+    "Baru",
+    "Lama",
+    "Indah",
+    "Permai",
+    "Harapan",
+    "Makmur",
+    "Sejahtera",
+    "Lestari",
+    "Emas",
+    "Gading",
+    "Hijau",
+    "Tinggi",
+    "Dalam",
+    "Kuning",
+    "Mulia",
+    "Sari",
+    "Bening",
+]
 _ARAH = ["Utara", "Selatan", "Timur", "Barat", "Tengah", "Hilir", "Hulu", "Ilir", "Ulu", "Satu", "Dua"]
 
 
@@ -280,8 +367,9 @@ def _metres_to_degrees(cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return 1.0 / (M_LON * np.cos(np.radians(cy))), np.full(len(cy), 1.0 / M_LAT)
 
 
-def star_polygons(cx: np.ndarray, cy: np.ndarray, area_m2: np.ndarray, rng: np.random.Generator,
-                  nv: np.ndarray | None = None, wave: float = 0.0) -> np.ndarray:
+def star_polygons(
+    cx: np.ndarray, cy: np.ndarray, area_m2: np.ndarray, rng: np.random.Generator, nv: np.ndarray | None = None, wave: float = 0.0
+) -> np.ndarray:
     """Irregular star-shaped polygons (always simple: one vertex per angle step) of about ``area_m2``
     square metres around the centres, with ``nv`` vertices each (default 8-16); ``wave`` gives
     natural-looking outlines from a few harmonics instead of random radii."""
@@ -307,8 +395,14 @@ def star_polygons(cx: np.ndarray, cy: np.ndarray, area_m2: np.ndarray, rng: np.r
     return shapely.polygons(shapely.linearrings(np.c_[x, y], indices=owner))
 
 
-def walks(x0: np.ndarray, y0: np.ndarray, segments: np.ndarray, length: tuple[np.ndarray, np.ndarray],
-          turn: float, rng: np.random.Generator) -> np.ndarray:
+def walks(
+    x0: np.ndarray,
+    y0: np.ndarray,
+    segments: np.ndarray,
+    length: tuple[np.ndarray, np.ndarray],
+    turn: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Polylines from the starts: ``segments`` segments each of ``length`` metres (lo, hi per line)."""
     n = len(x0)
     nv = segments + 1
@@ -428,8 +522,10 @@ def kelurahan_counts(kabkota: Sequence[str], total: int, rng: np.random.Generato
     others = [k for k in kabkota if k not in fixed]
     free = total - sum(fixed.values()) - MIN_KELURAHAN * len(others)
     if free < 0 or (not others and free):
-        raise ConfigError(f"kelurahan: {total} cannot be shared out over {len(kabkota)} kab/kota "
-                         f"(at least {MIN_KELURAHAN} each, {n_pontianak} in Kota Pontianak)")
+        raise ConfigError(
+            f"kelurahan: {total} cannot be shared out over {len(kabkota)} kab/kota "
+            f"(at least {MIN_KELURAHAN} each, {n_pontianak} in Kota Pontianak)"
+        )
     weight = np.array([1.4 if int(k[3:5]) >= 71 else 1.0 for k in others]) * rng.lognormal(0, 0.45, len(others))
     extra = rng.multinomial(free, weight / weight.sum()) if others else []
     return {**fixed, **{k: MIN_KELURAHAN + int(e) for k, e in zip(others, extra)}}
@@ -478,8 +574,9 @@ def build_wilayah(cfg: Config, batas: dict[str, gpd.GeoDataFrame], rng: np.rando
         rows.append({"kode": k, "nama": kab_frame.at[k, "nama"], "geometry": as_multipolygon(kab_frame.at[k, "geometry"])})
         if k == PONTIANAK:
             for name in ("kecamatan_6171", "kelurahan_6171"):
-                rows += [{"kode": r.kode, "nama": r.nama, "geometry": as_multipolygon(r.geometry)}
-                         for r in batas[name].itertuples()]
+                rows += [
+                    {"kode": r.kode, "nama": r.nama, "geometry": as_multipolygon(r.geometry)} for r in batas[name].itertuples()
+                ]
         else:
             rows += subdivide(k, kab_frame.at[k, "geometry"], counts[k], rng, names)
     frame = pd.DataFrame(rows).sort_values("kode", ignore_index=True)
@@ -507,8 +604,9 @@ class Lokasi:
     best_aspect: np.ndarray  # the aspect (1-7) that improves most over the periods
 
 
-def place_locations(kel_geoms: np.ndarray, kel_idx: np.ndarray, area_m2: np.ndarray, rng: np.random.Generator,
-                    rounds: int = 60) -> np.ndarray:
+def place_locations(
+    kel_geoms: np.ndarray, kel_idx: np.ndarray, area_m2: np.ndarray, rng: np.random.Generator, rounds: int = 60
+) -> np.ndarray:
     """Star-shaped polygons of ``area_m2`` inside their kelurahan, not overlapping one another."""
     n = len(kel_idx)
     geoms = np.empty(n, dtype=object)
@@ -634,14 +732,16 @@ def build_kumuh(cfg: Config, wil: gpd.GeoDataFrame, pers: list[str], rng: np.ran
         only_total = rng.random(len(rows)) < (0.10 if p == 0 else 0.03)
         both = ~only_total & (rng.random(len(rows)) < 0.02)
         crit = pd.DataFrame(np.where(only_total[:, None], np.nan, s), columns=criteria)
-        frame = pd.DataFrame({
-            "id_lokasi": ids[rows],
-            "kode_kelurahan": kode[rows],
-            "nama_kawasan": nama[rows],
-            "periode": periode,
-            "luas_ha": luas[rows],
-            "aturan_penilaian": "permen_14_2018",
-        })
+        frame = pd.DataFrame(
+            {
+                "id_lokasi": ids[rows],
+                "kode_kelurahan": kode[rows],
+                "nama_kawasan": nama[rows],
+                "periode": periode,
+                "luas_ha": luas[rows],
+                "aturan_penilaian": "permen_14_2018",
+            }
+        )
         frame = pd.concat([frame, crit], axis=1)
         frame["rtp_tersedia"] = rtp[since, rows]
         frame["nilai_kekumuhan"] = np.where(only_total | both, total, np.nan)
@@ -656,7 +756,9 @@ def build_kumuh(cfg: Config, wil: gpd.GeoDataFrame, pers: list[str], rng: np.ran
 
 
 # -- 3. kegiatan -------------------------------------------------------------------------------------
-def build_kegiatan(cfg: Config, wil: gpd.GeoDataFrame, lok: Lokasi, pers: list[str], rng: np.random.Generator) -> gpd.GeoDataFrame:
+def build_kegiatan(
+    cfg: Config, wil: gpd.GeoDataFrame, lok: Lokasi, pers: list[str], rng: np.random.Generator
+) -> gpd.GeoDataFrame:
     kel = wil[wil["tingkat"] == "kelurahan"].reset_index(drop=True)
     kel_geoms = kel.geometry.to_numpy()
     shapely.prepare(kel_geoms)
@@ -765,23 +867,27 @@ def build_kegiatan(cfg: Config, wil: gpd.GeoDataFrame, lok: Lokasi, pers: list[s
             state = np.where(go, 1, np.where(done, 2, state))
             progres = np.where(go, np.round(rng.uniform(5, 40, n)), np.where(done, 100.0, progres))
         rows = np.flatnonzero(start <= r)
-        frames.append(pd.DataFrame({
-            "id_kegiatan": ids[rows],
-            "kode_kelurahan": kode[rows],
-            "id_lokasi": id_lokasi[rows],
-            "nama": nama[rows],
-            "jenis": jenis[rows],
-            "periode": periode,
-            "status": status_names[state[rows]],
-            "progres_fisik": progres[rows].astype(float),
-            "biaya_idr": biaya[rows],
-            "biaya_usd": usd[rows],
-            "luas_reklamasi_ha": reklamasi[rows],
-            "kapasitas_tampungan_m3": tampungan[rows],
-            "persetujuan_tertulis": approval[rows],
-            "dampak_negatif": dampak[rows],
-            "geometry": geoms[rows],
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "id_kegiatan": ids[rows],
+                    "kode_kelurahan": kode[rows],
+                    "id_lokasi": id_lokasi[rows],
+                    "nama": nama[rows],
+                    "jenis": jenis[rows],
+                    "periode": periode,
+                    "status": status_names[state[rows]],
+                    "progres_fisik": progres[rows].astype(float),
+                    "biaya_idr": biaya[rows],
+                    "biaya_usd": usd[rows],
+                    "luas_reklamasi_ha": reklamasi[rows],
+                    "kapasitas_tampungan_m3": tampungan[rows],
+                    "persetujuan_tertulis": approval[rows],
+                    "dampak_negatif": dampak[rows],
+                    "geometry": geoms[rows],
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     out["dampak_negatif"] = out["dampak_negatif"].astype("boolean")
     return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
@@ -791,10 +897,20 @@ def build_kegiatan(cfg: Config, wil: gpd.GeoDataFrame, lok: Lokasi, pers: list[s
 #: Relative frequency and median radius (km) of each area kategori; a kategori added to the
 #: catalogue later gets (3, 1.0).
 KATEGORI_AREA = {
-    "hutan_lindung": (20, 4.0), "hutan_konservasi": (10, 3.0), "taman_nasional": (3, 15.0), "cagar_alam": (6, 3.0),
-    "suaka_margasatwa": (5, 5.0), "kebun_raya": (1, 0.6), "kawasan_perlindungan_sungai": (10, 1.5),
-    "danau_waduk": (6, 1.0), "cagar_budaya": (6, 0.15), "bangunan_adat_keagamaan": (8, 0.06), "taman_laut": (4, 6.0),
-    "pantai_gumuk_pasir": (3, 1.0), "hutan_mangrove": (10, 1.2), "rawa": (8, 2.0),
+    "hutan_lindung": (20, 4.0),
+    "hutan_konservasi": (10, 3.0),
+    "taman_nasional": (3, 15.0),
+    "cagar_alam": (6, 3.0),
+    "suaka_margasatwa": (5, 5.0),
+    "kebun_raya": (1, 0.6),
+    "kawasan_perlindungan_sungai": (10, 1.5),
+    "danau_waduk": (6, 1.0),
+    "cagar_budaya": (6, 0.15),
+    "bangunan_adat_keagamaan": (8, 0.06),
+    "taman_laut": (4, 6.0),
+    "pantai_gumuk_pasir": (3, 1.0),
+    "hutan_mangrove": (10, 1.2),
+    "rawa": (8, 2.0),
 }
 COASTAL = {"taman_laut", "pantai_gumuk_pasir", "hutan_mangrove"}
 IUCN = {"taman_nasional": "II", "cagar_alam": "Ia", "suaka_margasatwa": "IV", "hutan_konservasi": "V", "taman_laut": "VI"}
@@ -834,7 +950,9 @@ def land_points(prov: gpd.GeoDataFrame, n: int, rng: np.random.Generator) -> tup
     return points_in(geoms[which], rng, tries=2000), prov["kode"].to_numpy()[which]
 
 
-def build_lindung(cfg: Config, wil: gpd.GeoDataFrame, lok: Lokasi, sites: np.ndarray, rng: np.random.Generator) -> gpd.GeoDataFrame:
+def build_lindung(
+    cfg: Config, wil: gpd.GeoDataFrame, lok: Lokasi, sites: np.ndarray, rng: np.random.Generator
+) -> gpd.GeoDataFrame:
     """Protected polygons, rivers, coast lines and springs. ``sites``: the slum locations and
     activities, which only the polygons placed near the towns on purpose may reach."""
     n = cfg.kawasan_lindung
@@ -866,8 +984,7 @@ def build_lindung(cfg: Config, wil: gpd.GeoDataFrame, lok: Lokasi, sites: np.nda
         on_coast = coastal[idx]
         if on_coast.any():
             pick = coast_pool[rng.integers(len(coast_pool), size=int(on_coast.sum()))]
-            out[on_coast] = shapely.get_coordinates(
-                shapely.line_interpolate_point(pick, rng.random(len(pick)), normalized=True))
+            out[on_coast] = shapely.get_coordinates(shapely.line_interpolate_point(pick, rng.random(len(pick)), normalized=True))
         return out
 
     centre = centres(np.arange(n_poly))
@@ -903,13 +1020,15 @@ def build_lindung(cfg: Config, wil: gpd.GeoDataFrame, lok: Lokasi, sites: np.nda
             area_m2[todo] *= 0.5
     if len(todo):
         raise RuntimeError(f"{len(todo)} protected polygons do not fit inside {settings.indonesia_bounds}")
-    poly_frame = pd.DataFrame({
-        "nama": [label(f"{catalog.layer('kawasan_lindung').column('kategori').value(k).id} {_place(rng)}") for k in kategori],
-        "kategori": kategori,
-        "iucn_kat": [IUCN.get(k) for k in kategori],
-        "status_penetapan": np.where(rng.random(n_poly) < 0.92, "Designated", "Proposed"),
-        "geometry": shapely.multipolygons(polys, indices=np.arange(n_poly)) if n_poly else polys,
-    })
+    poly_frame = pd.DataFrame(
+        {
+            "nama": [label(f"{catalog.layer('kawasan_lindung').column('kategori').value(k).id} {_place(rng)}") for k in kategori],
+            "kategori": kategori,
+            "iucn_kat": [IUCN.get(k) for k in kategori],
+            "status_penetapan": np.where(rng.random(n_poly) < 0.92, "Designated", "Proposed"),
+            "geometry": shapely.multipolygons(polys, indices=np.arange(n_poly)) if n_poly else polys,
+        }
+    )
 
     # rivers: meandering lines of 3-80 km, vertices every 100 m; some start in a town
     town = rng.random(n_river) < RIVER_TOWN
@@ -939,37 +1058,45 @@ def build_lindung(cfg: Config, wil: gpd.GeoDataFrame, lok: Lokasi, sites: np.nda
     das[rng.random(n_river) < 0.15] = np.nan
     sempadan = np.where(rng.random(n_river) < 0.03, np.round(rng.uniform(5, 50, n_river)), np.nan)
     cross = np.isin(start_prov, list(LINTAS_NEGARA_PROV)) & (rng.random(n_river) < 0.08)
-    river_frame = pd.DataFrame({
-        "nama": [label(f"Sungai {_place(rng)}") for _ in range(n_river)],
-        "kategori": "sungai",
-        "sempadan_m": sempadan,
-        "lintas_negara": pd.array(cross, dtype="boolean"),
-        "kedalaman_m": depth,
-        "bertanggul": pd.array(rng.random(n_river) < 0.15, dtype="boolean"),
-        "perkotaan": pd.array(town | (rng.random(n_river) < 0.1), dtype="boolean"),
-        "luas_das_km2": das,
-        "geometry": rivers,
-    })
+    river_frame = pd.DataFrame(
+        {
+            "nama": [label(f"Sungai {_place(rng)}") for _ in range(n_river)],
+            "kategori": "sungai",
+            "sempadan_m": sempadan,
+            "lintas_negara": pd.array(cross, dtype="boolean"),
+            "kedalaman_m": depth,
+            "bertanggul": pd.array(rng.random(n_river) < 0.15, dtype="boolean"),
+            "perkotaan": pd.array(town | (rng.random(n_river) < 0.1), dtype="boolean"),
+            "luas_das_km2": das,
+            "geometry": rivers,
+        }
+    )
 
     coast = coast_lines(prov, n_coast, rng)
-    coast_frame = pd.DataFrame({
-        "nama": [label(f"Garis pantai {_place(rng)}") for _ in range(n_coast)],
-        "kategori": "garis_pantai",
-        "sumber": f"Garis: batas luar provinsi ({_SAMPLE.BOUNDARY_SOURCE}); nama SINTETIS (seed {cfg.seed})",
-        "geometry": coast,
-    })
+    coast_frame = pd.DataFrame(
+        {
+            "nama": [label(f"Garis pantai {_place(rng)}") for _ in range(n_coast)],
+            "kategori": "garis_pantai",
+            "sumber": f"Garis: batas luar provinsi ({_SAMPLE.BOUNDARY_SOURCE}); nama SINTETIS (seed {cfg.seed})",
+            "geometry": coast,
+        }
+    )
 
     k = slum_kel[rng.integers(len(slum_kel), size=n_spring)] if n_spring else np.zeros(0, int)
-    spring_frame = pd.DataFrame({
-        "nama": [label(f"Mata air {_place(rng)}") for _ in range(n_spring)],
-        "kategori": "mata_air",
-        "perkotaan": pd.array(np.ones(n_spring, bool), dtype="boolean"),
-        "geometry": shapely.points(points_in(kel_geoms[k], rng)) if n_spring else np.empty(0, dtype=object),
-    })
+    spring_frame = pd.DataFrame(
+        {
+            "nama": [label(f"Mata air {_place(rng)}") for _ in range(n_spring)],
+            "kategori": "mata_air",
+            "perkotaan": pd.array(np.ones(n_spring, bool), dtype="boolean"),
+            "geometry": shapely.points(points_in(kel_geoms[k], rng)) if n_spring else np.empty(0, dtype=object),
+        }
+    )
 
     out = pd.concat([poly_frame, river_frame, coast_frame, spring_frame], ignore_index=True)
     out.insert(0, "id_kawasan", [f"KL-{i:05d}" for i in range(1, len(out) + 1)])
-    out["sumber"] = out["sumber"].fillna(f"SINTETIS - scripts/make_national_data.py (seed {cfg.seed}); bukan kawasan lindung resmi")
+    out["sumber"] = out["sumber"].fillna(
+        f"SINTETIS - scripts/make_national_data.py (seed {cfg.seed}); bukan kawasan lindung resmi"
+    )
     columns = catalog.layer("kawasan_lindung").column_names
     for c in columns:
         if c not in out.columns:
@@ -1053,8 +1180,10 @@ def check(data: Data, rows: int, seed: int, log=print) -> bool:  # type: ignore[
     ok = True
     for layer, frame in data.frames().items():
         if layer == "wilayah":  # some of every level
-            parts = [g.iloc[np.sort(rng.choice(len(g), min(len(g), max(1, rows // 4)), replace=False))]
-                     for _, g in frame.groupby("tingkat", sort=True)]
+            parts = [
+                g.iloc[np.sort(rng.choice(len(g), min(len(g), max(1, rows // 4)), replace=False))]
+                for _, g in frame.groupby("tingkat", sort=True)
+            ]
             sample = pd.concat(parts)
         else:
             sample = frame.iloc[np.sort(rng.choice(len(frame), min(len(frame), rows), replace=False))]
@@ -1063,8 +1192,10 @@ def check(data: Data, rows: int, seed: int, log=print) -> bool:  # type: ignore[
         count = pd.Series([f"{p.severity}:{p.code}" for p in problems]).value_counts().to_dict() if problems else {}
         errors = [p for p in problems if p.severity == "error"]
         ok &= not errors and not changed
-        log(f"  {layer:<16}{len(sample):>6} rows through loader.prepare ({time.perf_counter() - t:.1f} s): "
-            f"{len(errors)} errors; problems {count or 'none'}; changed by prepare {changed or 'nothing'}")
+        log(
+            f"  {layer:<16}{len(sample):>6} rows through loader.prepare ({time.perf_counter() - t:.1f} s): "
+            f"{len(errors)} errors; problems {count or 'none'}; changed by prepare {changed or 'nothing'}"
+        )
         for p in errors[:10]:
             log(f"      row {p.row} {p.column}: {p.message('en')}")
     return ok
@@ -1134,59 +1265,92 @@ def summary(data: Data) -> list[str]:
     kab = wil[wil["tingkat"] == "kabkota"]["kode"]
     kota = int((kab.str.slice(3, 5).astype(int) >= 71).sum())
     lines = [
-        (f"wilayah: {levels.get('provinsi', 0)} provinsi, {levels.get('kabkota', 0)} kabkota ({kota} kota, "
-         f"{len(kab) - kota} kabupaten), {levels.get('kecamatan', 0):,} kecamatan, {len(kel):,} kelurahan/desa "
-         f"({int((kel.str[9] == '1').sum()):,} kelurahan, {int((kel.str[9] == '2').sum()):,} desa)"),
+        (
+            f"wilayah: {levels.get('provinsi', 0)} provinsi, {levels.get('kabkota', 0)} kabkota ({kota} kota, "
+            f"{len(kab) - kota} kabupaten), {levels.get('kecamatan', 0):,} kecamatan, {len(kel):,} kelurahan/desa "
+            f"({int((kel.str[9] == '1').sum()):,} kelurahan, {int((kel.str[9] == '2').sum()):,} desa)"
+        ),
     ]
     scored = scoring.score(kumuh.drop(columns="geometry"))
     per = scored.groupby("periode", observed=True)
     base = kumuh[kumuh["periode"] == data.periods[0]]
-    lines.append(f"kawasan_kumuh: {kumuh['id_lokasi'].nunique():,} locations in {kumuh['kode_kelurahan'].nunique():,} "
-                 f"kelurahan, {len(kumuh):,} rows; baseline area {base['luas_ha'].sum():,.0f} ha")
+    lines.append(
+        f"kawasan_kumuh: {kumuh['id_lokasi'].nunique():,} locations in {kumuh['kode_kelurahan'].nunique():,} "
+        f"kelurahan, {len(kumuh):,} rows; baseline area {base['luas_ha'].sum():,.0f} ha"
+    )
     for periode, g in per:
         lv = g["tingkat_kekumuhan"].value_counts()
-        lines.append(f"  {periode}: {len(g):,} rows ({int(g[scoring.rule_set('permen_14_2018').columns[0]].isna().sum()):,} "
-                     f"total only), mean score {g['nilai_kekumuhan'].mean():.1f}; berat {lv.get('berat', 0):,}, "
-                     f"sedang {lv.get('sedang', 0):,}, ringan {lv.get('ringan', 0):,}, tidak kumuh {lv.get('tidak_kumuh', 0):,}")
-    kinds = pd.Series(shapely.get_type_id(keg.drop_duplicates("id_kegiatan").geometry.to_numpy())).map(
-        {0: "points", 1: "lines", 3: "polygons"}).value_counts()
-    lines.append(f"kegiatan: {keg['id_kegiatan'].nunique():,} activities, {len(keg):,} rows in "
-                 f"{keg['periode'].nunique()} periods; {', '.join(f'{v:,} {k}' for k, v in kinds.items())}; "
-                 f"{keg['jenis'].nunique()} jenis; status (last period) "
-                 + ", ".join(f"{k} {v:,}" for k, v in keg[keg['periode'] == keg['periode'].max()]['status'].value_counts().items()))
+        lines.append(
+            f"  {periode}: {len(g):,} rows ({int(g[scoring.rule_set('permen_14_2018').columns[0]].isna().sum()):,} "
+            f"total only), mean score {g['nilai_kekumuhan'].mean():.1f}; berat {lv.get('berat', 0):,}, "
+            f"sedang {lv.get('sedang', 0):,}, ringan {lv.get('ringan', 0):,}, tidak kumuh {lv.get('tidak_kumuh', 0):,}"
+        )
+    kinds = (
+        pd.Series(shapely.get_type_id(keg.drop_duplicates("id_kegiatan").geometry.to_numpy()))
+        .map({0: "points", 1: "lines", 3: "polygons"})
+        .value_counts()
+    )
+    lines.append(
+        f"kegiatan: {keg['id_kegiatan'].nunique():,} activities, {len(keg):,} rows in "
+        f"{keg['periode'].nunique()} periods; {', '.join(f'{v:,} {k}' for k, v in kinds.items())}; "
+        f"{keg['jenis'].nunique()} jenis; status (last period) "
+        + ", ".join(f"{k} {v:,}" for k, v in keg[keg["periode"] == keg["periode"].max()]["status"].value_counts().items())
+    )
     vertices = int(shapely.get_num_coordinates(lin.geometry.to_numpy()).sum())
     polys = lin[shapely.get_type_id(lin.geometry.to_numpy()) == 6]
     nv = shapely.get_num_coordinates(polys.geometry.to_numpy())
-    lines.append(f"kawasan_lindung: {len(lin):,} features ({len(polys):,} polygons of {int(np.percentile(nv, 5)) if len(nv) else 0}-"
-                 f"{int(np.percentile(nv, 95)) if len(nv) else 0} vertices (5-95 %), "
-                 f"{int((lin['kategori'] == 'sungai').sum()):,} rivers, {int((lin['kategori'] == 'garis_pantai').sum()):,} "
-                 f"coast lines, {int((lin['kategori'] == 'mata_air').sum()):,} springs; {vertices:,} vertices; "
-                 f"{lin['kategori'].nunique()} kategori)")
+    lines.append(
+        f"kawasan_lindung: {len(lin):,} features ({len(polys):,} polygons of {int(np.percentile(nv, 5)) if len(nv) else 0}-"
+        f"{int(np.percentile(nv, 95)) if len(nv) else 0} vertices (5-95 %), "
+        f"{int((lin['kategori'] == 'sungai').sum()):,} rivers, {int((lin['kategori'] == 'garis_pantai').sum()):,} "
+        f"coast lines, {int((lin['kategori'] == 'mata_air').sum()):,} springs; {vertices:,} vertices; "
+        f"{lin['kategori'].nunique()} kategori)"
+    )
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     d = Config()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default=str(DEFAULT_DB), help=f"GeoPackage path or PostGIS URL (default {DEFAULT_DB.relative_to(REPO)})")
+    parser.add_argument(
+        "--db", default=str(DEFAULT_DB), help=f"GeoPackage path or PostGIS URL (default {DEFAULT_DB.relative_to(REPO)})"
+    )
     parser.add_argument("--seed", type=int, default=d.seed)
-    parser.add_argument("--periode", type=int, default=d.periode, help="periods: the 2024 baseline and the quarters up to --periode-akhir (default 4)")
+    parser.add_argument(
+        "--periode",
+        type=int,
+        default=d.periode,
+        help="periods: the 2024 baseline and the quarters up to --periode-akhir (default 4)",
+    )
     parser.add_argument("--periode-akhir", default=d.periode_akhir, help="last quarter (default 2026Q3)")
-    parser.add_argument("--provinsi", type=int, default=d.provinsi, help="number of provinces, chosen at random (default 38: all)")
+    parser.add_argument(
+        "--provinsi", type=int, default=d.provinsi, help="number of provinces, chosen at random (default 38: all)"
+    )
     parser.add_argument("--kode-provinsi", help="these provinces instead, e.g. 61,64")
     parser.add_argument("--kabkota", type=int, default=d.kabkota)
     parser.add_argument("--kelurahan", type=int, default=d.kelurahan)
     parser.add_argument("--lokasi", type=int, default=d.lokasi, help="slum locations")
     parser.add_argument("--kegiatan", type=int, default=d.kegiatan, help="activities")
     parser.add_argument("--kawasan-lindung", type=int, default=d.kawasan_lindung, help="protected features")
-    parser.add_argument("--check", action="store_true", help="first run a sample of each layer through loader.prepare; stop on any error")
+    parser.add_argument(
+        "--check", action="store_true", help="first run a sample of each layer through loader.prepare; stop on any error"
+    )
     parser.add_argument("--check-rows", type=int, default=2000, help="rows per layer for --check (default 2000)")
     parser.add_argument("--replace", action="store_true", help="overwrite a target that holds other data")
     args = parser.parse_args(argv)
     prov = tuple(p.strip() for p in args.kode_provinsi.split(",")) if args.kode_provinsi else args.provinsi
     try:
-        cfg = Config(prov, args.kabkota, args.kelurahan, args.lokasi, args.kegiatan, args.kawasan_lindung,
-                     args.periode, args.periode_akhir, args.seed)
+        cfg = Config(
+            prov,
+            args.kabkota,
+            args.kelurahan,
+            args.lokasi,
+            args.kegiatan,
+            args.kawasan_lindung,
+            args.periode,
+            args.periode_akhir,
+            args.seed,
+        )
         pers = periods(cfg.periode, cfg.periode_akhir)
     except ConfigError as exc:
         parser.error(str(exc))
@@ -1214,8 +1378,10 @@ def main(argv: list[str] | None = None) -> int:
     size = ""
     if "://" not in args.db:
         size = f"; {Path(args.db).stat().st_size / 1e6:,.0f} MB"
-    print(f"Done in {time.perf_counter() - t0:.0f} s (generating {t_gen:.0f} s, writing {t_write:.0f} s){size}; "
-          f"peak memory {peak_rss_mb():,.0f} MB")
+    print(
+        f"Done in {time.perf_counter() - t0:.0f} s (generating {t_gen:.0f} s, writing {t_write:.0f} s){size}; "
+        f"peak memory {peak_rss_mb():,.0f} MB"
+    )
     return 0
 
 

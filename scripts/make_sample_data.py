@@ -69,13 +69,49 @@ CRITERIA = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "5a", "5
 KCOLS = [f"kriteria_{c}" for c in CRITERIA]
 ASPEK = np.array([int(c[0]) for c in CRITERIA])
 
-KUMUH_COLUMNS = ["id_lokasi", "kode_kelurahan", "nama_kawasan", "periode", "luas_ha", "aturan_penilaian", *KCOLS,
-                 "rtp_tersedia", "nilai_kekumuhan", "nilai_pertimbangan_lain", "legalitas"]
-KEGIATAN_COLUMNS = ["id_kegiatan", "kode_kelurahan", "id_lokasi", "nama", "jenis", "periode", "status", "progres_fisik",
-                    "biaya_idr", "biaya_usd", "luas_reklamasi_ha", "kapasitas_tampungan_m3", "persetujuan_tertulis",
-                    "dampak_negatif"]
-LINDUNG_COLUMNS = ["id_kawasan", "nama", "kategori", "sempadan_m", "lintas_negara", "kedalaman_m", "bertanggul",
-                   "perkotaan", "luas_das_km2", "iucn_kat", "status_penetapan", "sumber"]
+KUMUH_COLUMNS = [
+    "id_lokasi",
+    "kode_kelurahan",
+    "nama_kawasan",
+    "periode",
+    "luas_ha",
+    "aturan_penilaian",
+    *KCOLS,
+    "rtp_tersedia",
+    "nilai_kekumuhan",
+    "nilai_pertimbangan_lain",
+    "legalitas",
+]
+KEGIATAN_COLUMNS = [
+    "id_kegiatan",
+    "kode_kelurahan",
+    "id_lokasi",
+    "nama",
+    "jenis",
+    "periode",
+    "status",
+    "progres_fisik",
+    "biaya_idr",
+    "biaya_usd",
+    "luas_reklamasi_ha",
+    "kapasitas_tampungan_m3",
+    "persetujuan_tertulis",
+    "dampak_negatif",
+]
+LINDUNG_COLUMNS = [
+    "id_kawasan",
+    "nama",
+    "kategori",
+    "sempadan_m",
+    "lintas_negara",
+    "kedalaman_m",
+    "bertanggul",
+    "perkotaan",
+    "luas_das_km2",
+    "iucn_kat",
+    "status_penetapan",
+    "sumber",
+]
 
 # River centrelines of Kota Pontianak (lon, lat), traced along the kelurahan boundaries of the source
 # data that follow the rivers (the boundary between Pontianak Utara and Pontianak Kota/Barat for
@@ -83,33 +119,92 @@ LINDUNG_COLUMNS = ["id_kawasan", "nama", "kategori", "sempadan_m", "lintas_negar
 # Utara and Pontianak Timur for the Landak), with the ends extended just beyond the city. Natural
 # Earth's "Kapuas" is the main channel ~25 km further south, so it cannot serve here.
 KAPUAS_KECIL = [
-    (109.3790, -0.0680), (109.3692, -0.0579), (109.3676, -0.0556), (109.3646, -0.0510), (109.3623, -0.0484),
-    (109.3605, -0.0466), (109.3583, -0.0447), (109.3543, -0.0405), (109.3525, -0.0383), (109.3500, -0.0345),
-    (109.3468, -0.0281), (109.3455, -0.0253), (109.3441, -0.0231), (109.3377, -0.0174), (109.3354, -0.0153),
-    (109.3233, -0.0051), (109.3201, -0.0031), (109.3127, 0.0000), (109.3075, 0.0015), (109.3030, 0.0020),
-    (109.2990, 0.0020), (109.2962, 0.0025), (109.2909, 0.0048), (109.2872, 0.0059), (109.2760, 0.0110),
+    (109.3790, -0.0680),
+    (109.3692, -0.0579),
+    (109.3676, -0.0556),
+    (109.3646, -0.0510),
+    (109.3623, -0.0484),
+    (109.3605, -0.0466),
+    (109.3583, -0.0447),
+    (109.3543, -0.0405),
+    (109.3525, -0.0383),
+    (109.3500, -0.0345),
+    (109.3468, -0.0281),
+    (109.3455, -0.0253),
+    (109.3441, -0.0231),
+    (109.3377, -0.0174),
+    (109.3354, -0.0153),
+    (109.3233, -0.0051),
+    (109.3201, -0.0031),
+    (109.3127, 0.0000),
+    (109.3075, 0.0015),
+    (109.3030, 0.0020),
+    (109.2990, 0.0020),
+    (109.2962, 0.0025),
+    (109.2909, 0.0048),
+    (109.2872, 0.0059),
+    (109.2760, 0.0110),
 ]
 LANDAK = [
-    (109.3890, -0.0190), (109.3762, -0.0228), (109.3730, -0.0217), (109.3689, -0.0205), (109.3653, -0.0199),
-    (109.3604, -0.0199), (109.3574, -0.0202), (109.3526, -0.0216), (109.3496, -0.0220), (109.3454, -0.0225),
+    (109.3890, -0.0190),
+    (109.3762, -0.0228),
+    (109.3730, -0.0217),
+    (109.3689, -0.0205),
+    (109.3653, -0.0199),
+    (109.3604, -0.0199),
+    (109.3574, -0.0202),
+    (109.3526, -0.0216),
+    (109.3496, -0.0220),
+    (109.3454, -0.0225),
     (109.3441, -0.0231),
 ]
 # Wholly synthetic lines (not real watercourses at these positions).
-PARIT_TOKAYA = [(109.3478, -0.0372), (109.3440, -0.0420), (109.3395, -0.0480), (109.3350, -0.0560),
-                (109.3320, -0.0650), (109.3305, -0.0760), (109.3300, -0.0900)]
-PARIT_SUNGAI_JAWI = [(109.3185, -0.0085), (109.3140, -0.0180), (109.3080, -0.0290), (109.3030, -0.0380),
-                     (109.2990, -0.0470)]
-SUNGAI_LINTAS_NEGARA = [(109.3300, -0.0110), (109.3312, -0.0020), (109.3330, 0.0080), (109.3322, 0.0180),
-                        (109.3345, 0.0280), (109.3360, 0.0420)]
+PARIT_TOKAYA = [
+    (109.3478, -0.0372),
+    (109.3440, -0.0420),
+    (109.3395, -0.0480),
+    (109.3350, -0.0560),
+    (109.3320, -0.0650),
+    (109.3305, -0.0760),
+    (109.3300, -0.0900),
+]
+PARIT_SUNGAI_JAWI = [(109.3185, -0.0085), (109.3140, -0.0180), (109.3080, -0.0290), (109.3030, -0.0380), (109.2990, -0.0470)]
+SUNGAI_LINTAS_NEGARA = [
+    (109.3300, -0.0110),
+    (109.3312, -0.0020),
+    (109.3330, 0.0080),
+    (109.3322, 0.0180),
+    (109.3345, 0.0280),
+    (109.3360, 0.0420),
+]
 #: Natural Earth features are clipped to this box (lon/lat) around Pontianak.
 NE_BOX = (108.95, -0.40, 109.60, 0.30)
 #: Natural Earth draws the Kapuas Kecil estuary as coastline up to Pontianak (a 1:10m artefact);
 #: the coastline is kept only west of this longitude, where the real sea coast is.
 NE_COAST_MAX_LON = 109.20
 
-GANG = ["Gg. Mawar", "Gg. Melati", "Gg. Kenanga", "Gg. Purnama", "Gg. Sepakat", "Gg. Karya", "Gg. Usaha Bersama",
-        "Gg. Haji Mursyid", "Gg. Selat Sumba", "Gg. Tanjung Harapan", "Gg. Keluarga", "Gg. Damai", "Gg. Amal",
-        "Gg. Family", "Gg. Rahayu", "Gg. Merdeka", "Gg. Sepakat II", "Gg. Nusa Indah", "Gg. Teratai", "Gg. Flamboyan"]
+GANG = [
+    "Gg. Mawar",
+    "Gg. Melati",
+    "Gg. Kenanga",
+    "Gg. Purnama",
+    "Gg. Sepakat",
+    "Gg. Karya",
+    "Gg. Usaha Bersama",
+    "Gg. Haji Mursyid",
+    "Gg. Selat Sumba",
+    "Gg. Tanjung Harapan",
+    "Gg. Keluarga",
+    "Gg. Damai",
+    "Gg. Amal",
+    "Gg. Family",
+    "Gg. Rahayu",
+    "Gg. Merdeka",
+    "Gg. Sepakat II",
+    "Gg. Nusa Indah",
+    "Gg. Teratai",
+    "Gg. Flamboyan",
+]
 
 NAMA_JENIS = {
     "rehab_bangunan": ["Peningkatan kualitas rumah tidak layak huni", "Perbaikan atap dan lantai rumah warga"],
@@ -136,18 +231,39 @@ NAMA_JENIS = {
 }
 #: Cost ranges (juta rupiah) by jenis for ordinary activities: BDI-scale works, 50 juta - 2 miliar.
 BIAYA_JUTA = {
-    "rehab_bangunan": (50, 400), "jalan_lingkungan": (150, 950), "jembatan": (120, 800), "air_minum": (90, 650),
-    "drainase": (100, 900), "tanggul_talud": (300, 1900), "air_limbah": (150, 1200), "persampahan": (60, 450),
-    "proteksi_kebakaran": (50, 320), "ruang_terbuka_publik": (200, 1500), "tampungan_air": (400, 1950),
-    "bangunan_air_sungai": (300, 1500), "reklamasi_lahan": (500, 2000), "kampanye_politik": (50, 150),
-    "pembebasan_lahan": (300, 1800), "dana_bergulir": (50, 250), "kantor_pemerintah": (250, 900),
-    "kantor_bkm": (150, 600), "pengadaan_berbahaya": (60, 300), "penambangan_karang": (50, 200),
+    "rehab_bangunan": (50, 400),
+    "jalan_lingkungan": (150, 950),
+    "jembatan": (120, 800),
+    "air_minum": (90, 650),
+    "drainase": (100, 900),
+    "tanggul_talud": (300, 1900),
+    "air_limbah": (150, 1200),
+    "persampahan": (60, 450),
+    "proteksi_kebakaran": (50, 320),
+    "ruang_terbuka_publik": (200, 1500),
+    "tampungan_air": (400, 1950),
+    "bangunan_air_sungai": (300, 1500),
+    "reklamasi_lahan": (500, 2000),
+    "kampanye_politik": (50, 150),
+    "pembebasan_lahan": (300, 1800),
+    "dana_bergulir": (50, 250),
+    "kantor_pemerintah": (250, 900),
+    "kantor_bkm": (150, 600),
+    "pengadaan_berbahaya": (60, 300),
+    "penambangan_karang": (50, 200),
     "pengalihan_sungai": (300, 1500),
 }
 #: The jenis that serve each slum aspect (kegiatan.yml `aspek`), for activities that explain improvements.
-JENIS_ASPEK = {1: ["rehab_bangunan"], 2: ["jalan_lingkungan", "jalan_lingkungan", "jembatan"], 3: ["air_minum"],
-               4: ["drainase", "drainase", "tanggul_talud"], 5: ["air_limbah"], 6: ["persampahan"],
-               7: ["proteksi_kebakaran"], 8: ["ruang_terbuka_publik"]}
+JENIS_ASPEK = {
+    1: ["rehab_bangunan"],
+    2: ["jalan_lingkungan", "jalan_lingkungan", "jembatan"],
+    3: ["air_minum"],
+    4: ["drainase", "drainase", "tanggul_talud"],
+    5: ["air_limbah"],
+    6: ["persampahan"],
+    7: ["proteksi_kebakaran"],
+    8: ["ruang_terbuka_publik"],
+}
 LINE_JENIS = {"jalan_lingkungan", "jembatan", "drainase", "tanggul_talud", "pengalihan_sungai"}
 POLY_JENIS = {"ruang_terbuka_publik", "tampungan_air", "pembebasan_lahan"}
 
@@ -188,8 +304,9 @@ def write_gpkg(frame: gpd.GeoDataFrame, path: Path, layer: str | None = None) ->
     pyogrio.write_dataframe(frame, path, layer=layer or path.stem, driver="GPKG", layer_options={"SPATIAL_INDEX": "NO"})
 
 
-def write_shp(frame: gpd.GeoDataFrame, path: Path, *, encoding: str | None = None,
-              keep_prj: bool = True, keep_cpg: bool = True) -> None:
+def write_shp(
+    frame: gpd.GeoDataFrame, path: Path, *, encoding: str | None = None, keep_prj: bool = True, keep_cpg: bool = True
+) -> None:
     """A Shapefile with the DBF header date pinned; optionally without its .prj or .cpg."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
@@ -299,8 +416,9 @@ PERTIMBANGAN = {1: [11, 13, 15], 3: [7, 9], 5: [3, 5]}
 
 
 def score_vector(total: int, rng) -> np.ndarray:
-    combos = [(n5, n3, n1) for n5 in range(17) for n3 in range(17 - n5) for n1 in range(17 - n5 - n3)
-              if 5 * n5 + 3 * n3 + n1 == total]
+    combos = [
+        (n5, n3, n1) for n5 in range(17) for n3 in range(17 - n5) for n1 in range(17 - n5 - n3) if 5 * n5 + 3 * n3 + n1 == total
+    ]
     n5, n3, n1 = combos[int(rng.integers(len(combos)))]
     s = np.array([5] * n5 + [3] * n3 + [1] * n1 + [0] * (16 - n5 - n3 - n1))
     rng.shuffle(s)
@@ -361,8 +479,11 @@ def copy_boundaries(shared: Path, out: Path) -> dict[str, dict]:
         size = path.stat().st_size
         if size > 4 * 1024 * 1024:
             raise RuntimeError(f"{path} is {size / 1e6:.1f} MB: simplify with shapely.coverage_simplify first")
-        notes[name] = {"features": len(g), "snapped": [f"{k} {n}" for k, n in zip(g.loc[invalid, "kode"], g.loc[invalid, "nama"])],
-                       "bytes": size}
+        notes[name] = {
+            "features": len(g),
+            "snapped": [f"{k} {n}" for k, n in zip(g.loc[invalid, "kode"], g.loc[invalid, "nama"])],
+            "bytes": size,
+        }
     return notes
 
 
@@ -407,10 +528,25 @@ class Protected:
         return self.geom_m.buffer(d) if d > 0 else self.geom_m
 
 
-ATURAN = {"taman_nasional": "6a", "cagar_alam": "6a", "suaka_margasatwa": "6a", "kebun_raya": "6a",
-          "hutan_konservasi": "6a", "hutan_lindung": "6a", "kawasan_perlindungan_sungai": "6a", "danau_waduk": "6a",
-          "mata_air": "6a", "sungai": "6a", "cagar_budaya": "6b", "bangunan_adat_keagamaan": "6b", "taman_laut": "6c",
-          "pantai_gumuk_pasir": "6c", "hutan_mangrove": "6c", "rawa": "6c", "garis_pantai": "6c"}
+ATURAN = {
+    "taman_nasional": "6a",
+    "cagar_alam": "6a",
+    "suaka_margasatwa": "6a",
+    "kebun_raya": "6a",
+    "hutan_konservasi": "6a",
+    "hutan_lindung": "6a",
+    "kawasan_perlindungan_sungai": "6a",
+    "danau_waduk": "6a",
+    "mata_air": "6a",
+    "sungai": "6a",
+    "cagar_budaya": "6b",
+    "bangunan_adat_keagamaan": "6b",
+    "taman_laut": "6c",
+    "pantai_gumuk_pasir": "6c",
+    "hutan_mangrove": "6c",
+    "rawa": "6c",
+    "garis_pantai": "6c",
+}
 
 
 def build_protected(shared: Path, rng) -> tuple[list[Protected], list[Protected]]:
@@ -422,30 +558,84 @@ def build_protected(shared: Path, rng) -> tuple[list[Protected], list[Protected]
     feats: list[Protected] = []
     river = {"lintas_negara": False, "bertanggul": False, "perkotaan": True}
 
-    feats.append(Protected("KL-6171-01", "Sungai Kapuas (Kapuas Kecil) - garis tengah perkiraan", "sungai", kapuas,
-                           {**river, "kedalaman_m": 14.0},
-                           "Garis SINTETIS: ditelusuri dari batas kelurahan wilayah_boundaries yang mengikuti sungai"))
-    feats.append(Protected("KL-6171-02", "Sungai Landak - garis tengah perkiraan", "sungai", landak,
-                           {**river, "kedalaman_m": 6.0},
-                           "Garis SINTETIS: ditelusuri dari batas kelurahan wilayah_boundaries yang mengikuti sungai"))
-    feats.append(Protected("KL-6171-03", label("Parit Tokaya, sempadan menurut Perda"), "sungai", to_m(LineString(PARIT_TOKAYA)),
-                           {**river, "kedalaman_m": 2.0, "sempadan_m": 20.0}))
-    feats.append(Protected("KL-6171-04", label("Parit Sungai Jawi bertanggul"), "sungai", to_m(LineString(PARIT_SUNGAI_JAWI)),
-                           {**river, "kedalaman_m": 2.5, "bertanggul": True}))
-    feats.append(Protected("KL-6171-05", label("Sungai Fiktif Lintas Negara"), "sungai", to_m(LineString(SUNGAI_LINTAS_NEGARA)),
-                           {**river, "kedalaman_m": 22.0, "lintas_negara": True}))
+    feats.append(
+        Protected(
+            "KL-6171-01",
+            "Sungai Kapuas (Kapuas Kecil) - garis tengah perkiraan",
+            "sungai",
+            kapuas,
+            {**river, "kedalaman_m": 14.0},
+            "Garis SINTETIS: ditelusuri dari batas kelurahan wilayah_boundaries yang mengikuti sungai",
+        )
+    )
+    feats.append(
+        Protected(
+            "KL-6171-02",
+            "Sungai Landak - garis tengah perkiraan",
+            "sungai",
+            landak,
+            {**river, "kedalaman_m": 6.0},
+            "Garis SINTETIS: ditelusuri dari batas kelurahan wilayah_boundaries yang mengikuti sungai",
+        )
+    )
+    feats.append(
+        Protected(
+            "KL-6171-03",
+            label("Parit Tokaya, sempadan menurut Perda"),
+            "sungai",
+            to_m(LineString(PARIT_TOKAYA)),
+            {**river, "kedalaman_m": 2.0, "sempadan_m": 20.0},
+        )
+    )
+    feats.append(
+        Protected(
+            "KL-6171-04",
+            label("Parit Sungai Jawi bertanggul"),
+            "sungai",
+            to_m(LineString(PARIT_SUNGAI_JAWI)),
+            {**river, "kedalaman_m": 2.5, "bertanggul": True},
+        )
+    )
+    feats.append(
+        Protected(
+            "KL-6171-05",
+            label("Sungai Fiktif Lintas Negara"),
+            "sungai",
+            to_m(LineString(SUNGAI_LINTAS_NEGARA)),
+            {**river, "kedalaman_m": 22.0, "lintas_negara": True},
+        )
+    )
 
     # Natural Earth: the Kapuas main channel (south of the city) and the sea coast west of it.
     rivers = gpd.read_file(ne, layer="rivers_lake_centerlines")
     main = rivers.loc[rivers["name"] == "Kapuas", "geometry"].intersection(box)
     main = round6(shapely.line_merge(shapely.union_all(main.values)))
-    feats.append(Protected("KL-NE-01", "Sungai Kapuas, alur utama (Natural Earth 1:10m)", "sungai", to_m(main),
-                           {"lintas_negara": False, "bertanggul": False, "perkotaan": False, "luas_das_km2": 98_740.0},
-                           SUMBER_NE, geom_ll=main))
-    coast = gpd.read_file(ne, layer="coastline").geometry.intersection(shapely.box(NE_BOX[0], NE_BOX[1], NE_COAST_MAX_LON, NE_BOX[3]))
+    feats.append(
+        Protected(
+            "KL-NE-01",
+            "Sungai Kapuas, alur utama (Natural Earth 1:10m)",
+            "sungai",
+            to_m(main),
+            {"lintas_negara": False, "bertanggul": False, "perkotaan": False, "luas_das_km2": 98_740.0},
+            SUMBER_NE,
+            geom_ll=main,
+        )
+    )
+    coast = gpd.read_file(ne, layer="coastline").geometry.intersection(
+        shapely.box(NE_BOX[0], NE_BOX[1], NE_COAST_MAX_LON, NE_BOX[3])
+    )
     coast = round6(shapely.line_merge(shapely.union_all(coast[~coast.is_empty].values)))
-    feats.append(Protected("KL-NE-02", "Garis pantai Kalimantan Barat sekitar Pontianak (Natural Earth 1:10m)", "garis_pantai",
-                           to_m(coast), {}, SUMBER_NE, geom_ll=coast))
+    feats.append(
+        Protected(
+            "KL-NE-02",
+            "Garis pantai Kalimantan Barat sekitar Pontianak (Natural Earth 1:10m)",
+            "garis_pantai",
+            to_m(coast),
+            {},
+            SUMBER_NE,
+            geom_ll=coast,
+        )
+    )
 
     # Areas (all synthetic). Mangrove: both banks of the lower Kapuas Kecil at the west edge (2 parts).
     lower = ops.substring(kapuas, kapuas.length * 0.80, kapuas.length * 0.93)
@@ -455,57 +645,122 @@ def build_protected(shared: Path, rng) -> tuple[list[Protected], list[Protected]
     assert len(parts) == 2
     mangrove = MultiPolygon(parts)
     feats.append(Protected("KL-6171-10", label("Hutan mangrove tepian Kapuas"), "hutan_mangrove", mangrove))
-    feats.append(Protected("KL-6171-11", label("Rawa gambut Bangkabelitung Darat"), "rawa",
-                           blob(to_m(Point(109.3470, -0.0850)), 280_000, rng)))
-    feats.append(Protected("KL-6171-12", label("Hutan lindung gambut selatan kota"), "hutan_lindung",
-                           blob(to_m(Point(109.3215, -0.0905)), 650_000, rng)))
-    feats.append(Protected("KL-6171-13", label("Kompleks Keraton Kadriah (poligon perkiraan)"), "cagar_budaya",
-                           rect(to_m(Point(109.3497, -0.0262)), 140, 110, 25)))
-    feats.append(Protected("KL-6171-14", label("Masjid Jami' Sultan Syarif Abdurrahman (poligon perkiraan)"),
-                           "bangunan_adat_keagamaan", rect(to_m(Point(109.3474, -0.0243)), 55, 55, 30)))
-    feats.append(Protected("KL-6171-15", label("Arboretum Sylva (poligon perkiraan)"), "kebun_raya",
-                           blob(to_m(Point(109.3487, -0.0590)), 33_000, rng)))
-    feats.append(Protected("KL-6171-16", label("Kolam retensi Sungaibangkong"), "danau_waduk",
-                           blob(to_m(Point(109.3180, -0.0440)), 21_000, rng)))
+    feats.append(
+        Protected(
+            "KL-6171-11", label("Rawa gambut Bangkabelitung Darat"), "rawa", blob(to_m(Point(109.3470, -0.0850)), 280_000, rng)
+        )
+    )
+    feats.append(
+        Protected(
+            "KL-6171-12",
+            label("Hutan lindung gambut selatan kota"),
+            "hutan_lindung",
+            blob(to_m(Point(109.3215, -0.0905)), 650_000, rng),
+        )
+    )
+    feats.append(
+        Protected(
+            "KL-6171-13",
+            label("Kompleks Keraton Kadriah (poligon perkiraan)"),
+            "cagar_budaya",
+            rect(to_m(Point(109.3497, -0.0262)), 140, 110, 25),
+        )
+    )
+    feats.append(
+        Protected(
+            "KL-6171-14",
+            label("Masjid Jami' Sultan Syarif Abdurrahman (poligon perkiraan)"),
+            "bangunan_adat_keagamaan",
+            rect(to_m(Point(109.3474, -0.0243)), 55, 55, 30),
+        )
+    )
+    feats.append(
+        Protected(
+            "KL-6171-15",
+            label("Arboretum Sylva (poligon perkiraan)"),
+            "kebun_raya",
+            blob(to_m(Point(109.3487, -0.0590)), 33_000, rng),
+        )
+    )
+    feats.append(
+        Protected(
+            "KL-6171-16", label("Kolam retensi Sungaibangkong"), "danau_waduk", blob(to_m(Point(109.3180, -0.0440)), 21_000, rng)
+        )
+    )
     feats.append(Protected("KL-6171-17", label("Mata air Siantan Hulu"), "mata_air", to_m(Point(109.3660, 0.0080))))
     landak_east = ops.substring(landak, 0.10 * landak.length, 0.35 * landak.length)
-    feats.append(Protected("KL-6171-18", label("Kawasan perlindungan setempat Sungai Landak"), "kawasan_perlindungan_sungai",
-                           shapely.buffer(landak_east, 90, single_sided=True).difference(landak_east.buffer(20))))
+    feats.append(
+        Protected(
+            "KL-6171-18",
+            label("Kawasan perlindungan setempat Sungai Landak"),
+            "kawasan_perlindungan_sungai",
+            shapely.buffer(landak_east, 90, single_sided=True).difference(landak_east.buffer(20)),
+        )
+    )
 
     # WDPA-style features (synthetic; ids from 900000001, far from real WDPAIDs).
     wdpa = [
-        Protected("900000001", label("Taman Wisata Alam Khatulistiwa"), "Taman Wisata Alam",
-                  blob(to_m(Point(109.3160, 0.0410)), 1_500_000, rng),
-                  {"DESIG_ENG": "Nature Recreation Park", "IUCN_CAT": "V", "STATUS": "Designated"}),
-        Protected("900000002", label("Cagar Alam Kapuas Hilir"), "Cagar Alam",
-                  blob(to_m(Point(109.2450, -0.0700)), 1_500_000, rng),
-                  {"DESIG_ENG": "Nature Reserve", "IUCN_CAT": "Ia", "STATUS": "Designated"}),
-        Protected("900000003", label("Kawasan Konservasi Perairan Daerah Pesisir Kubu Raya"), "Kawasan Konservasi Perairan Daerah",
-                  blob(to_m(Point(109.0700, -0.1200)), 12_000_000, rng),
-                  {"DESIG_ENG": "Marine Protected Area", "IUCN_CAT": "VI", "STATUS": "Designated"}),
-        Protected("900000004", label("Suaka Margasatwa Ambawang"), "Suaka Margasatwa",
-                  blob(to_m(Point(109.4350, -0.0500)), 2_000_000, rng),
-                  {"DESIG_ENG": "Wildlife Reserve", "IUCN_CAT": "IV", "STATUS": "Proposed"}),
+        Protected(
+            "900000001",
+            label("Taman Wisata Alam Khatulistiwa"),
+            "Taman Wisata Alam",
+            blob(to_m(Point(109.3160, 0.0410)), 1_500_000, rng),
+            {"DESIG_ENG": "Nature Recreation Park", "IUCN_CAT": "V", "STATUS": "Designated"},
+        ),
+        Protected(
+            "900000002",
+            label("Cagar Alam Kapuas Hilir"),
+            "Cagar Alam",
+            blob(to_m(Point(109.2450, -0.0700)), 1_500_000, rng),
+            {"DESIG_ENG": "Nature Reserve", "IUCN_CAT": "Ia", "STATUS": "Designated"},
+        ),
+        Protected(
+            "900000003",
+            label("Kawasan Konservasi Perairan Daerah Pesisir Kubu Raya"),
+            "Kawasan Konservasi Perairan Daerah",
+            blob(to_m(Point(109.0700, -0.1200)), 12_000_000, rng),
+            {"DESIG_ENG": "Marine Protected Area", "IUCN_CAT": "VI", "STATUS": "Designated"},
+        ),
+        Protected(
+            "900000004",
+            label("Suaka Margasatwa Ambawang"),
+            "Suaka Margasatwa",
+            blob(to_m(Point(109.4350, -0.0500)), 2_000_000, rng),
+            {"DESIG_ENG": "Wildlife Reserve", "IUCN_CAT": "IV", "STATUS": "Proposed"},
+        ),
     ]
     return feats, wdpa
 
 
-WDPA_KATEGORI = {"Taman Wisata Alam": "hutan_konservasi", "Cagar Alam": "cagar_alam",
-                 "Kawasan Konservasi Perairan Daerah": "taman_laut", "Suaka Margasatwa": "suaka_margasatwa"}
+WDPA_KATEGORI = {
+    "Taman Wisata Alam": "hutan_konservasi",
+    "Cagar Alam": "cagar_alam",
+    "Kawasan Konservasi Perairan Daerah": "taman_laut",
+    "Suaka Margasatwa": "suaka_margasatwa",
+}
 
 
 def lindung_frame(feats: list[Protected]) -> gpd.GeoDataFrame:
     rows = []
     for f in feats:
         a = f.attrs
-        rows.append({
-            "id_kawasan": f.id_kawasan, "nama": f.nama, "kategori": f.kategori,
-            "sempadan_m": a.get("sempadan_m"),
-            "lintas_negara": a.get("lintas_negara"), "kedalaman_m": a.get("kedalaman_m"),
-            "bertanggul": a.get("bertanggul"), "perkotaan": a.get("perkotaan"),
-            "luas_das_km2": a.get("luas_das_km2"), "iucn_kat": None, "status_penetapan": None, "sumber": f.sumber,
-            "geometry": f.geom_ll if f.geom_ll is not None else to_ll(f.geom_m),
-        })
+        rows.append(
+            {
+                "id_kawasan": f.id_kawasan,
+                "nama": f.nama,
+                "kategori": f.kategori,
+                "sempadan_m": a.get("sempadan_m"),
+                "lintas_negara": a.get("lintas_negara"),
+                "kedalaman_m": a.get("kedalaman_m"),
+                "bertanggul": a.get("bertanggul"),
+                "perkotaan": a.get("perkotaan"),
+                "luas_das_km2": a.get("luas_das_km2"),
+                "iucn_kat": None,
+                "status_penetapan": None,
+                "sumber": f.sumber,
+                "geometry": f.geom_ll if f.geom_ll is not None else to_ll(f.geom_m),
+            }
+        )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)[LINDUNG_COLUMNS + ["geometry"]]
     for col in ("lintas_negara", "bertanggul", "perkotaan"):
         frame[col] = frame[col].astype("boolean")
@@ -517,9 +772,19 @@ def lindung_frame(feats: list[Protected]) -> gpd.GeoDataFrame:
 
 
 def wdpa_frame(wdpa: list[Protected]) -> gpd.GeoDataFrame:
-    rows = [{"WDPAID": float(f.id_kawasan), "NAME": f.nama, "DESIG": f.kategori, "DESIG_ENG": f.attrs["DESIG_ENG"],
-             "IUCN_CAT": f.attrs["IUCN_CAT"], "STATUS": f.attrs["STATUS"], "ISO3": "IDN",
-             "geometry": MultiPolygon([to_ll(f.geom_m)])} for f in wdpa]
+    rows = [
+        {
+            "WDPAID": float(f.id_kawasan),
+            "NAME": f.nama,
+            "DESIG": f.kategori,
+            "DESIG_ENG": f.attrs["DESIG_ENG"],
+            "IUCN_CAT": f.attrs["IUCN_CAT"],
+            "STATUS": f.attrs["STATUS"],
+            "ISO3": "IDN",
+            "geometry": MultiPolygon([to_ll(f.geom_m)]),
+        }
+        for f in wdpa
+    ]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
@@ -555,7 +820,7 @@ def design_locations(rng, n: int = 40) -> list[dict]:
         design.append({"cell": cell, "T0": int(rng.integers(lo, hi + 1))})
     for letter, values in edges.items():  # level edges at the baseline
         idx = [i for i, d in enumerate(design) if d["cell"][0] == letter]
-        for i, v in zip(idx[len(idx) - len(values):], values):
+        for i, v in zip(idx[len(idx) - len(values) :], values):
             design[i]["T0"] = v
     # trends: 7 drop below the tidak-kumuh line (6 ringan, 1 sedang), 2 worsen, 6 unchanged, rest improve
     ringan = [i for i, d in enumerate(design) if d["cell"][0] == "C" and d["T0"] not in (16, 37)]
@@ -595,8 +860,12 @@ def build_locations(kel: gpd.GeoDataFrame, zones_m, rng) -> list[Lokasi]:
     design = design_locations(rng)
     # kelurahan: riverside and old-town kelurahan weigh more; at most 3 locations per kelurahan
     kel_codes = kel["kode"].tolist()
-    weights = np.array([2.0 if k[:8] in ("61.71.02", "61.71.04") or k in ("61.71.03.1003", "61.71.05.1004", "61.71.01.1002")
-                        else 1.0 for k in kel_codes])
+    weights = np.array(
+        [
+            2.0 if k[:8] in ("61.71.02", "61.71.04") or k in ("61.71.03.1003", "61.71.05.1004", "61.71.01.1002") else 1.0
+            for k in kel_codes
+        ]
+    )
     area = kel["geom_m"].map(lambda g: g.area).to_numpy()
     weights *= np.sqrt(area / area.mean())
     count = dict.fromkeys(kel_codes, 0)
@@ -644,7 +913,7 @@ def build_locations(kel: gpd.GeoDataFrame, zones_m, rng) -> list[Lokasi]:
         locs.append(loc)
     # pin the pertimbangan band edges (11 = lowest tinggi, 5 = highest rendah, 3 and 15 the extremes)
     for cell, value in (("A1", 11), ("B2", 15), ("C5", 5), ("A6", 3)):
-        next(l for l in locs if l.cell == cell).pertimbangan = value
+        next(loc for loc in locs if loc.cell == cell).pertimbangan = value
     return locs
 
 
@@ -692,20 +961,37 @@ def score_locations(locs: list[Lokasi], rng) -> None:
 
 def row_forms(locs: list[Lokasi], rng) -> dict:
     """Which rows carry only the total (per period), both forms, or no area."""
-    ids = [l.id_lokasi for l in locs]
-    return {"total_only": {0: set(rng.choice(ids, size=10, replace=False)), 1: set(rng.choice(ids, size=3, replace=False)),
-                           2: set(rng.choice(ids, size=2, replace=False))},
-            "both": set(rng.choice(ids, size=5, replace=False)),
-            "no_area": set(rng.choice(ids, size=4, replace=False))}
+    ids = [loc.id_lokasi for loc in locs]
+    return {
+        "total_only": {
+            0: set(rng.choice(ids, size=10, replace=False)),
+            1: set(rng.choice(ids, size=3, replace=False)),
+            2: set(rng.choice(ids, size=2, replace=False)),
+        },
+        "both": set(rng.choice(ids, size=5, replace=False)),
+        "no_area": set(rng.choice(ids, size=4, replace=False)),
+    }
 
 
 def pin_edge_shares(locs: list[Lokasi], total_only: set) -> list[str]:
     """Put shares exactly on the band edges (and the observed boundary cases) in baseline rows."""
-    wanted = [(1, 25.0), (1, 50.0), (3, 51.0), (3, 75.0), (5, 76.0), (0, 23.04), (3, 51.11), (3, 75.91),
-              (5, 76.56), (0, 0.0), (5, 100.0), (0, 24.99)]
+    wanted = [
+        (1, 25.0),
+        (1, 50.0),
+        (3, 51.0),
+        (3, 75.0),
+        (5, 76.0),
+        (0, 23.04),
+        (3, 51.11),
+        (3, 75.91),
+        (5, 76.56),
+        (0, 0.0),
+        (5, 100.0),
+        (0, 24.99),
+    ]
     done = []
     for n, (score, value) in enumerate(wanted):
-        for loc in locs[n % 7:] + locs[:n % 7]:
+        for loc in locs[n % 7 :] + locs[: n % 7]:
             if loc.trend == "tetap" or loc.id_lokasi in total_only or loc.id_lokasi in (d.split()[0] for d in done):
                 continue
             hits = np.flatnonzero(loc.scores[0] == score)
@@ -730,11 +1016,19 @@ def kumuh_frame(locs: list[Lokasi], forms: dict, rng) -> gpd.GeoDataFrame:
             geom_ll = MultiPolygon([geom_ll])
         luas = round(area_ha(geom_ll), 2)
         for p, periode in enumerate(PERIODE_KUMUH):
-            row = {"id_lokasi": loc.id_lokasi, "kode_kelurahan": loc.kode,
-                   "nama_kawasan": label(f"Kawasan {loc.kel_nama} {int(loc.id_lokasi[-3:])}"),
-                   "periode": periode, "luas_ha": luas, "aturan_penilaian": "permen_14_2018",
-                   "rtp_tersedia": loc.rtp[p], "nilai_kekumuhan": None,
-                   "nilai_pertimbangan_lain": loc.pertimbangan, "legalitas": loc.legalitas, "geometry": geom_ll}
+            row = {
+                "id_lokasi": loc.id_lokasi,
+                "kode_kelurahan": loc.kode,
+                "nama_kawasan": label(f"Kawasan {loc.kel_nama} {int(loc.id_lokasi[-3:])}"),
+                "periode": periode,
+                "luas_ha": luas,
+                "aturan_penilaian": "permen_14_2018",
+                "rtp_tersedia": loc.rtp[p],
+                "nilai_kekumuhan": None,
+                "nilai_pertimbangan_lain": loc.pertimbangan,
+                "legalitas": loc.legalitas,
+                "geometry": geom_ll,
+            }
             computed = sum(criterion_score(v) for v in loc.shares[p])
             assert computed == loc.totals[p] == loc.scores[p].sum(), (loc.id_lokasi, periode)
             if loc.id_lokasi in total_only[p]:
@@ -828,8 +1122,11 @@ def build_ordinary(locs: list[Lokasi], kel, clear_m, rng) -> list[Kegiatan]:
             plan.append((int(rng.integers(1, 9)), "jalan" if rng.random() < 0.4 else "baru_q3"))
         for aspek, kind in plan:
             jenis = str(rng.choice(JENIS_ASPEK[aspek]))
-            acts.append(Kegiatan(jenis, activity_geometry(jenis, loc.geom_m, rng), loc.kode, loc.id_lokasi,
-                                 states=progress_states(rng, kind)))
+            acts.append(
+                Kegiatan(
+                    jenis, activity_geometry(jenis, loc.geom_m, rng), loc.kode, loc.id_lokasi, states=progress_states(rng, kind)
+                )
+            )
     # a few outside the delineated slum areas (no id_lokasi), away from every protected zone
     for _ in range(6):
         ki = int(rng.integers(len(kel)))
@@ -837,8 +1134,15 @@ def build_ordinary(locs: list[Lokasi], kel, clear_m, rng) -> list[Kegiatan]:
         if part.is_empty or part.area < 20_000:
             continue
         jenis = str(rng.choice(["drainase", "jalan_lingkungan", "air_minum", "proteksi_kebakaran", "persampahan"]))
-        acts.append(Kegiatan(jenis, activity_geometry(jenis, part, rng), kel.loc[ki, "kode"], None,
-                             states=progress_states(rng, str(rng.choice(["selesai_q2", "jalan", "rencana"])))))
+        acts.append(
+            Kegiatan(
+                jenis,
+                activity_geometry(jenis, part, rng),
+                kel.loc[ki, "kode"],
+                None,
+                states=progress_states(rng, str(rng.choice(["selesai_q2", "jalan", "rencana"]))),
+            )
+        )
     return acts
 
 
@@ -878,19 +1182,26 @@ def build_designed(feats: dict[str, Protected], wdpa: list[Protected], kel, clea
     clean_spot("penambangan_karang", "item 9a (by jenis)")
     # 9d: changing a river's course (a short cut across a bend of the diked Parit Sungai Jawi: also 6a)
     psj = feats["KL-6171-04"].geom_m
-    add("pengalihan_sungai", LineString([psj.interpolate(0.40, normalized=True), psj.interpolate(0.55, normalized=True)]),
-        "item 9d (by jenis); also 6a: cuts across the diked canal's setback")
+    add(
+        "pengalihan_sungai",
+        LineString([psj.interpolate(0.40, normalized=True), psj.interpolate(0.55, normalized=True)]),
+        "item 9d (by jenis); also 6a: cuts across the diked canal's setback",
+    )
     # 4: investment value
     clean_spot("air_limbah", "item 4: biaya_usd 2,450,000 > USD 2 million", biaya_usd=2_450_000.0, biaya_idr=39_200_000_000.0)
-    clean_spot("jalan_lingkungan", f"item 4: only biaya_idr, 40 billion IDR (> USD 2 million at ~{IDR_PER_USD:,} IDR/USD)",
-               biaya_idr=40_000_000_000.0)
+    clean_spot(
+        "jalan_lingkungan",
+        f"item 4: only biaya_idr, 40 billion IDR (> USD 2 million at ~{IDR_PER_USD:,} IDR/USD)",
+        biaya_idr=40_000_000_000.0,
+    )
     clean_spot("air_limbah", "edge of item 4: biaya_usd exactly 2,000,000 (not a violation)", biaya_usd=2_000_000.0)
     # 9e / 9f with their exact edges
     clean_spot("reklamasi_lahan", "item 9e: reclamation 62.5 ha > 50 ha", luas_reklamasi_ha=62.5)
     clean_spot("reklamasi_lahan", "edge of item 9e: reclamation exactly 50 ha (not a violation)", "jalan", luas_reklamasi_ha=50.0)
     clean_spot("tampungan_air", "item 9f: storage 12,500 m3 > 10,000 m3", kapasitas_tampungan_m3=12_500.0)
-    clean_spot("tampungan_air", "edge of item 9f: storage exactly 10,000 m3 (not a violation)", "jalan",
-               kapasitas_tampungan_m3=10_000.0)
+    clean_spot(
+        "tampungan_air", "edge of item 9f: storage exactly 10,000 m3 (not a violation)", "jalan", kapasitas_tampungan_m3=10_000.0
+    )
     # 7: declared negative impact
     clean_spot("persampahan", "item 7: dampak_negatif true", "jalan", dampak_negatif=True)
     # data a rule needs is missing
@@ -902,14 +1213,23 @@ def build_designed(feats: dict[str, Protected], wdpa: list[Protected], kel, clea
     # 6b: inside the heritage polygons; one with a written approval (review, not fine)
     keraton, masjid = feats["KL-6171-13"].geom_m, feats["KL-6171-14"].geom_m
     add("rehab_bangunan", keraton.centroid, "item 6b: inside the cultural-heritage polygon")
-    add("proteksi_kebakaran", masjid.centroid, "item 6b with persetujuan_tertulis filled: needs review, not fine", "jalan",
-        persetujuan_tertulis="BPCB Kalbar 0427/F7.3/KB/2026 (SINTETIS)")
+    add(
+        "proteksi_kebakaran",
+        masjid.centroid,
+        "item 6b with persetujuan_tertulis filled: needs review, not fine",
+        "jalan",
+        persetujuan_tertulis="BPCB Kalbar 0427/F7.3/KB/2026 (SINTETIS)",
+    )
     # 6c: mangrove and swamp
     mangrove, rawa = feats["KL-6171-10"].geom_m, feats["KL-6171-11"].geom_m
     add("air_limbah", mangrove.geoms[0].representative_point(), "item 6c: inside the mangrove")
     rc = rawa.centroid
-    add("drainase", LineString([(rc.x - 420, rc.y + 40), (rc.x - 150, rc.y + 10), (rc.x, rc.y)]),
-        "item 6c: drain running into the swamp", "jalan")
+    add(
+        "drainase",
+        LineString([(rc.x - 420, rc.y + 40), (rc.x - 150, rc.y + 10), (rc.x, rc.y)]),
+        "item 6c: drain running into the swamp",
+        "jalan",
+    )
     # 6a: protection forest, river setbacks, spring, botanical garden, lake, river protection zone, WDPA park
     hl = feats["KL-6171-12"].geom_m
     inside_hl = hl.intersection(city.buffer(-60))
@@ -917,14 +1237,21 @@ def build_designed(feats: dict[str, Protected], wdpa: list[Protected], kel, clea
     start = ring_spot(hl, 160)
     near = ops.nearest_points(start, hl.exterior)[1]
     ux, uy = (near.x - start.x) / start.distance(near), (near.y - start.y) / start.distance(near)
-    add("jalan_lingkungan", LineString([start, (near.x + ux * 60, near.y + uy * 60)]),
-        "item 9b: road entering the protection forest (also 6a)")
+    add(
+        "jalan_lingkungan",
+        LineString([start, (near.x + ux * 60, near.y + uy * 60)]),
+        "item 9b: road entering the protection forest (also 6a)",
+    )
     start2 = ring_spot(hl, 260)
     near2 = ops.nearest_points(start2, hl.exterior)[1]
     d2 = start2.distance(near2)
     ux, uy = (near2.x - start2.x) / d2, (near2.y - start2.y) / d2
-    add("jalan_lingkungan", LineString([start2, (near2.x - ux * 30, near2.y - uy * 30)]),
-        "edge of item 9b: road ending ~30 m short of the protection forest (proximity only)", "jalan")
+    add(
+        "jalan_lingkungan",
+        LineString([start2, (near2.x - ux * 30, near2.y - uy * 30)]),
+        "edge of item 9b: road ending ~30 m short of the protection forest (proximity only)",
+        "jalan",
+    )
     kapuas = feats["KL-6171-01"].geom_m
     seg = ops.substring(kapuas, kapuas.length * 0.58, kapuas.length * 0.58 + 220)
     add("tanggul_talud", shapely.offset_curve(seg, -8), "item 6a: revetment in the Kapuas setback (not 9c: not lintas_negara)")
@@ -933,26 +1260,41 @@ def build_designed(feats: dict[str, Protected], wdpa: list[Protected], kel, clea
     add("bangunan_air_sungai", offset_point(ln, 0.45, -8), "item 9c: intake on the lintas_negara river (also 6a)")
     pond_c = offset_point(ln, 0.25, 40)
     pond = rect(pond_c, 50, 40, 0)
-    add("tampungan_air", pond, "item 9c: storage pond in the lintas_negara river setback (also 6a)", "jalan",
-        kapasitas_tampungan_m3=3_000.0)
+    add(
+        "tampungan_air",
+        pond,
+        "item 9c: storage pond in the lintas_negara river setback (also 6a)",
+        "jalan",
+        kapasitas_tampungan_m3=3_000.0,
+    )
     tokaya = feats["KL-6171-03"].geom_m
     a, b = offset_point(tokaya, 0.62, 9), offset_point(tokaya, 0.62, -9)
     add("jembatan", LineString([a, b]), "item 6a: footbridge across Parit Tokaya (in its setback)", "selesai_q2")
-    add("ruang_terbuka_publik", offset_point(tokaya, 0.30, 15).buffer(6, quad_segs=4),
-        "item 6a only through sempadan_m 20 (the 2 m depth default would be 10 m)")
+    add(
+        "ruang_terbuka_publik",
+        offset_point(tokaya, 0.30, 15).buffer(6, quad_segs=4),
+        "item 6a only through sempadan_m 20 (the 2 m depth default would be 10 m)",
+    )
     spring = feats["KL-6171-17"].geom_m
     add("air_minum", Point(spring.x + 150, spring.y), "item 6a: 150 m from the spring (200 m radius)")
     add("persampahan", Point(spring.x, spring.y - 260), "proximity: 260 m from the spring (outside the 200 m radius)", "jalan")
     arb = feats["KL-6171-15"].geom_m
     add("ruang_terbuka_publik", rect(arb.centroid, 30, 20, 15), "item 6a: inside the botanical garden (arboretum)")
     lake = feats["KL-6171-16"].geom_m
-    add("drainase", ops.substring(lake.buffer(30).exterior, 0.05, 0.20, normalized=True),
-        "item 6a: drain 30 m from the retention pond (50 m setback)", "selesai_q3")
+    add(
+        "drainase",
+        ops.substring(lake.buffer(30).exterior, 0.05, 0.20, normalized=True),
+        "item 6a: drain 30 m from the retention pond (50 m setback)",
+        "selesai_q3",
+    )
     zone = feats["KL-6171-18"].geom_m
     add("air_limbah", zone.intersection(city.buffer(-40)).representative_point(), "item 6a: inside the river-protection zone")
     twa = next(w for w in wdpa if w.id_kawasan == "900000001").geom_m
-    add("persampahan", twa.intersection(city.buffer(-50)).representative_point(),
-        "item 6a through the WDPA file (Taman Wisata Alam, after the wdpa mapping)")
+    add(
+        "persampahan",
+        twa.intersection(city.buffer(-50)).representative_point(),
+        "item 6a through the WDPA file (Taman Wisata Alam, after the wdpa mapping)",
+    )
     # proximity only: 200-900 m from a protected area, outside every zone
     add("air_minum", ring_spot(hl, 300), "proximity: ~300 m from the protection forest", "jalan")
     add("jalan_lingkungan", ring_spot(mangrove, 500, length=120), "proximity: ~500 m from the mangrove")
@@ -964,12 +1306,17 @@ def build_designed(feats: dict[str, Protected], wdpa: list[Protected], kel, clea
 
 def finalize_activities(acts: list[Kegiatan], locs: list[Lokasi], kel, rng) -> None:
     """Kelurahan code from the location, id_lokasi from the nearest slum in it, names and costs."""
-    slum = gpd.GeoDataFrame({"id": [l.id_lokasi for l in locs], "kode": [l.kode for l in locs]},
-                            geometry=[l.geom_m for l in locs])
+    slum = gpd.GeoDataFrame(
+        {"id": [loc.id_lokasi for loc in locs], "kode": [loc.kode for loc in locs]}, geometry=[loc.geom_m for loc in locs]
+    )
     for k in acts:
         if not k.kode:
-            probe = k.geom_m.interpolate(0.5, normalized=True) if k.geom_m.geom_type == "LineString" else k.geom_m.representative_point()
-            hit = kel[kel["geom_m"].map(lambda g: g.contains(probe))]
+            probe = (
+                k.geom_m.interpolate(0.5, normalized=True)
+                if k.geom_m.geom_type == "LineString"
+                else k.geom_m.representative_point()
+            )
+            hit = kel[kel["geom_m"].map(lambda g, probe=probe: g.contains(probe))]
             if hit.empty:
                 hit = kel.iloc[[int(np.argmin([g.distance(probe) for g in kel["geom_m"]]))]]
             k.kode = hit["kode"].iloc[0]
@@ -1009,12 +1356,25 @@ def kegiatan_frame(acts: list[Kegiatan]) -> gpd.GeoDataFrame:
             if periode not in k.states:
                 continue
             status, progres = k.states[periode]
-            rows.append({"id_kegiatan": k.id_kegiatan, "kode_kelurahan": k.kode, "id_lokasi": k.id_lokasi,
-                         "nama": k.nama, "jenis": k.jenis, "periode": periode, "status": status, "progres_fisik": progres,
-                         "biaya_idr": k.biaya_idr, "biaya_usd": k.biaya_usd, "luas_reklamasi_ha": k.luas_reklamasi_ha,
-                         "kapasitas_tampungan_m3": k.kapasitas_tampungan_m3,
-                         "persetujuan_tertulis": k.persetujuan_tertulis, "dampak_negatif": k.dampak_negatif,
-                         "geometry": geom})
+            rows.append(
+                {
+                    "id_kegiatan": k.id_kegiatan,
+                    "kode_kelurahan": k.kode,
+                    "id_lokasi": k.id_lokasi,
+                    "nama": k.nama,
+                    "jenis": k.jenis,
+                    "periode": periode,
+                    "status": status,
+                    "progres_fisik": progres,
+                    "biaya_idr": k.biaya_idr,
+                    "biaya_usd": k.biaya_usd,
+                    "luas_reklamasi_ha": k.luas_reklamasi_ha,
+                    "kapasitas_tampungan_m3": k.kapasitas_tampungan_m3,
+                    "persetujuan_tertulis": k.persetujuan_tertulis,
+                    "dampak_negatif": k.dampak_negatif,
+                    "geometry": geom,
+                }
+            )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)[KEGIATAN_COLUMNS + ["geometry"]]
     for col in ("progres_fisik", "biaya_idr", "biaya_usd", "luas_reklamasi_ha", "kapasitas_tampungan_m3"):
         frame[col] = frame[col].astype("float64")
@@ -1027,8 +1387,16 @@ def kegiatan_frame(acts: list[Kegiatan]) -> gpd.GeoDataFrame:
 # -- 5. screening of the sample (for the README table and the self-check) -------------------------------
 JALAN = {"jalan_lingkungan", "jembatan"}
 SUMBER_DAYA_AIR = {"tanggul_talud", "tampungan_air", "bangunan_air_sungai", "pengalihan_sungai"}
-ATURAN_JENIS = {"kampanye_politik": "1", "pembebasan_lahan": "2", "dana_bergulir": "3", "kantor_pemerintah": "5",
-                "kantor_bkm": "5", "pengadaan_berbahaya": "8", "penambangan_karang": "9a", "pengalihan_sungai": "9d"}
+ATURAN_JENIS = {
+    "kampanye_politik": "1",
+    "pembebasan_lahan": "2",
+    "dana_bergulir": "3",
+    "kantor_pemerintah": "5",
+    "kantor_bkm": "5",
+    "pengadaan_berbahaya": "8",
+    "penambangan_karang": "9a",
+    "pengalihan_sungai": "9d",
+}
 
 
 def screen(k: Kegiatan, protected: list[Protected]) -> tuple[list[str], str]:
@@ -1086,60 +1454,110 @@ def write_bad_files(out: Path, keg: gpd.GeoDataFrame, kumuh: gpd.GeoDataFrame, k
 
     f = base.copy()
     f["geometry"] = shapely.transform(f.geometry.values, lambda c: c[:, ::-1])
-    gpkg("kegiatan_koordinat_tertukar.gpkg", f, "every point written (lat, lon) instead of (lon, lat)",
-         "error axes_swapped on every row (all rows: the whole file is probably swapped); loads with --tukar-koordinat (warning axes_swapped_fixed)")
+    gpkg(
+        "kegiatan_koordinat_tertukar.gpkg",
+        f,
+        "every point written (lat, lon) instead of (lon, lat)",
+        "error axes_swapped on every row (all rows: the whole file is probably swapped); loads with --tukar-koordinat (warning axes_swapped_fixed)",
+    )
 
     write_shp(base, folder / "kegiatan_tanpa_prj.shp", keep_prj=False)
-    files.append(("kegiatan_tanpa_prj.shp (+ .shx .dbf .cpg)", "Shapefile without its .prj file (unknown CRS)",
-                  "error crs_missing; loads with --crs EPSG:4326 (info column_mapped for the DBF names cut to 10 characters)"))
+    files.append(
+        (
+            "kegiatan_tanpa_prj.shp (+ .shx .dbf .cpg)",
+            "Shapefile without its .prj file (unknown CRS)",
+            "error crs_missing; loads with --crs EPSG:4326 (info column_mapped for the DBF names cut to 10 characters)",
+        )
+    )
 
     csv = pd.DataFrame(base.drop(columns="geometry"))
     csv.insert(len(cols), "lon", base.geometry.x.round(6))
     csv.insert(len(cols) + 1, "lat", base.geometry.y.round(6))
     csv.to_csv(folder / "kegiatan_kolom_lon_lat.csv", index=False, lineterminator="\n")
-    files.append(("kegiatan_kolom_lon_lat.csv", "no defect: CSV with lon/lat columns",
-                  "loads; info lonlat_assumed_wgs84 (lon/lat columns are WGS 84)"))
+    files.append(
+        (
+            "kegiatan_kolom_lon_lat.csv",
+            "no defect: CSV with lon/lat columns",
+            "loads; info lonlat_assumed_wgs84 (lon/lat columns are WGS 84)",
+        )
+    )
 
-    lines = keg[(keg["periode"] == "2026Q3") & (keg.geom_type == "LineString") & keg["jenis"].isin(["jalan_lingkungan", "drainase"])]
+    lines = keg[
+        (keg["periode"] == "2026Q3") & (keg.geom_type == "LineString") & keg["jenis"].isin(["jalan_lingkungan", "drainase"])
+    ]
     lines = lines[lines["id_lokasi"].notna()].head(3)
     wkt = pd.DataFrame(lines[cols].copy())
     wkt["id_kegiatan"] = [f"UJI-W{i}" for i in range(1, len(wkt) + 1)]
     wkt["wkt"] = lines.geometry.to_wkt(rounding_precision=6).values
     wkt.to_csv(folder / "kegiatan_kolom_wkt.csv", index=False, lineterminator="\n")
-    files.append(("kegiatan_kolom_wkt.csv", "CSV with a WKT column (lines); WKT carries no CRS",
-                  "error crs_missing without --crs; with --crs EPSG:4326 it loads cleanly"))
+    files.append(
+        (
+            "kegiatan_kolom_wkt.csv",
+            "CSV with a WKT column (lines); WKT carries no CRS",
+            "error crs_missing without --crs; with --crs EPSG:4326 it loads cleanly",
+        )
+    )
 
     cp = base.copy()
-    cp["nama"] = ["Sumur bor Kampung Bédjo (SINTETIS)", "MCK Gang Niño (SINTETIS)", "Hidran Gg. Café Señor (SINTETIS)",
-                  "Gerobak sampah Kampung Crème (SINTETIS)"][: len(cp)]
+    cp["nama"] = [
+        "Sumur bor Kampung Bédjo (SINTETIS)",
+        "MCK Gang Niño (SINTETIS)",
+        "Hidran Gg. Café Señor (SINTETIS)",
+        "Gerobak sampah Kampung Crème (SINTETIS)",
+    ][: len(cp)]
     write_shp(cp, folder / "kegiatan_dbf_cp1252_tanpa_cpg.shp", encoding="cp1252", keep_cpg=False)
-    files.append(("kegiatan_dbf_cp1252_tanpa_cpg.shp (+ .shx .dbf .prj)",
-                  "DBF in Windows-1252 (é, ñ, è) without a .cpg file (and no language-driver byte)",
-                  "loads; info encoding_guessed cp1252; names read \"Kampung Bédjo\" (no mojibake)"))
+    files.append(
+        (
+            "kegiatan_dbf_cp1252_tanpa_cpg.shp (+ .shx .dbf .prj)",
+            "DBF in Windows-1252 (é, ñ, è) without a .cpg file (and no language-driver byte)",
+            'loads; info encoding_guessed cp1252; names read "Kampung Bédjo" (no mojibake)',
+        )
+    )
 
     f = base.copy()
     f.loc[1, "jenis"] = "pavingisasi"
-    gpkg("kegiatan_jenis_tidak_dikenal.gpkg", f, "row 2: jenis \"pavingisasi\" is not in the vocabulary",
-         "error vocab_unknown (row 2, column jenis) listing the allowed jenis")
+    gpkg(
+        "kegiatan_jenis_tidak_dikenal.gpkg",
+        f,
+        'row 2: jenis "pavingisasi" is not in the vocabulary',
+        "error vocab_unknown (row 2, column jenis) listing the allowed jenis",
+    )
 
     f = base.copy()
     f.loc[2, ["status", "progres_fisik"]] = ["selesai", 120.0]
-    gpkg("kegiatan_progres_120.gpkg", f, "row 3: progres_fisik 120 (outside 0-100 %)", "error out_of_range (row 3, column progres_fisik)")
+    gpkg(
+        "kegiatan_progres_120.gpkg",
+        f,
+        "row 3: progres_fisik 120 (outside 0-100 %)",
+        "error out_of_range (row 3, column progres_fisik)",
+    )
 
     f = base.copy()
     f.loc[3, "id_kegiatan"] = f.loc[0, "id_kegiatan"]
-    gpkg("kegiatan_id_ganda.gpkg", f, "row 4 repeats the id_kegiatan + periode of row 1",
-         "error duplicate_key (row 4, pointing to row 1)")
+    gpkg(
+        "kegiatan_id_ganda.gpkg",
+        f,
+        "row 4 repeats the id_kegiatan + periode of row 1",
+        "error duplicate_key (row 4, pointing to row 1)",
+    )
 
     f = base.copy()
     f.loc[1, "kode_kelurahan"] = "61.71.09.1001"
-    gpkg("kegiatan_kode_tidak_ada.gpkg", f, "row 2: code 61.71.09.1001 (Kota Pontianak has no kecamatan 09)",
-         "error kode_unknown (row 2, column kode_kelurahan)")
+    gpkg(
+        "kegiatan_kode_tidak_ada.gpkg",
+        f,
+        "row 2: code 61.71.09.1001 (Kota Pontianak has no kecamatan 09)",
+        "error kode_unknown (row 2, column kode_kelurahan)",
+    )
 
     f = base.copy()
     f["kode_kelurahan"] = f["kode_kelurahan"].str.replace(".", "", regex=False)
-    gpkg("kegiatan_kode_tanpa_titik.gpkg", f, "no defect: codes without dots (e.g. " + f["kode_kelurahan"].iloc[0] + ")",
-         "loads; codes normalised to the dotted form")
+    gpkg(
+        "kegiatan_kode_tanpa_titik.gpkg",
+        f,
+        "no defect: codes without dots (e.g. " + f["kode_kelurahan"].iloc[0] + ")",
+        "loads; codes normalised to the dotted form",
+    )
 
     f = base.copy()
     f["geometry"] = shapely.force_3d(f.geometry.values, 4.5)
@@ -1154,27 +1572,55 @@ def write_bad_files(out: Path, keg: gpd.GeoDataFrame, kumuh: gpd.GeoDataFrame, k
     code = f.loc[0, "kode_kelurahan"]
     target = max(far.index, key=lambda c: far.loc[c, "geometry"].distance(far.loc[code, "geometry"]))
     f.loc[0, "geometry"] = round6(far.loc[target, "geometry"].representative_point())
-    gpkg("kegiatan_lokasi_tidak_sesuai_kode.gpkg", f,
-         f"row 1: point in {far.loc[target, 'nama']} ({target}), coded {code} ({far.loc[code, 'nama']})",
-         "warning location_mismatch (distance and the kelurahan the point lies in); loads")
+    gpkg(
+        "kegiatan_lokasi_tidak_sesuai_kode.gpkg",
+        f,
+        f"row 1: point in {far.loc[target, 'nama']} ({target}), coded {code} ({far.loc[code, 'nama']})",
+        "warning location_mismatch (distance and the kelurahan the point lies in); loads",
+    )
 
     f = base.copy()
     names = kel.set_index("kode")["nama"]
-    typed = {"Paritmayor": "PARIT  MAYOR", "Banjar Serasan": "banjar serasan", "Saigon": "SAIGON ",
-             "Tanjung Hulu": "Tanjunghulu", "Tanjung Hilir": "TANJUNG  HILIR", "Dalambugis": "Dalam Bugis",
-             "Tambelansampit": "Tambelan Sampit", "Pallima": "PAL LIMA", "Sungaijawi Dalam": "Sungai Jawi Dalam",
-             "Sungaijawi Luar": "SUNGAI JAWI  LUAR", "Sungaibeliung": "Sungai Beliung", "Siantan Hulu": "siantan hulu",
-             "Siantan Tengah": "SIANTAN  TENGAH", "Siantan Hilir": "siantan   hilir", "Batulayang": "Batu Layang",
-             "Sungaibangkong": "Sungai Bangkong", "Daratsekip": "Darat Sekip", "Tengah": " tengah", "Mariana": "MARIANA",
-             "Sungaijawi": "Sungai Jawi", "Bansir Laut": "BANSIRLAUT", "Bansir Darat": "bansir  darat",
-             "Bangkabelitung Laut": "Bangka Belitung Laut", "Bangkabelitung Darat": "BANGKA BELITUNG DARAT",
-             "Benuamelayu Laut": "Benua Melayu LAUT", "Benuamelayu Darat": "benua melayu darat",
-             "Parittokaya": "Parit Tokaya", "Kotabaru": "KOTABARU", "Akcaya": "akcaya"}
+    typed = {
+        "Paritmayor": "PARIT  MAYOR",
+        "Banjar Serasan": "banjar serasan",
+        "Saigon": "SAIGON ",
+        "Tanjung Hulu": "Tanjunghulu",
+        "Tanjung Hilir": "TANJUNG  HILIR",
+        "Dalambugis": "Dalam Bugis",
+        "Tambelansampit": "Tambelan Sampit",
+        "Pallima": "PAL LIMA",
+        "Sungaijawi Dalam": "Sungai Jawi Dalam",
+        "Sungaijawi Luar": "SUNGAI JAWI  LUAR",
+        "Sungaibeliung": "Sungai Beliung",
+        "Siantan Hulu": "siantan hulu",
+        "Siantan Tengah": "SIANTAN  TENGAH",
+        "Siantan Hilir": "siantan   hilir",
+        "Batulayang": "Batu Layang",
+        "Sungaibangkong": "Sungai Bangkong",
+        "Daratsekip": "Darat Sekip",
+        "Tengah": " tengah",
+        "Mariana": "MARIANA",
+        "Sungaijawi": "Sungai Jawi",
+        "Bansir Laut": "BANSIRLAUT",
+        "Bansir Darat": "bansir  darat",
+        "Bangkabelitung Laut": "Bangka Belitung Laut",
+        "Bangkabelitung Darat": "BANGKA BELITUNG DARAT",
+        "Benuamelayu Laut": "Benua Melayu LAUT",
+        "Benuamelayu Darat": "benua melayu darat",
+        "Parittokaya": "Parit Tokaya",
+        "Kotabaru": "KOTABARU",
+        "Akcaya": "akcaya",
+    }
     f.insert(1, "nama_kelurahan", [typed[names[c]] for c in f["kode_kelurahan"]])
     f = f.drop(columns="kode_kelurahan")
-    gpkg("kegiatan_nama_kelurahan_ejaan.gpkg", f,
-         "no kode_kelurahan column; nama_kelurahan typed with other spacing/case: " + ", ".join(f'\"{v}\"' for v in f["nama_kelurahan"]),
-         "loads; info kode_from_name on every row (code filled from the matching name)")
+    gpkg(
+        "kegiatan_nama_kelurahan_ejaan.gpkg",
+        f,
+        "no kode_kelurahan column; nama_kelurahan typed with other spacing/case: "
+        + ", ".join(f'"{v}"' for v in f["nama_kelurahan"]),
+        "loads; info kode_from_name on every row (code filled from the matching name)",
+    )
 
     k = kumuh[kumuh["periode"] == "2026Q3"].head(3).copy().reset_index(drop=True)
     k["id_lokasi"] = [f"UJI-K{i}" for i in range(1, 4)]
@@ -1182,17 +1628,27 @@ def write_bad_files(out: Path, keg: gpd.GeoDataFrame, kumuh: gpd.GeoDataFrame, k
     x0, y0, x1, y1 = poly.bounds
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     dx, dy = (x1 - x0) / 4, (y1 - y0) / 4
-    k.loc[0, "geometry"] = MultiPolygon([round6(Polygon([(cx - dx, cy - dy), (cx + dx, cy + dy), (cx + dx, cy - dy), (cx - dx, cy + dy)]))])
+    k.loc[0, "geometry"] = MultiPolygon(
+        [round6(Polygon([(cx - dx, cy - dy), (cx + dx, cy + dy), (cx + dx, cy - dy), (cx - dx, cy + dy)]))]
+    )
     k.loc[0, "luas_ha"] = None
-    gpkg("kawasan_kumuh_poligon_bowtie.gpkg", k, "row 1: bow-tie polygon (self-intersecting ring)",
-         "warning geometry_repaired (Self-intersection), repaired with make_valid; loads")
+    gpkg(
+        "kawasan_kumuh_poligon_bowtie.gpkg",
+        k,
+        "row 1: bow-tie polygon (self-intersecting ring)",
+        "warning geometry_repaired (Self-intersection), repaired with make_valid; loads",
+    )
 
     k = kumuh[(kumuh["periode"] == "2026Q3") & kumuh["kriteria_1a"].notna()].head(3).copy().reset_index(drop=True)
     k["id_lokasi"] = [f"UJI-L{i}" for i in range(1, 4)]
     k.loc[1, ["kriteria_4b", "kriteria_7a"]] = np.nan
     k.loc[1, "nilai_kekumuhan"] = np.nan
-    gpkg("kawasan_kumuh_kriteria_tidak_lengkap.gpkg", k,
-         "row 2: two of the 16 criteria empty and no nilai_kekumuhan", "error incomplete_group (row 2: kriteria_4b, kriteria_7a)")
+    gpkg(
+        "kawasan_kumuh_kriteria_tidak_lengkap.gpkg",
+        k,
+        "row 2: two of the 16 criteria empty and no nilai_kekumuhan",
+        "error incomplete_group (row 2: kriteria_4b, kriteria_7a)",
+    )
     return files
 
 
@@ -1227,12 +1683,15 @@ def md_table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def write_readmes(out: Path, notes: dict, edge_rows: list[str], designed: list[list], bad: list[tuple],
-                  kumuh_table: str, counts: dict) -> None:
+def write_readmes(
+    out: Path, notes: dict, edge_rows: list[str], designed: list[list], bad: list[tuple], kumuh_table: str, counts: dict
+) -> None:
     (out / "batas" / "LICENSE").write_text(MIT, encoding="utf-8")
     snapped = "; ".join(f"{k}: {', '.join(v['snapped'])}" for k, v in notes.items() if v["snapped"]) or "none"
-    sizes = md_table(["file", "features", "size"], [[f"`batas/{k}.gpkg`", v["features"], f"{v['bytes'] / 1e6:.2f} MB"]
-                                                   for k, v in notes.items()])
+    sizes = md_table(
+        ["file", "features", "size"],
+        [[f"`batas/{k}.gpkg`", v["features"], f"{v['bytes'] / 1e6:.2f} MB"] for k, v in notes.items()],
+    )
     text = f"""# Sample data of kotaku-gis
 
 Everything here is written by `python scripts/make_sample_data.py` (seed `{SEED}`, numpy
@@ -1267,15 +1726,15 @@ Syarif Abdurrahman, Arboretum Sylva Untan) to make the demo readable, and their 
 
 | file | content |
 |---|---|
-| `sample/kawasan_kumuh.gpkg` | {counts['lokasi']} slum locations x periods 2024 (baseline), 2026Q2, 2026Q3 = {counts['kumuh_rows']} rows |
-| `sample/kegiatan.gpkg` | {counts['kegiatan']} activities (points, lines, polygons) in 2026Q2/2026Q3 = {counts['kegiatan_rows']} rows |
-| `sample/kawasan_lindung.gpkg` | {counts['lindung']} protected features (areas, river/coast lines, a spring point) |
-| `sample/wdpa_contoh.gpkg` | {counts['wdpa']} WDPA-style polygons (`WDPAID`, `NAME`, `DESIG`, `DESIG_ENG`, `IUCN_CAT`, `STATUS`, `ISO3`); load with `--mapping wdpa` |
+| `sample/kawasan_kumuh.gpkg` | {counts["lokasi"]} slum locations x periods 2024 (baseline), 2026Q2, 2026Q3 = {counts["kumuh_rows"]} rows |
+| `sample/kegiatan.gpkg` | {counts["kegiatan"]} activities (points, lines, polygons) in 2026Q2/2026Q3 = {counts["kegiatan_rows"]} rows |
+| `sample/kawasan_lindung.gpkg` | {counts["lindung"]} protected features (areas, river/coast lines, a spring point) |
+| `sample/wdpa_contoh.gpkg` | {counts["wdpa"]} WDPA-style polygons (`WDPAID`, `NAME`, `DESIG`, `DESIG_ENG`, `IUCN_CAT`, `STATUS`, `ISO3`); load with `--mapping wdpa` |
 | `sample/salah/` | files with one defect each, see [`sample/salah/README.md`](sample/salah/README.md) |
 
 ### kawasan_kumuh
 
-Polygons inside their kelurahan, {counts['ha_min']:.1f}-{counts['ha_max']:.1f} ha each, not overlapping (one location, `KMH-6171-005`,
+Polygons inside their kelurahan, {counts["ha_min"]:.1f}-{counts["ha_max"]:.1f} ha each, not overlapping (one location, `KMH-6171-005`,
 is delineated in two parts). The same `id_lokasi` and geometry in every period. Most rows carry the 16
 criterion shares; 10 baseline rows (and 3 + 2 later rows) carry only `nilai_kekumuhan`, as SK annexes
 do; 5 rows of 2026Q3 carry both (consistent). `luas_ha` is the geodesic area, left empty on some rows
@@ -1283,7 +1742,7 @@ do; 5 rows of 2026Q3 carry both (consistent). `luas_ha` is the geodesic area, le
 up to (3, 5, 7, 9, 11, 13, 15) and, like `legalitas`, stays the same over time. Trends: most
 locations improve, 7 fall below the tidak-kumuh line (one exactly to 15), 6 are unchanged (one
 more keeps the total 16 while its shares improve) and 2 worsen (one from ringan to sedang). Shares lie on the band edges in these baseline rows:
-{', '.join(edge_rows)}. No share lies strictly between 50 and 51 (the regulation leaves that gap
+{", ".join(edge_rows)}. No share lies strictly between 50 and 51 (the regulation leaves that gap
 undefined). Totals, levels and classification per period, computed from the shares (or the total):
 
 {kumuh_table}
@@ -1301,7 +1760,7 @@ override first; spring 200 m; lake 50 m; coast 100 m; `?` = data missing; `(tinj
 given); the last column is the closest protected zone (setback included) that the activity is not in,
 when within 1 km, as distance in metres and `id_kawasan`:
 
-{md_table(['id_kegiatan', 'jenis', 'intended case', 'findings', 'nearest other zone: m (id)'], designed)}
+{md_table(["id_kegiatan", "jenis", "intended case", "findings", "nearest other zone: m (id)"], designed)}
 
 Every other activity is outside every protected zone and setback.
 
@@ -1337,7 +1796,8 @@ Perairan Daerah (offshore) and a `Proposed` Suaka Margasatwa; every `DESIG` is i
   (seed {SEED}); MIT, like the project's code.
 """
     (out / "README.md").write_text(text, encoding="utf-8")
-    salah = """# Files with one defect each (SINTETIS)
+    salah = (
+        """# Files with one defect each (SINTETIS)
 
 Small files, each with exactly one defect class (or, where marked, a format that must load cleanly),
 to demonstrate and test the loader's reports. Written by `python scripts/make_sample_data.py`; the rows
@@ -1346,7 +1806,10 @@ Kota Pontianak boundaries (the reference checks need them; the store `kotaku-gis
 them), e.g. `kotaku-gis load kegiatan data/sample/salah/kegiatan_id_ganda.gpkg` (layer `kawasan_kumuh`
 for the `kawasan_kumuh_*` files). Problem codes are those of `kotaku_gis.loader` at the time of writing.
 
-""" + md_table(["file", "defect", "what the loader should say"], [[f"`{a}`", b, c] for a, b, c in bad]) + "\n"
+"""
+        + md_table(["file", "defect", "what the loader should say"], [[f"`{a}`", b, c] for a, b, c in bad])
+        + "\n"
+    )
     (out / "sample" / "salah" / "README.md").write_text(salah, encoding="utf-8")
 
 
@@ -1360,7 +1823,7 @@ def kumuh_summary(path: Path) -> tuple[pd.DataFrame, str]:
     both = has & k["nilai_kekumuhan"].notna()
     assert (k.loc[both, "total"] == k.loc[both, "nilai_kekumuhan"]).all()
     k["tingkat"] = k["total"].map(tingkat)
-    k["klasifikasi"] = [klasifikasi(t, p, l) for t, p, l in zip(k["total"], k["nilai_pertimbangan_lain"], k["legalitas"])]
+    k["klasifikasi"] = [klasifikasi(t, p, leg) for t, p, leg in zip(k["total"], k["nilai_pertimbangan_lain"], k["legalitas"])]
     k["sumber_nilai"] = np.where(has, "kriteria", "total")
     levels = ["berat", "sedang", "ringan", "tidak_kumuh"]
     cells = [f"{a}{d}" for a in "ABC" for d in range(1, 7)] + ["-"]
@@ -1368,23 +1831,52 @@ def kumuh_summary(path: Path) -> tuple[pd.DataFrame, str]:
     for periode, g in k.groupby("periode", sort=True):
         lv = g["tingkat"].value_counts()
         kl = g["klasifikasi"].value_counts()
-        rows.append([periode, len(g), int((g["sumber_nilai"] == "kriteria").sum()), int((g["sumber_nilai"] == "total").sum()),
-                     f"{g['total'].min():g}-{g['total'].max():g}", round(g["total"].mean(), 1),
-                     *[int(lv.get(l, 0)) for l in levels], " ".join(f"{c}:{kl[c]}" for c in cells if c in kl)])
-    table = md_table(["periode", "rows", "by shares", "total only", "total range", "mean", "berat", "sedang", "ringan",
-                      "tidak kumuh", "klasifikasi (count)"], rows)
+        rows.append(
+            [
+                periode,
+                len(g),
+                int((g["sumber_nilai"] == "kriteria").sum()),
+                int((g["sumber_nilai"] == "total").sum()),
+                f"{g['total'].min():g}-{g['total'].max():g}",
+                round(g["total"].mean(), 1),
+                *[int(lv.get(level, 0)) for level in levels],
+                " ".join(f"{c}:{kl[c]}" for c in cells if c in kl),
+            ]
+        )
+    table = md_table(
+        [
+            "periode",
+            "rows",
+            "by shares",
+            "total only",
+            "total range",
+            "mean",
+            "berat",
+            "sedang",
+            "ringan",
+            "tidak kumuh",
+            "klasifikasi (count)",
+        ],
+        rows,
+    )
     return k, table
 
 
 def sha256(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 # -- main ------------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data",
-                        help="reference data folder (default: shared/data beside the repository)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=REPO.parent / "shared" / "data",
+        help="reference data folder (default: shared/data beside the repository)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "data", help="output folder (default: data/ of the repository)")
     args = parser.parse_args(argv)
     if not (args.shared / "admin" / "kel_6171_pontianak.gpkg").exists():
@@ -1401,8 +1893,9 @@ def main(argv: list[str] | None = None) -> int:
     by_id = {f.id_kawasan: f for f in feats}
     # where ordinary things may go: clear of every zone by a margin (rivers 60 m, areas 150 m, spring 350 m)
     margin = {"sungai": 60, "garis_pantai": 150, "mata_air": 350}
-    clear_m = shapely.union_all([f.geom_m.buffer(margin.get(f.kategori, 150) + (f.setback() if f.kategori != "sungai" else 0))
-                                 for f in all_protected])
+    clear_m = shapely.union_all(
+        [f.geom_m.buffer(margin.get(f.kategori, 150) + (f.setback() if f.kategori != "sungai" else 0)) for f in all_protected]
+    )
     locs = build_locations(kel, clear_m, rng)
     score_locations(locs, rng)
     forms = row_forms(locs, rng)
@@ -1414,7 +1907,7 @@ def main(argv: list[str] | None = None) -> int:
     write_gpkg(lindung_frame(feats), sample / "kawasan_lindung.gpkg")
     write_gpkg(wdpa_frame(wdpa), sample / "wdpa_contoh.gpkg")
 
-    slum_union = shapely.union_all([l.geom_m for l in locs])
+    slum_union = shapely.union_all([loc.geom_m for loc in locs])
     acts = build_ordinary(locs, kel, shapely.union_all([clear_m, slum_union.buffer(30)]), rng)
     designed = build_designed(by_id, wdpa, kel, shapely.union_all([clear_m, slum_union.buffer(30)]), rng)
     acts += designed
@@ -1434,9 +1927,16 @@ def main(argv: list[str] | None = None) -> int:
 
     bad = write_bad_files(out, keg, kumuh, kel)
     summary, table = kumuh_summary(sample / "kawasan_kumuh.gpkg")
-    counts = {"lokasi": len(locs), "kumuh_rows": len(kumuh), "kegiatan": len(acts), "kegiatan_rows": len(keg),
-              "lindung": len(feats), "wdpa": len(wdpa),
-              "ha_min": min(area_ha(to_ll(l.geom_m)) for l in locs), "ha_max": max(area_ha(to_ll(l.geom_m)) for l in locs)}
+    counts = {
+        "lokasi": len(locs),
+        "kumuh_rows": len(kumuh),
+        "kegiatan": len(acts),
+        "kegiatan_rows": len(keg),
+        "lindung": len(feats),
+        "wdpa": len(wdpa),
+        "ha_min": min(area_ha(to_ll(loc.geom_m)) for loc in locs),
+        "ha_max": max(area_ha(to_ll(loc.geom_m)) for loc in locs),
+    }
     write_readmes(out, notes, edge_rows, designed_rows, bad, table, counts)
 
     print(table)

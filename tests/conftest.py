@@ -22,6 +22,7 @@ session, whether the tests passed or not, and also when pytest is ended by SIGTE
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import os
 import re
@@ -218,9 +219,7 @@ class PostgresServer:
                 log=False,
             )
         self.admin.execute(f"CREATE DATABASE {TEMPLATE_DB}")
-        with psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname=TEMPLATE_DB, autocommit=True
-        ) as conn:
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=TEMPLATE_DB, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION postgis")
         # No connection may ever hold the template open, or copying it fails.
         self.admin.execute(f"ALTER DATABASE {TEMPLATE_DB} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false")
@@ -242,10 +241,8 @@ class PostgresServer:
     def stop(self) -> None:
         """Stop the server and remove its directory; safe to call more than once."""
         if self.admin is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self.admin.close()
-            except Exception:
-                pass
             self.admin = None
         if self.base is None:
             return
@@ -259,10 +256,8 @@ class PostgresServer:
                 stopped = False
             if not stopped:
                 # pg_ctl could not stop it: SIGQUIT is PostgreSQL's immediate shutdown.
-                try:
+                with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGQUIT)
-                except OSError:
-                    pass
             # Wait (briefly) until the postmaster is really gone, so no process outlives the session.
             deadline = time.monotonic() + 10
             while _alive(pid) and time.monotonic() < deadline:
@@ -277,9 +272,9 @@ def _scratch_parent(as_root: bool) -> Path:
     shm = Path("/dev/shm")
     try:
         st = os.statvfs(shm)
-        if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) and st.f_bavail * st.f_frsize >= SHM_MIN_FREE:
-            if not as_root or _world_traversable(shm):
-                return shm
+        roomy = shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) and st.f_bavail * st.f_frsize >= SHM_MIN_FREE
+        if roomy and (not as_root or _world_traversable(shm)):
+            return shm
     except (OSError, AttributeError):
         pass
     parent = Path(tempfile.gettempdir())

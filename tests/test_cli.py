@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from helpers import kegiatan_frame, wilayah_frame
+
 from kotaku_gis.cli import main
 from kotaku_gis.store import open_store
 

@@ -16,8 +16,8 @@ import pyogrio
 import pytest
 import shapely
 import sqlalchemy as sa
-
 from helpers import assert_unchanged, kegiatan_frame, snapshot, wilayah_frame
+
 from kotaku_gis import cli, files, loader, settings
 from kotaku_gis.errors import DataError
 from kotaku_gis.store import _schema, open_store

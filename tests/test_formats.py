@@ -17,10 +17,9 @@ import pandas as pd
 import pytest
 import shapely
 import sqlalchemy as sa
-
 from helpers import assert_unchanged, snapshot
-from kotaku_gis import _kml, _lampiran, scoring, wilayah
-from kotaku_gis import loader
+
+from kotaku_gis import _kml, _lampiran, loader, scoring, wilayah
 from kotaku_gis.cli import main
 from kotaku_gis.errors import DataError, UsageError
 from kotaku_gis.store import open_store
@@ -441,8 +440,8 @@ def test_a_store_of_the_previous_schema_takes_point_locations_after_init(store_u
 def test_point_locations_count_in_progress_and_show_as_markers(store, tmp_path):
     """Annex locations (points, kelurahan markers) beside delineated ones: in every figure and on the map."""
     from kotaku_gis import progress
-    from kotaku_gis.maps.inputs import build_map, map_inputs
     from kotaku_gis.maps._prepare import prepare
+    from kotaku_gis.maps.inputs import build_map, map_inputs
     from kotaku_gis.maps.progress_map import payload
 
     load(store, "kawasan_kumuh", DATA / "lampiran_sk_contoh_nilai.xlsx", tmp_path, mapping="lampiran_sk", periode="2024")

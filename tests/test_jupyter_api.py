@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyogrio
 import pytest
 import shapely
+from helpers import assert_unchanged, kegiatan_frame, snapshot, wilayah_frame
 
 import kotaku_gis as kg
-from helpers import assert_unchanged, kegiatan_frame, snapshot, wilayah_frame
 from kotaku_gis import display
 from kotaku_gis.errors import DataError, Problem
 from kotaku_gis.loader import LoadReport

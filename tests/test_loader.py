@@ -12,11 +12,10 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from helpers import CRITERIA, KEL_A, assert_unchanged, kegiatan_frame, kumuh_frame, snapshot, wilayah_frame
 from shapely.geometry import LineString, Point, Polygon, box
 
-from helpers import CRITERIA, KEL_A, assert_unchanged, kegiatan_frame, kumuh_frame, snapshot, wilayah_frame
-from kotaku_gis import loader
-from kotaku_gis import settings
+from kotaku_gis import loader, settings
 from kotaku_gis.errors import DataError, UsageError
 from kotaku_gis.store import open_store
 

@@ -12,9 +12,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+from helpers import assert_unchanged, snapshot
 from shapely.geometry import MultiPolygon, box
 
-from helpers import assert_unchanged, snapshot
 from kotaku_gis import cli, i18n, loader, maps, progress
 from kotaku_gis.errors import DataError
 from kotaku_gis.store import open_store

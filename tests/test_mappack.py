@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _repro import expect_identical, xlsx_reproducible
 
 import kotaku_gis as kg
 from kotaku_gis import mappack, wilayah
 from kotaku_gis.errors import CatalogError, UsageError
 from kotaku_gis.store import open_store
-from _repro import expect_identical, xlsx_reproducible
 
 PERIODE = "2026Q3"
 KODE = "61.71"

@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from _repro import expect_identical
 
 import kotaku_gis as kg
 from kotaku_gis import mappack, settings
 from kotaku_gis.errors import UsageError
 from kotaku_gis.store import open_store
-from _repro import expect_identical
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIODE = "2026Q3"

@@ -15,17 +15,17 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import helpers
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from browser import Page
 from shapely.geometry import Polygon
 
 from kotaku_gis import cli, i18n, maps, scoring
 from kotaku_gis.errors import UsageError
 from kotaku_gis.maps import MapInputs, simplify_coverage
-import helpers
-from browser import Page
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,6 @@ from kotaku_gis.cli import main
 from kotaku_gis.errors import DataError, UsageError
 from kotaku_gis.store import open_store
 
-
 # -- the arithmetic ----------------------------------------------------------------------------------------
 # (kelurahan) -> facilitators for the slum part (5 per 7) and the non-slum part (5 per 9), per rounding
 EDGES = {

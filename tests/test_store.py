@@ -10,12 +10,11 @@ import pyogrio
 import pytest
 import shapely
 import sqlalchemy as sa
-
 from helpers import as_multi, assert_unchanged, kegiatan_frame, kumuh_frame, snapshot, wilayah_frame
+
 from kotaku_gis import catalog, settings
 from kotaku_gis.errors import StoreError, UsageError
-from kotaku_gis.store import GeoPackageStore, PostGISStore, open_store
-from kotaku_gis.store import _schema
+from kotaku_gis.store import GeoPackageStore, PostGISStore, _schema, open_store
 from kotaku_gis.testing import assert_layer_equal
 
 

@@ -120,8 +120,8 @@ def test_susun_registers_closes_reopens_and_escalates(sample):
     assert _item(store, f"TL-KGT-{STALLED}")["koordinator"] == "pokja_pkp_kabkota"
 
     # no complainant identity anywhere in the register or its history
-    texts = pd.concat([pd.DataFrame(tindak_lanjut.read(store)).drop(columns="geometry").astype(str).stack(),
-                       store.history().astype(str).stack()])  # fmt: skip
+    register = pd.DataFrame(tindak_lanjut.read(store)).drop(columns="geometry").astype(str)
+    texts = pd.Series([*register.to_numpy().ravel(), *store.history().astype(str).to_numpy().ravel()], dtype=object)
     assert not texts.str.contains("Siti|Rahmawati|0813", regex=True).any()
 
 

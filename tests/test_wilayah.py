@@ -174,7 +174,7 @@ def test_normalize_kode_series_keeps_index_and_handles_empty() -> None:
 # -- levels and ancestors ----------------------------------------------------------------------------
 def test_levels_constants() -> None:
     assert wilayah.LEVELS == ("provinsi", "kabkota", "kecamatan", "kelurahan")
-    assert wilayah.ROLLUP_LEVELS == ("nasional", *wilayah.LEVELS)
+    assert ("nasional", *wilayah.LEVELS) == wilayah.ROLLUP_LEVELS
 
 
 @pytest.mark.parametrize(
