@@ -265,6 +265,8 @@ class Analysis:
     temuan: pd.DataFrame
     #: The unit's and its children's rows with the findings counted (:data:`FIGURES`).
     per_level: dict[str, pd.DataFrame]
+    #: Each slum location at the baseline and now (:func:`kotaku_gis.progress.progress_lokasi`).
+    per_lokasi: pd.DataFrame
 
 
 def analyse(
@@ -297,7 +299,7 @@ def analyse(
     temuan = _screen(now, lindung, lang)
     wanted = [lv for lv in (tingkat, child) if lv is not None]
     per_level = {lv: _figures(levels[lv], lv, now, temuan) for lv in wanted}
-    return Analysis(levels, now, temuan, per_level)
+    return Analysis(levels, now, temuan, per_level, per)
 
 
 def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, out: Path) -> dict[str, Any]:
@@ -316,7 +318,7 @@ def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDat
     if "tabel" in task.produk:
         written += _tables(task, levels, now, temuan, names, out)
     if "peta" in task.produk or "png" in task.produk:
-        written += _maps(task, area, kumuh, now, temuan, lindung, levels, out)
+        written += _maps(task, area, kumuh, now, temuan, lindung, levels, out, progress.dropped_ids(a.per_lokasi))
     if "laporan" in task.produk:
         written += _report(task, area, a, names, out)
 
@@ -504,9 +506,11 @@ def _maps(
     lindung: gpd.GeoDataFrame,
     levels: dict[str, pd.DataFrame],
     out: Path,
+    dropped: frozenset[str],
 ) -> list[str]:
     """The progress map (HTML, with the pack's shared assets) and its picture (PNG), drawn by
-    :mod:`kotaku_gis.maps` from frames already read and analysed here."""
+    :mod:`kotaku_gis.maps` from frames already read and analysed here; ``dropped``: the locations a
+    later decree no longer lists."""
     from kotaku_gis import maps
     from kotaku_gis.maps import MapInputs, prepare, progress_map, save_map, static_map
     from kotaku_gis.maps import inputs as map_inputs
@@ -528,9 +532,7 @@ def _maps(
         rollup=map_inputs.rollup_levels(children),
         kumuh=scored[scored["periode"] == task.periode].reset_index(drop=True) if len(scored) else None,
         kumuh_awal=scored[scored["periode"] == task.baseline].reset_index(drop=True) if len(scored) and has_baseline else None,
-        lokasi_tidak_ditetapkan=progress.dropped_ids(scored, task.periode, task.baseline, _decrees())
-        if len(scored)
-        else frozenset(),
+        lokasi_tidak_ditetapkan=dropped,
         kegiatan=now if len(now) else None,
         temuan=temuan if len(temuan) else None,
         lindung=lindung if len(lindung) else None,

@@ -83,13 +83,7 @@ def _rollup(
 
 
 def _scope(kode: Any) -> str:
-    """The dotted code of the area asked for; ``""`` (the nation) for None or blank."""
-    if kode is None or (isinstance(kode, str) and kode.strip() == ""):
-        return ""
-    try:
-        return kode_wilayah.normalize_kode(kode)
-    except ValueError as exc:
-        raise UsageError(i18n.text("progress.kode_invalid", kode=kode, reason=str(exc))) from exc
+    return kode_wilayah.area_code(kode, "progress.kode_invalid")
 
 
 def _periods_of(per_lokasi: pd.DataFrame) -> tuple[str, str]:

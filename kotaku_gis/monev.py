@@ -697,5 +697,6 @@ def _picture(
     task = unit.Task(tingkat=tingkat, kode=kode, nama=nama, child=child, fingerprint="laporan", inputs={},
                      periode=periode, baseline=baseline, produk=("png",), tabel=(), progres_sampai=child or tingkat,
                      folder_aset="aset", png_dpi=pack_recipe().png.dpi, lang=lang, sumber=(), work=str(work))  # fmt: skip
-    written = unit._maps(task, area, area["kawasan_kumuh"], a.now, a.temuan, lindung.reset_index(drop=True), a.levels, work)
+    written = unit._maps(task, area, area["kawasan_kumuh"], a.now, a.temuan, lindung.reset_index(drop=True), a.levels, work,
+                         progress.dropped_ids(a.per_lokasi))  # fmt: skip
     return work / written[0] if written else None

@@ -451,12 +451,7 @@ def _indicators(frame: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
 
 
 def _scope(kode: Any) -> str:
-    if kode is None or (isinstance(kode, str) and kode.strip() == ""):
-        return ""
-    try:
-        return wil.normalize_kode(kode)
-    except ValueError as exc:
-        raise UsageError(i18n.text("pengaduan.kode_invalid", kode=kode, reason=str(exc))) from exc
+    return wil.area_code(kode, "pengaduan.kode_invalid")
 
 
 def counts(

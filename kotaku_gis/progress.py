@@ -434,25 +434,21 @@ def decree_periods(decrees: pd.DataFrame | None, baseline: str, periode: str) ->
     return sorted(set(p[(p > baseline) & (p <= periode)]))
 
 
-def dropped_ids(kumuh: pd.DataFrame, periode: str, baseline: str, decrees: pd.DataFrame | None) -> frozenset[str]:
-    """The ids of the baseline locations that a later decree of their kab/kota no longer lists.
+def dropped_ids(per_lokasi: pd.DataFrame) -> frozenset[str]:
+    """The ids of the baseline locations that a later decree no longer lists (status
+    ``tidak_ditetapkan_lagi`` in :func:`progress_lokasi`'s result).
 
     Examples
     --------
     >>> k = pd.DataFrame({"id_lokasi": ["A", "B", "A"], "kode_kelurahan": "61.71.01.1001",
-    ...                   "periode": ["2020", "2020", "2024"]})
-    >>> sorted(dropped_ids(k, "2024", "2020", pd.DataFrame({"kabkota": ["61.71"], "periode": ["2024"]})))
+    ...                   "periode": ["2020", "2020", "2024"], "luas_ha": 1.0, "nilai_kekumuhan": 30.0})
+    >>> per = progress_lokasi(k, "2024", "2020", decrees=pd.DataFrame({"kabkota": ["61.71"], "periode": ["2024"]}))
+    >>> sorted(dropped_ids(per))
     ['B']
     """
-    if decrees is None or decrees.empty or kumuh.empty:
+    if per_lokasi.empty or "status" not in per_lokasi.columns:
         return frozenset()
-    periods = kumuh["periode"].astype(str)
-    listed = _decree_lists(kumuh, periods, decrees, baseline, periode)
-    base = kumuh[(periods == baseline).to_numpy()]
-    now = set(kumuh.loc[(periods == periode).to_numpy(), "id_lokasi"].astype(str))
-    base = base[~base["id_lokasi"].astype(str).isin(now)]
-    mask = _dropped_by_decree(pd.Index(base["id_lokasi"].astype(str)), base["kode_kelurahan"], listed)
-    return frozenset(base.loc[mask, "id_lokasi"].astype(str))
+    return frozenset(per_lokasi.loc[per_lokasi["status"] == "tidak_ditetapkan_lagi", "id_lokasi"].astype(str))
 
 
 def _decree_lists(

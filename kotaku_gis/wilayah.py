@@ -530,6 +530,27 @@ def _as_series(s: Any) -> pd.Series:
     return s if isinstance(s, pd.Series) else pd.Series(s, dtype=object)
 
 
+def area_code(kode: Any, message: str) -> str:
+    """The dotted code of an area argument; ``""`` (the nation) for None or blank.
+
+    ``message`` is the i18n key of the :class:`~kotaku_gis.errors.UsageError` for an invalid code
+    (placeholders ``kode`` and ``reason``).
+
+    Examples
+    --------
+    >>> area_code("6171", "progress.kode_invalid"), area_code(None, "progress.kode_invalid")
+    ('61.71', '')
+    """
+    if kode is None or (isinstance(kode, str) and kode.strip() == ""):
+        return ""
+    try:
+        return normalize_kode(kode)
+    except ValueError as exc:
+        from kotaku_gis import i18n
+
+        raise UsageError(i18n.text(message, kode=kode, reason=str(exc))) from exc
+
+
 def _code_arg(kode: Any) -> str:
     """A code argument of the single-code functions, normalised; ``""`` for the nation."""
     if kode is None or (isinstance(kode, str) and kode.strip() == ""):

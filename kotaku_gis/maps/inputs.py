@@ -130,8 +130,18 @@ def map_rollup(
     """
     from kotaku_gis import progress
 
-    child = recipes().level(tingkat).child or tingkat
     per = progress.progress_lokasi(kumuh, periode, baseline, decrees=decrees)
+    return _rollup_of(per, kumuh, kegiatan, wilayah, tingkat, kode, periode, baseline)
+
+
+def _rollup_of(
+    per: pd.DataFrame, kumuh: pd.DataFrame, kegiatan: pd.DataFrame | None, wilayah: pd.DataFrame | None,
+    tingkat: str, kode: str, periode: str, baseline: str | None,
+) -> pd.DataFrame:  # fmt: skip
+    """:func:`map_rollup` from the per-location comparison already made."""
+    from kotaku_gis import progress
+
+    child = recipes().level(tingkat).child or tingkat
     units = None
     if wilayah is not None:
         units = pd.DataFrame(wilayah[["kode", "nama"]])
@@ -299,8 +309,9 @@ def map_inputs(
     kegiatan = latest_kegiatan(kegiatan_all, periode)
 
     kids = w[w["tingkat"] == (child or tingkat)]
-    rollup = map_rollup(scored, kegiatan_all, kids, tingkat, code, periode, baseline, decrees) if len(scored) else None
-    dropped = progress.dropped_ids(scored, periode, baseline, decrees) if len(scored) else frozenset()
+    per = progress.progress_lokasi(scored, periode, baseline, decrees=decrees) if len(scored) else None
+    rollup = _rollup_of(per, scored, kegiatan_all, kids, tingkat, code, periode, baseline) if per is not None else None
+    dropped = progress.dropped_ids(per) if per is not None else frozenset()
 
     # the protected features the map can show (the unit's box and the margin it draws) and those that
     # can give its activities a finding (screening.protected_near)

@@ -58,6 +58,15 @@ def _point_locations(conn: sa.Connection) -> None:
 
 
 GEOMETRY_COLUMN = "geom"
+
+#: The geometry type name each catalogue geometry kind is declared with (both backends).
+GEOMETRY_NAMES: dict[str, str] = {
+    "point": "POINT",
+    "linestring": "LINESTRING",
+    "multipolygon": "MULTIPOLYGON",
+    "multipolygon_or_point": "GEOMETRY",
+    "any": "GEOMETRY",
+}
 FID = "fid"
 
 _SQL_TYPES: dict[str, Any] = {

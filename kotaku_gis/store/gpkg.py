@@ -31,14 +31,8 @@ from kotaku_gis import catalog, i18n, settings
 from kotaku_gis.errors import StoreError
 from kotaku_gis.store._base import Store
 from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN
+from kotaku_gis.store._schema import GEOMETRY_NAMES as _GEOMETRY_NAMES
 
-_GEOMETRY_NAMES = {
-    "point": "POINT",
-    "linestring": "LINESTRING",
-    "multipolygon": "MULTIPOLYGON",
-    "multipolygon_or_point": "GEOMETRY",
-    "any": "GEOMETRY",
-}
 _HEADER = struct.Struct("<2sBBi4d")
 _SRS_ID = 4326
 

@@ -28,14 +28,7 @@ from kotaku_gis import catalog, i18n, settings
 from kotaku_gis.errors import StoreError
 from kotaku_gis.store._base import Store
 from kotaku_gis.store._schema import GEOMETRY_COLUMN
-
-_GEOMETRY_NAMES = {
-    "point": "POINT",
-    "linestring": "LINESTRING",
-    "multipolygon": "MULTIPOLYGON",
-    "multipolygon_or_point": "GEOMETRY",
-    "any": "GEOMETRY",
-}
+from kotaku_gis.store._schema import GEOMETRY_NAMES as _GEOMETRY_NAMES
 
 
 class PostGISStore(Store):
