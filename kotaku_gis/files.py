@@ -66,7 +66,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
-from kotaku_gis import _kml, i18n
+from kotaku_gis import _kml, i18n, settings
 from kotaku_gis._validate import read_numbers
 from kotaku_gis.catalog import TableSpec
 from kotaku_gis.errors import DataError, Problem, UsageError
@@ -359,16 +359,19 @@ def table_below_header(path: Path, cells: pd.DataFrame, header: int, notes: list
 def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
     """Every cell of a CSV file as text, rows of any length (title rows above the header are short).
 
-    The separator (``,``, ``;``, tab or ``|``) is sniffed from the file; the encoding is UTF-8, or
-    Windows-1252 when the file is not valid UTF-8.
+    The separator (``,``, ``;``, tab or ``|``) is sniffed from the file; the encoding is the first of
+    ``settings.legacy_encodings`` that decodes it (UTF-8, else Windows-1252, else Latin-1, which
+    decodes any byte).
     """
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
+    for encoding in ("utf-8-sig", *settings.legacy_encodings):
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    else:  # no encoding listed decodes it (settings.legacy_encodings without Latin-1)
+        raise _unreadable(path, UnicodeDecodeError("utf-8", raw[:1], 0, 1, "not in any of settings.legacy_encodings"))
     lines = text.splitlines()
     sample = "\n".join(lines[: _HEADER_SEARCH_ROWS + 20])
     try:

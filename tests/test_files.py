@@ -318,3 +318,12 @@ def test_unreadable_is_one_problem_with_the_fix(tmp_path):
         files.read_vector(path)
     [problem] = caught.value.problems
     assert problem.code == "file_corrupt" and problem.file == "rusak.gpkg"
+
+
+def test_a_csv_in_no_utf8_nor_cp1252_is_read_as_latin1(tmp_path):
+    """Bytes Windows-1252 leaves undefined (0x81) fall back to Latin-1 (``settings.legacy_encodings``)."""
+    path = tmp_path / "lama.csv"
+    path.write_bytes("id_kegiatan,nama,lon,lat\nK1,Jalan Gang Mawar \u00e9,109.30,-0.04\n".encode("latin-1") + b"K2,Gang \x81,109.31,-0.04\n")
+    source = files.read_vector(path)
+    assert source.frame["nama"].tolist()[1] == "Gang \x81"
+    assert [p.params for p in source.notes if p.code == "encoding_guessed"] == [{"encoding": "latin-1"}]
