@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kotaku_gis import catalog, files, i18n, pengaduan, settings, staffing, wilayah
+from kotaku_gis import catalog, files, i18n, pengaduan, pengaduan_store, settings, staffing, wilayah
 from kotaku_gis import rules as _rules
 from kotaku_gis._cli_common import _date_arg, _print_table
 from kotaku_gis.errors import UsageError
@@ -33,7 +33,7 @@ def cmd_pengaduan_add(store: Store, args: argparse.Namespace) -> int:
     nama = kontak = None
     if args.identitas:  # never from arguments: shells keep those in their history
         nama, kontak = _ask(_tg("prompt_nama")), _ask(_tg("prompt_kontak"))
-    saved = pengaduan.add(
+    saved = pengaduan_store.add(
         store, tanggal_diterima=args.tanggal, saluran=args.saluran, kode_wilayah=args.kode,
         kategori=args.kategori, deskripsi=args.deskripsi, nama=nama, kontak=kontak, id_pengaduan=args.nomor,
     )  # fmt: skip
@@ -46,7 +46,7 @@ def cmd_pengaduan_add(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_pengaduan_update(store: Store, args: argparse.Namespace) -> int:
     texts = {k: v for k, v in (("tindak_lanjut", args.tindak_lanjut), ("sanksi", args.sanksi)) if v is not None}
-    saved = pengaduan.update(store, args.id, status=args.status, tanggal_selesai=args.tanggal_selesai, **texts)
+    saved = pengaduan_store.update(store, args.id, status=args.status, tanggal_selesai=args.tanggal_selesai, **texts)
     for p in saved.warnings:
         print(f"  {p}")
     print(_tg("update_done", id=saved.id_pengaduan, status=saved.status))
@@ -54,7 +54,7 @@ def cmd_pengaduan_update(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_pengaduan_list(store: Store, args: argparse.Namespace) -> int:
-    frame = pengaduan.read(store, kode=args.kode, status=args.status)
+    frame = pengaduan_store.read(store, kode=args.kode, status=args.status)
     if len(frame) == 0:
         print(_tg("list_none"))
         return 0
@@ -72,7 +72,8 @@ def cmd_pengaduan_list(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_pengaduan_publish(store: Store, args: argparse.Namespace) -> int:
     tingkat = args.tingkat or settings.pengaduan_tingkat_publikasi
-    done = pengaduan.publish(store, args.out, args.peta, kode=args.kode, as_of=_date_arg(args.per, "--per"), tingkat=tingkat)
+    as_of = _date_arg(args.per, "--per")
+    done = pengaduan_store.publish(store, args.out, args.peta, kode=args.kode, as_of=as_of, tingkat=tingkat)
     print(_tg("publish_done", count=done.rows, tingkat=tingkat, paths=", ".join(str(p) for p in done.paths)))
     return 0
 

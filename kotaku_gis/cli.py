@@ -146,10 +146,10 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
     print(i18n.text("mappack.cli.demo_pack", path=args.paket))
     periode = store.periods("kawasan_kumuh")[-1]
     # the follow-up register of the sample, derived as of the period's last day (so the demo is reproducible)
-    from kotaku_gis import tindak_lanjut
+    from kotaku_gis import tindak_lanjut_store
     from kotaku_gis._validate import period_end_date
 
-    register = tindak_lanjut.susun(store, periode, demo.PACK_KODE, tanggal=period_end_date(periode).date())
+    register = tindak_lanjut_store.susun(store, periode, demo.PACK_KODE, tanggal=period_end_date(periode).date())
     print(_tt("susun_done", periode=register.periode, wilayah=register.kode, tanggal=register.tanggal.isoformat(),
               found=len(register.found), changes=register.changes.summary()))  # fmt: skip
     result = mappack.build_pack(store, args.paket, periode, kode=demo.PACK_KODE, tingkat="kecamatan")

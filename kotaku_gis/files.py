@@ -256,24 +256,25 @@ def _has_cpg(path: Path, inner: str | None) -> bool:
 
 
 def _guess_dbf_encoding(gdal_path: str, layer: str) -> str:
-    """UTF-8 if every text value decodes as UTF-8, else Windows-1252 (the usual legacy encoding)."""
-    # Decode as Windows-1252 first (it accepts almost any byte), encode back to recover the bytes,
-    # and try those as UTF-8.
-    try:
-        raw = pyogrio.read_dataframe(gdal_path, layer=layer, read_geometry=False, encoding="cp1252")
-    except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined: Latin-1 takes every byte
-        return "latin-1"
-    for column in raw.columns:
-        if not (raw[column].dtype == object or pd.api.types.is_string_dtype(raw[column])):
+    """The first of ``settings.legacy_encodings`` that decodes every text value (UTF-8, else
+    Windows-1252, else Latin-1); the last one when none does."""
+    # Latin-1 maps every byte to one character: encoding the values back gives the file's bytes.
+    raw = pyogrio.read_dataframe(gdal_path, layer=layer, read_geometry=False, encoding="ISO-8859-1")
+    values = [
+        value.encode("latin-1")
+        for column in raw.columns
+        if raw[column].dtype == object or pd.api.types.is_string_dtype(raw[column])
+        for value in raw[column].dropna()
+        if isinstance(value, str) and not value.isascii()
+    ]
+    for encoding in settings.legacy_encodings:
+        try:
+            for value in values:
+                value.decode(encoding)
+        except UnicodeDecodeError:
             continue
-        for value in raw[column].dropna():
-            if not isinstance(value, str) or value.isascii():
-                continue
-            try:
-                value.encode("cp1252").decode("utf-8")
-            except (UnicodeDecodeError, UnicodeEncodeError):
-                return "cp1252"
-    return "utf-8"
+        return encoding
+    return settings.legacy_encodings[-1]
 
 
 def _read_table(path: Path, crs: str | None) -> Source:
@@ -373,7 +374,7 @@ def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
     else:  # no encoding listed decodes it (settings.legacy_encodings without Latin-1)
         raise _unreadable(path, UnicodeDecodeError("utf-8", raw[:1], 0, 1, "not in any of settings.legacy_encodings"))
     lines = text.splitlines()
-    sample = "\n".join(lines[: _HEADER_SEARCH_ROWS + 20])
+    sample = "\n".join(lines[: settings.header_search_rows + 20])
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
@@ -387,9 +388,6 @@ def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
     return cells, encoding
 
 
-#: How far down a table the header row is looked for (title rows above it are skipped).
-_HEADER_SEARCH_ROWS = 20
-
 
 def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip())
@@ -398,7 +396,7 @@ def _is_blank(value: object) -> bool:
 def _header_row(cells: pd.DataFrame, path: Path) -> int:
     """The row (0-based) holding the column names: the first with geometry columns (wkt, or lon and lat)."""
     best, best_count = 0, -1
-    for i in range(min(len(cells), _HEADER_SEARCH_ROWS)):
+    for i in range(min(len(cells), settings.header_search_rows)):
         names = {str(v).strip().lower() for v in cells.iloc[i] if not _is_blank(v)}
         if names & set(_WKT_NAMES) or (names & set(_LON_NAMES) and names & set(_LAT_NAMES)):
             return i

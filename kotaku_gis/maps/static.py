@@ -176,22 +176,13 @@ def static_map(
 
 def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[Any]:
     """Setback zones and protected areas; their legend entries."""
-    from matplotlib.patches import Patch
-
     handles: list[Any] = []
     if p.sempadan is not None:
         st = S["sempadan"]
         p.sempadan.plot(
             ax=ax, color=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linewidth=0.5, linestyle="--", zorder=3
         )
-        handles.append(
-            Patch(
-                facecolor=_rgba(st["fillColor"], st["fillOpacity"]),
-                edgecolor=st["color"],
-                linestyle="--",
-                label=t("legend.sempadan"),
-            )
-        )
+        handles.append(_dashed_patch(st, t("legend.sempadan")))
     if p.lindung is not None:
         st = S["lindung"]
         kinds = p.lindung.geometry.geom_type
@@ -211,15 +202,15 @@ def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[Any
         points = p.lindung[kinds.str.contains("Point")]
         if len(points):
             points.plot(ax=ax, color=st["fillColor"], edgecolor=st["color"], markersize=16, zorder=3)
-        handles.append(
-            Patch(
-                facecolor=_rgba(st["fillColor"], st["fillOpacity"]),
-                edgecolor=st["color"],
-                linestyle="--",
-                label=t("legend.lindung"),
-            )
-        )
+        handles.append(_dashed_patch(st, t("legend.lindung")))
     return handles
+
+
+def _dashed_patch(st: dict[str, Any], label: str) -> Any:
+    """The legend entry of a dashed-outline overlay drawn with the style ``st``."""
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linestyle="--", label=label)
 
 
 def _draw_kumuh(ax: Any, p: Prepared, S: dict[str, Any]) -> None:

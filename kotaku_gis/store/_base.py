@@ -110,7 +110,7 @@ class Store(ABC):
     def identity(self, key: str) -> dict[str, Any] | None:
         """The identity row stored for complaint ``key`` in the private table, or None.
 
-        For the complaint-handling unit only (:func:`kotaku_gis.pengaduan.identitas`).
+        For the complaint-handling unit only (:func:`kotaku_gis.pengaduan_store.identitas`).
         """
         self._require_current()
         table = self.identitas
