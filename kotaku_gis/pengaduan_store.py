@@ -171,7 +171,7 @@ def add(
                 p.raise_errors()
             existing = existing + [row["id_pengaduan"]]
     else:  # pragma: no cover - three collisions in a row
-        raise StoreError(f"{LAYER}: no free complaint number after 3 attempts; try again")
+        raise StoreError(i18n.text("pengaduan.no_free_id", layer=LAYER))
     warnings = [Problem(q.code, row["id_pengaduan"], None, q.column, q.severity, q.params) for q in p.warnings]
     return Saved(row["id_pengaduan"], row["status"], masked, warnings)
 

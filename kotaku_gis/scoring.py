@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from kotaku_gis import i18n
 from kotaku_gis import rules as _rules
 from kotaku_gis._datafile import load_yaml
 from kotaku_gis._scoring_input import (
@@ -154,16 +155,16 @@ def _packaged() -> dict[str, RuleSet]:
             with open(path, encoding="utf-8") as f:
                 raw = load_yaml(f)
         except (OSError, yaml.YAMLError) as exc:
-            raise CatalogError(f"{path}: cannot be read as YAML: {exc}") from exc
+            raise CatalogError(i18n.text("datafile.bad_yaml", path=path, error=exc)) from exc
         if not (isinstance(raw, dict) and raw.get("kind") == "slum_assessment"):
             continue  # another kind of rule file (classification, screening...)
         rs = load_rule_set(path)
         if rs.id != path.stem:
-            raise CatalogError(f"{path}: id {rs.id!r} differs from the file name")
+            raise CatalogError(i18n.text("rules.id_differs", path=path, id=repr(rs.id)))
         sets[rs.id] = rs
     defaults = [rs.id for rs in sets.values() if rs.default]
     if len(defaults) != 1:
-        raise CatalogError(f"{RULES_DIR}: exactly one rule set must have default: true, found {defaults}")
+        raise CatalogError(i18n.text("rules.one_default", folder=RULES_DIR, found=defaults))
     return sets
 
 
@@ -208,7 +209,7 @@ def rule_set(rule_id: str) -> RuleSet:
     """
     sets = _packaged()
     if rule_id not in sets:
-        raise UsageError(f"unknown rule set {rule_id!r}; choose one of {', '.join(sorted(sets))}")
+        raise UsageError(i18n.text("rules.unknown_set", rules=repr(rule_id), known=", ".join(sorted(sets))))
     return sets[rule_id]
 
 
@@ -232,7 +233,7 @@ def _resolve(rules: str | RuleSet | None) -> RuleSet:
         return rules
     if isinstance(rules, str):
         return rule_set(rules)
-    raise UsageError(f"rules must be a rule-set id or a RuleSet, not {type(rules).__name__}")
+    raise UsageError(i18n.text("rules.bad_type", what="rules", expected="rule-set id / RuleSet", type=type(rules).__name__))
 
 
 # --------------------------------------------------------------------------------------------

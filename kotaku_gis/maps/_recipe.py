@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from kotaku_gis import i18n
 from kotaku_gis._datafile import FrozenModel, read_model
 from kotaku_gis.errors import UsageError
 
@@ -189,7 +190,7 @@ class Recipes(FrozenModel):
     def level(self, tingkat: str) -> LevelRecipe:
         """The recipe of one level; :class:`UsageError` for an unknown level."""
         if tingkat not in self.levels:
-            raise UsageError(f"tingkat {tingkat!r}: choose one of {', '.join(TINGKAT)}")
+            raise UsageError(i18n.text("maps.error.tingkat", tingkat=repr(tingkat), levels=", ".join(TINGKAT)))
         return self.levels[tingkat]
 
     def mode(self, key: str) -> Mode:
@@ -197,7 +198,7 @@ class Recipes(FrozenModel):
         for m in self.choropleth.modes:
             if m.key == key:
                 return m
-        raise UsageError(f"choropleth {key!r}: choose one of {', '.join(m.key for m in self.choropleth.modes)}")
+        raise UsageError(i18n.text("maps.error.choropleth", key=repr(key), known=", ".join(m.key for m in self.choropleth.modes)))
 
 
 def load_recipes(path: str | Path) -> Recipes:

@@ -45,6 +45,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from kotaku_gis import i18n
 from kotaku_gis.errors import UsageError
 
 #: Metres per degree used to turn the display tolerances into degrees (see the module docstring).
@@ -57,7 +58,7 @@ def _array(geoms: Sequence[BaseGeometry | None] | np.ndarray) -> np.ndarray:
     arr = np.asarray(list(geoms) if not isinstance(geoms, np.ndarray) else geoms, dtype=object)
     kinds = shapely.get_type_id(arr)
     if np.any((kinds != 3) & (kinds != 6) & (kinds != -1)):
-        raise UsageError("simplify_coverage: only Polygon/MultiPolygon geometries form a coverage")
+        raise UsageError(i18n.text("maps.error.coverage_types"))
     return arr
 
 
@@ -153,7 +154,7 @@ def simplify_coverage(
     [1.0, 1.0]
     """
     if tolerance_m < 0 or gap_width_m < 0 or min_part_km2 < 0 or decimals < 0:
-        raise UsageError("simplify_coverage: tolerances and decimals must not be negative")
+        raise UsageError(i18n.text("maps.error.negative"))
     arr = clean_coverage(geoms, gap_width_m=gap_width_m) if clean else _array(geoms)
 
     def simplify(work: np.ndarray) -> np.ndarray:
