@@ -262,7 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif arg.startswith("--lang="):
             settings.language = arg.split("=", 1)[1]
     if settings.language not in i18n.LANGUAGES:
-        print(f"kotaku-gis: --lang must be one of {', '.join(i18n.LANGUAGES)}", file=sys.stderr)
+        # the language asked for is unknown: say it in the default one
+        print("kotaku-gis: " + i18n.text("cli.bad_lang", i18n.LANGUAGES[0], langs=", ".join(i18n.LANGUAGES)), file=sys.stderr)
         return 2
     parser = build_parser()
     args = parser.parse_args(argv)
