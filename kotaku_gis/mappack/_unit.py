@@ -35,10 +35,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import files, i18n, progress, scoring, screening, settings, staffing
+from kotaku_gis import files, progress, scoring, screening, settings, staffing
 from kotaku_gis import wilayah as wil
 from kotaku_gis.errors import KotakuError
 from kotaku_gis.mappack import _data as data
+from kotaku_gis.mappack._common import tp
 
 #: Name of the record of a built unit inside its folder.
 RECORD = "unit.json"
@@ -226,7 +227,7 @@ def build_unit(task: Task) -> dict[str, Any]:
     found["kawasan_lindung"] = data.digest(_STATE.hashes["kawasan_lindung"][near])
     changed = sorted(k for k in task.inputs if found.get(k) != task.inputs[k])
     if changed:
-        raise DataChanged(i18n.text("mappack.error.data_changed", task.lang, layers=", ".join(changed)))
+        raise DataChanged(tp("error.data_changed", task.lang, layers=", ".join(changed)))
 
     tmp = work / "tmp" / f"{task.fingerprint}.{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
