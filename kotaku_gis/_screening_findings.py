@@ -3,6 +3,7 @@ to checked inputs, and the findings they give, in words."""
 
 from __future__ import annotations
 
+import itertools
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -85,13 +86,16 @@ class Number:
 def _render(key: str, lang: str, n: int, **values: Any) -> np.ndarray:
     """The template ``key`` filled for ``n`` findings at once (array values per finding)."""
     template = i18n.strings(lang)[key]
-    out = np.full(n, "", dtype=object)
+    pieces: list[Iterable[str]] = []
     for literal, name, _spec, _conv in string.Formatter().parse(template):
         if literal:
-            out = out + literal
+            pieces.append(itertools.repeat(literal, n))
         if name is not None:
             v = values[name]
-            out = out + (np.asarray(v, dtype=object).astype(str).astype(object) if isinstance(v, np.ndarray) else str(v))
+            pieces.append(map(str, np.asarray(v, dtype=object)) if isinstance(v, np.ndarray) else itertools.repeat(str(v), n))
+    out = np.full(n, "", dtype=object)
+    if pieces:
+        out[:] = ["".join(parts) for parts in zip(*pieces)]  # one join per finding
     return out
 
 
@@ -206,27 +210,33 @@ class Findings:
         item_rank = {i.aturan: r for r, i in enumerate(self.rules.items)}
         rank = pd.Series(cols["aturan"]).map(item_rank).to_numpy()
         status_rank = pd.Series(cols["status"]).map({s: r for r, s in enumerate(STATUSES)}).to_numpy()
-        ids = pd.Series(acts.ids[act], dtype=object).fillna("").astype(str).to_numpy()
-        periods = pd.Series(acts.periode[act], dtype=object).fillna("").astype(str).to_numpy()
+        keys = (_text_order(fid), np.nan_to_num(cols["jarak_m"], nan=-1.0), status_rank, rank,
+                _text_order(acts.periode[act]), _text_order(acts.ids[act]))  # fmt: skip
+        order = np.lexsort(keys)
+        act = act[order]
         out = pd.DataFrame(
             {
                 "id_kegiatan": acts.ids[act],
                 "periode": acts.periode[act],
-                "aturan": cols["aturan"],
-                "status": cols["status"],
-                "id_kawasan": fid,
-                "kategori": kat,
-                "jarak_m": np.round(cols["jarak_m"], 2),
-                "luas_tumpang_m2": np.round(cols["luas_tumpang_m2"], 2),
-                "keterangan": cols["keterangan"],
+                "aturan": cols["aturan"][order],
+                "status": cols["status"][order],
+                "id_kawasan": fid[order],
+                "kategori": kat[order],
+                "jarak_m": np.round(cols["jarak_m"][order], 2),
+                "luas_tumpang_m2": np.round(cols["luas_tumpang_m2"][order], 2),
+                "keterangan": cols["keterangan"][order],
             }
         )
-        fsort = pd.Series(fid, dtype=object).fillna("").astype(str).to_numpy()
-        order = np.lexsort((fsort, np.nan_to_num(cols["jarak_m"], nan=-1.0), status_rank, rank, periods, ids))
-        out = out.iloc[order].reset_index(drop=True)
         if geometry:
-            return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(acts.geoms[act[order]], crs=settings.storage_crs))
+            return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(acts.geoms[act], crs=settings.storage_crs))
         return out
+
+
+def _text_order(values: np.ndarray) -> np.ndarray:
+    """Sort keys of texts: integers in the order of the texts (empty, i.e. None, first)."""
+    text = pd.Series(values, dtype=object).fillna("").astype(str)
+    codes, _ = pd.factorize(text, sort=True)
+    return codes
 
 
 def distance_setting(value: float | None, default: float, name: str) -> float:
