@@ -5,7 +5,7 @@ rows of a whole province serve all the province's kab/kota and kecamatan, and th
 serve everything. For each unit (:func:`build_unit`) it
 
 1. takes the rows of the unit's area and checks their fingerprint against the plan's
-   (:mod:`kotaku_gis._mappack_data`); a difference means the store changed since the run was planned,
+   (:mod:`kotaku_gis.mappack._data`); a difference means the store changed since the run was planned,
    and the unit fails (the next run plans again);
 2. scores the slum locations, compares the period with the baseline and rolls the result up from the
    unit down to the kelurahan (:mod:`kotaku_gis.progress`), screens the period's activities
@@ -35,10 +35,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import _mappack_data as data
 from kotaku_gis import files, i18n, progress, scoring, screening, settings, staffing
 from kotaku_gis import wilayah as wil
 from kotaku_gis.errors import KotakuError
+from kotaku_gis.mappack import _data as data
 
 #: Name of the record of a built unit inside its folder.
 RECORD = "unit.json"
@@ -572,6 +572,6 @@ def _plain_row(row: pd.Series) -> dict[str, Any]:
 
 
 def _file_entry(path: Path) -> dict[str, Any]:
-    from kotaku_gis._mappack_fs import sha256_file
+    from kotaku_gis.mappack._fs import sha256_file
 
     return {"sha256": sha256_file(path), "bytes": path.stat().st_size}
