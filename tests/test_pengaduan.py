@@ -179,6 +179,7 @@ def test_no_output_contains_identity_or_personal_data(store, tmp_path, capsys):
     assert published.at[ids[0], "sanksi"] == "Ketua KSM diberhentikan; laporan ke [email], rekening [nomor] dibekukan."
 
 
+@pytest.mark.usefixtures("english")
 def test_identity_table_is_out_of_reach(store, tmp_path, capsys):
     add_sample(store)
     with pytest.raises(UsageError):
@@ -481,6 +482,7 @@ def test_cli_add_update_list_publish(store, tmp_path, capsys, monkeypatch):
     assert main(db + ["load", "pengaduan", str(tmp_path / "r.xlsx")]) == 2
 
 
+@pytest.mark.usefixtures("english")
 def test_without_a_redactor_the_store_refuses_personal_data_columns(store, monkeypatch):
     add_sample(store)
     row = store.read("pengaduan").iloc[[0]].copy()

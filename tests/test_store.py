@@ -33,6 +33,7 @@ def store(store_url):
     s.close()
 
 
+@pytest.mark.usefixtures("english")
 def test_open_store_picks_backend(tmp_path):
     assert isinstance(open_store(tmp_path / "a.gpkg"), GeoPackageStore)
     assert isinstance(open_store("postgresql://u@localhost/db"), PostGISStore)
