@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kotaku_gis import catalog, files, i18n, pengaduan, pengaduan_store, settings, staffing, wilayah
-from kotaku_gis import rules as _rules
+from kotaku_gis import catalog, i18n, pengaduan, pengaduan_store, settings, wilayah
 from kotaku_gis._cli_common import _date_arg, _print_table
-from kotaku_gis.errors import UsageError
 from kotaku_gis.store import Store
 
 
@@ -78,26 +76,6 @@ def cmd_pengaduan_publish(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_fasilitator(store: Store, args: argparse.Namespace) -> int:
-    suffix = Path(args.out).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise UsageError(i18n.text("fasilitator.out_suffix", path=Path(args.out).name))
-    table = staffing.from_store(store, periode=args.periode, kode=args.kode, kelurahan=args.kelurahan,
-                                penugasan=args.penugasan, pembulatan=args.pembulatan)  # fmt: skip
-    path = files.write_table(table if suffix == ".csv" else {"fasilitator": table}, args.out)
-    unknown = i18n.text("fasilitator.unknown")
-    print(
-        i18n.text(
-            "fasilitator.done", kabkota=len(table), kumuh=int(table["kelurahan_kumuh"].sum()),
-            non_kumuh=int(table["kelurahan_non_kumuh"].sum()), dibutuhkan=int(table["fasilitator_dibutuhkan"].sum()),
-            pembulatan=args.pembulatan or _rules.load("fasilitator").pembulatan,
-            ditugaskan=int(table["fasilitator_ditugaskan"].sum()) if args.penugasan else unknown,
-            kekurangan=int(table["kekurangan"].sum()) if args.penugasan else unknown, path=path,
-        )
-    )  # fmt: skip
-    return 0
-
-
 def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     """The ``pengaduan`` and ``fasilitator`` commands."""
     spec = catalog.layer("pengaduan")
@@ -141,17 +119,3 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     )
     a.set_defaults(func=cmd_pengaduan_publish)
 
-    p = sub.add_parser("fasilitator", help=i18n.text("fasilitator.help"))
-    p.add_argument("--out", type=Path, required=True, metavar="BERKAS", help=i18n.text("fasilitator.help_out"))
-    p.add_argument("--penugasan", type=Path, metavar="BERKAS", help=i18n.text("fasilitator.help_penugasan"))
-    p.add_argument("--kelurahan", type=Path, metavar="BERKAS", help=i18n.text("fasilitator.help_kelurahan"))
-    p.add_argument("--periode", help=i18n.text("fasilitator.help_periode"))
-    p.add_argument("--kode", help=i18n.text("fasilitator.help_kode"))
-    p.add_argument(
-        "--pembulatan",
-        choices=staffing.ROUNDINGS,
-        help=i18n.text(
-            "fasilitator.help_pembulatan", values=", ".join(staffing.ROUNDINGS), default=_rules.load("fasilitator").pembulatan
-        ),
-    )
-    p.set_defaults(func=cmd_fasilitator)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kotaku_gis import (
+    _cli_fasilitator,
     _cli_maps,
     _cli_pengaduan,
     _cli_progress,
@@ -247,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="BERKAS", help=i18n.text("screening.cli.help_out"))
     p.set_defaults(func=cmd_screen)
     _cli_pengaduan.add_parsers(sub)
+    _cli_fasilitator.add_fasilitator_parser(sub)
     _cli_tindaklanjut.add_tindaklanjut_parser(sub)
     _cli_tindaklanjut.add_laporan_parser(sub)
     return parser
