@@ -15,7 +15,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import sqlalchemy as sa
-from helpers import as_multi, wilayah_frame
+from helpers import stored_wilayah
 
 from kotaku_gis import catalog, pengaduan, pengaduan_store, privacy, rules
 from kotaku_gis.cli import main
@@ -40,13 +40,6 @@ SANKSI = "Ketua KSM diberhentikan; laporan ke inspektorat@pu.go.id, rekening 123
 #: Strings (and digit sequences) that must never appear in anything published or exported.
 SECRETS = ["Siti", "Rahmawati", "siti.rahma", "yahoo", "rina", "gmail", "inspektorat@", "@"]
 SECRET_DIGITS = ["081398765432", "6281234567890", "6171045508900003", "0561734567", "1234567890123"]
-
-
-def stored_wilayah() -> gpd.GeoDataFrame:
-    frame = as_multi(wilayah_frame())
-    frame["tingkat"] = ["provinsi", "kabkota", "kecamatan", "kelurahan", "kelurahan"]
-    frame["kode_induk"] = [None, "61", "61.71", "61.71.01", "61.71.01"]
-    return frame
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kotaku_gis import catalog, pengaduan_store, screening, settings, tindak_lanjut, tindak_lanjut_store
+from kotaku_gis import catalog, pengaduan_store, screening, tindak_lanjut, tindak_lanjut_store
 from kotaku_gis.cli import main
 from kotaku_gis.demo import build_sample_store
 from kotaku_gis.errors import DataError
@@ -20,11 +20,6 @@ END = dt.date(2026, 9, 30)  # last day of 2026Q3
 STALLED = "KGT-6171-005"  # pelaksanaan in 2026Q2 at 15 %
 NOT_REASSESSED = "KMH-6171-001"
 NAMA = "Siti Rahmawati"
-
-
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
 
 
 def _set_progress(store, id_kegiatan: str, value: float) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ import subprocess
 import docx
 import pytest
 
-from kotaku_gis import pengaduan_store, settings, tindak_lanjut_store
+from kotaku_gis import pengaduan_store, tindak_lanjut_store
 from kotaku_gis.cli import main
 from kotaku_gis.demo import build_sample_store
 from kotaku_gis.store import open_store
@@ -21,11 +21,6 @@ END = dt.date(2026, 9, 30)
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
                                    reason="poppler-utils (pdftotext, pdftoppm) missing: bash scripts/setup.sh --test")
-
-
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
 
 
 @pytest.fixture(scope="module")
