@@ -57,3 +57,15 @@ def test_analyses_never_import_store_cli_maps_or_mappack(name):
 def test_the_layering_check_sees_an_import():
     # the check above can fail: cli.py imports the store
     assert "kotaku_gis.store" in imported(PACKAGE / "cli.py")
+
+
+#: What the store may not import: the analyses and products that use it (it may use the catalogue,
+#: codes, settings, texts and errors). The redactor comes in through ``Store.use_redactor``.
+ABOVE_THE_STORE = (*(a for a in ANALYSES if a not in ("wilayah", "geodesy")), "loader", "monev", "maps", "mappack", "cli")
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "store").glob("*.py")), ids=lambda p: p.name)
+def test_the_store_imports_no_analysis_or_product(path):
+    above = tuple(f"kotaku_gis.{m}" for m in ABOVE_THE_STORE)
+    offending = sorted(n for n in imported(path) if any(n == f or n.startswith(f + ".") for f in above))
+    assert offending == [], f"store/{path.name} imports {offending}"
