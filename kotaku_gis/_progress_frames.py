@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -10,6 +10,7 @@ import pandas as pd
 
 from kotaku_gis import _validate, catalog, i18n, scoring
 from kotaku_gis import wilayah as kode_wilayah
+from kotaku_gis._wilayah_codes import _LENGTH
 from kotaku_gis.errors import UsageError
 from kotaku_gis.files import ROW
 
@@ -124,9 +125,26 @@ def _kelurahan_codes(frame: pd.DataFrame, report: _validate.Problems) -> pd.Seri
     """``kode_kelurahan`` normalised to dotted kelurahan codes; anything else is reported."""
     raw = frame["kode_kelurahan"]
     codes, _ = kode_wilayah.normalize_kode_series(raw)
-    bad = (kode_wilayah.tingkat_series(codes) != "kelurahan").to_numpy()
+    length = _LENGTH["kelurahan"]  # a normalised code's length gives its level
+    bad = per_distinct(codes, lambda u: np.array([not isinstance(c, str) or len(c) != length for c in u], dtype=bool))
     report.add_each("progress_kode_invalid", bad, "kode_kelurahan", value=raw)
     return codes
+
+
+def per_distinct(values: Any, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``fn`` of the distinct values of ``values``, spread back to every row.
+
+    ``fn`` takes the distinct values (an object array; missing values once, as None or NaN) and
+    returns one result per value: string work on 100,000 rows done on their few thousand distinct
+    values.
+
+    Examples
+    --------
+    >>> per_distinct(["a ", "B", "a ", None], lambda u: np.array([str(v).strip().lower() for v in u])).tolist()
+    ['a', 'b', 'a', 'none']
+    """
+    ids, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    return np.asarray(fn(np.asarray(uniques, dtype=object)))[ids]
 
 
 def _periode_column(frame: pd.DataFrame, report: _validate.Problems) -> pd.Series:
