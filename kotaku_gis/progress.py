@@ -340,9 +340,10 @@ def progress_lokasi(
     listed = _decree_lists(kumuh, periods, decrees, baseline, periode)
     frame = kumuh.loc[used].copy()
     frame[ROW] = rows_all[used]
-    frame["periode"] = periods[used].to_numpy()
+    # object columns as they come (pandas would otherwise copy every text into an Arrow string)
+    frame["periode"] = pd.Series(periods[used].to_numpy(), index=frame.index, dtype=object)
     report = _validate.Problems("kawasan_kumuh", frame[ROW].to_numpy())
-    frame["kode_kelurahan"] = _kelurahan_codes(frame, report).to_numpy()
+    frame["kode_kelurahan"] = pd.Series(_kelurahan_codes(frame, report).to_numpy(), index=frame.index, dtype=object)
     frame["luas_ha"] = _area_ha(frame, report)
     dup = frame.duplicated(["id_lokasi", "periode"], keep=False).to_numpy()
     report.add_each(
@@ -360,10 +361,10 @@ def progress_lokasi(
     is_cur = (frame["periode"] == periode).to_numpy()
     base = data.loc[is_base].set_index("id_lokasi")
     cur = data.loc[is_cur].set_index("id_lokasi")
-    both = base.merge(cur, how="outer", left_index=True, right_index=True, suffixes=("_awal", "_akhir"))
+    both = base.merge(cur, how="outer", left_index=True, right_index=True, suffixes=("_awal", "_akhir"), indicator=True)
 
-    in_base = both.index.isin(base.index)
-    in_cur = both.index.isin(cur.index)
+    in_base = (both["_merge"] != "right_only").to_numpy()
+    in_cur = (both["_merge"] != "left_only").to_numpy()
     levels = list(scoring.LEVELS)
     slum = list(_slum_levels())
     tingkat_awal = _categorical(both["tingkat_kekumuhan_awal"], levels)
@@ -380,9 +381,9 @@ def progress_lokasi(
     luas_kumuh_akhir = np.where(belum, luas_kumuh_awal, np.where(kumuh_dinilai, luas_akhir, 0.0))
     status = np.select(
         [dropped, belum, ~in_base, kumuh_awal & kumuh_akhir, kumuh_awal, kumuh_akhir],
-        ["tidak_ditetapkan_lagi", *STATUS[:5]],
-        STATUS[5],
-    )
+        [STATUS.index("tidak_ditetapkan_lagi"), *range(5)],
+        5,
+    )  # codes into STATUS
     codes = _klasifikasi_codes()
 
     out = pd.DataFrame(
@@ -395,7 +396,7 @@ def progress_lokasi(
         out["nama_kawasan"] = np.where(in_cur, both["nama_kawasan_akhir"], both["nama_kawasan_awal"])
     out["periode"] = periode
     out["baseline"] = baseline
-    out["status"] = pd.Categorical(status, categories=list(STATUS))
+    out["status"] = pd.Categorical.from_codes(status, categories=list(STATUS))
     out["luas_awal_ha"] = luas_awal
     out["luas_akhir_ha"] = luas_akhir
     out["nilai_awal"] = both["nilai_kekumuhan_awal"].to_numpy(dtype="float64")

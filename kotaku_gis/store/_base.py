@@ -219,6 +219,11 @@ class Store(ABC):
                         ddl = sa.schema.CreateColumn(col).compile(dialect=conn.dialect)
                         conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN {ddl}')
                         done.append(f"added {name}.{col.name}")
+                indexes = {i["name"] for i in inspector.get_indexes(name)}
+                for index in table.indexes:
+                    if index.name not in indexes:
+                        index.create(conn)
+                        done.append(f"indexed {name}.{', '.join(c.name for c in index.columns)}")
             if version != SCHEMA_VERSION:
                 conn.execute(sa.delete(self.meta).where(self.meta.c.key == "schema_version"))
                 conn.execute(sa.insert(self.meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
@@ -587,9 +592,16 @@ class Store(ABC):
         spec = catalog.layer(layer)
         if spec.partition is None:
             return []
-        column = self.tables[layer].c[spec.partition]
+        table = self.tables[layer]
+        column = table.c[spec.partition]
+        # one index seek per period (the period index), not a scan of every row: the next period
+        # after the one found, until there is none
+        found = sa.select(sa.func.min(column).label("v")).cte("found", recursive=True)
+        found = found.union_all(
+            sa.select(sa.select(sa.func.min(column)).where(column > found.c.v).scalar_subquery()).where(found.c.v.is_not(None))
+        )
         with self.engine.connect() as conn:
-            return sorted(conn.execute(sa.select(column).distinct()).scalars())
+            return sorted(conn.execute(sa.select(found.c.v).where(found.c.v.is_not(None))).scalars())
 
     def layers(self) -> pd.DataFrame:
         """What is stored: one row per catalogue layer with its row count, periods and last load."""
