@@ -26,7 +26,7 @@ from geoalchemy2.elements import WKBElement
 
 from kotaku_gis import catalog, i18n, settings
 from kotaku_gis.errors import StoreError
-from kotaku_gis.store._base import Store
+from kotaku_gis.store._base import Store, arrow_frame
 from kotaku_gis.store._schema import GEOMETRY_COLUMN
 from kotaku_gis.store._schema import GEOMETRY_NAMES as _GEOMETRY_NAMES
 
@@ -136,7 +136,7 @@ class PostGISStore(Store):
                 strings_can_be_null=True, quoted_strings_can_be_null=False, true_values=["t"], false_values=["f"],
             ),
         )  # fmt: skip
-        return pd.DataFrame({name: parsed.column(name).to_pandas() for name in parsed.column_names})
+        return arrow_frame(parsed)
 
 
 #: Arrow type of each catalogue column type, as ``COPY ... CSV`` writes it (dates as text: the
