@@ -124,11 +124,12 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> 
 def _kelurahan_codes(frame: pd.DataFrame, report: _validate.Problems) -> pd.Series:
     """``kode_kelurahan`` normalised to dotted kelurahan codes; anything else is reported."""
     raw = frame["kode_kelurahan"]
-    codes, _ = kode_wilayah.normalize_kode_series(raw)
+    ids, uniques = pd.factorize(np.asarray(raw, dtype=object), use_na_sentinel=False)  # each distinct code once
+    distinct = kode_wilayah.normalize_kode_series(pd.Series(uniques, dtype=object))[0].to_numpy(dtype=object)
     length = _LENGTH["kelurahan"]  # a normalised code's length gives its level
-    bad = per_distinct(codes, lambda u: np.array([not isinstance(c, str) or len(c) != length for c in u], dtype=bool))
+    bad = np.array([not isinstance(c, str) or len(c) != length for c in distinct], dtype=bool)[ids]
     report.add_each("progress_kode_invalid", bad, "kode_kelurahan", value=raw)
-    return codes
+    return pd.Series(distinct[ids], index=frame.index, name=raw.name, dtype=object)
 
 
 def per_distinct(values: Any, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
