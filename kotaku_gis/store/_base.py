@@ -247,8 +247,9 @@ class Store(ABC):
         if version < SCHEMA_VERSION:
             raise self._older(f"schema {version} < {SCHEMA_VERSION}")
         inspector = sa.inspect(self.engine)
+        existing = set(inspector.get_table_names())  # one query, not one per table
         for name in [*self.tables, self.identitas.name, self.sk.name, self.riwayat.name]:
-            if not inspector.has_table(name):
+            if name not in existing:
                 raise self._older(f"table {name} is missing")
         for name, table in self.tables.items():
             have = {c["name"] for c in inspector.get_columns(name)}
@@ -775,6 +776,22 @@ def arrow_frame(table: pa.Table) -> pd.DataFrame:
         else:
             columns[name] = column.to_pandas()
     return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+
+
+def in_fid_order(table: pa.Table, fid: str) -> pa.Table:
+    """``table`` in the order of its ``fid`` column, which is dropped: rows in the order they were
+    stored on both backends (an index lookup of a few periods gives them period by period; sorting
+    here is cheaper than asking the database to sort them).
+
+    Examples
+    --------
+    >>> in_fid_order(pa.table({"fid": [3, 1, 2], "kode": ["c", "a", "b"]}), "fid").column("kode").to_pylist()
+    ['a', 'b', 'c']
+    """
+    fids = table.column(fid)
+    if len(fids) > 1 and not pc.all(pc.less(fids[:-1], fids[1:])).as_py():
+        table = table.take(pc.sort_indices(fids))
+    return table.drop_columns([fid])
 
 
 def _coerce(frame: pd.DataFrame, spec: catalog.LayerSpec, columns: list[str]) -> pd.DataFrame:

@@ -22,8 +22,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import pyogrio
 import shapely
 import sqlalchemy as sa
@@ -31,7 +29,7 @@ from sqlalchemy.dialects import sqlite
 
 from kotaku_gis import catalog, i18n, settings
 from kotaku_gis.errors import StoreError
-from kotaku_gis.store._base import Store, arrow_frame
+from kotaku_gis.store._base import Store, arrow_frame, in_fid_order
 from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN
 from kotaku_gis.store._schema import GEOMETRY_NAMES as _GEOMETRY_NAMES
 
@@ -312,7 +310,7 @@ class GeoPackageStore(Store):
             meta, arrow = pyogrio.read_arrow(
                 self.path, layer=table.name, columns=columns, where=sql_where, bbox=bbox, read_geometry=False, return_fids=True
             )
-            return arrow_frame(_in_fid_order(arrow, meta["fid_column"]))
+            return arrow_frame(in_fid_order(arrow, meta["fid_column"]))
         frame = pyogrio.read_dataframe(
             self.path,
             layer=table.name,
@@ -327,12 +325,3 @@ class GeoPackageStore(Store):
             return pd.DataFrame(frame)
         return pd.DataFrame(frame)
 
-
-def _in_fid_order(table: pa.Table, fid: str) -> pa.Table:
-    """``table`` in the order of its ``fid`` column, which is dropped (rows in the order they were
-    stored, as a scan of the file gives them and PostGIS returns them; an index lookup of a few
-    periods gives them period by period)."""
-    fids = table.column(fid)
-    if len(fids) > 1 and not pc.all(pc.less(fids[:-1], fids[1:])).as_py():
-        table = table.take(pc.sort_indices(fids))
-    return table.drop_columns([fid])
