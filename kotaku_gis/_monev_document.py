@@ -85,7 +85,7 @@ def write_docx(doc: Document, path: str | Path) -> Path:
     from docx.enum.section import WD_ORIENT  # noqa: F401  (portrait A4 below)
     from docx.shared import Cm, Pt
 
-    from kotaku_gis._mappack_fs import write_zip
+    from kotaku_gis.mappack._fs import write_zip
 
     d = docx.Document()
     section = d.sections[0]

@@ -6,8 +6,8 @@ the local government and stakeholders agree the critical issues and the follow-u
 
 Same figures as the other commands
     The report computes nothing of its own: the unit's rows are read as the map pack reads them
-    (:func:`kotaku_gis._mappack_data.read_layers`) and analysed by the pack's
-    :func:`kotaku_gis._mappack_unit.analyse` (:func:`kotaku_gis.progress.rollup_all_levels`,
+    (:func:`kotaku_gis.mappack._data.read_layers`) and analysed by the pack's
+    :func:`kotaku_gis.mappack._unit.analyse` (:func:`kotaku_gis.progress.rollup_all_levels`,
     :func:`kotaku_gis.screening.screen`, :func:`kotaku_gis.pengaduan.counts`), the follow-up register is
     counted by :func:`kotaku_gis.tindak_lanjut.counts`, and the map picture is the pack's. So every figure
     is the one ``kotaku-gis progress``, ``screen``, ``pengaduan list`` and ``tindaklanjut list`` give for
@@ -48,7 +48,6 @@ from pydantic import Field, field_validator
 from kotaku_gis import catalog, i18n, progress, scoring, settings, tindak_lanjut
 from kotaku_gis import wilayah as wil
 from kotaku_gis._datafile import FrozenModel, read_model
-from kotaku_gis._mappack_html import fmt
 from kotaku_gis._monev_document import (  # noqa: F401  (the document model and its writers, public here)
     Block,
     Document,
@@ -62,6 +61,7 @@ from kotaku_gis._monev_document import (  # noqa: F401  (the document model and 
     write_pdf,
 )
 from kotaku_gis.errors import UsageError
+from kotaku_gis.mappack._html import fmt
 
 #: The recipe read by default.
 RECIPE_PATH: Path = Path(__file__).with_name("laporan.yml")  # the report recipe
@@ -69,7 +69,7 @@ RECIPE_PATH: Path = Path(__file__).with_name("laporan.yml")  # the report recipe
 Section = Literal["identitas", "angka_kunci", "anak", "indikator", "tren", "peta", "kegiatan", "skrining",
                   "pengaduan", "tindak_lanjut", "rekomendasi", "lokakarya"]  # fmt: skip
 
-#: Figures the report adds to the pack's (:data:`kotaku_gis._mappack_unit.FIGURES`).
+#: Figures the report adds to the pack's (:data:`kotaku_gis.mappack._unit.FIGURES`).
 ACCESS_FIGURES: dict[str, int] = {"akses_air_minum_persen": 3, "akses_sanitasi_persen": 5}
 
 
@@ -120,7 +120,7 @@ class ReportRecipe(_Model):
     @field_validator("kolom_anak")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
-        from kotaku_gis._mappack_unit import FIGURES
+        from kotaku_gis.mappack._unit import FIGURES
 
         unknown = [v for v in value if v not in FIGURES]
         if unknown:
@@ -129,7 +129,7 @@ class ReportRecipe(_Model):
 
 
 def _known_figures() -> list[str]:
-    from kotaku_gis._mappack_unit import FIGURES
+    from kotaku_gis.mappack._unit import FIGURES
 
     return [*FIGURES, *ACCESS_FIGURES, *(f"{k}_awal" for k in ACCESS_FIGURES)]
 
@@ -178,7 +178,7 @@ class Inputs:
     nama: str
     periode: str
     baseline: str
-    #: The unit's row and its children's rows (:attr:`kotaku_gis._mappack_unit.Analysis.per_level`).
+    #: The unit's row and its children's rows (:attr:`kotaku_gis.mappack._unit.Analysis.per_level`).
     own: pd.Series
     children: pd.DataFrame | None
     child: str | None
@@ -218,8 +218,8 @@ def trend(kumuh: pd.DataFrame, baseline: str, decrees: pd.DataFrame | None = Non
     >>> trend(k, "2024").values.tolist()
     [['2024', 10.0], ['2026Q3', 0.0]]
     """
-    from kotaku_gis._mappack_unit import _per_lokasi
     from kotaku_gis._validate import period_end as ends
+    from kotaku_gis.mappack._unit import _per_lokasi
 
     periods = sorted(set(kumuh["periode"].astype(str)), key=lambda p: (ends([p])[0], p)) if len(kumuh) else []
     rows = []
@@ -635,9 +635,9 @@ def laporan(
     """
     import tempfile
 
-    from kotaku_gis import _mappack_data as data
-    from kotaku_gis import _mappack_unit as unit
     from kotaku_gis import screening
+    from kotaku_gis.mappack import _data as data
+    from kotaku_gis.mappack import _unit as unit
 
     lang = lang or settings.language
     outputs = [out] if isinstance(out, (str, Path)) else list(out)
@@ -688,8 +688,8 @@ def _picture(
     lang: str,
     work: Path,
 ) -> Path | None:
-    """The map picture, drawn as the map pack draws it (:func:`kotaku_gis._mappack_unit._maps`)."""
-    from kotaku_gis import _mappack_unit as unit
+    """The map picture, drawn as the map pack draws it (:func:`kotaku_gis.mappack._unit._maps`)."""
+    from kotaku_gis.mappack import _unit as unit
     from kotaku_gis.mappack import recipe as pack_recipe
 
     if not len(area["wilayah"]):

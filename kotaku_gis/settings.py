@@ -106,7 +106,7 @@ pengaduan_id_prefix: str = "PGD"
 mappack_workers: int | None = None
 
 #: Recipe of the map pack (levels and products per level): a YAML file following
-#: ``kotaku_gis/mappack.yml``; None: that packaged file.
+#: ``kotaku_gis/mappack/mappack.yml``; None: that packaged file.
 mappack_recipe: Path | None = None
 
 #: Seconds to wait for the Dask scheduler of ``kotaku-gis mappack --dask`` (``build_pack(client=

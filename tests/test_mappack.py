@@ -250,7 +250,7 @@ def test_a_change_in_one_kelurahan_rebuilds_its_units_and_ancestors_only(copy):
 
 # -- crash-safe --------------------------------------------------------------------------------------
 def test_a_failed_unit_publishes_nothing_and_the_next_run_resumes(copy, monkeypatch):
-    from kotaku_gis import _mappack_unit
+    from kotaku_gis.mappack import _unit as _mappack_unit
 
     store, out = copy
     kecamatan = _change_one_kelurahan(store)
@@ -343,7 +343,7 @@ def test_ctrl_c_half_way_leaves_the_previous_pack_intact_and_says_how_long_was_l
 
 
 def test_one_run_at_a_time(copy):
-    from kotaku_gis import _mappack_fs
+    from kotaku_gis.mappack import _fs as _mappack_fs
 
     store, out = copy
     lock = _mappack_fs.Lock(out / mappack.WORK_DIR / "kunci")
@@ -357,7 +357,7 @@ def test_one_run_at_a_time(copy):
 
 def test_software_fingerprint_covers_every_package_file(tmp_path):
     # a patched module rebuilds every unit, without --paksa; compiled caches do not count
-    from kotaku_gis import _mappack_fs
+    from kotaku_gis.mappack import _fs as _mappack_fs
 
     pkg = tmp_path / "kotaku_gis"
     (pkg / "maps" / "__pycache__").mkdir(parents=True)

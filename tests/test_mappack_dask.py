@@ -59,7 +59,7 @@ def test_the_sample_pack_on_dask_is_the_local_pack(client, tmp_path, capsys):
     assert manifest["pelaksana"] == {"jenis": "dask", "penjadwal": address, "pekerja": 2}
     assert mappack.verify_pack(pack) == []
     # each worker opened its own connection to the store (by its absolute path)
-    opened = client.run(lambda: __import__("kotaku_gis._mappack_dask", fromlist=["_URL"])._URL)
+    opened = client.run(lambda: __import__("kotaku_gis.mappack._dask", fromlist=["_URL"])._URL)
     assert sorted(opened.values()) == [[str((tmp_path / "contoh.gpkg").resolve())]] * 2
     # the next run on the cluster finds nothing to do
     assert kg.build_pack(store, tmp_path / "dask", PERIODE, kode="61.71", tingkat="kecamatan", client=client,

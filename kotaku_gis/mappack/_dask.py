@@ -7,7 +7,7 @@ optional extra (``pip install kotaku-gis[dask]``).
 Each unit is one Dask task (:func:`build_on_worker`): the worker process opens its own store
 connection to the store's URL (once, kept for the following units), takes the settings of the
 client, and builds the unit into the pack's work area exactly as a local worker process does
-(:func:`kotaku_gis._mappack_unit.build_unit`: a fresh ``tmp/`` folder renamed to
+(:func:`kotaku_gis.mappack._unit.build_unit`: a fresh ``tmp/`` folder renamed to
 ``unit/<fingerprint>`` when complete). The client waits for the records and assembles and publishes
 the pack itself, with the same crash safety as a local build. So the work area must be on a file
 system every worker sees at the same path (NFS, CephFS...), and so must a GeoPackage store (read
@@ -24,9 +24,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kotaku_gis import _mappack_unit as unitmod
 from kotaku_gis import i18n, settings
 from kotaku_gis.errors import UsageError
+from kotaku_gis.mappack import _unit as unitmod
 
 _LOCK = threading.Lock()
 _URL: list[str] = []  # the URL of the store this worker process has open
@@ -70,7 +70,7 @@ def store_url(url: str) -> str:
 
 
 def build_on_worker(task: unitmod.Task, url: str, options: dict[str, Any]) -> tuple[str, Any, float]:
-    """One unit on a Dask worker: as :func:`kotaku_gis._mappack_unit.safe_build_unit`, with this
+    """One unit on a Dask worker: as :func:`kotaku_gis.mappack._unit.safe_build_unit`, with this
     worker's own store connection (opened on its first unit) and the client's settings."""
     with _LOCK:
         for name, value in options.items():

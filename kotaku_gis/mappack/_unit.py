@@ -5,7 +5,7 @@ rows of a whole province serve all the province's kab/kota and kecamatan, and th
 serve everything. For each unit (:func:`build_unit`) it
 
 1. takes the rows of the unit's area and checks their fingerprint against the plan's
-   (:mod:`kotaku_gis._mappack_data`); a difference means the store changed since the run was planned,
+   (:mod:`kotaku_gis.mappack._data`); a difference means the store changed since the run was planned,
    and the unit fails (the next run plans again);
 2. scores the slum locations, compares the period with the baseline and rolls the result up from the
    unit down to the kelurahan (:mod:`kotaku_gis.progress`), screens the period's activities
@@ -35,10 +35,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import _mappack_data as data
 from kotaku_gis import files, i18n, progress, scoring, screening, settings, staffing
 from kotaku_gis import wilayah as wil
 from kotaku_gis.errors import KotakuError
+from kotaku_gis.mappack import _data as data
 
 #: Name of the record of a built unit inside its folder.
 RECORD = "unit.json"
@@ -118,6 +118,8 @@ class _State:
     scope: str | None = None
     frames: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     codes: dict[str, pd.Series] = field(default_factory=dict)
+    #: Row hashes of ``frames`` and of ``lindung`` (:func:`kotaku_gis.mappack._data.row_hashes`), once per read.
+    hashes: dict[str, np.ndarray] = field(default_factory=dict)
     lindung: gpd.GeoDataFrame | None = None
     boxes: np.ndarray | None = None
     decrees: pd.DataFrame | None = None
@@ -156,6 +158,7 @@ def use_store(store: Any) -> None:
         _STATE.scope = None
         _STATE.frames = {}
         _STATE.codes = {}
+        _STATE.hashes = {}
         _STATE.lindung = None
         _STATE.boxes = None
         _STATE.decrees = None
@@ -166,6 +169,7 @@ def reset() -> None:
     _STATE.scope = None
     _STATE.frames = {}
     _STATE.codes = {}
+    _STATE.hashes = {}
     _STATE.lindung = None
     _STATE.boxes = None
     _STATE.decrees = None
@@ -185,10 +189,12 @@ def _frames_for(task: Task) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, pd.S
     if not _covers(_STATE.scope, scope):
         _STATE.frames = data.read_layers(_STATE.store, task.periode, task.baseline, scope or None)
         _STATE.codes = {layer: data.normalized_codes(f, layer) for layer, f in _STATE.frames.items()}
+        _STATE.hashes.update({layer: data.row_hashes(f) for layer, f in _STATE.frames.items()})
         _STATE.scope = scope
     if _STATE.lindung is None:
         _STATE.lindung = _STATE.store.read("kawasan_lindung")
         _STATE.boxes = data.reach_boxes(_STATE.lindung)
+        _STATE.hashes["kawasan_lindung"] = data.row_hashes(_STATE.lindung)
     return _STATE.frames, _STATE.codes
 
 
@@ -208,13 +214,16 @@ def build_unit(task: Task) -> dict[str, Any]:
     if (final / RECORD).is_file():
         return json.loads((final / RECORD).read_text(encoding="utf-8"))
     frames, codes = _frames_for(task)
-    area = {layer: frames[layer][data.in_area(codes[layer], task.kode)] for layer in data.CODED_LAYERS}
+    masks = {layer: data.in_area(codes[layer], task.kode) for layer in data.CODED_LAYERS}
+    area = {layer: frames[layer][masks[layer]] for layer in data.CODED_LAYERS}
     bounds = np.vstack([data.row_bounds(area[layer]) for layer in ("wilayah", "kawasan_kumuh", "kegiatan")])
     box = data.window(bounds)
     assert _STATE.lindung is not None and _STATE.boxes is not None
-    lindung = _STATE.lindung.iloc[data.near(_STATE.boxes, box)]
-    found = {layer: data.digest(data.row_hashes(area[layer])) for layer in data.CODED_LAYERS}
-    found["kawasan_lindung"] = data.digest(data.row_hashes(lindung))
+    near = data.near(_STATE.boxes, box)
+    lindung = _STATE.lindung.iloc[near]
+    # the rows' hashes were taken once per read (a row's hash does not depend on the other rows)
+    found = {layer: data.digest(_STATE.hashes[layer][masks[layer]]) for layer in data.CODED_LAYERS}
+    found["kawasan_lindung"] = data.digest(_STATE.hashes["kawasan_lindung"][near])
     changed = sorted(k for k in task.inputs if found.get(k) != task.inputs[k])
     if changed:
         raise DataChanged(i18n.text("mappack.error.data_changed", task.lang, layers=", ".join(changed)))
@@ -572,6 +581,6 @@ def _plain_row(row: pd.Series) -> dict[str, Any]:
 
 
 def _file_entry(path: Path) -> dict[str, Any]:
-    from kotaku_gis._mappack_fs import sha256_file
+    from kotaku_gis.mappack._fs import sha256_file
 
     return {"sha256": sha256_file(path), "bytes": path.stat().st_size}

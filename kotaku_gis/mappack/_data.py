@@ -28,7 +28,7 @@ Which rows of each layer
 Examples
 --------
 >>> import pandas as pd
->>> from kotaku_gis import _mappack_data as d
+>>> from kotaku_gis.mappack import _data as d
 >>> rows = pd.DataFrame({"kode": ["61.71.01", "61.71.02"], "nilai": [1.0, 2.0]})
 >>> h = d.row_hashes(rows)
 >>> d.digest(h) == d.digest(h[::-1])          # the order of the rows does not matter

@@ -18,7 +18,7 @@ Hard links
 Examples
 --------
 >>> import tempfile, pathlib
->>> from kotaku_gis import _mappack_fs as fs
+>>> from kotaku_gis.mappack import _fs as fs
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "a.txt").write_text("isi")
 >>> z1 = fs.write_zip(d / "1.zip", [("x/a.txt", d / "a.txt"), ("x/b.txt", b"teks")])

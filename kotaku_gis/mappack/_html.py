@@ -18,7 +18,7 @@ from typing import Any
 
 from kotaku_gis import i18n
 from kotaku_gis import wilayah as wil
-from kotaku_gis._mappack_unit import unit_slug
+from kotaku_gis.mappack._unit import unit_slug
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
