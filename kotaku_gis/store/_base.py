@@ -770,7 +770,7 @@ def arrow_frame(table: pa.Table) -> pd.DataFrame:
     for name, column in zip(table.column_names, table.columns):
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             encoded = pc.dictionary_encode(column.combine_chunks())
-            texts = np.append(encoded.dictionary.to_numpy(zero_copy_only=False), None)
+            texts = np.append(encoded.dictionary.to_numpy(zero_copy_only=False), np.array([None], dtype=object))
             positions = pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy(zero_copy_only=False)
             columns[name] = pd.Series(texts[positions], dtype=object)
         else:

@@ -324,4 +324,3 @@ class GeoPackageStore(Store):
             frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
             return pd.DataFrame(frame)
         return pd.DataFrame(frame)
-
