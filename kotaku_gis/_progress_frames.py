@@ -141,8 +141,9 @@ def per_distinct(values: Any, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndar
 
     Examples
     --------
-    >>> per_distinct(["a ", "B", "a ", None], lambda u: np.array([str(v).strip().lower() for v in u])).tolist()
-    ['a', 'b', 'a', 'none']
+    >>> clean = lambda u: np.array([v.strip().lower() if isinstance(v, str) else "-" for v in u])
+    >>> per_distinct(["a ", "B", "a ", None], clean).tolist()
+    ['a', 'b', 'a', '-']
     """
     ids, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
     return np.asarray(fn(np.asarray(uniques, dtype=object)))[ids]
