@@ -61,11 +61,6 @@ store_lock_timeout_s: float = 30.0
 #: Rows of the store written per batch during a load (memory against round trips).
 write_batch_rows: int = 5000
 
-#: Connections a PostGIS store reads the attributes of one layer through at once, each copying a
-#: share of the rows (``fid`` modulo this number): the server formats the rows as text in one
-#: process per connection, which is most of the time of a national read. 1 reads through one.
-store_read_connections: int = 2
-
 #: Longest edge (in degrees) that ``geodesy`` projects as it is. Longer edges of a feature are split
 #: first, so that an edge keeps the course it has in longitude/latitude (the stored CRS) instead of
 #: becoming a straight line in UTM; this matters only for long, thin features such as river setback

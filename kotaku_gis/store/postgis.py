@@ -12,7 +12,6 @@ import io
 import os
 import socket
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import geopandas as gpd
@@ -104,12 +103,7 @@ class PostGISStore(Store):
         if bbox is not None:
             stmt = stmt.where(table.c[GEOMETRY_COLUMN].op("&&")(sa.func.ST_MakeEnvelope(*map(float, bbox), 4326)))
         if not geometry:  # in fid order, sorted here (the server would sort 100,000 wide rows on disk)
-            stmt = stmt.add_columns(table.c[FID])
-            parts = max(1, settings.store_read_connections)
-            shares = [stmt.where(sa.func.mod(table.c[FID], parts) == k) for k in range(parts)] if parts > 1 else [stmt]
-            with ThreadPoolExecutor(len(shares)) as pool:
-                tables = list(pool.map(lambda share: self._copy_table(share, table.name, columns), shares))
-            return arrow_frame(in_fid_order(pa.concat_tables(tables), FID))
+            return arrow_frame(in_fid_order(self._copy_table(stmt.add_columns(table.c[FID]), table.name, columns), FID))
         stmt = stmt.order_by(table.c[FID])
         with self.engine.connect() as conn:
             result = conn.execute(stmt)
