@@ -3,6 +3,7 @@ to checked inputs, and the findings they give, in words."""
 
 from __future__ import annotations
 
+import itertools
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -48,32 +49,53 @@ COLUMNS: tuple[str, ...] = (
 
 
 def _fmt(values: Any, lang: str, decimals: int = 0, trim: bool = False) -> np.ndarray:
-    """Numbers as users read them: ``1.234,5`` in Bahasa Indonesia, ``1,234.5`` in English."""
+    """Numbers as users read them: ``1.234,5`` in Bahasa Indonesia, ``1,234.5`` in English.
+
+    Each distinct value (once rounded) is formatted once; NaN reads ``-``.
+
+    Examples
+    --------
+    >>> _fmt([1234.5, float("nan"), 2.0], "id", 1, trim=True).tolist()
+    ['1.234,5', '-', '2']
+    """
     arr = np.round(np.atleast_1d(np.asarray(values, dtype=float)), decimals)
     unique, inverse = np.unique(arr, return_inverse=True)  # few distinct values once rounded
-    swap = str.maketrans(",.", ".,")
+    spec = f",.{decimals}f"
+    text = [format(v, spec) for v in unique.tolist()]
+    if trim and decimals:
+        text = [s.rstrip("0").rstrip(".") for s in text]
+    if lang == "id" and text:
+        text = "\n".join(text).translate(_SWAP).split("\n")  # one pass over all of them
+    out = np.array(text, dtype=object)
+    out[np.isnan(unique)] = "-"
+    return out[inverse.reshape(-1)]
 
-    def one(v: float) -> str:
-        if np.isnan(v):
-            return "-"
-        s = f"{v:,.{decimals}f}"
-        if trim and "." in s:
-            s = s.rstrip("0").rstrip(".")
-        return s.translate(swap) if lang == "id" else s
 
-    return np.array([one(v) for v in unique], dtype=object)[inverse.reshape(-1)]
+_SWAP = str.maketrans(",.", ".,")
+
+
+@dataclass(frozen=True)
+class Number:
+    """Numbers of a finding's text, formatted (:func:`_fmt`) only for the findings that are emitted."""
+
+    values: np.ndarray
+    decimals: int = 0
+    trim: bool = False
 
 
 def _render(key: str, lang: str, n: int, **values: Any) -> np.ndarray:
     """The template ``key`` filled for ``n`` findings at once (array values per finding)."""
     template = i18n.strings(lang)[key]
-    out = np.full(n, "", dtype=object)
+    pieces: list[Iterable[str]] = []
     for literal, name, _spec, _conv in string.Formatter().parse(template):
         if literal:
-            out = out + literal
+            pieces.append(itertools.repeat(literal, n))
         if name is not None:
             v = values[name]
-            out = out + (np.asarray(v, dtype=object).astype(str).astype(object) if isinstance(v, np.ndarray) else str(v))
+            pieces.append(map(str, np.asarray(v, dtype=object)) if isinstance(v, np.ndarray) else itertools.repeat(str(v), n))
+    out = np.full(n, "", dtype=object)
+    if pieces:
+        out[:] = ["".join(parts) for parts in zip(*pieces)]  # one join per finding
     return out
 
 
@@ -149,6 +171,8 @@ class Findings:
             n = len(b.mask)
 
             def pick(v: Any, b: Block = b, n: int = n) -> Any:
+                if isinstance(v, Number):
+                    return _fmt(pick(v.values), self.lang, v.decimals, v.trim)
                 return v[b.mask] if isinstance(v, np.ndarray) and v.shape == (n,) else v
 
             act, aturan = rows[b.mask], pick(b.aturan)
@@ -186,27 +210,33 @@ class Findings:
         item_rank = {i.aturan: r for r, i in enumerate(self.rules.items)}
         rank = pd.Series(cols["aturan"]).map(item_rank).to_numpy()
         status_rank = pd.Series(cols["status"]).map({s: r for r, s in enumerate(STATUSES)}).to_numpy()
-        ids = pd.Series(acts.ids[act], dtype=object).fillna("").astype(str).to_numpy()
-        periods = pd.Series(acts.periode[act], dtype=object).fillna("").astype(str).to_numpy()
+        keys = (_text_order(fid), np.nan_to_num(cols["jarak_m"], nan=-1.0), status_rank, rank,
+                _text_order(acts.periode[act]), _text_order(acts.ids[act]))  # fmt: skip
+        order = np.lexsort(keys)
+        act = act[order]
         out = pd.DataFrame(
             {
                 "id_kegiatan": acts.ids[act],
                 "periode": acts.periode[act],
-                "aturan": cols["aturan"],
-                "status": cols["status"],
-                "id_kawasan": fid,
-                "kategori": kat,
-                "jarak_m": np.round(cols["jarak_m"], 2),
-                "luas_tumpang_m2": np.round(cols["luas_tumpang_m2"], 2),
-                "keterangan": cols["keterangan"],
+                "aturan": cols["aturan"][order],
+                "status": cols["status"][order],
+                "id_kawasan": fid[order],
+                "kategori": kat[order],
+                "jarak_m": np.round(cols["jarak_m"][order], 2),
+                "luas_tumpang_m2": np.round(cols["luas_tumpang_m2"][order], 2),
+                "keterangan": cols["keterangan"][order],
             }
         )
-        fsort = pd.Series(fid, dtype=object).fillna("").astype(str).to_numpy()
-        order = np.lexsort((fsort, np.nan_to_num(cols["jarak_m"], nan=-1.0), status_rank, rank, periods, ids))
-        out = out.iloc[order].reset_index(drop=True)
         if geometry:
-            return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(acts.geoms[act[order]], crs=settings.storage_crs))
+            return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(acts.geoms[act], crs=settings.storage_crs))
         return out
+
+
+def _text_order(values: np.ndarray) -> np.ndarray:
+    """Sort keys of texts: integers in the order of the texts (empty, i.e. None, first)."""
+    text = pd.Series(values, dtype=object).fillna("").astype(str)
+    codes, _ = pd.factorize(text, sort=True)
+    return codes
 
 
 def distance_setting(value: float | None, default: float, name: str) -> float:
@@ -262,12 +292,12 @@ def _cost_blocks(found: Findings, c: CostRule, kurs: ExchangeRates, report: Prob
     over = np.fmax(usd, from_idr) > c.above_usd  # the larger of the two where both are given
     by_usd = over & (usd > c.above_usd) & ~(from_idr > usd)
     limit = _fmt(c.above_usd, lang)[0]
-    common = {"batas": limit, "idr": _fmt(idr, lang)}
-    priced = {**common, "kurs": _fmt(rate, lang), "periode_kurs": rate_period}
+    common = {"batas": limit, "idr": Number(idr)}
+    priced = {**common, "kurs": Number(rate), "periode_kurs": rate_period}
     periode = pd.Series(acts.periode, dtype=object).fillna("-").to_numpy(dtype=object)
     return [
-        Block(by_usd, "biaya_usd", c.aturan, values={**priced, "usd": _fmt(usd, lang)}),
-        Block(over & ~by_usd, "biaya_idr", c.aturan, values={**priced, "usd": _fmt(from_idr, lang)}),
+        Block(by_usd, "biaya_usd", c.aturan, values={**priced, "usd": Number(usd)}),
+        Block(over & ~by_usd, "biaya_idr", c.aturan, values={**priced, "usd": Number(from_idr)}),
         Block(np.isnan(usd) & np.isnan(idr), "biaya_kosong", c.aturan, "perlu_tinjauan", {**common, "periode": periode}),
         Block(
             np.isnan(usd) & ~np.isnan(idr) & np.isnan(rate),
@@ -287,7 +317,7 @@ def _threshold_blocks(found: Findings, rules: ScreeningRules, labels: np.ndarray
         v = number(acts.frame, t.column, "kegiatan", acts.rows, report)
         _negative(report, v, t.column, acts.rows)
         common = {"kolom": t.column, "satuan": t.unit, "batas": _fmt(t.above, lang, 2, trim=True)[0]}
-        blocks.append(Block(v > t.above, "ambang_lebih", t.aturan, values={**common, "nilai": _fmt(v, lang, 2, trim=True)}))
+        blocks.append(Block(v > t.above, "ambang_lebih", t.aturan, values={**common, "nilai": Number(v, 2, trim=True)}))
         empty = np.isnan(v) & np.isin(acts.jenis.astype(str), t.required_for)
         blocks.append(Block(empty, "ambang_kosong", t.aturan, "perlu_tinjauan", {**common, "jenis": labels}))
     return blocks
@@ -339,8 +369,8 @@ def _spatial_blocks(
     d, s = m.distance, prot.setback[fj]
     in_zone, inside = d <= s + tol, d <= tol
     where = {"kawasan": prot.names[fj], "kategori": _kategori_labels(prot, lang)[fj]}
-    near = {**where, "jarak": _fmt(d, lang, 1)}
-    zone = {**near, "sempadan": _fmt(s, lang, 1, trim=True)}
+    near = {**where, "jarak": Number(d, 1)}
+    zone = {**near, "sempadan": Number(s, 1, trim=True)}
     aturan = prot.aturan[fj]
     # items 6a/6b/6c: inside the feature or its setback
     yield Block(in_zone & inside, "di_dalam", aturan, values=zone, distance=d, overlap=m.overlap, approval_note=True)
@@ -350,7 +380,7 @@ def _spatial_blocks(
     yield Block(road_pair & inside, "jalan_masuk", rules.road.aturan, values={**near, **batas}, distance=d,
                 overlap=m.overlap)  # fmt: skip
     yield Block(road_pair & ~inside & (m.end_distance <= road_end + tol), "jalan_ujung", rules.road.aturan,
-                values={**where, "jarak": _fmt(m.end_distance, lang, 1), **batas}, distance=m.end_distance,
+                values={**where, "jarak": Number(m.end_distance, 1), **batas}, distance=m.end_distance,
                 overlap=m.overlap)  # fmt: skip
     # item 9c: water-resource works on cross-border rivers
     vocab = catalog.layer("kegiatan").column("jenis").values or []

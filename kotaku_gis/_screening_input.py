@@ -3,9 +3,11 @@ activity and protected-area frames, then candidate pairs and metres per UTM zone
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +20,7 @@ from kotaku_gis.errors import DataError, Problem, UsageError
 from kotaku_gis.files import ROW
 from kotaku_gis.rules.screening import ScreeningRules
 
+_T = TypeVar("_T")
 _WGS84 = CRS.from_epsg(4326)
 _QUAD_SEGS = 16  # buffer arcs: 64 segments per circle, area within 0.2 % of the true circle
 
@@ -252,16 +255,53 @@ def setback_widths(
 # Spatial core: candidate pairs, then metres per UTM zone of the activity
 
 
+def _threads() -> int:
+    """How many threads the spatial core uses (``settings.screening_threads``; None: the CPUs)."""
+    n = settings.screening_threads
+    return max(1, int(n) if n is not None else (os.cpu_count() or 1))
+
+
+def _in_threads(work: Callable[[_T], None], items: Iterable[_T]) -> None:
+    """``work`` on each item, on :func:`_threads` threads (in turn when 1). ``work`` writes its
+    results to places of its own; the heavy calls in it (shapely, PROJ) release Python's lock."""
+    todo = list(items)
+    n = min(_threads(), len(todo))
+    if n <= 1:
+        for item in todo:
+            work(item)
+        return
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        for _ in pool.map(work, todo):  # re-raises the first failure
+            pass
+
+
 def candidates(acts: Activities, prot: Protected, limit_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(activity, feature) position pairs that may lie within each feature's ``limit_m``, sorted."""
+    """(activity, feature) position pairs that may lie within each feature's ``limit_m``, sorted.
+
+    One STRtree over the activities, queried with every usable feature (prepared by GEOS) within
+    its limit in degrees (:func:`kotaku_gis.geodesy.pad_degrees`); the features are shared out
+    among threads by their vertices.
+    """
     located = np.flatnonzero(acts.located)
     usable = np.flatnonzero(~(shapely.is_missing(prot.geoms) | shapely.is_empty(prot.geoms)) & (limit_m >= 0))
     if len(located) == 0 or len(usable) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     tree = shapely.STRtree(acts.geoms[located])
+    tree.query(acts.geoms[located[:1]])  # GEOS builds the tree on the first query: not in the threads
     pad = geodesy.pad_degrees(prot.geoms[usable], limit_m[usable])
-    fj, ti = tree.query(prot.geoms[usable], predicate="dwithin", distance=pad)
-    ai, fj = located[ti], usable[fj]
+    # parts of about equal work: features dealt round by size
+    parts = min(4 * _threads(), len(usable))
+    by_size = np.argsort(-shapely.get_num_coordinates(prot.geoms[usable]), kind="stable")
+    found: list[tuple[np.ndarray, np.ndarray]] = [(np.empty(0, np.int64), np.empty(0, np.int64))] * parts
+
+    def query(part: int) -> None:
+        mine = by_size[part::parts]
+        fj, ti = tree.query(prot.geoms[usable[mine]], predicate="dwithin", distance=pad[mine])
+        found[part] = (located[ti], usable[mine[fj]])
+
+    _in_threads(query, range(parts))
+    ai = np.concatenate([f[0] for f in found])
+    fj = np.concatenate([f[1] for f in found])
     order = np.lexsort((fj, ai))
     return ai[order].astype(np.int64), fj[order].astype(np.int64)
 
@@ -328,7 +368,9 @@ def measure_pairs(
     zone_of[np.unique(ai)] = epsg
     scale[np.unique(ai)] = k
     polygonal = shapely.get_dimensions(acts.geoms) == 2
-    for code, idx in _groups(zone_of[ai]):
+
+    def zone(group: tuple[int, np.ndarray]) -> None:
+        code, idx = group
         ua, ia = np.unique(ai[idx], return_inverse=True)
         uf, jf = np.unique(fj[idx], return_inverse=True)
         pa = geodesy.project(acts.geoms[ua], code, max_segment_deg=step)
@@ -346,6 +388,9 @@ def measure_pairs(
             want = polygonal[ai[idx]] & (d <= overlap_within[idx] + tol)
             if want.any():
                 overlap[idx[want]] = _overlap(pa[ia[want]], pf[jf[want]], overlap_within[idx[want]], kk[want])
+
+    # each zone writes its own pairs; the largest zones first, so that the threads end together
+    _in_threads(zone, sorted(_groups(zone_of[ai]), key=lambda g: -len(g[1])))
     return PairMeasures(ai, fj, distance, end_distance, overlap)
 
 

@@ -24,16 +24,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kotaku_gis import i18n, settings
+from kotaku_gis import settings
 from kotaku_gis.errors import UsageError
 from kotaku_gis.mappack import _unit as unitmod
+from kotaku_gis.mappack._common import tp as _tp
 
 _LOCK = threading.Lock()
 _URL: list[str] = []  # the URL of the store this worker process has open
-
-
-def _t(key: str, **params: Any) -> str:
-    return i18n.text(f"mappack.error.{key}", **params)
 
 
 def connect(client: Any) -> tuple[Any, bool]:
@@ -42,13 +39,13 @@ def connect(client: Any) -> tuple[Any, bool]:
     try:
         from dask.distributed import Client
     except ImportError as exc:
-        raise UsageError(_t("dask_tidak_ada")) from exc
+        raise UsageError(_tp("error.dask_tidak_ada")) from exc
     if not isinstance(client, str):
         return client, False
     try:
         return Client(client, timeout=f"{settings.mappack_dask_timeout_s}s"), True
     except (OSError, TimeoutError) as exc:
-        raise UsageError(_t("dask_sambung", address=client, reason=str(exc) or type(exc).__name__)) from exc
+        raise UsageError(_tp("error.dask_sambung", address=client, reason=str(exc) or type(exc).__name__)) from exc
 
 
 def address(client: Any) -> str:
@@ -60,7 +57,7 @@ def n_workers(client: Any) -> int:
     """Worker processes the scheduler knows now (at least one, else a clear error)."""
     n = len(client.scheduler_info().get("workers", {}))
     if n == 0:
-        raise UsageError(_t("dask_tanpa_pekerja", address=address(client)))
+        raise UsageError(_tp("error.dask_tanpa_pekerja", address=address(client)))
     return n
 
 
@@ -105,7 +102,7 @@ def run(
             try:
                 outcome = f.result()
             except Exception as exc:  # noqa: BLE001 - the worker died or the task could not run
-                outcome = ("gagal", _t("pekerja", reason=f"{type(exc).__name__}: {exc}"), None)
+                outcome = ("gagal", _tp("error.pekerja", reason=f"{type(exc).__name__}: {exc}"), None)
             done(t, outcome)
     except BaseException:
         client.cancel(list(futures))

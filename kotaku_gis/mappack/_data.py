@@ -109,7 +109,10 @@ def _canonical(values: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
         return pd.Series(values.astype("Float64").to_numpy(dtype="float64", na_value=np.nan), index=values.index)
     obj = values.astype(object)
-    return obj.where(obj.notna(), None).map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    obj = obj.where(obj.notna(), None)
+    if pd.api.types.infer_dtype(obj, skipna=True) in ("string", "empty"):
+        return obj  # text already (the usual case): no call per value
+    return obj.map(lambda v: v if v is None or isinstance(v, str) else str(v))
 
 
 def row_hashes(frame: pd.DataFrame) -> np.ndarray:
@@ -145,16 +148,15 @@ def digest(hashes: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(h[order]).tobytes()).hexdigest()
 
 
-def group_digests(codes: pd.Series, hashes: np.ndarray, level: str) -> dict[str, str]:
-    """:func:`digest` of the rows of every unit of ``level`` (code -> digest; units without rows
-    are absent: their digest is that of no rows, :func:`empty_digest`)."""
-    anc = wil.ancestor_series(codes, level) if len(codes) else pd.Series([], dtype=object)
-    mask = anc.notna().to_numpy()
+def group_digests(keys: pd.Series, hashes: np.ndarray) -> dict[str, str]:
+    """:func:`digest` of the rows of every unit, ``keys`` giving the unit of each row (its code at
+    the level, :func:`kotaku_gis.wilayah.ancestor_series`; None: in none). Code -> digest; units
+    without rows are absent: their digest is that of no rows, :func:`empty_digest`."""
+    mask = keys.notna().to_numpy()
     if not mask.any():
         return {}
-    keys = anc.to_numpy(dtype=object)[mask].astype(str)
+    inv, uniq = pd.factorize(keys.to_numpy(dtype=object)[mask], sort=True)
     h = np.ascontiguousarray(hashes[mask], dtype=np.uint64)
-    uniq, inv = np.unique(keys, return_inverse=True)
     order = np.lexsort((h[:, 1], h[:, 0], inv))
     h, inv = np.ascontiguousarray(h[order]), inv[order]
     bounds = np.searchsorted(inv, np.arange(len(uniq) + 1))
@@ -166,6 +168,18 @@ def group_digests(codes: pd.Series, hashes: np.ndarray, level: str) -> dict[str,
 def empty_digest() -> str:
     """The digest of no rows."""
     return _EMPTY
+
+
+def unit_keys(codes: pd.Series, level: str) -> pd.Series:
+    """The unit of ``level`` each row lies in: its code cut to the level (None above it or invalid).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> unit_keys(pd.Series(["61.71.04.1001", None]), "kabkota").tolist()
+    ['61.71', None]
+    """
+    return wil.ancestor_series(codes, level) if len(codes) else pd.Series([], dtype=object)
 
 
 def in_area(codes: pd.Series, kode: str) -> np.ndarray:
@@ -197,6 +211,23 @@ def window(bounds: np.ndarray) -> tuple[float, float, float, float] | None:
     return (float(west) - pad, float(south) - pad, float(east) + pad, float(north) + pad)
 
 
+def windows(bounds: np.ndarray) -> list[tuple[float, float, float, float] | None]:
+    """:func:`window` of each row of ``bounds`` (one box per unit), at once.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> windows(np.array([[100.0, 0.0, 101.0, 1.0], [np.nan] * 4]))[1] is None
+    True
+    >>> windows(np.array([[100.0, 0.0, 101.0, 1.0]]))[0] == window(np.array([[100.0, 0.0, 101.0, 1.0]]))
+    True
+    """
+    west, south, east, north = (bounds[:, i] for i in range(4))
+    pad = np.maximum(east - west, north - south) * WINDOW_PAD_FRACTION + WINDOW_PAD_MIN_DEG
+    out = np.column_stack([west - pad, south - pad, east + pad, north + pad])
+    return [None if np.isnan(row[0]) else (float(row[0]), float(row[1]), float(row[2]), float(row[3])) for row in out]
+
+
 def reach_boxes(lindung: pd.DataFrame) -> np.ndarray:
     """``(n, 4)`` box of each protected feature widened by how far it can matter to an activity
     (:func:`kotaku_gis.screening.reach_m`, as an angle by :func:`kotaku_gis.geodesy.pad_degrees`).
@@ -213,6 +244,33 @@ def reach_boxes(lindung: pd.DataFrame) -> np.ndarray:
     boxes[:, 2] += deg
     boxes[:, 3] += deg
     return boxes
+
+
+def near_all(boxes: np.ndarray, wins: list[tuple[float, float, float, float] | None]) -> list[np.ndarray]:
+    """:func:`near` for many boxes at once, through an STR-tree of ``boxes`` (the same positions,
+    in order: a box meets another when they share a point, edges included).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> boxes = np.array([[0.0, 0.0, 1.0, 1.0], [2.0, 2.0, 3.0, 3.0], [np.nan] * 4])
+    >>> [a.tolist() for a in near_all(boxes, [(1.0, 1.0, 2.0, 2.0), None, (5.0, 5.0, 6.0, 6.0)])]
+    [[0, 1], [], []]
+    """
+    out = [np.zeros(0, dtype=np.int64) for _ in wins]
+    valid = ~np.isnan(boxes).any(axis=1) if len(boxes) else np.zeros(0, dtype=bool)
+    asked = [i for i, w in enumerate(wins) if w is not None]
+    if not valid.any() or not asked:
+        return out
+    pos = np.flatnonzero(valid)
+    tree = shapely.STRtree(shapely.box(*boxes[valid].T))
+    src, hit = tree.query(shapely.box(*np.array([wins[i] for i in asked], dtype="float64").T))  # envelopes meet
+    order = np.lexsort((hit, src))
+    src, hit = src[order], pos[hit[order]]
+    cuts = np.searchsorted(src, np.arange(len(asked) + 1))
+    for j, i in enumerate(asked):
+        out[i] = hit[cuts[j] : cuts[j + 1]].astype(np.int64)
+    return out
 
 
 def near(boxes: np.ndarray, box: tuple[float, float, float, float] | None) -> np.ndarray:

@@ -18,6 +18,7 @@ from typing import Any
 
 from kotaku_gis import i18n
 from kotaku_gis import wilayah as wil
+from kotaku_gis.mappack._common import tp as _t
 from kotaku_gis.mappack._unit import unit_slug
 
 _CSS = """
@@ -65,10 +66,6 @@ def unit_dir(kode: str) -> str:
 
 def unit_page(kode: str) -> str:
     return f"{unit_dir(kode)}/index.html"
-
-
-def _t(key: str, lang: str, **params: Any) -> str:
-    return i18n.text(f"mappack.{key}", lang, **params)
 
 
 def _e(value: Any) -> str:

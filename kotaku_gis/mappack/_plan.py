@@ -23,6 +23,9 @@ from kotaku_gis.mappack._common import tp as _tp
 from kotaku_gis.mappack._recipe import PackRecipe, resolve_recipe
 from kotaku_gis.mappack._unit import unit_slug
 
+#: The layers whose rows make a unit's map window.
+_WINDOW_LAYERS = ("wilayah", "kawasan_kumuh", "kegiatan")
+
 #: Settings that change no output (left out of the fingerprints).
 _SETTINGS_IGNORED = frozenset({"default_db", "write_batch_rows", "mappack_workers", "mappack_recipe", "mappack_dask_timeout_s",
                                "language"})  # fmt: skip
@@ -279,10 +282,14 @@ def _units(
     units: list[Unit] = []
     left_out: list[tuple[str, str, str, str]] = []
     empty = data.empty_digest()
+    bounds = {layer: data.row_bounds(frames[layer]) for layer in _WINDOW_LAYERS}
     for level, codes_at in wanted.items():
-        digests = {layer: data.group_digests(codes[layer], hashes[layer], level) for layer in data.CODED_LAYERS}
-        windows = _windows(frames, codes, level)
-        for kode_u in sorted(codes_at):
+        keys = {layer: data.unit_keys(codes[layer], level) for layer in data.CODED_LAYERS}
+        digests = {layer: data.group_digests(keys[layer], hashes[layer]) for layer in data.CODED_LAYERS}
+        windows = _windows(bounds, keys)
+        todo = sorted(codes_at)
+        reach = dict(zip(todo, data.near_all(boxes, [windows.get(k) for k in todo])))
+        for kode_u in todo:
             nama = names.get(kode_u, kode_u)
             if kode_u not in mappable[level]:
                 child = _child(level)
@@ -290,7 +297,7 @@ def _units(
                 left_out.append((level, kode_u, nama, reason))
                 continue
             inputs = {layer: digests[layer].get(kode_u, empty) for layer in data.CODED_LAYERS}
-            inputs["kawasan_lindung"] = data.digest(hashes["kawasan_lindung"][data.near(boxes, windows.get(kode_u))])
+            inputs["kawasan_lindung"] = data.digest(hashes["kawasan_lindung"][reach[kode_u]])
             spec = r.tingkat[level]  # type: ignore[index]
             fp = _sha({**common, "tingkat": level, "kode": kode_u, "level": spec.model_dump(), "inputs": inputs})
             units.append(Unit(level, kode_u, nama, _child(level), fp, inputs))
@@ -304,19 +311,15 @@ def _child(level: str) -> str | None:
     return levels[i + 1] if i + 1 < len(levels) else None
 
 
-def _windows(frames: dict[str, Any], codes: dict[str, pd.Series], level: str) -> dict[str, Any]:
-    """The map window of every unit of ``level`` (as :func:`_mappack_data.window` of its rows)."""
+def _windows(bounds: dict[str, np.ndarray], keys: dict[str, pd.Series]) -> dict[str, Any]:
+    """The map window of every unit (as :func:`kotaku_gis.mappack._data.window` of its rows), from
+    the bounds of every row (:data:`_WINDOW_LAYERS`) and the unit each row lies in."""
     parts = []
-    for layer in ("wilayah", "kawasan_kumuh", "kegiatan"):
-        b = data.row_bounds(frames[layer])
+    for layer, b in bounds.items():
         if len(b) == 0:
             continue
-        key = (
-            pd.Series("", index=codes[layer].index).where(codes[layer].notna(), None)
-            if level == "nasional"
-            else wil.ancestor_series(codes[layer], level)
-        )
-        parts.append(pd.DataFrame({"k": key.to_numpy(dtype=object), "x0": b[:, 0], "y0": b[:, 1], "x1": b[:, 2], "y1": b[:, 3]}))
+        key = keys[layer].to_numpy(dtype=object)
+        parts.append(pd.DataFrame({"k": key, "x0": b[:, 0], "y0": b[:, 1], "x1": b[:, 2], "y1": b[:, 3]}))
     if not parts:
         return {}
     allb = pd.concat(parts, ignore_index=True)
@@ -324,11 +327,8 @@ def _windows(frames: dict[str, Any], codes: dict[str, pd.Series], level: str) ->
     g = allb.groupby("k", sort=False)
     mins = g[["x0", "y0"]].min()
     maxs = g[["x1", "y1"]].max()
-    out = {}
-    for k in mins.index:
-        row = np.array([[mins.at[k, "x0"], mins.at[k, "y0"], maxs.at[k, "x1"], maxs.at[k, "y1"]]], dtype="float64")
-        out[str(k)] = data.window(row)
-    return out
+    boxes = np.column_stack([mins["x0"], mins["y0"], maxs["x1"], maxs["y1"]]).astype("float64")
+    return dict(zip(mins.index.astype(str), data.windows(boxes)))
 
 
 def _loads(store: Any) -> list[dict[str, Any]]:

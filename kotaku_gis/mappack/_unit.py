@@ -35,10 +35,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import files, i18n, progress, scoring, screening, settings, staffing
+from kotaku_gis import files, progress, scoring, screening, settings, staffing
 from kotaku_gis import wilayah as wil
 from kotaku_gis.errors import KotakuError
 from kotaku_gis.mappack import _data as data
+from kotaku_gis.mappack._common import tp
 
 #: Name of the record of a built unit inside its folder.
 RECORD = "unit.json"
@@ -226,7 +227,7 @@ def build_unit(task: Task) -> dict[str, Any]:
     found["kawasan_lindung"] = data.digest(_STATE.hashes["kawasan_lindung"][near])
     changed = sorted(k for k in task.inputs if found.get(k) != task.inputs[k])
     if changed:
-        raise DataChanged(i18n.text("mappack.error.data_changed", task.lang, layers=", ".join(changed)))
+        raise DataChanged(tp("error.data_changed", task.lang, layers=", ".join(changed)))
 
     tmp = work / "tmp" / f"{task.fingerprint}.{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -450,7 +451,6 @@ def _tables(
 ) -> list[str]:
     slug = task.slug
     frames = {level: pd.DataFrame(f.drop(columns=[c for c in ("geometry",) if c in f.columns])) for level, f in levels.items()}
-    written = []
     table = frames[task.child] if task.child else frames[task.tingkat]
     detail = temuan.copy()
     if len(now):
@@ -458,15 +458,23 @@ def _tables(
         info = info.drop_duplicates("id_kegiatan").rename(columns={"nama": "nama_kegiatan"})
         detail = detail.merge(info, on="id_kegiatan", how="left")
         detail["nama_kelurahan"] = detail["kode_kelurahan"].map(names)
-    when = data.period_end_date(task.periode).to_pydatetime()  # the workbooks' date: the data's, never the build's
+    return _write_tables(task, out, f"progres_{slug}", table, frames) + _write_tables(
+        task, out, f"temuan_{slug}", detail, {"temuan": detail}
+    )
+
+
+def _write_tables(task: Task, out: Path, stem: str, table: pd.DataFrame, sheets: dict[str, pd.DataFrame]) -> list[str]:
+    """``<stem>.<format>`` in each of the recipe's table formats: ``table`` as CSV, ``sheets`` as a
+    workbook dated by the end of the period (the data's date, never the build's); the names written."""
+    when = data.period_end_date(task.periode).to_pydatetime()
+    written = []
     for fmt in task.tabel:
+        path = out / f"{stem}.{fmt}"
         if fmt == "csv":
-            files.write_table(table, out / f"progres_{slug}.csv")
-            files.write_table(detail, out / f"temuan_{slug}.csv")
+            files.write_table(table, path)
         else:
-            files.write_table(frames, out / f"progres_{slug}.{fmt}", when=when)
-            files.write_table({"temuan": detail}, out / f"temuan_{slug}.{fmt}", when=when)
-        written += [f"progres_{slug}.{fmt}", f"temuan_{slug}.{fmt}"]
+            files.write_table(sheets, path, when=when)
+        written.append(path.name)
     return written
 
 
@@ -480,11 +488,7 @@ def _report(task: Task, area: dict[str, gpd.GeoDataFrame], a: Analysis, names: d
     register = pd.DataFrame(area["tindak_lanjut"].drop(columns="geometry", errors="ignore"))
     end = data.period_end_date(task.periode).date()
     table = tindak_lanjut.table(register, end, task.lang)
-    written = []
-    for fmt in task.tabel:
-        files.write_table(table if fmt == "csv" else {"tindak_lanjut": table}, out / f"tindaklanjut_{slug}.{fmt}",
-                          when=data.period_end_date(task.periode).to_pydatetime())  # fmt: skip
-        written.append(f"tindaklanjut_{slug}.{fmt}")
+    written = _write_tables(task, out, f"tindaklanjut_{slug}", table, {"tindak_lanjut": table})
     png = out / f"peta_{slug}.png"
     inputs = monev.Inputs(
         tingkat=task.tingkat, kode=task.kode, nama=task.nama, periode=task.periode, baseline=task.baseline,
