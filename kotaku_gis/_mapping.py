@@ -144,6 +144,17 @@ def _fill_template(frame: pd.DataFrame, template: str) -> pd.Series:
 
 
 def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.GeoDataFrame | None) -> None:
+    """Codes from names (``kode_dari_nama`` of a mapping): the given code parts checked against each
+    other, then the kelurahan code found from the names in ``reference``, reported once per name."""
+    _check_prefixes(batch, conv)
+    if reference is None or reference.empty:
+        batch.add("kode_conversion_unchecked", column=None, kolom=conv.kelurahan)
+        return
+    _codes_from_names(batch, conv, reference)
+
+
+def _check_prefixes(batch: _Batch, conv: catalog.CodeFromName) -> None:
+    """A warning per row whose shorter code (a kab/kota code, say) does not begin its longer one."""
     frame = batch.frame
     for column, longer in conv.prefix_of.items():
         short = frame[column].map(lambda v: re.sub(r"\D", "", str(v)) if pd.notna(v) else "")
@@ -159,9 +170,12 @@ def _convert_codes(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.Geo
             other=frame[longer],
             other_column=pd.Series(longer, index=frame.index),
         )
-    if reference is None or reference.empty:
-        batch.add("kode_conversion_unchecked", column=None, kolom=conv.kelurahan)
-        return
+
+
+def _codes_from_names(batch: _Batch, conv: catalog.CodeFromName, reference: gpd.GeoDataFrame) -> None:
+    """The kelurahan codes found from the names (or from the row's point when the name is no
+    kelurahan), with one count and one report line per distinct name."""
+    frame = batch.frame
     result = wilayah.kode_from_names(
         frame[conv.kelurahan], reference,
         kecamatan=frame[conv.kecamatan] if conv.kecamatan else None,

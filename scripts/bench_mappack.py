@@ -16,6 +16,11 @@ What it does
    pack up to date, writes nothing).
 4. **One kelurahan changed**: one slum location's area is changed in the store and the command run
    again: the kelurahan's kab/kota, provinsi and the nation are rebuilt, nothing else.
+5. With ``--kode`` (a subset) and ``--nasional``: the plan of the whole national pack at the same
+   ``--tingkat``, timed in a fresh process (reading every layer, fingerprinting every unit: the floor
+   of a national no-change re-run), its units per level, and an **extrapolation** (labelled so) of
+   the national full build: the plan plus, per level, the national units times the subset's mean
+   seconds per unit, divided by the workers. A measured national build needs the run without ``--kode``.
 
 Usage::
 
@@ -176,6 +181,33 @@ def per_level(out: Path, periode: str, manifest: dict) -> dict[str, dict[str, fl
     }  # fmt: skip
 
 
+_PLAN_SNIPPET = """
+import json, sys, time, collections
+import kotaku_gis as kg
+from kotaku_gis import mappack
+t = time.perf_counter()
+p = mappack.plan(kg.open_store(sys.argv[1]), sys.argv[2], tingkat=sys.argv[3])
+print(json.dumps({"seconds": round(time.perf_counter() - t, 1), "units": dict(collections.Counter(u.tingkat for u in p.units))}))
+"""
+
+
+def national_plan(store: Path, periode: str, tingkat: str, env: dict[str, str]) -> dict[str, object]:
+    """Plan the whole national pack down to ``tingkat`` in a fresh process: seconds, units per level."""
+    done = run([sys.executable, "-c", _PLAN_SNIPPET, str(store), periode, tingkat], env)
+    if done["status"] != 0:
+        raise RuntimeError(f"planning the national pack failed: {done['stderr_tail']}")
+    info = json.loads(str(done["stdout"]).splitlines()[-1])
+    return {**info, "peak_mb": done["peak_tree_mb"]}
+
+
+def extrapolate(plan: dict[str, object], levels: dict[str, dict[str, float]], workers: int) -> float:
+    """Seconds of a national build estimated from a subset: the plan plus, per level, the national
+    units times the subset's mean seconds per unit, over the workers."""
+    units: dict[str, int] = plan["units"]  # type: ignore[assignment]
+    per_unit = sum(n * levels[lv]["s_mean"] for lv, n in units.items() if lv in levels)
+    return float(plan["seconds"]) + per_unit / max(workers, 1)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -187,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kode", help="only this area (a subset)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", action="store_true", help="keep the store copy and the output")
+    parser.add_argument("--nasional", action="store_true",
+                        help="with --kode: also plan the national pack and extrapolate its build time (step 5)")  # fmt: skip
     args = parser.parse_args(argv)
 
     if not args.store.exists():
@@ -242,6 +276,16 @@ def main(argv: list[str] | None = None) -> int:
         results["one_change"] = {**changed, "kelurahan": kel}
         print(f"  {changed['seconds']} s, status {changed['status']}, peak {changed['peak_tree_mb']} MB")
         print("  " + str(changed["stdout"]).replace("\n", "\n  "))
+
+        if args.kode and args.nasional:
+            print(f"national plan down to {args.tingkat} ...", flush=True)
+            nat = national_plan(store, args.periode, args.tingkat, env)
+            estimate = extrapolate(nat, results["per_level"], args.workers)  # type: ignore[arg-type]
+            results["national_plan"] = nat
+            results["national_extrapolated_s"] = round(estimate)
+            print(f"  plan {nat['seconds']} s, peak {nat['peak_mb']} MB, units {nat['units']}")
+            print(f"  EXTRAPOLATED national full build: {estimate / 60:.0f} min on {args.workers} workers "
+                  f"(target {TARGET_FULL_S.get(args.tingkat, 0) / 60:.0f} min; not a measurement)")  # fmt: skip
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -106,36 +106,7 @@ def synthetic_inputs(
     """
     rng = np.random.default_rng(seed)
     side = size_deg or 0.0135 * np.sqrt(n_kelurahan)
-    x0, y0 = ORIGIN
-    frame = shapely.box(x0, y0, x0 + side, y0 + side)
-    pts = rng.uniform([x0, y0], [x0 + side, y0 + side], size=(n_kelurahan, 2))
-    cells = shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=frame)
-    cells = np.array(shapely.get_parts(cells), dtype=object)
-    # voronoi cells come in arbitrary order: match each to its seed
-    seeds = shapely.points(pts)
-    order = [int(np.flatnonzero(shapely.contains(cells, s))[0]) for s in seeds]
-    geoms = shapely.intersection(cells[order], frame)
-    geoms = _wavy(geoms, border_step_m / 111_320.0, 0.00015)
-
-    kab = np.minimum((pts[:, 0] - x0) / side * n_kabkota, n_kabkota - 1).astype(int)
-    kec = np.minimum((pts[:, 1] - y0) / side * n_kecamatan, n_kecamatan - 1).astype(int)
-    rows: list[Any] = []
-    counter: dict[tuple[int, int], int] = {}
-    for i in np.lexsort((pts[:, 0], kec, kab)):
-        key = (int(kab[i]), int(kec[i]))
-        counter[key] = counter.get(key, 0) + 1
-        kode = f"61.{71 + key[0]:02d}.{key[1] + 1:02d}.{1000 + counter[key]}"
-        rows.append({"kode": kode, "nama": f"Kelurahan {len(rows) + 1} SINTETIS", "geometry": geoms[i]})
-    kel = gpd.GeoDataFrame(rows, crs="EPSG:4326")
-    kel["tingkat"] = "kelurahan"
-    parents = []
-    for level, label in (("kecamatan", "Kecamatan"), ("kabkota", "Kota"), ("provinsi", "Provinsi")):
-        codes = wilayah.ancestor_series(kel["kode"], level)
-        for n, (code, part) in enumerate(kel.groupby(codes.to_numpy(), sort=True)):
-            geom = shapely.union_all(part.geometry.to_numpy())
-            parents.append({"kode": code, "nama": f"{label} {n + 1} SINTETIS", "geometry": geom, "tingkat": level})
-    w = pd.concat([gpd.GeoDataFrame(parents, crs="EPSG:4326"), kel], ignore_index=True)
-
+    frame, kel, w = _wilayah(rng, side, n_kelurahan, n_kecamatan, n_kabkota, border_step_m)
     kumuh_awal, kumuh_now = _kumuh(rng, kel, baseline, periode)
     kegiatan = _kegiatan(rng, kel, kumuh_now, n_kegiatan, periode)
     lindung, sempadan = _lindung(frame, side)
@@ -171,6 +142,44 @@ def synthetic_inputs(
         tanggal_data="2026-11-28",
         sumber=["sintetis"],
     )
+
+
+def _wilayah(
+    rng: np.random.Generator, side: float, n_kelurahan: int, n_kecamatan: int, n_kabkota: int, border_step_m: float
+) -> tuple[shapely.Polygon, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The box of everything, the kelurahan (wavy Voronoi cells, coded kab/kota by kecamatan from
+    the west and south) and every level's boundaries (the kelurahan's unions upwards)."""
+    x0, y0 = ORIGIN
+    frame = shapely.box(x0, y0, x0 + side, y0 + side)
+    pts = rng.uniform([x0, y0], [x0 + side, y0 + side], size=(n_kelurahan, 2))
+    cells = shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=frame)
+    cells = np.array(shapely.get_parts(cells), dtype=object)
+    # voronoi cells come in arbitrary order: match each to its seed
+    seeds = shapely.points(pts)
+    order = [int(np.flatnonzero(shapely.contains(cells, s))[0]) for s in seeds]
+    geoms = shapely.intersection(cells[order], frame)
+    geoms = _wavy(geoms, border_step_m / 111_320.0, 0.00015)
+
+    kab = np.minimum((pts[:, 0] - x0) / side * n_kabkota, n_kabkota - 1).astype(int)
+    kec = np.minimum((pts[:, 1] - y0) / side * n_kecamatan, n_kecamatan - 1).astype(int)
+    rows: list[Any] = []
+    counter: dict[tuple[int, int], int] = {}
+    for i in np.lexsort((pts[:, 0], kec, kab)):
+        key = (int(kab[i]), int(kec[i]))
+        counter[key] = counter.get(key, 0) + 1
+        kode = f"61.{71 + key[0]:02d}.{key[1] + 1:02d}.{1000 + counter[key]}"
+        rows.append({"kode": kode, "nama": f"Kelurahan {len(rows) + 1} SINTETIS", "geometry": geoms[i]})
+    kel = gpd.GeoDataFrame(rows, crs="EPSG:4326")
+    kel["tingkat"] = "kelurahan"
+    parents = []
+    for level, label in (("kecamatan", "Kecamatan"), ("kabkota", "Kota"), ("provinsi", "Provinsi")):
+        codes = wilayah.ancestor_series(kel["kode"], level)
+        for n, (code, part) in enumerate(kel.groupby(codes.to_numpy(), sort=True)):
+            geom = shapely.union_all(part.geometry.to_numpy())
+            parents.append({"kode": code, "nama": f"{label} {n + 1} SINTETIS", "geometry": geom, "tingkat": level})
+    w = pd.concat([gpd.GeoDataFrame(parents, crs="EPSG:4326"), kel], ignore_index=True)
+
+    return frame, kel, w
 
 
 def _kumuh(
