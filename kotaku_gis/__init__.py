@@ -21,6 +21,7 @@ from kotaku_gis import (
     maps,
     monev,
     pengaduan,
+    pengaduan_store,
     privacy,
     progress,
     scoring,
@@ -28,6 +29,7 @@ from kotaku_gis import (
     settings,
     staffing,
     tindak_lanjut,
+    tindak_lanjut_store,
     wilayah,
 )
 from kotaku_gis._version import __version__
@@ -84,6 +86,7 @@ __all__ = [
     "read_vector",
     "write_table",
     "pengaduan",
+    "pengaduan_store",
     "privacy",
     "staffing",
     "maps",
@@ -95,6 +98,7 @@ __all__ = [
     "monev",
     "laporan",
     "tindak_lanjut",
+    "tindak_lanjut_store",
     "Store",
     "open_store",
     "connect",

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kotaku_gis import catalog, files, i18n, pengaduan, settings, staffing, wilayah
-from kotaku_gis import rules as _rules
+from kotaku_gis import catalog, i18n, pengaduan, pengaduan_store, settings, wilayah
 from kotaku_gis._cli_common import _date_arg, _print_table
-from kotaku_gis.errors import UsageError
 from kotaku_gis.store import Store
 
 
@@ -33,7 +31,7 @@ def cmd_pengaduan_add(store: Store, args: argparse.Namespace) -> int:
     nama = kontak = None
     if args.identitas:  # never from arguments: shells keep those in their history
         nama, kontak = _ask(_tg("prompt_nama")), _ask(_tg("prompt_kontak"))
-    saved = pengaduan.add(
+    saved = pengaduan_store.add(
         store, tanggal_diterima=args.tanggal, saluran=args.saluran, kode_wilayah=args.kode,
         kategori=args.kategori, deskripsi=args.deskripsi, nama=nama, kontak=kontak, id_pengaduan=args.nomor,
     )  # fmt: skip
@@ -46,7 +44,7 @@ def cmd_pengaduan_add(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_pengaduan_update(store: Store, args: argparse.Namespace) -> int:
     texts = {k: v for k, v in (("tindak_lanjut", args.tindak_lanjut), ("sanksi", args.sanksi)) if v is not None}
-    saved = pengaduan.update(store, args.id, status=args.status, tanggal_selesai=args.tanggal_selesai, **texts)
+    saved = pengaduan_store.update(store, args.id, status=args.status, tanggal_selesai=args.tanggal_selesai, **texts)
     for p in saved.warnings:
         print(f"  {p}")
     print(_tg("update_done", id=saved.id_pengaduan, status=saved.status))
@@ -54,7 +52,7 @@ def cmd_pengaduan_update(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_pengaduan_list(store: Store, args: argparse.Namespace) -> int:
-    frame = pengaduan.read(store, kode=args.kode, status=args.status)
+    frame = pengaduan_store.read(store, kode=args.kode, status=args.status)
     if len(frame) == 0:
         print(_tg("list_none"))
         return 0
@@ -72,28 +70,9 @@ def cmd_pengaduan_list(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_pengaduan_publish(store: Store, args: argparse.Namespace) -> int:
     tingkat = args.tingkat or settings.pengaduan_tingkat_publikasi
-    done = pengaduan.publish(store, args.out, args.peta, kode=args.kode, as_of=_date_arg(args.per, "--per"), tingkat=tingkat)
+    as_of = _date_arg(args.per, "--per")
+    done = pengaduan_store.publish(store, args.out, args.peta, kode=args.kode, as_of=as_of, tingkat=tingkat)
     print(_tg("publish_done", count=done.rows, tingkat=tingkat, paths=", ".join(str(p) for p in done.paths)))
-    return 0
-
-
-def cmd_fasilitator(store: Store, args: argparse.Namespace) -> int:
-    suffix = Path(args.out).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise UsageError(i18n.text("fasilitator.out_suffix", path=Path(args.out).name))
-    table = staffing.from_store(store, periode=args.periode, kode=args.kode, kelurahan=args.kelurahan,
-                                penugasan=args.penugasan, pembulatan=args.pembulatan)  # fmt: skip
-    path = files.write_table(table if suffix == ".csv" else {"fasilitator": table}, args.out)
-    unknown = i18n.text("fasilitator.unknown")
-    print(
-        i18n.text(
-            "fasilitator.done", kabkota=len(table), kumuh=int(table["kelurahan_kumuh"].sum()),
-            non_kumuh=int(table["kelurahan_non_kumuh"].sum()), dibutuhkan=int(table["fasilitator_dibutuhkan"].sum()),
-            pembulatan=args.pembulatan or _rules.load("fasilitator").pembulatan,
-            ditugaskan=int(table["fasilitator_ditugaskan"].sum()) if args.penugasan else unknown,
-            kekurangan=int(table["kekurangan"].sum()) if args.penugasan else unknown, path=path,
-        )
-    )  # fmt: skip
     return 0
 
 
@@ -140,17 +119,3 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     )
     a.set_defaults(func=cmd_pengaduan_publish)
 
-    p = sub.add_parser("fasilitator", help=i18n.text("fasilitator.help"))
-    p.add_argument("--out", type=Path, required=True, metavar="BERKAS", help=i18n.text("fasilitator.help_out"))
-    p.add_argument("--penugasan", type=Path, metavar="BERKAS", help=i18n.text("fasilitator.help_penugasan"))
-    p.add_argument("--kelurahan", type=Path, metavar="BERKAS", help=i18n.text("fasilitator.help_kelurahan"))
-    p.add_argument("--periode", help=i18n.text("fasilitator.help_periode"))
-    p.add_argument("--kode", help=i18n.text("fasilitator.help_kode"))
-    p.add_argument(
-        "--pembulatan",
-        choices=staffing.ROUNDINGS,
-        help=i18n.text(
-            "fasilitator.help_pembulatan", values=", ".join(staffing.ROUNDINGS), default=_rules.load("fasilitator").pembulatan
-        ),
-    )
-    p.set_defaults(func=cmd_fasilitator)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kotaku_gis import files, i18n, pengaduan, progress, scoring, staffing, wilayah
+from kotaku_gis import files, i18n, pengaduan_store, progress, scoring, staffing, wilayah
 from kotaku_gis.errors import DataError, Problem
 from kotaku_gis.store import Store
 
@@ -67,7 +67,7 @@ def read_report(
         columns={"selisih": "fasilitator_selisih", "kekurangan": "fasilitator_kekurangan"}
     )
     return progress.report(per_lokasi, kegiatan, units, periode=periode, tingkat=tingkat, kode=kode,
-                           complaints=pengaduan.read(store, kode=kode), staff=staff.drop(columns=["nama"]))  # fmt: skip
+                           complaints=pengaduan_store.read(store, kode=kode), staff=staff.drop(columns=["nama"]))  # fmt: skip
 
 
 def cmd_progress(store: Store, args: argparse.Namespace) -> int:

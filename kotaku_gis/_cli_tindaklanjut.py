@@ -17,9 +17,9 @@ def _tt(key: str, **params: object) -> str:
 
 
 def cmd_tindaklanjut_susun(store: Store, args: argparse.Namespace) -> int:
-    from kotaku_gis import tindak_lanjut
+    from kotaku_gis import tindak_lanjut_store
 
-    done = tindak_lanjut.susun(store, args.periode, args.kode, tanggal=_date_arg(args.tanggal, "--tanggal"))
+    done = tindak_lanjut_store.susun(store, args.periode, args.kode, tanggal=_date_arg(args.tanggal, "--tanggal"))
     print(_tt("susun_done", periode=done.periode, wilayah=done.kode or _tt("nasional"), tanggal=done.tanggal.isoformat(),
               found=len(done.found), changes=done.changes.summary()))  # fmt: skip
     for jenis, count in done.found["jenis"].value_counts().sort_index().items():
@@ -28,18 +28,18 @@ def cmd_tindaklanjut_susun(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_tindaklanjut_update(store: Store, args: argparse.Namespace) -> int:
-    from kotaku_gis import tindak_lanjut
+    from kotaku_gis import tindak_lanjut_store
 
-    row = tindak_lanjut.update(store, args.id, oleh=args.oleh, status=args.status, catatan=args.catatan,
+    row = tindak_lanjut_store.update(store, args.id, oleh=args.oleh, status=args.status, catatan=args.catatan,
                                tanggal=_date_arg(args.tanggal, "--tanggal"))  # fmt: skip
     print(_tt("update_done", id=args.id, status=row["status"], oleh=args.oleh))
     return 0
 
 
 def cmd_tindaklanjut_supervisi(store: Store, args: argparse.Namespace) -> int:
-    from kotaku_gis import tindak_lanjut
+    from kotaku_gis import tindak_lanjut_store
 
-    item = tindak_lanjut.supervisi(store, args.kode, args.temuan, oleh=args.oleh, periode=args.periode,
+    item = tindak_lanjut_store.supervisi(store, args.kode, args.temuan, oleh=args.oleh, periode=args.periode,
                                    tanggal=_date_arg(args.tanggal, "--tanggal"), tingkat=args.tingkat)  # fmt: skip
     print(_tt("supervisi_done", id=item))
     return 0
@@ -48,11 +48,11 @@ def cmd_tindaklanjut_supervisi(store: Store, args: argparse.Namespace) -> int:
 def cmd_tindaklanjut_list(store: Store, args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from kotaku_gis import tindak_lanjut
+    from kotaku_gis import tindak_lanjut, tindak_lanjut_store
 
     if args.out is not None and Path(args.out).suffix.lower() not in (".csv", ".xlsx"):
         raise UsageError(_tt("out_suffix", path=Path(args.out).name))
-    frame = tindak_lanjut.read(store, kode=args.kode, status=args.status)
+    frame = tindak_lanjut_store.read(store, kode=args.kode, status=args.status)
     as_of = _date_arg(args.per, "--per") or dt.date.today()
     if len(frame) == 0:
         print(_tt("list_none"))
@@ -68,9 +68,9 @@ def cmd_tindaklanjut_list(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_tindaklanjut_riwayat(store: Store, args: argparse.Namespace) -> int:
-    from kotaku_gis import tindak_lanjut
+    from kotaku_gis import tindak_lanjut_store
 
-    h = tindak_lanjut.history(store, args.id)
+    h = tindak_lanjut_store.history(store, args.id)
     if len(h) == 0:
         raise UsageError(_tt("unknown_id", id=args.id))
     _print_table(h[["tanggal", "oleh", "peristiwa", "status_lama", "status_baru", "catatan"]])

@@ -20,6 +20,14 @@ class FrozenModel(BaseModel):
 
 M = TypeVar("M", bound=BaseModel)
 
+
+def _i18n() -> Any:
+    """:mod:`kotaku_gis.i18n` (imported when a message is needed: it reads its YAML with this module)."""
+    from kotaku_gis import i18n
+
+    return i18n
+
+
 #: libyaml's loader where PyYAML was built with it (about 10x faster), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -47,11 +55,11 @@ def read_model(path: Path, model: type[M], what: str) -> M:
         with open(path, encoding="utf-8") as f:
             raw = load_yaml(f)
     except OSError as exc:
-        raise CatalogError(f"{path}: cannot be read: {exc}") from exc
+        raise CatalogError(_i18n().text("datafile.unreadable", path=path, error=exc)) from exc
     except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+        raise CatalogError(_i18n().text("datafile.bad_yaml", path=path, error=exc)) from exc
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         lines = [f"  {'.'.join(map(str, e['loc'])) or '(file)'}: {e['msg']}" for e in exc.errors()]
-        raise CatalogError(f"{path} does not follow the {what} schema:\n" + "\n".join(lines)) from exc
+        raise CatalogError(_i18n().text("datafile.schema", path=path, what=what, lines="\n".join(lines))) from exc

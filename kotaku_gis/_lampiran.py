@@ -26,15 +26,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pandas as pd
 
-from kotaku_gis import i18n
+from kotaku_gis import i18n, settings
 from kotaku_gis.errors import DataError, Problem, UsageError
 
 if TYPE_CHECKING:
     from kotaku_gis.catalog import TableSpec
     from kotaku_gis.files import Source
-
-#: How many rows from the top are searched for the header row.
-HEADER_SEARCH_ROWS = 15
 
 
 def read_annex(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
@@ -74,7 +71,7 @@ def read_annex(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame
     grid = _Grid(path.name, ws_f, ws_v)
     header_row, two_rows = _find_header(grid)
     if header_row is None:
-        raise DataError([Problem("annex_no_header", path.name, severity="error", params={"rows": HEADER_SEARCH_ROWS})])
+        raise DataError([Problem("annex_no_header", path.name, severity="error", params={"rows": settings.header_search_rows})])
     names = _header_names(grid, header_row, two_rows)
     first = header_row + (2 if two_rows else 1)
     records = []
@@ -139,7 +136,7 @@ def _text_cells(grid: _Grid, row: int) -> int:
 
 
 def _find_header(grid: _Grid) -> tuple[int | None, bool]:
-    rows = range(1, min(grid.max_row, HEADER_SEARCH_ROWS) + 1)
+    rows = range(1, min(grid.max_row, settings.header_search_rows) + 1)
     counts = {r: _text_cells(grid, r) for r in rows}
     best = max(rows, key=lambda r: (counts[r], -r), default=None)
     if best is None or counts[best] < 3:
@@ -475,14 +472,14 @@ def _points(path: Path, frame: pd.DataFrame, lon: str, lat: str, notes: list[Pro
 
 def _plain_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame, list[Problem]]:
     """A table with one header row: the row with the most text cells among the first
-    :data:`HEADER_SEARCH_ROWS` (title rows above it skipped), values as the file holds them."""
+    :data:`kotaku_gis.settings.header_search_rows` (title rows above it skipped), values as the file holds them."""
     from kotaku_gis import files
 
     cells, notes = files.read_cells(path, sheet)
-    top = cells.head(HEADER_SEARCH_ROWS)
+    top = cells.head(settings.header_search_rows)
     texts = top.apply(lambda row: sum(isinstance(v, str) and v.strip() != "" for v in row), axis=1)
     if texts.empty or texts.max() < 3:
-        raise DataError([Problem("annex_no_header", path.name, severity="error", params={"rows": HEADER_SEARCH_ROWS})])
+        raise DataError([Problem("annex_no_header", path.name, severity="error", params={"rows": settings.header_search_rows})])
     data, rows = files.table_below_header(path, cells, int(texts.idxmax()), notes)
     data.columns = [" ".join(str(c).split()) for c in data.columns]
     data["_baris"] = rows

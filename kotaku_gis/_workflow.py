@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar
+
+import pandas as pd
+
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
 
 def check_workflow(layer: str, statuses: Sequence[str], transitions: Mapping[str, Sequence[str]], closed: str,
@@ -42,3 +47,17 @@ def check_figures(values: Sequence[str], known: Sequence[str]) -> list[str]:
     if unknown:
         raise ValueError(f"unknown figures {unknown}; choose from {', '.join(known)}")
     return list(values)
+
+
+def with_status(frame: _Frame, status: str | Sequence[str] | None) -> _Frame:
+    """The rows of ``frame`` whose ``status`` is ``status`` (one or several); all of them for None.
+
+    Examples
+    --------
+    >>> with_status(pd.DataFrame({"status": ["a", "b", "c"]}), ["a", "c"])["status"].tolist()
+    ['a', 'c']
+    """
+    if status is None:
+        return frame
+    wanted = [status] if isinstance(status, str) else list(status)
+    return frame[frame["status"].isin(wanted)].reset_index(drop=True)

@@ -104,7 +104,7 @@ class ColumnSpec(_Spec):
         for v in self.values or []:
             if v.code == code:
                 return v
-        raise UsageError(f"{code!r} is not a value of column {self.name!r}")
+        raise UsageError(i18n.text("catalog.not_a_value", code=repr(code), column=self.name, known=", ".join(self.codes())))
 
 
 class Style(FrozenModel):
@@ -164,7 +164,7 @@ class LayerSpec(_Spec):
         for c in self.columns:
             if c.name == name:
                 return c
-        raise UsageError(f"layer {self.name!r} has no column {name!r}")
+        raise UsageError(i18n.text("catalog.no_column", layer=self.name, column=repr(name)))
 
     def kode_columns(self) -> list[ColumnSpec]:
         return [c for c in self.columns if c.type == "kode"]
@@ -343,10 +343,10 @@ def _layers(folder: Path) -> dict[str, LayerSpec]:
     for path in sorted(folder.glob("*.yml")):
         spec = read_model(path, LayerSpec, "layer catalogue")
         if spec.name != path.stem:
-            raise CatalogError(f"{path}: name {spec.name!r} differs from the file name")
+            raise CatalogError(i18n.text("catalog.name_differs", path=path, name=repr(spec.name)))
         specs[spec.name] = spec
     if not specs:
-        raise CatalogError(f"no layer files in {folder}")
+        raise CatalogError(i18n.text("catalog.no_layers", folder=folder))
     return specs
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kotaku_gis import (
+    _cli_fasilitator,
     _cli_maps,
     _cli_pengaduan,
     _cli_progress,
@@ -146,10 +147,10 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
     print(i18n.text("mappack.cli.demo_pack", path=args.paket))
     periode = store.periods("kawasan_kumuh")[-1]
     # the follow-up register of the sample, derived as of the period's last day (so the demo is reproducible)
-    from kotaku_gis import tindak_lanjut
+    from kotaku_gis import tindak_lanjut_store
     from kotaku_gis._validate import period_end_date
 
-    register = tindak_lanjut.susun(store, periode, demo.PACK_KODE, tanggal=period_end_date(periode).date())
+    register = tindak_lanjut_store.susun(store, periode, demo.PACK_KODE, tanggal=period_end_date(periode).date())
     print(_tt("susun_done", periode=register.periode, wilayah=register.kode, tanggal=register.tanggal.isoformat(),
               found=len(register.found), changes=register.changes.summary()))  # fmt: skip
     result = mappack.build_pack(store, args.paket, periode, kode=demo.PACK_KODE, tingkat="kecamatan")
@@ -247,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="BERKAS", help=i18n.text("screening.cli.help_out"))
     p.set_defaults(func=cmd_screen)
     _cli_pengaduan.add_parsers(sub)
+    _cli_fasilitator.add_fasilitator_parser(sub)
     _cli_tindaklanjut.add_tindaklanjut_parser(sub)
     _cli_tindaklanjut.add_laporan_parser(sub)
     return parser
@@ -262,7 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif arg.startswith("--lang="):
             settings.language = arg.split("=", 1)[1]
     if settings.language not in i18n.LANGUAGES:
-        print(f"kotaku-gis: --lang must be one of {', '.join(i18n.LANGUAGES)}", file=sys.stderr)
+        # the language asked for is unknown: say it in the default one
+        print("kotaku-gis: " + i18n.text("cli.bad_lang", i18n.LANGUAGES[0], langs=", ".join(i18n.LANGUAGES)), file=sys.stderr)
         return 2
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kotaku_gis import loader
+from kotaku_gis import i18n, loader
 from kotaku_gis._datafile import load_yaml
 from kotaku_gis.errors import UsageError
 from kotaku_gis.store import Store
@@ -25,7 +25,7 @@ def data_dir() -> Path:
         return packaged
     folder = Path(__file__).resolve().parent.parent / "data"
     if not folder.is_dir():
-        raise UsageError(f"sample data not found in {folder}")
+        raise UsageError(i18n.text("demo.no_data", folder=folder))
     return folder
 
 

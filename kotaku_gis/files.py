@@ -126,7 +126,7 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
     """
     path = Path(path)
     if not path.exists():
-        raise UsageError(f"{path}: file not found")
+        raise UsageError(i18n.text("files.not_found", path=path))
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES and table is not None:
         from kotaku_gis import _lampiran
@@ -142,9 +142,8 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
         if source.frame.crs is None and crs is not None:
             source.frame = source.frame.set_crs(crs)
     else:
-        raise UsageError(
-            f"{path.name}: unsupported file type {suffix!r}; supported: " + ", ".join(VECTOR_SUFFIXES + TABLE_SUFFIXES)
-        )
+        known = ", ".join(VECTOR_SUFFIXES + TABLE_SUFFIXES)
+        raise UsageError(i18n.text("files.unsupported", path=path.name, suffix=repr(suffix), known=known))
     return source
 
 
@@ -167,9 +166,7 @@ def _gdal_path(path: Path) -> tuple[str, str | None]:
             others = [n for n in zf.namelist() if n.lower().endswith((".gpkg", ".geojson", ".kml"))]
         inner = shps or others
         if len(inner) != 1:
-            raise UsageError(
-                f"{path.name}: a zip must hold exactly one Shapefile (or one GeoPackage/GeoJSON/KML); found {inner or 'none'}"
-            )
+            raise UsageError(i18n.text("files.zip_contents", path=path.name, found=inner or "-"))
         return f"/vsizip/{path}/{inner[0]}", inner[0]
     return str(path), None
 
@@ -224,10 +221,10 @@ def _read_gdal(path: Path, layer: str | None) -> Source:
     if layer is None:
         if len(layers) > 1:
             names = ", ".join(str(n) for n in layers[:, 0])
-            raise UsageError(f"{path.name} has several layers ({names}); choose one with --sumber-layer")
+            raise UsageError(i18n.text("files.several_layers", path=path.name, names=names))
         layer = str(layers[0, 0])
     elif layer not in set(layers[:, 0]):
-        raise UsageError(f"{path.name} has no layer {layer!r}; layers: {', '.join(map(str, layers[:, 0]))}")
+        raise UsageError(i18n.text("files.no_layer", path=path.name, layer=repr(layer), names=", ".join(map(str, layers[:, 0]))))
 
     encoding = None
     is_shapefile = gdal_path.lower().endswith(".shp")
@@ -256,24 +253,25 @@ def _has_cpg(path: Path, inner: str | None) -> bool:
 
 
 def _guess_dbf_encoding(gdal_path: str, layer: str) -> str:
-    """UTF-8 if every text value decodes as UTF-8, else Windows-1252 (the usual legacy encoding)."""
-    # Decode as Windows-1252 first (it accepts almost any byte), encode back to recover the bytes,
-    # and try those as UTF-8.
-    try:
-        raw = pyogrio.read_dataframe(gdal_path, layer=layer, read_geometry=False, encoding="cp1252")
-    except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined: Latin-1 takes every byte
-        return "latin-1"
-    for column in raw.columns:
-        if not (raw[column].dtype == object or pd.api.types.is_string_dtype(raw[column])):
+    """The first of ``settings.legacy_encodings`` that decodes every text value (UTF-8, else
+    Windows-1252, else Latin-1); the last one when none does."""
+    # Latin-1 maps every byte to one character: encoding the values back gives the file's bytes.
+    raw = pyogrio.read_dataframe(gdal_path, layer=layer, read_geometry=False, encoding="ISO-8859-1")
+    values = [
+        value.encode("latin-1")
+        for column in raw.columns
+        if raw[column].dtype == object or pd.api.types.is_string_dtype(raw[column])
+        for value in raw[column].dropna()
+        if isinstance(value, str) and not value.isascii()
+    ]
+    for encoding in settings.legacy_encodings:
+        try:
+            for value in values:
+                value.decode(encoding)
+        except UnicodeDecodeError:
             continue
-        for value in raw[column].dropna():
-            if not isinstance(value, str) or value.isascii():
-                continue
-            try:
-                value.encode("cp1252").decode("utf-8")
-            except (UnicodeDecodeError, UnicodeEncodeError):
-                return "cp1252"
-    return "utf-8"
+        return encoding
+    return settings.legacy_encodings[-1]
 
 
 def _read_table(path: Path, crs: str | None) -> Source:
@@ -373,7 +371,7 @@ def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
     else:  # no encoding listed decodes it (settings.legacy_encodings without Latin-1)
         raise _unreadable(path, UnicodeDecodeError("utf-8", raw[:1], 0, 1, "not in any of settings.legacy_encodings"))
     lines = text.splitlines()
-    sample = "\n".join(lines[: _HEADER_SEARCH_ROWS + 20])
+    sample = "\n".join(lines[: settings.header_search_rows + 20])
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
@@ -387,10 +385,6 @@ def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str]:
     return cells, encoding
 
 
-#: How far down a table the header row is looked for (title rows above it are skipped).
-_HEADER_SEARCH_ROWS = 20
-
-
 def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip())
 
@@ -398,7 +392,7 @@ def _is_blank(value: object) -> bool:
 def _header_row(cells: pd.DataFrame, path: Path) -> int:
     """The row (0-based) holding the column names: the first with geometry columns (wkt, or lon and lat)."""
     best, best_count = 0, -1
-    for i in range(min(len(cells), _HEADER_SEARCH_ROWS)):
+    for i in range(min(len(cells), settings.header_search_rows)):
         names = {str(v).strip().lower() for v in cells.iloc[i] if not _is_blank(v)}
         if names & set(_WKT_NAMES) or (names & set(_LON_NAMES) and names & set(_LAT_NAMES)):
             return i
@@ -479,21 +473,21 @@ def write_table(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | P
     tmp.unlink(missing_ok=True)  # left by an interrupted run
     if suffix == ".csv":
         if len(named) != 1:
-            raise UsageError(f"{path.name}: a CSV file holds one table; use .xlsx or .gpkg for several")
+            raise UsageError(i18n.text("files.csv_one_table", path=path.name))
         # CR LF ends a record (RFC 4180): a field holding a CR or LF is then quoted, never split
         _safe_frame(_plain(next(iter(named.values())))).to_csv(tmp, index=False, lineterminator="\r\n")
     elif suffix == ".xlsx":
         tmp.write_bytes(xlsx_bytes({name: _plain(frame) for name, frame in named.items()}, when=when))
     elif suffix in (".gpkg", ".geojson"):
         if suffix == ".geojson" and len(named) != 1:
-            raise UsageError(f"{path.name}: a GeoJSON file holds one layer; use .gpkg for several")
+            raise UsageError(i18n.text("files.geojson_one_layer", path=path.name))
         for i, (name, frame) in enumerate(named.items()):
             if isinstance(frame, gpd.GeoDataFrame):
                 pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", append=i > 0)
             else:
                 pyogrio.write_dataframe(gpd.GeoDataFrame(frame), tmp, layer=name, driver="GPKG", append=i > 0)
     else:
-        raise UsageError(f"{path.name}: unsupported output type {suffix!r}; use .csv, .xlsx, .gpkg or .geojson")
+        raise UsageError(i18n.text("files.unsupported_output", path=path.name, suffix=repr(suffix)))
     tmp.replace(path)
     return path
 

@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from kotaku_gis import settings
+from kotaku_gis import i18n, settings
 from kotaku_gis.errors import UsageError
 
 _FrameT = TypeVar("_FrameT", gpd.GeoDataFrame, gpd.GeoSeries)
@@ -126,17 +126,17 @@ def utm_epsg_array(lon: ArrayLike, lat: ArrayLike, *, missing: str = "zero") -> 
     x = np.asarray(lon, dtype=float)
     y = np.asarray(lat, dtype=float)
     if x.shape != y.shape:
-        raise UsageError(f"lon and lat differ in shape: {x.shape} and {y.shape}")
+        raise UsageError(i18n.text("geodesy.shape", a=x.shape, b=y.shape))
     if missing not in ("zero", "raise"):
-        raise UsageError(f"missing must be 'zero' or 'raise', not {missing!r}")
+        raise UsageError(i18n.text("geodesy.missing_option", value=repr(missing)))
     nan = np.isnan(x) | np.isnan(y)
     if missing == "raise" and nan.any():
-        raise UsageError("a coordinate is missing (NaN or infinite)")
+        raise UsageError(i18n.text("geodesy.coordinate_missing"))
     with np.errstate(invalid="ignore"):
         outside = ~nan & ((np.abs(x) > 180) | (np.abs(y) > 90))
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
-        raise UsageError(f"({x.flat[i]}, {y.flat[i]}) is not a longitude/latitude in degrees: reproject to EPSG:4326 first")
+        raise UsageError(i18n.text("geodesy.not_degrees", x=x.flat[i], y=y.flat[i]))
     zone = np.clip(np.floor((np.where(nan, 0.0, x) + 180.0) / 6.0).astype(np.int64) + 1, 1, 60)
     epsg = np.where(y >= 0, 32600, 32700) + zone
     return np.where(nan, 0, epsg).astype(np.int64)
@@ -328,9 +328,9 @@ def dwithin_m(a: gpd.GeoSeries, b: gpd.GeoSeries | BaseGeometry, distance: float
     try:
         limit = float(distance)
     except (TypeError, ValueError):
-        raise UsageError(f"distance must be a number of metres, not {distance!r}") from None
+        raise UsageError(i18n.text("geodesy.distance_number", value=repr(distance))) from None
     if not limit >= 0:
-        raise UsageError(f"distance must be 0 or more metres, not {distance!r}")
+        raise UsageError(i18n.text("geodesy.distance_negative", value=repr(distance)))
     return (distance_m(a, b) <= limit).fillna(False).astype(bool)
 
 
@@ -403,13 +403,13 @@ def to_metric(gdf: _FrameT, epsg: int | None = None) -> tuple[_FrameT, int]:
     (32749, 32749)
     """
     if not isinstance(gdf, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        raise UsageError(f"to_metric needs a GeoDataFrame or GeoSeries, not {type(gdf).__name__}")
+        raise UsageError(i18n.text("geodesy.not_geo", what="to_metric", type=type(gdf).__name__))
     if gdf.crs is None:
-        raise UsageError("the features have no CRS: set it first (for example .set_crs('EPSG:4326'))")
+        raise UsageError(i18n.text("geodesy.no_crs", what="to_metric"))
     if epsg is None:
         minx, miny, maxx, maxy = gdf.total_bounds
         if not np.isfinite([minx, miny, maxx, maxy]).all():
-            raise UsageError("cannot choose a UTM zone for features without geometry: pass epsg")
+            raise UsageError(i18n.text("geodesy.no_zone"))
         if not CRS.from_user_input(gdf.crs).equals(_WGS84):
             transformer = Transformer.from_crs(gdf.crs, _WGS84, always_xy=True)
             minx, miny, maxx, maxy = transformer.transform_bounds(minx, miny, maxx, maxy)
@@ -484,9 +484,9 @@ def _lonlat(geoms: Any, what: str) -> tuple[np.ndarray, pd.Index, Any]:
     if isinstance(geoms, gpd.GeoDataFrame):
         geoms = geoms.geometry
     if not isinstance(geoms, gpd.GeoSeries):
-        raise UsageError(f"{what} must be a GeoSeries with a CRS, not {type(geoms).__name__}")
+        raise UsageError(i18n.text("geodesy.not_geoseries", what=what, type=type(geoms).__name__))
     if geoms.crs is None:
-        raise UsageError(f"{what} has no CRS: set it first (for example .set_crs('EPSG:4326'))")
+        raise UsageError(i18n.text("geodesy.no_crs", what=what))
     if not CRS.from_user_input(geoms.crs).equals(_WGS84):
         geoms = geoms.to_crs(_WGS84)
     return _densify(np.asarray(geoms.array, dtype=object)), geoms.index, geoms.name
@@ -526,7 +526,7 @@ def _pairs(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray, pd.Index]:
         b = gpd.GeoSeries([b] * len(pa), crs=crs)
     pb, _, _ = _lonlat(b, "b")
     if len(pa) != len(pb):
-        raise UsageError(f"a and b differ in length: {len(pa)} and {len(pb)} features")
+        raise UsageError(i18n.text("geodesy.lengths", a=len(pa), b=len(pb)))
     return pa, pb, index
 
 

@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from kotaku_gis import i18n
 from kotaku_gis import rules as _rules
 from kotaku_gis._datafile import load_yaml
 from kotaku_gis._scoring_input import (
@@ -154,16 +155,16 @@ def _packaged() -> dict[str, RuleSet]:
             with open(path, encoding="utf-8") as f:
                 raw = load_yaml(f)
         except (OSError, yaml.YAMLError) as exc:
-            raise CatalogError(f"{path}: cannot be read as YAML: {exc}") from exc
+            raise CatalogError(i18n.text("datafile.bad_yaml", path=path, error=exc)) from exc
         if not (isinstance(raw, dict) and raw.get("kind") == "slum_assessment"):
             continue  # another kind of rule file (classification, screening...)
         rs = load_rule_set(path)
         if rs.id != path.stem:
-            raise CatalogError(f"{path}: id {rs.id!r} differs from the file name")
+            raise CatalogError(i18n.text("rules.id_differs", path=path, id=repr(rs.id)))
         sets[rs.id] = rs
     defaults = [rs.id for rs in sets.values() if rs.default]
     if len(defaults) != 1:
-        raise CatalogError(f"{RULES_DIR}: exactly one rule set must have default: true, found {defaults}")
+        raise CatalogError(i18n.text("rules.one_default", folder=RULES_DIR, found=defaults))
     return sets
 
 
@@ -208,7 +209,7 @@ def rule_set(rule_id: str) -> RuleSet:
     """
     sets = _packaged()
     if rule_id not in sets:
-        raise UsageError(f"unknown rule set {rule_id!r}; choose one of {', '.join(sorted(sets))}")
+        raise UsageError(i18n.text("rules.unknown_set", rules=repr(rule_id), known=", ".join(sorted(sets))))
     return sets[rule_id]
 
 
@@ -232,7 +233,7 @@ def _resolve(rules: str | RuleSet | None) -> RuleSet:
         return rules
     if isinstance(rules, str):
         return rule_set(rules)
-    raise UsageError(f"rules must be a rule-set id or a RuleSet, not {type(rules).__name__}")
+    raise UsageError(i18n.text("rules.bad_type", what="rules", expected="rule-set id / RuleSet", type=type(rules).__name__))
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,91 +391,14 @@ def assess(df: pd.DataFrame, rules: str | RuleSet | None = None, *, file: str = 
     rule_idx, listed = row_rules(df, fallback, _packaged(), report)
 
     given, given_nan = numeric(df, "nilai_kekumuhan")
-    has_given = ~np.isnan(given)
     report.add("scoring_not_a_number", given_nan, "nilai_kekumuhan", value=df.get("nilai_kekumuhan", pd.Series()).to_numpy())
 
-    final = np.full(n, np.nan)
-    source = np.full(n, -1, dtype="int64")  # 0 kriteria, 1 total
-    level = np.full(n, -1, dtype="int64")  # index into LEVELS
-    cons_level = np.full(n, -1, dtype="int64")  # index into CONSIDERATION_LEVELS
-    diff = np.full(n, np.nan)
-
+    s = _Scores.empty(n)
     for r, rs in enumerate(listed):
         rows = rule_idx == r
-        if not rows.any():
-            continue
-        crit = Criteria(df, rs)
-        report_shares(report, df, rs, crit, rows)
-        complete, anyp, total = crit.complete, crit.any, crit.total
-        ids = [c.id for c in rs.criteria]
-
-        def missing(i: int, crit: Criteria = crit, ids: list[str] = ids) -> str:
-            return ", ".join(k for k, p in zip(ids, crit.present) if not p[i])
-
-        partial = rows & anyp & ~complete
-        for j, c in enumerate(rs.criteria):
-            report.add(
-                "scoring_criteria_incomplete",
-                partial & ~has_given & ~crit.present[j],
-                c.column,
-                criterion=c.id,
-                filled=crit.filled,
-                total=len(ids),
-                rule=rs.id,
-            )
-        report.add(
-            "scoring_criteria_ignored",
-            partial & has_given,
-            "nilai_kekumuhan",
-            "warning",
-            missing=missing,
-            given=given,
-            rule=rs.id,
-        )
-        report.add("scoring_no_assessment", rows & ~anyp & ~has_given, "nilai_kekumuhan", total=len(ids), rule=rs.id)
-        report.add(
-            "scoring_total_out_of_range",
-            rows & has_given & ((given < 0) | (given > rs.max_total)),
-            "nilai_kekumuhan",
-            value=given,
-            max=rs.max_total,
-            rule=rs.id,
-        )
-
-        by_criteria = rows & complete
-        by_total = rows & ~complete & has_given
-        final[by_criteria] = total[by_criteria]
-        final[by_total] = given[by_total]
-        source[by_criteria] = 0
-        source[by_total] = 1
-        disagree = by_criteria & has_given & (np.abs(given - total) > _DISAGREEMENT)
-        diff[disagree] = (given - total)[disagree]
-        report.add(
-            "scoring_total_disagrees",
-            disagree,
-            "nilai_kekumuhan",
-            "warning",
-            given=given,
-            computed=total,
-            rule=rs.id,
-        )
-
-        to_level = np.array([LEVELS.index(b.level) for b in rs.total_bands] + [-1], dtype="int64")
-        level[rows] = to_level[band(final, (b.min for b in rs.total_bands))][rows]
-
-        cons = rs.consideration
-        cval, cnan = numeric(df, cons.column)
-        report.add("scoring_not_a_number", rows & cnan, cons.column, value=df.get(cons.column, pd.Series()).to_numpy())
-        report.add(
-            "scoring_pertimbangan_out_of_range",
-            rows & ((cval < cons.min) | (cval > cons.max)),
-            cons.column,
-            value=cval,
-            min=cons.min,
-            max=cons.max,
-        )
-        to_cons = np.array([CONSIDERATION_LEVELS.index(b.level) for b in cons.bands] + [-1], dtype="int64")
-        cons_level[rows] = to_cons[band(cval, (b.min for b in cons.bands))][rows]
+        if rows.any():
+            _score_rule_set(df, rs, rows, given, report, s)
+    final, source, level, cons_level, diff = s.final, s.source, s.level, s.cons_level, s.diff
 
     legal = legality(df, klas.legalities, report)
     report.raise_on_errors()
@@ -630,3 +554,67 @@ def indikator_7plus1(df: pd.DataFrame, rules: str | RuleSet | None = None, *, fi
     for k, values in sorted(extra.items()):
         out[f"kondisi_aspek_{k}"] = values
     return out
+
+
+@dataclass
+class _Scores:
+    """What :func:`assess` computes per row, filled rule set by rule set."""
+
+    final: np.ndarray  # the final total
+    source: np.ndarray  # 0 kriteria, 1 total, -1 none
+    level: np.ndarray  # index into LEVELS, -1 none
+    cons_level: np.ndarray  # index into CONSIDERATION_LEVELS, -1 none
+    diff: np.ndarray  # given minus criteria total where they disagree
+
+    @classmethod
+    def empty(cls, n: int) -> _Scores:
+        return cls(np.full(n, np.nan), np.full(n, -1, dtype="int64"), np.full(n, -1, dtype="int64"),
+                   np.full(n, -1, dtype="int64"), np.full(n, np.nan))  # fmt: skip
+
+
+def _score_rule_set(df: pd.DataFrame, rs: RuleSet, rows: np.ndarray, given: np.ndarray, report: Report, s: _Scores) -> None:
+    """Score the ``rows`` assessed under ``rs`` into ``s``, reporting what looked wrong."""
+    has_given = ~np.isnan(given)
+    crit = Criteria(df, rs)
+    report_shares(report, df, rs, crit, rows)
+    _report_criteria(report, rs, crit, rows, given)
+    complete, total = crit.complete, crit.total
+    by_criteria = rows & complete
+    by_total = rows & ~complete & has_given
+    s.final[by_criteria] = total[by_criteria]
+    s.final[by_total] = given[by_total]
+    s.source[by_criteria] = 0
+    s.source[by_total] = 1
+    disagree = by_criteria & has_given & (np.abs(given - total) > _DISAGREEMENT)
+    s.diff[disagree] = (given - total)[disagree]
+    report.add("scoring_total_disagrees", disagree, "nilai_kekumuhan", "warning", given=given, computed=total, rule=rs.id)
+
+    to_level = np.array([LEVELS.index(b.level) for b in rs.total_bands] + [-1], dtype="int64")
+    s.level[rows] = to_level[band(s.final, (b.min for b in rs.total_bands))][rows]
+
+    cons = rs.consideration
+    cval, cnan = numeric(df, cons.column)
+    report.add("scoring_not_a_number", rows & cnan, cons.column, value=df.get(cons.column, pd.Series()).to_numpy())
+    report.add("scoring_pertimbangan_out_of_range", rows & ((cval < cons.min) | (cval > cons.max)), cons.column,
+               value=cval, min=cons.min, max=cons.max)  # fmt: skip
+    to_cons = np.array([CONSIDERATION_LEVELS.index(b.level) for b in cons.bands] + [-1], dtype="int64")
+    s.cons_level[rows] = to_cons[band(cval, (b.min for b in cons.bands))][rows]
+
+
+def _report_criteria(report: Report, rs: RuleSet, crit: Criteria, rows: np.ndarray, given: np.ndarray) -> None:
+    """Problems of the criteria of ``rows``: some given and others empty, none at all, a total out of range."""
+    has_given = ~np.isnan(given)
+    ids = [c.id for c in rs.criteria]
+
+    def missing(i: int) -> str:
+        return ", ".join(k for k, p in zip(ids, crit.present) if not p[i])
+
+    partial = rows & crit.any & ~crit.complete
+    for j, c in enumerate(rs.criteria):
+        report.add("scoring_criteria_incomplete", partial & ~has_given & ~crit.present[j], c.column, criterion=c.id,
+                   filled=crit.filled, total=len(ids), rule=rs.id)  # fmt: skip
+    report.add("scoring_criteria_ignored", partial & has_given, "nilai_kekumuhan", "warning", missing=missing, given=given,
+               rule=rs.id)  # fmt: skip
+    report.add("scoring_no_assessment", rows & ~crit.any & ~has_given, "nilai_kekumuhan", total=len(ids), rule=rs.id)
+    report.add("scoring_total_out_of_range", rows & has_given & ((given < 0) | (given > rs.max_total)), "nilai_kekumuhan",
+               value=given, max=rs.max_total, rule=rs.id)  # fmt: skip

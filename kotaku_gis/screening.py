@@ -249,7 +249,7 @@ def _resolve_rules(rules: str | Path | ScreeningRules | None) -> ScreeningRules:
         return rules or load_rules()
     if isinstance(rules, (str, Path)):
         return load_rules(rules)
-    raise UsageError(f"rules must be a ScreeningRules or a path, not {type(rules).__name__}")
+    raise UsageError(i18n.text("rules.bad_type", what="rules", expected="ScreeningRules / path", type=type(rules).__name__))
 
 
 def _resolve_kurs(kurs: str | Path | ExchangeRates | None) -> ExchangeRates:
@@ -257,7 +257,7 @@ def _resolve_kurs(kurs: str | Path | ExchangeRates | None) -> ExchangeRates:
         return kurs or load_kurs()
     if isinstance(kurs, (str, Path)):
         return load_kurs(kurs)
-    raise UsageError(f"kurs must be an ExchangeRates or a path, not {type(kurs).__name__}")
+    raise UsageError(i18n.text("rules.bad_type", what="kurs", expected="ExchangeRates / path", type=type(kurs).__name__))
 
 
 def setbacks(kawasan_lindung: pd.DataFrame, rules: str | Path | ScreeningRules | None = None) -> pd.Series:

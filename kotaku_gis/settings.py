@@ -49,6 +49,10 @@ sliver_max_m2: float = 1.0
 #: taken as wrong: a flipped latitude sign, a digit typo).
 location_point_max_m: float = 1000.0
 
+#: How many rows from the top of a table (CSV, Excel, decree annex) are searched for its header row:
+#: title rows above the header are skipped.
+header_search_rows: int = 20
+
 #: Encodings tried, in order, for a Shapefile DBF without a .cpg file and for CSV files that are
 #: not valid UTF-8 (legacy Indonesian exports are often Windows-1252 or Latin-1).
 legacy_encodings: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")

@@ -3,7 +3,8 @@
 The guideline (chapter V, section 1.4) runs control as a cycle: monitoring, supervision that follows
 up the findings, a monev report with recommendations and a workshop that agrees the follow-up, each
 level with its coordinator (section 1.4.2). This module keeps the findings from being printed and
-forgotten.
+forgotten. It is pure (frames in, frames out); reading and writing the store is
+:mod:`kotaku_gis.tindak_lanjut_store`.
 
 Where things are kept
     The ``tindak_lanjut`` catalogue layer (``layers/tindak_lanjut.yml``): one row per issue, with its
@@ -16,8 +17,8 @@ Where things are kept
 
 Rules as data (``rules/tindak_lanjut.yml``)
     The status workflow (``dibuka`` -> ``ditindaklanjuti`` -> ``selesai``; ``dieskalasi`` set by
-    :func:`susun` when a deadline passes), the coordinator and actors of each level (1.4.2), and for each
-    kind the level that handles it first, the deadline and the recommendation (id/en).
+    :func:`~kotaku_gis.tindak_lanjut_store.susun` when a deadline passes), the coordinator and actors
+    of each level (1.4.2), and for each kind the level that handles it first, the deadline and the recommendation (id/en).
 
 What is derived (:func:`derive`, pure)
     - ``skrining_tidak_layak`` / ``skrining_perlu_tinjauan``: an activity with screening findings of that
@@ -32,9 +33,9 @@ What is derived (:func:`derive`, pure)
       (``kotaku_loads``) gives nothing per area: it records the successful loads only (a refused load
       changes nothing, by design) and no load carries a place, so the data's own gaps are what is
       derivable;
-    - ``supervisi``: entered by hand (:func:`supervisi`), never derived and never closed by data.
+    - ``supervisi``: entered by hand (:func:`~kotaku_gis.tindak_lanjut_store.supervisi`), never derived and never closed by data.
 
-Idempotent (:func:`merge`, pure; :func:`susun`, the store's side)
+Idempotent (:func:`merge`, pure; :func:`~kotaku_gis.tindak_lanjut_store.susun`, the store's side)
     An item's number is its kind's prefix and its source key (``TL-SKT-KGT-6171-012``), so the same
     finding always gets the same number and keeps its history; deriving again changes nothing. An item
     whose finding is gone is closed (``selesai``, event ``selesai_data``: resolved by the data); one
@@ -65,7 +66,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kotaku_gis import catalog, i18n, pengaduan, privacy, progress, screening, settings
+from kotaku_gis import catalog, i18n, pengaduan, privacy, progress, settings
 from kotaku_gis import wilayah as wil
 from kotaku_gis._tindak_lanjut_derive import (  # noqa: F401  (public here)
     _findings,
@@ -99,13 +100,12 @@ from kotaku_gis._tindak_lanjut_rules import (  # noqa: F401  (the public names o
 )
 from kotaku_gis._validate import is_na, period_end
 from kotaku_gis.errors import DataError, Problem, UsageError
-from kotaku_gis.store import Store
 
 
 # -- the register (pure) --------------------------------------------------------------------------------
 @dataclass
 class Changes:
-    """What :func:`merge` (and so :func:`susun`) changed."""
+    """What :func:`merge` (and so :func:`~kotaku_gis.tindak_lanjut_store.susun`) changed."""
 
     #: The rows to write (new and changed), layer columns and geometry.
     rows: gpd.GeoDataFrame
@@ -392,44 +392,68 @@ def table(frame: pd.DataFrame, as_of: dt.date, lang: str | None = None) -> pd.Da
     return out[list(TABLE_COLUMNS)].sort_values("id_tindak_lanjut", kind="stable").reset_index(drop=True)
 
 
-# -- the store -----------------------------------------------------------------------------------------
-def read(store: Store, *, kode: str | None = None, status: str | Sequence[str] | None = None) -> gpd.GeoDataFrame:
-    """The items stored (``kode``: in this area or below; ``status``: only these)."""
-    frame = store.read(LAYER, kode=kode)
-    if status is not None:
-        wanted = [status] if isinstance(status, str) else list(status)
-        frame = frame[frame["status"].isin(wanted)].reset_index(drop=True)
-    return frame
-
-
+# -- one item, placing items, supervision (pure; the store's side is kotaku_gis.tindak_lanjut_store) ------
 #: An area code as given (any form) in dotted form, ``""`` for none (a UsageError for a bad one).
 _scope = pengaduan._scope
 
 
-def _closed_by_data(store: Store, existing: pd.DataFrame) -> list[str]:
-    closed = existing[existing["status"] == rules().closed]["id_tindak_lanjut"].tolist() if len(existing) else []
-    if not closed:
+def item(frame: pd.DataFrame, id_tindak_lanjut: str) -> dict[str, Any]:
+    """The item ``id_tindak_lanjut`` of the register ``frame`` as a record (missing values None).
+
+    Raises
+    ------
+    UsageError
+        No item has this number.
+    """
+    hit = frame[frame["id_tindak_lanjut"] == id_tindak_lanjut]
+    if hit.empty:
+        raise UsageError(i18n.text("tindaklanjut.unknown_id", id=id_tindak_lanjut))
+    return _records(hit)[0]
+
+
+def closed_ids(existing: pd.DataFrame) -> list[str]:
+    """The numbers of the closed items of the register ``existing``."""
+    return existing[existing["status"] == rules().closed]["id_tindak_lanjut"].tolist() if len(existing) else []
+
+
+def closed_by_data(history: pd.DataFrame) -> list[str]:
+    """The items whose last event in ``history`` (oldest first) closed them by the data (``selesai_data``)."""
+    if not len(history):
         return []
-    h = store.history(closed)
-    last = h.groupby("id_tindak_lanjut").tail(1)
+    last = history.groupby("id_tindak_lanjut").tail(1)
     return sorted(last.loc[last["peristiwa"] == "selesai_data", "id_tindak_lanjut"])
 
 
-def _place(store: Store, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Give items without a point the representative point of their area (or of the nearest area above)."""
-    missing = rows.geometry.isna() | rows.geometry.is_empty if len(rows) else pd.Series([], dtype=bool)
+def _unplaced(rows: gpd.GeoDataFrame) -> pd.Series:
+    return rows.geometry.isna() | rows.geometry.is_empty if len(rows) else pd.Series([], dtype=bool)
+
+
+def areas_to_place(rows: gpd.GeoDataFrame) -> list[str]:
+    """The province codes whose ``wilayah`` :func:`place` needs for ``rows`` (none when all have a point)."""
+    missing = _unplaced(rows)
+    return sorted({c.split(".")[0] for c in rows.loc[missing, "kode_wilayah"].astype(str)}) if missing.any() else []
+
+
+def place(rows: gpd.GeoDataFrame, wilayah: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Give items without a point the representative point of their area (or of the nearest area above).
+
+    ``wilayah``: the areas of the provinces :func:`areas_to_place` names (``kode``, geometry).
+
+    Raises
+    ------
+    DataError
+        An item with no area of its code or above it in ``wilayah``.
+    """
+    missing = _unplaced(rows)
     if not missing.any():
         return rows
-    codes = rows.loc[missing, "kode_wilayah"].astype(str)
     wanted = set()
-    for c in codes:
+    for c in rows.loc[missing, "kode_wilayah"].astype(str):
         k: str | None = c
         while k:
             wanted.add(k)
             k = wil.parent(k)
-    top = sorted({c.split(".")[0] for c in codes})
-    w = pd.concat([store.read("wilayah", kode=t, columns=["kode"]) for t in top], ignore_index=True)
-    w = w[w["kode"].isin(wanted) & w.geometry.notna()]
+    w = wilayah[wilayah["kode"].isin(wanted) & wilayah.geometry.notna()]
     points = dict(zip(w["kode"], gpd.GeoSeries(w.geometry, crs=settings.storage_crs).representative_point()))
     out = rows.copy()
     geoms = list(out.geometry)
@@ -438,123 +462,38 @@ def _place(store: Store, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         while k and k not in points:
             k = wil.parent(k) or ""
         if not k:
-            raise DataError(
-                [
-                    Problem(
-                        "tindaklanjut_tanpa_lokasi",
-                        LAYER,
-                        None,
-                        "kode_wilayah",
-                        params={"kode": out["kode_wilayah"].iloc[i], "id": out["id_tindak_lanjut"].iloc[i]},
-                    )
-                ]
-            )
+            params = {"kode": out["kode_wilayah"].iloc[i], "id": out["id_tindak_lanjut"].iloc[i]}
+            raise DataError([Problem("tindaklanjut_tanpa_lokasi", LAYER, None, "kode_wilayah", params=params)])
         geoms[i] = points[k]
     return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=settings.storage_crs))
 
 
-@dataclass(frozen=True)
-class Susun:
-    """What :func:`susun` did."""
-
-    periode: str
-    kode: str
-    tanggal: dt.date
-    found: pd.DataFrame
-    changes: Changes
+def _layer_row(row: dict[str, Any], geometry: Any) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {c: [row.get(c)] for c in catalog.layer(LAYER).column_names}, geometry=[geometry], crs=settings.storage_crs
+    )
 
 
-def susun(store: Store, periode: str, kode: str | None = None, *, tanggal: dt.date | None = None) -> Susun:
-    """Derive the register of ``periode`` from the monitoring results and store it (idempotent).
+def change(
+    row: dict[str, Any], *, oleh: str, status: str | None = None, catatan: str | None = None, tanggal: dt.date
+) -> tuple[dict[str, Any], gpd.GeoDataFrame, dict[str, Any]]:
+    """Move the item ``row`` (:func:`item`) along the workflow or add a note, by ``oleh`` on ``tanggal``.
 
-    Parameters
-    ----------
-    store : Store
-        An initialised store.
-    periode : str
-        The monitoring period (a stored period of ``kawasan_kumuh``).
-    kode : str, optional
-        Only this area (any code form); default the nation. ``kualitas_data`` is derived per kab/kota,
-        so only for an area of kab/kota level or above.
-    tanggal : date, optional
-        The day of the run (default today): opening day of new items, the day complaints are aged to
-        and deadlines checked against.
+    ``status`` None keeps the status (to add a note); a status may only move along ``transitions``
+    of the rules; closing sets ``tanggal_selesai`` to ``tanggal``. Personal data in the note is masked.
 
     Returns
     -------
-    Susun
-        The findings and the changes stored (:meth:`Changes.summary`).
-
-    Examples
-    --------
-    >>> import tempfile, os, datetime as dt, kotaku_gis as kg
-    >>> store = kg.open_store(os.path.join(tempfile.mkdtemp(), "contoh.gpkg")); _ = kg.build_sample_store(store)
-    >>> done = susun(store, "2026Q3", "61.71", tanggal=dt.date(2026, 9, 30))
-    >>> again = susun(store, "2026Q3", "61.71", tanggal=dt.date(2026, 9, 30))
-    >>> done.changes.counts["dibuat"] == len(done.found), again.changes.counts
-    (True, {})
-    """
-    from kotaku_gis.maps.inputs import latest_kegiatan
-
-    tanggal = tanggal or dt.date.today()
-    scope = _scope(kode)
-    stored = store.periods("kawasan_kumuh")
-    periode, baseline = progress.resolve_periods(stored, periode, None)
-    upto = [p for p in stored if period_end([p])[0] <= period_end([periode])[0]]
-    kumuh = store.read("kawasan_kumuh", periode=upto, kode=scope or None)
-    kegiatan = store.read("kegiatan", kode=scope or None)
-    kegiatan = kegiatan[period_end(kegiatan["periode"].astype(str)) <= period_end([periode])[0]].reset_index(drop=True)
-    now = latest_kegiatan(kegiatan, periode)
-    temuan = pd.DataFrame()
-    if len(now):
-        temuan = screening.screen(now, screening.protected_near(store, now.total_bounds))
-    complaints = pengaduan.read(store, kode=scope or None)
-    coarse = wil.ROLLUP_LEVELS.index(wil.tingkat(scope)) <= wil.ROLLUP_LEVELS.index("kabkota")
-    found = derive(kumuh, kegiatan, temuan, complaints, periode, baseline, tanggal, data_quality=coarse, decrees=store.decrees())
-    kinds = [k for k in rules().jenis if k != "supervisi" and (coarse or k != "kualitas_data")]
-    existing = read(store)
-    changes = merge(existing, found, periode, tanggal, scope=scope, closed_by_data=_closed_by_data(store, existing), kinds=kinds)
-    if len(changes.rows) or changes.history:
-        store.write_with_history(LAYER, _place(store, changes.rows), changes.history, source=f"tindaklanjut susun {periode}")
-    return Susun(periode, scope, tanggal, found, changes)
-
-
-def _stored(store: Store, id_tindak_lanjut: str) -> dict[str, Any]:
-    frame = read(store)
-    hit = frame[frame["id_tindak_lanjut"] == id_tindak_lanjut]
-    if hit.empty:
-        raise UsageError(i18n.text("tindaklanjut.unknown_id", id=id_tindak_lanjut))
-    return _records(hit)[0]
-
-
-_UNSET: Any = object()
-
-
-def update(
-    store: Store,
-    id_tindak_lanjut: str,
-    *,
-    oleh: str,
-    status: str | None = None,
-    catatan: str | None = None,
-    tanggal: dt.date | None = None,
-) -> dict[str, Any]:
-    """Move an item along the workflow or add a note, recording who did it.
-
-    ``oleh`` is the name of whoever makes the change (required: the history names them). ``status``
-    None keeps the status (to add a note); a status may only move along ``transitions`` of the
-    rules; closing sets ``tanggal_selesai`` to ``tanggal`` (default today). Personal data in the
-    note is masked.
+    tuple
+        The changed record, its layer row (a one-row GeoDataFrame) and its history event.
 
     Raises
     ------
-    UsageError
-        No item has this number.
     DataError
-        No name, a change the workflow does not allow, or neither a status nor a note; nothing is stored.
+        No name, a change the workflow does not allow, or neither a status nor a note.
     """
-    tanggal = tanggal or dt.date.today()
-    row = _stored(store, id_tindak_lanjut)
+    row = dict(row)
+    id_tindak_lanjut = row["id_tindak_lanjut"]
     r = rules()
     problems: list[Problem] = []
     who = _text(oleh)
@@ -583,36 +522,33 @@ def update(
         row["catatan"] = text
     if new == r.closed and old != r.closed:
         row["tanggal_selesai"] = tanggal
-    frame = gpd.GeoDataFrame(
-        {c: [row.get(c)] for c in catalog.layer(LAYER).column_names}, geometry=[row["geometry"]], crs=settings.storage_crs
-    )
     event = _history(id_tindak_lanjut, tanggal, str(who), "diperbarui", old, new, text)
-    store.write_with_history(LAYER, frame, [event], source="tindaklanjut update")
-    return row
+    return row, _layer_row(row, row["geometry"]), event
 
 
-def supervisi(
-    store: Store,
-    kode: str,
-    temuan: str,
-    *,
-    oleh: str,
-    periode: str,
-    tanggal: dt.date | None = None,
-    tingkat: str | None = None,
-) -> str:
-    """Register the finding of a supervision visit (entered by hand). Returns its number.
+def supervision(
+    existing: pd.DataFrame, kode: str, temuan: str, *, oleh: str, periode: str, tanggal: dt.date, tingkat: str | None = None
+) -> tuple[str, gpd.GeoDataFrame, dict[str, Any]]:
+    """A new item for the finding of a supervision visit (entered by hand), numbered after ``existing``.
 
     The item is ``TL-SPV-<year>-<nnnn>`` (the next of the visit's year), handled first at ``tingkat``
     (default the rule's ``supervisi.tingkat``), never closed by data.
+
+    Returns
+    -------
+    tuple
+        Its number, its layer row (without a point: :func:`place` gives it one) and its history event.
+
+    Raises
+    ------
+    DataError
+        No area code, finding or name.
     """
-    tanggal = tanggal or dt.date.today()
     code = _scope(kode)
     if not code or _text(temuan) is None or _text(oleh) is None:
         raise DataError([Problem("tindaklanjut_supervisi", LAYER, None, None if code else "--kode")])
     rule = rules().jenis["supervisi"]
     periode = progress.normalize_periode(periode)
-    existing = read(store)
     prefix = f"{rule.awalan}-{tanggal.year}-"
     taken = [
         int(i[len(prefix) :])
@@ -620,26 +556,12 @@ def supervisi(
         if i.startswith(prefix) and i[len(prefix) :].isdigit()
     ]
     source = f"{tanggal.year}-{max(taken, default=0) + 1:04d}"
-    item = item_id("supervisi", source)
+    number = item_id("supervisi", source)
     level, pj = _responsible(code, tingkat or rule.tingkat)
-    row = {"id_tindak_lanjut": item, "kode_wilayah": code, "jenis": "supervisi", "id_sumber": source,
+    row = {"id_tindak_lanjut": number, "kode_wilayah": code, "jenis": "supervisi", "id_sumber": source,
            "rincian": privacy.redact(_text(temuan)), "tingkat": level, "kode_penanggung_jawab": pj,
            "koordinator": coordinator(level), "periode": periode, "periode_terakhir": periode,
            "status": rules().initial, "tanggal_dibuka": tanggal, "batas_waktu": tanggal + dt.timedelta(days=rule.batas_hari),
            "tanggal_selesai": None, "eskalasi": 0, "catatan": None}  # fmt: skip
-    frame = gpd.GeoDataFrame(
-        {c: [row.get(c)] for c in catalog.layer(LAYER).column_names}, geometry=[None], crs=settings.storage_crs
-    )
-    frame = _place(store, frame)
-    store.write_with_history(
-        LAYER,
-        frame,
-        [_history(item, tanggal, str(_text(oleh)), "dibuat", None, row["status"], row["rincian"])],
-        source="tindaklanjut supervisi",
-    )
-    return item
-
-
-def history(store: Store, id_tindak_lanjut: str | None = None) -> pd.DataFrame:
-    """The history of the register (of one item when given), oldest first."""
-    return store.history(id_tindak_lanjut)
+    event = _history(number, tanggal, str(_text(oleh)), "dibuat", None, row["status"], row["rincian"])
+    return number, _layer_row(row, None), event

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kotaku_gis import i18n
 from kotaku_gis._validate import is_na
 from kotaku_gis._wilayah_codes import (
     _LENGTH,
@@ -334,7 +335,7 @@ def is_kota(kode: Any) -> bool:
     """
     code = _code_arg(kode)
     if len(code) < _LENGTH["kabkota"]:
-        raise UsageError(f"is_kota needs a kabkota code or one below it, not {kode!r}")
+        raise UsageError(i18n.text("wilayah.is_kota", kode=repr(kode)))
     return int(code[3:5]) >= 71
 
 
@@ -558,12 +559,12 @@ def _code_arg(kode: Any) -> str:
     try:
         return normalize_kode(kode)
     except ValueError as exc:
-        raise UsageError(f"invalid kode {kode!r}: {exc}") from exc
+        raise UsageError(i18n.text("wilayah.invalid_kode", kode=repr(kode), error=exc)) from exc
 
 
 def _level_length(level: str) -> int:
     if level not in _LENGTH:
-        raise UsageError(f"unknown level {level!r}: use one of {', '.join(ROLLUP_LEVELS)}")
+        raise UsageError(i18n.text("wilayah.unknown_level", level=repr(level), levels=", ".join(ROLLUP_LEVELS)))
     return _LENGTH[level]
 
 

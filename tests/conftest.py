@@ -37,6 +37,12 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check what is computed, never how fast: no per-example deadline (on a loaded CI
+# machine a deadline fails correct code). Speed is measured by the benchmark scripts.
+hypothesis_settings.register_profile("kotaku", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("kotaku")
 
 SETUP_HINT = "run `bash scripts/setup.sh --test` (installs PostgreSQL 15 + PostGIS 3 on Debian/Ubuntu)"
 TEMPLATE_DB = "kotaku_template"
@@ -59,6 +65,14 @@ def _language(monkeypatch):
     from kotaku_gis import settings
 
     monkeypatch.setattr(settings, "language", "id")
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """The test reads a message in English (``settings.language = "en"``)."""
+    from kotaku_gis import settings
+
+    monkeypatch.setattr(settings, "language", "en")
 
 
 def pytest_configure(config):

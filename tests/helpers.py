@@ -78,6 +78,14 @@ def as_multi(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+def stored_wilayah() -> gpd.GeoDataFrame:
+    """:func:`wilayah_frame` as the store holds it: multipolygons, with ``tingkat`` and ``kode_induk``."""
+    frame = as_multi(wilayah_frame())
+    frame["tingkat"] = ["provinsi", "kabkota", "kecamatan", "kelurahan", "kelurahan"]
+    frame["kode_induk"] = [None, "61", "61.71", "61.71.01", "61.71.01"]
+    return frame
+
+
 def snapshot(store) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
     """Everything a store holds, to compare before and after a failed operation."""
     out = {}

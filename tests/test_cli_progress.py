@@ -180,11 +180,11 @@ def test_progress_on_an_empty_store(gpkg_url, tmp_path, capsys):
 
 
 def test_progress_tables_carry_complaints_and_staffing(db, tmp_path):
-    from kotaku_gis import pengaduan
+    from kotaku_gis import pengaduan_store
 
     store = open_store(db[1])
     for kode in (KEL_A, KEL_A, KEL_B):
-        pengaduan.add(store, tanggal_diterima="2026-08-01", saluran="sms", kode_wilayah=kode,
+        pengaduan_store.add(store, tanggal_diterima="2026-08-01", saluran="sms", kode_wilayah=kode,
                       kategori="kualitas_pekerjaan", deskripsi="Saluran drainase retak")
     store.close()
     out = tmp_path / "progres.xlsx"

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from kotaku_gis import files, loader, pengaduan
+from kotaku_gis import files, loader, pengaduan_store
 from kotaku_gis.cli import main
 from kotaku_gis.store import open_store
 
@@ -122,7 +122,7 @@ def _store_with(folder: Path, names: list[str], kegiatan_names: list[str], deskr
     k = kegiatan_frame()
     k["nama"] = kegiatan_names
     store.write("kegiatan", k)
-    pengaduan.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah="61.71.01.1001",
+    pengaduan_store.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah="61.71.01.1001",
                   kategori="informasi", deskripsi=deskripsi, today=dt.date(2026, 7, 20))  # fmt: skip
     return store
 
@@ -134,7 +134,7 @@ def test_every_command_writing_a_table_is_formula_safe(names, kegiatan_names, de
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         store = _store_with(folder, names, kegiatan_names, deskripsi)
-        stored = pengaduan.read(store)["deskripsi"].iloc[0]
+        stored = pengaduan_store.read(store)["deskripsi"].iloc[0]
         store.close()
         db = ["--db", str(folder / "k.gpkg")]
         wants: dict[str, list[str]] = {

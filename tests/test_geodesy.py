@@ -187,6 +187,7 @@ def test_area_accepts_other_crs_and_frames() -> None:
     assert geodesy.area_m2(frame).iloc[0] == pytest.approx(expected, rel=1e-4)
 
 
+@pytest.mark.usefixtures("english")
 def test_missing_crs_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="no CRS"):
         geodesy.area_m2(series(square(109.33, 0.0, 0.01), crs=None))
@@ -281,6 +282,7 @@ def test_distance_pairs_by_position_with_a_index() -> None:
     assert got.iloc[0] > 1_000_000  # position 0 of a with position 0 of b
 
 
+@pytest.mark.usefixtures("english")
 def test_distance_checks_lengths_and_crs() -> None:
     with pytest.raises(UsageError, match="differ in length"):
         geodesy.distance_m(series(Point(109, 0)), series(Point(109, 0), Point(109, 1)))
@@ -288,6 +290,7 @@ def test_distance_checks_lengths_and_crs() -> None:
     assert geodesy.distance_m(series(Point(109.3, 0.0)), b).iloc[0] == pytest.approx(1105.8, abs=0.5)
 
 
+@pytest.mark.usefixtures("english")
 def test_dwithin_m() -> None:
     a = series(Point(109.330, -0.02), Point(109.335, -0.02), None)
     got = geodesy.dwithin_m(a, Point(109.331, -0.02), 200)
@@ -309,6 +312,7 @@ def test_to_metric_picks_the_zone_of_the_centre() -> None:
     assert distance == pytest.approx(geodesic_distance(Point(109.30, -0.06), Point(109.40, 0.02)), rel=1e-3)
 
 
+@pytest.mark.usefixtures("english")
 def test_to_metric_with_epsg_other_crs_and_errors() -> None:
     gs = series(Point(106.8, -6.2)).to_crs("EPSG:3857")
     projected, epsg = geodesy.to_metric(gs)

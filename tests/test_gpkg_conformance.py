@@ -12,7 +12,7 @@ from helpers import as_multi, assert_valid_gpkg, kegiatan_frame, wilayah_frame
 from shapely.geometry import MultiPolygon, Point
 
 import kotaku_gis as kg
-from kotaku_gis import pengaduan
+from kotaku_gis import pengaduan_store
 from kotaku_gis.cli import main
 from kotaku_gis.store import _schema, open_store
 
@@ -36,7 +36,7 @@ def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
     store = open_store(folder / "contoh.gpkg")
     kg.build_sample_store(store, report_dir=folder / "laporan")
-    pengaduan.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah="61.71.01.1002",
+    pengaduan_store.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah="61.71.01.1002",
                   kategori="informasi", deskripsi="Kapan pencairan tahap 2?")  # fmt: skip
     store.close()
     return folder / "contoh.gpkg"

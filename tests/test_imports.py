@@ -22,12 +22,6 @@ MODULES = sorted(
 )
 ANALYSES = ("scoring", "progress", "screening", "staffing", "pengaduan", "privacy", "tindak_lanjut", "wilayah", "geodesy")
 FORBIDDEN = ("kotaku_gis.store", "kotaku_gis.cli", "kotaku_gis.maps", "kotaku_gis.mappack")
-#: Known breaches, reported to the lead (issue 15): remove an entry when its module is fixed.
-KNOWN = {
-    "pengaduan": "imports the store and runs SQL on it for complaints (issue 15, item 5)",
-    "tindak_lanjut": "reads and writes its register in the store (susun, update, supervisi) and takes "
-    "latest_kegiatan from maps.inputs: both have to move out of the analysis",
-}
 
 
 def imported(path: Path) -> set[str]:
@@ -52,10 +46,7 @@ def test_every_module_imports_in_a_fresh_interpreter(module):
     assert done.returncode == 0, done.stderr
 
 
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=False)) if n in KNOWN else n for n in ANALYSES],
-)
+@pytest.mark.parametrize("name", ANALYSES)
 def test_analyses_never_import_store_cli_maps_or_mappack(name):
     offending = sorted(
         n for n in imported(PACKAGE / f"{name}.py") if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)

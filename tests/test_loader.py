@@ -379,6 +379,7 @@ def test_wdpa_file_through_the_mapping(store, tmp_path):
         loader.load(store, "kawasan_lindung", tmp_path / "wdpa.gpkg", mapping="tidak_ada")
 
 
+@pytest.mark.usefixtures("english")
 def test_unknown_layer_and_missing_file_are_usage_errors(store, tmp_path):
     with pytest.raises(UsageError, match="kawasan_kumuh"):
         loader.load(store, "jalan", tmp_path / "x.gpkg")

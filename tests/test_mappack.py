@@ -429,7 +429,7 @@ def test_a_complaint_counts_where_it_was_made_and_rebuilds_that_branch(copy):
     store, out = copy
     import datetime as dt
 
-    kg.pengaduan.add(store, tanggal_diterima="2026-08-03", saluran="sms", kode_wilayah="61.71.04.1001",
+    kg.pengaduan_store.add(store, tanggal_diterima="2026-08-03", saluran="sms", kode_wilayah="61.71.04.1001",
                      kategori="informasi", deskripsi="Jadwal pembangunan drainase", today=dt.date(2026, 8, 3))  # fmt: skip
     result = _build(store, out)
     assert sorted(result.built) == ["", "61", "61.71", "61.71.04"]

@@ -15,9 +15,9 @@ import pandas as pd
 import pyogrio
 import pytest
 import sqlalchemy as sa
-from helpers import as_multi, wilayah_frame
+from helpers import stored_wilayah
 
-from kotaku_gis import catalog, pengaduan, privacy, rules
+from kotaku_gis import catalog, pengaduan, pengaduan_store, privacy, rules
 from kotaku_gis.cli import main
 from kotaku_gis.errors import DataError, StoreError, UsageError
 from kotaku_gis.store import Store, open_store
@@ -42,13 +42,6 @@ SECRETS = ["Siti", "Rahmawati", "siti.rahma", "yahoo", "rina", "gmail", "inspekt
 SECRET_DIGITS = ["081398765432", "6281234567890", "6171045508900003", "0561734567", "1234567890123"]
 
 
-def stored_wilayah() -> gpd.GeoDataFrame:
-    frame = as_multi(wilayah_frame())
-    frame["tingkat"] = ["provinsi", "kabkota", "kecamatan", "kelurahan", "kelurahan"]
-    frame["kode_induk"] = [None, "61", "61.71", "61.71.01", "61.71.01"]
-    return frame
-
-
 @pytest.fixture
 def store(store_url):
     s = open_store(store_url)
@@ -66,18 +59,18 @@ def snapshot(store) -> pd.DataFrame:  # type: ignore[no-untyped-def]
 def add_sample(store) -> list[str]:  # type: ignore[no-untyped-def]
     """Three complaints: one with identity carried through to closing with a sanction, one anonymous,
     one about the whole kabkota."""
-    first = pengaduan.add(
+    first = pengaduan_store.add(
         store, tanggal_diterima="2026-06-01", saluran="sms", kode_wilayah="6171011001", kategori="penyimpangan_dana",
         deskripsi=DESKRIPSI, nama=NAMA, kontak=KONTAK, today=TODAY,
     )  # fmt: skip
-    pengaduan.update(store, first.id_pengaduan, status="diverifikasi", today=TODAY)
-    pengaduan.update(store, first.id_pengaduan, status="ditindaklanjuti", tindak_lanjut=TINDAK_LANJUT, today=TODAY)
-    pengaduan.update(store, first.id_pengaduan, status="selesai", sanksi=SANKSI, tanggal_selesai="15/07/2026", today=TODAY)
-    second = pengaduan.add(
+    pengaduan_store.update(store, first.id_pengaduan, status="diverifikasi", today=TODAY)
+    pengaduan_store.update(store, first.id_pengaduan, status="ditindaklanjuti", tindak_lanjut=TINDAK_LANJUT, today=TODAY)
+    pengaduan_store.update(store, first.id_pengaduan, status="selesai", sanksi=SANKSI, tanggal_selesai="15/07/2026", today=TODAY)
+    second = pengaduan_store.add(
         store, tanggal_diterima="10/07/2026", saluran="website", kode_wilayah="61.71.01.1002", kategori="informasi",
         deskripsi="Kapan pencairan BPM tahap 2? Balas ke 081234567890.", today=TODAY,
     )  # fmt: skip
-    third = pengaduan.add(
+    third = pengaduan_store.add(
         store, tanggal_diterima="2026-07-01", saluran="langsung", kode_wilayah="61.71", kategori="kinerja_pelaku",
         deskripsi="Fasilitator jarang hadir di rembug warga.", today=TODAY,
     )  # fmt: skip
@@ -129,16 +122,16 @@ def read_any(path: Path) -> list[pd.DataFrame]:
 def test_no_output_contains_identity_or_personal_data(store, tmp_path, capsys):
     ids = add_sample(store)
     # the identity is stored, apart
-    who = pengaduan.identitas(store, ids[0])
+    who = pengaduan_store.identitas(store, ids[0])
     assert who["nama"] == NAMA and who["kontak"] == KONTAK and who["deskripsi_asli"] == DESKRIPSI
-    anonymous = pengaduan.identitas(store, ids[1])  # no identity, but its description was masked
+    anonymous = pengaduan_store.identitas(store, ids[1])  # no identity, but its description was masked
     assert anonymous["nama"] is None and anonymous["kontak"] is None and "081234567890" in anonymous["deskripsi_asli"]
-    assert pengaduan.identitas(store, ids[2]) is None  # anonymous, nothing masked: nothing private
+    assert pengaduan_store.identitas(store, ids[2]) is None  # anonymous, nothing masked: nothing private
 
     outputs: list[Path] = []
     for suffix in (".csv", ".xlsx"):
         for peta in (".gpkg", ".geojson"):
-            done = pengaduan.publish(store, tmp_path / f"daftar{suffix}", tmp_path / f"peta{suffix[1:]}{peta}", as_of=TODAY)
+            done = pengaduan_store.publish(store, tmp_path / f"daftar{suffix}", tmp_path / f"peta{suffix[1:]}{peta}", as_of=TODAY)
             assert done.rows == 3
             outputs += done.paths
     db = ["--db", store.url]
@@ -179,6 +172,7 @@ def test_no_output_contains_identity_or_personal_data(store, tmp_path, capsys):
     assert published.at[ids[0], "sanksi"] == "Ketua KSM diberhentikan; laporan ke [email], rekening [nomor] dibekukan."
 
 
+@pytest.mark.usefixtures("english")
 def test_identity_table_is_out_of_reach(store, tmp_path, capsys):
     add_sample(store)
     with pytest.raises(UsageError):
@@ -213,9 +207,9 @@ def test_geopackage_store_does_not_list_the_identity_table(gpkg_url):
 
 def test_identity_can_be_erased(store):
     first = add_sample(store)[0]
-    assert pengaduan.hapus_identitas(store, first) is True
-    assert pengaduan.identitas(store, first) is None
-    assert pengaduan.hapus_identitas(store, first) is False
+    assert pengaduan_store.hapus_identitas(store, first) is True
+    assert pengaduan_store.identitas(store, first) is None
+    assert pengaduan_store.hapus_identitas(store, first) is False
     assert len(store.read("pengaduan")) == 3  # the public record stays
 
 
@@ -276,30 +270,30 @@ def test_invalid_transitions_change_nothing_in_the_store(store):
     ]
     for id_, change in cases:
         with pytest.raises(DataError):
-            pengaduan.update(store, id_, today=TODAY, **change)
+            pengaduan_store.update(store, id_, today=TODAY, **change)
     pd.testing.assert_frame_equal(before, snapshot(store))
     assert len(store.loads()) == loads
     with pytest.raises(UsageError, match="PGD-1999-00001"):
-        pengaduan.update(store, "PGD-1999-00001", status="diverifikasi")
+        pengaduan_store.update(store, "PGD-1999-00001", status="diverifikasi")
 
 
 def test_statuses_require_their_columns_and_closing_sets_the_date(store):
-    id_ = pengaduan.add(store, tanggal_diterima="2026-07-01", saluran="telepon", kode_wilayah="61.71.01.1001",
+    id_ = pengaduan_store.add(store, tanggal_diterima="2026-07-01", saluran="telepon", kode_wilayah="61.71.01.1001",
                         kategori="saran", deskripsi="Usul lampu jalan", today=TODAY).id_pengaduan  # fmt: skip
-    pengaduan.update(store, id_, status="diverifikasi", today=TODAY)
+    pengaduan_store.update(store, id_, status="diverifikasi", today=TODAY)
     with pytest.raises(DataError) as info:
-        pengaduan.update(store, id_, status="ditindaklanjuti", today=TODAY)
+        pengaduan_store.update(store, id_, status="ditindaklanjuti", today=TODAY)
     assert [(p.code, p.column) for p in info.value.problems] == [("pengaduan_wajib", "tindak_lanjut")]
     with pytest.raises(DataError) as info:
-        pengaduan.update(store, id_, status="selesai", tindak_lanjut="Diteruskan ke dinas", tanggal_selesai="2026-06-30", today=TODAY)
+        pengaduan_store.update(store, id_, status="selesai", tindak_lanjut="Diteruskan ke dinas", tanggal_selesai="2026-06-30", today=TODAY)
     assert [p.code for p in info.value.problems] == ["pengaduan_tanggal_sebelum"]
-    saved = pengaduan.update(store, id_, status="selesai", tindak_lanjut="Diteruskan ke dinas", today=TODAY)
+    saved = pengaduan_store.update(store, id_, status="selesai", tindak_lanjut="Diteruskan ke dinas", today=TODAY)
     assert saved.status == "selesai"
     row = store.read("pengaduan").set_index("id_pengaduan").loc[id_]
     assert row["tanggal_selesai"] == pd.Timestamp(TODAY)
     assert row["tanggal_diterima"] == pd.Timestamp(2026, 7, 1)
     # a closed complaint may still get its sanction recorded, never a new status
-    pengaduan.update(store, id_, sanksi="Teguran tertulis", today=TODAY)
+    pengaduan_store.update(store, id_, sanksi="Teguran tertulis", today=TODAY)
     assert store.read("pengaduan").set_index("id_pengaduan").at[id_, "sanksi"] == "Teguran tertulis"
 
 
@@ -316,18 +310,18 @@ def test_new_complaints_are_validated(store):
     }
     for code, change in bad_cases.items():
         with pytest.raises(DataError) as info:
-            pengaduan.add(store, **(good | change))
+            pengaduan_store.add(store, **(good | change))
         assert code in [p.code for p in info.value.problems], code
     assert len(store.read("pengaduan")) == 0
-    first = pengaduan.add(store, **good)
+    first = pengaduan_store.add(store, **good)
     assert first.id_pengaduan == "PGD-2026-00001"
-    assert pengaduan.add(store, **good).id_pengaduan == "PGD-2026-00002"
-    assert pengaduan.add(store, **(good | {"tanggal_diterima": "2025-12-31"})).id_pengaduan == "PGD-2025-00001"
+    assert pengaduan_store.add(store, **good).id_pengaduan == "PGD-2026-00002"
+    assert pengaduan_store.add(store, **(good | {"tanggal_diterima": "2025-12-31"})).id_pengaduan == "PGD-2025-00001"
     with pytest.raises(DataError) as info:
-        pengaduan.add(store, **good, id_pengaduan="PGD-2026-00001")
+        pengaduan_store.add(store, **good, id_pengaduan="PGD-2026-00001")
     assert [p.code for p in info.value.problems] == ["pengaduan_id_ada"]
     # labels and any case are accepted for vocabularies; the location is the kelurahan's point
-    labelled = pengaduan.add(store, **(good | {"saluran": "SMS/pesan singkat", "kategori": "Penyimpangan Dana"}))
+    labelled = pengaduan_store.add(store, **(good | {"saluran": "SMS/pesan singkat", "kategori": "Penyimpangan Dana"}))
     row = store.read("pengaduan").set_index("id_pengaduan").loc[labelled.id_pengaduan]
     assert (row["saluran"], row["kategori"]) == ("sms", "penyimpangan_dana")
     kel = stored_wilayah().set_index("kode").geometry.loc["61.71.01.1001"]
@@ -441,15 +435,15 @@ def test_register_locates_complaints_at_area_level_only(store):
 
 def test_publish_scope_and_formats(store, tmp_path):
     add_sample(store)
-    done = pengaduan.publish(store, tmp_path / "a.csv", tmp_path / "a.gpkg", kode="61.71.01", as_of=TODAY)
+    done = pengaduan_store.publish(store, tmp_path / "a.csv", tmp_path / "a.gpkg", kode="61.71.01", as_of=TODAY)
     assert done.rows == 2
     layer = gpd.read_file(tmp_path / "a.gpkg", layer="pengaduan")
     assert len(layer) == 2 and layer.crs == "EPSG:4326"
     assert set(layer.columns) == set(pengaduan.PUBLIC_COLUMNS) | {"geometry"}
     with pytest.raises(UsageError):
-        pengaduan.publish(store, tmp_path / "a.shp")
+        pengaduan_store.publish(store, tmp_path / "a.shp")
     with pytest.raises(UsageError):
-        pengaduan.publish(store, tmp_path / "a.csv", tmp_path / "a.kml")
+        pengaduan_store.publish(store, tmp_path / "a.csv", tmp_path / "a.kml")
 
 
 # -- command line ------------------------------------------------------------------------------------------------
@@ -462,7 +456,7 @@ def test_cli_add_update_list_publish(store, tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "PGD-2026-00001" in out and "disimpan terpisah" in out and "disamarkan" in out
     assert NAMA not in out.split("\n")[-2]  # the confirmation does not echo the identity
-    assert pengaduan.identitas(store, "PGD-2026-00001")["nama"] == NAMA
+    assert pengaduan_store.identitas(store, "PGD-2026-00001")["nama"] == NAMA
     assert main(db + ["pengaduan", "update", "PGD-2026-00001", "--status", "selesai", "--tindak-lanjut", "x"]) == 1
     err = capsys.readouterr().err
     assert "diterima ke selesai" in err and "diverifikasi" in err
@@ -481,6 +475,7 @@ def test_cli_add_update_list_publish(store, tmp_path, capsys, monkeypatch):
     assert main(db + ["load", "pengaduan", str(tmp_path / "r.xlsx")]) == 2
 
 
+@pytest.mark.usefixtures("english")
 def test_without_a_redactor_the_store_refuses_personal_data_columns(store, monkeypatch):
     add_sample(store)
     row = store.read("pengaduan").iloc[[0]].copy()

@@ -21,7 +21,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 import kotaku_gis as kg
-from kotaku_gis import pengaduan, privacy
+from kotaku_gis import pengaduan_store, privacy
 from kotaku_gis.cli import main
 from kotaku_gis.store import open_store
 
@@ -161,7 +161,7 @@ def with_complaints(sample: Path, folder: Path, complaints: list[tuple[str, str,
     shutil.copy(sample, folder / "k.gpkg")
     store = open_store(folder / "k.gpkg")
     for text, name, kontak in complaints:
-        pengaduan.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah=KELURAHAN,
+        pengaduan_store.add(store, tanggal_diterima="2026-07-01", saluran="sms", kode_wilayah=KELURAHAN,
                       kategori="penyimpangan_dana", deskripsi=text, nama=name, kontak=kontak, today=TODAY)  # fmt: skip
     return store
 

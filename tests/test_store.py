@@ -10,19 +10,12 @@ import pyogrio
 import pytest
 import shapely
 import sqlalchemy as sa
-from helpers import as_multi, assert_unchanged, kegiatan_frame, kumuh_frame, snapshot, wilayah_frame
+from helpers import as_multi, assert_unchanged, kegiatan_frame, kumuh_frame, snapshot, stored_wilayah, wilayah_frame
 
 from kotaku_gis import catalog, settings
 from kotaku_gis.errors import StoreError, UsageError
 from kotaku_gis.store import GeoPackageStore, PostGISStore, _schema, open_store
 from kotaku_gis.testing import assert_layer_equal
-
-
-def stored_wilayah() -> gpd.GeoDataFrame:
-    frame = as_multi(wilayah_frame())
-    frame["tingkat"] = ["provinsi", "kabkota", "kecamatan", "kelurahan", "kelurahan"]
-    frame["kode_induk"] = [None, "61", "61.71", "61.71.01", "61.71.01"]
-    return frame
 
 
 @pytest.fixture
@@ -33,6 +26,7 @@ def store(store_url):
     s.close()
 
 
+@pytest.mark.usefixtures("english")
 def test_open_store_picks_backend(tmp_path):
     assert isinstance(open_store(tmp_path / "a.gpkg"), GeoPackageStore)
     assert isinstance(open_store("postgresql://u@localhost/db"), PostGISStore)

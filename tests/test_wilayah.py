@@ -211,6 +211,7 @@ def test_parent() -> None:
     assert wilayah.parent("") is None
 
 
+@pytest.mark.usefixtures("english")
 def test_ancestor() -> None:
     assert wilayah.ancestor("61.71.04.1001", "provinsi") == "61"
     assert wilayah.ancestor("61.71.04.1001", "kabkota") == "61.71"

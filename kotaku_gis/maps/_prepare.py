@@ -126,7 +126,7 @@ class Prepared:
 
 def _check_level(tingkat: str, kode: str) -> str:
     if tingkat not in TINGKAT:
-        raise UsageError(f"tingkat {tingkat!r}: choose one of {', '.join(TINGKAT)}")
+        raise UsageError(i18n.text("maps.error.tingkat", tingkat=repr(tingkat), levels=", ".join(TINGKAT)))
     if tingkat == "nasional":
         return ""
     if not kode:
@@ -134,7 +134,7 @@ def _check_level(tingkat: str, kode: str) -> str:
     try:
         code = wilayah.normalize_kode(kode)
     except ValueError as exc:
-        raise UsageError(f"kode {kode!r}: {exc}") from exc
+        raise UsageError(i18n.text("maps.error.kode", kode=repr(kode), error=exc)) from exc
     actual = wilayah.tingkat(code)
     if actual != tingkat:
         raise UsageError(i18n.text("maps.error.level_mismatch", kode=code, actual=actual, tingkat=tingkat))
@@ -288,7 +288,7 @@ def _join_rollup(table: pd.DataFrame, rollup: pd.DataFrame | None) -> pd.DataFra
     cols = recipes().rollup_columns
     key = cols["kode"]
     if key not in rollup.columns:
-        raise UsageError(f"rollup: no column {key!r} (recipes.yml rollup_columns.kode)")
+        raise UsageError(i18n.text("maps.error.rollup_key", column=repr(key)))
     r = pd.DataFrame(rollup).copy()
     r[key] = r[key].astype(str)
     rename = {src: name for name, src in cols.items() if src in r.columns and name not in ("kode", "nama")}

@@ -16,9 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from kotaku_gis._datafile import read_model
+from kotaku_gis import i18n
+from kotaku_gis._datafile import FrozenModel, read_model
 from kotaku_gis.errors import UsageError
 
 #: The levels a progress map can be made for, from the top.
@@ -32,11 +33,7 @@ ChildLevel = Literal["provinsi", "kabkota", "kecamatan", "kelurahan"]
 _COLOR = r"^#[0-9a-fA-F]{6}$"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Simplify(_Model):
+class Simplify(FrozenModel):
     """Coverage simplification of the choropleth polygons (see ``_simplify.simplify_coverage``)."""
 
     tolerance_m: float = Field(ge=0)
@@ -45,7 +42,7 @@ class Simplify(_Model):
     decimals: int = Field(ge=0, le=8)
 
 
-class Features(_Model):
+class Features(FrozenModel):
     """Simplification and rounding of the other layers; ``as_points`` draws locations as points.
 
     Protected areas and setback zones are simplified at ``context_m_per_km`` metres per kilometre of
@@ -74,7 +71,7 @@ class Features(_Model):
 FeatureLayer = Literal["kumuh", "kegiatan", "lindung", "sempadan"]
 
 
-class LevelRecipe(_Model):
+class LevelRecipe(FrozenModel):
     """What a map of one level holds."""
 
     child: ChildLevel | None
@@ -84,7 +81,7 @@ class LevelRecipe(_Model):
     features: Features
 
 
-class Mode(_Model):
+class Mode(FrozenModel):
     """One choropleth mode."""
 
     key: str
@@ -110,59 +107,59 @@ class Mode(_Model):
         return self
 
 
-class Choropleth(_Model):
+class Choropleth(FrozenModel):
     fill_opacity: float = Field(ge=0, le=1)
     none_color: str = Field(pattern=_COLOR)
     modes: list[Mode] = Field(min_length=1)
 
 
-class Boundary(_Model):
+class Boundary(FrozenModel):
     weight: float = Field(gt=0)
     dash: str | None = None
 
 
-class Finding(_Model):
+class Finding(FrozenModel):
     color: str = Field(pattern=_COLOR)
     weight: float = Field(gt=0)
     ring_extra_radius: float = Field(ge=0)
     max_labels: int = Field(ge=0)
 
 
-class Progress(_Model):
+class Progress(FrozenModel):
     min_opacity: float = Field(ge=0, le=1)
 
 
-class Setback(_Model):
+class Setback(FrozenModel):
     fill_opacity: float = Field(ge=0, le=1)
     dash: str | None = None
     weight: float = Field(gt=0)
 
 
-class Chart(_Model):
+class Chart(FrozenModel):
     band_colors: list[str] = Field(min_length=1)
     baseline_color: str = Field(pattern=_COLOR)
     width: int = Field(gt=0)
     height: int = Field(gt=0)
 
 
-class Sources(_Model):
+class Sources(FrozenModel):
     always: list[str]
     keys: list[str]
 
 
-class Tiles(_Model):
+class Tiles(FrozenModel):
     url: str
     max_zoom: int = Field(gt=0)
     source: str
 
 
-class Static(_Model):
+class Static(FrozenModel):
     width_in: float = Field(gt=0)
     height_in: float = Field(gt=0)
     dpi: int = Field(gt=0)
 
 
-class Recipes(_Model):
+class Recipes(FrozenModel):
     """Everything in ``recipes.yml``."""
 
     levels: dict[Tingkat, LevelRecipe]
@@ -193,7 +190,7 @@ class Recipes(_Model):
     def level(self, tingkat: str) -> LevelRecipe:
         """The recipe of one level; :class:`UsageError` for an unknown level."""
         if tingkat not in self.levels:
-            raise UsageError(f"tingkat {tingkat!r}: choose one of {', '.join(TINGKAT)}")
+            raise UsageError(i18n.text("maps.error.tingkat", tingkat=repr(tingkat), levels=", ".join(TINGKAT)))
         return self.levels[tingkat]
 
     def mode(self, key: str) -> Mode:
@@ -201,7 +198,7 @@ class Recipes(_Model):
         for m in self.choropleth.modes:
             if m.key == key:
                 return m
-        raise UsageError(f"choropleth {key!r}: choose one of {', '.join(m.key for m in self.choropleth.modes)}")
+        raise UsageError(i18n.text("maps.error.choropleth", key=repr(key), known=", ".join(m.key for m in self.choropleth.modes)))
 
 
 def load_recipes(path: str | Path) -> Recipes:

@@ -39,12 +39,13 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from kotaku_gis import i18n
 from kotaku_gis.errors import UsageError
 
 #: Metres per degree used to turn the display tolerances into degrees (see the module docstring).
@@ -57,7 +58,7 @@ def _array(geoms: Sequence[BaseGeometry | None] | np.ndarray) -> np.ndarray:
     arr = np.asarray(list(geoms) if not isinstance(geoms, np.ndarray) else geoms, dtype=object)
     kinds = shapely.get_type_id(arr)
     if np.any((kinds != 3) & (kinds != 6) & (kinds != -1)):
-        raise UsageError("simplify_coverage: only Polygon/MultiPolygon geometries form a coverage")
+        raise UsageError(i18n.text("maps.error.coverage_types"))
     return arr
 
 
@@ -153,19 +154,31 @@ def simplify_coverage(
     [1.0, 1.0]
     """
     if tolerance_m < 0 or gap_width_m < 0 or min_part_km2 < 0 or decimals < 0:
-        raise UsageError("simplify_coverage: tolerances and decimals must not be negative")
+        raise UsageError(i18n.text("maps.error.negative"))
     arr = clean_coverage(geoms, gap_width_m=gap_width_m) if clean else _array(geoms)
+
+    def simplify(work: np.ndarray) -> np.ndarray:
+        if tolerance_m > 0:
+            work = shapely.coverage_simplify(work, tolerance_m / METRES_PER_DEGREE)
+        if min_part_km2 > 0:
+            work = _drop_small_parts(work, min_part_km2 * 1e6 / METRES_PER_DEGREE**2)
+        return work
+
+    return _simplify_present(arr, simplify, decimals)
+
+
+def _simplify_present(arr: np.ndarray, simplify: Callable[[np.ndarray], np.ndarray], decimals: int) -> np.ndarray:
+    """``arr`` with its present (not missing, not empty) geometries simplified then rounded to ``decimals``.
+
+    A feature that rounding would make empty (smaller than the grid) keeps its unrounded geometry.
+    """
     present = ~shapely.is_missing(arr) & ~shapely.is_empty(arr)
     out = arr.copy()
     if not present.any():
         return out
-    work = arr[present]
-    if tolerance_m > 0:
-        work = shapely.coverage_simplify(work, tolerance_m / METRES_PER_DEGREE)
-    if min_part_km2 > 0:
-        work = _drop_small_parts(work, min_part_km2 * 1e6 / METRES_PER_DEGREE**2)
+    work = simplify(arr[present])
     rounded = shapely.set_precision(work, 10.0 ** (-decimals))
-    lost = shapely.is_empty(rounded)  # a feature smaller than the grid: keep it unrounded
+    lost = shapely.is_empty(rounded)
     rounded[lost] = work[lost]
     out[present] = rounded
     return out
@@ -199,15 +212,10 @@ def simplify_features(geoms: Sequence[BaseGeometry | None] | np.ndarray, *, tole
     'POINT (109.33333 -0.03333)'
     """
     arr = np.asarray(list(geoms) if not isinstance(geoms, np.ndarray) else geoms, dtype=object)
-    present = ~shapely.is_missing(arr) & ~shapely.is_empty(arr)
-    out = arr.copy()
-    if not present.any():
-        return out
-    work = arr[present]
-    if tolerance_m > 0:
-        work = shapely.simplify(work, tolerance_m / METRES_PER_DEGREE, preserve_topology=True)
-    rounded = shapely.set_precision(work, 10.0 ** (-decimals))
-    lost = shapely.is_empty(rounded)
-    rounded[lost] = work[lost]
-    out[present] = rounded
-    return out
+
+    def simplify(work: np.ndarray) -> np.ndarray:
+        if tolerance_m > 0:
+            return shapely.simplify(work, tolerance_m / METRES_PER_DEGREE, preserve_topology=True)
+        return work
+
+    return _simplify_present(arr, simplify, decimals)

@@ -505,7 +505,7 @@ def save_map(m: folium.Map, path: str | Path, *, assets: str | None = None) -> P
     mode = assets if assets is not None else getattr(m, "assets", "inline")
     kind, folder = parse_mode(mode)
     if not hasattr(m, "assets"):
-        raise UsageError("save_map: the map was not made by kotaku_gis.maps (its assets would come from CDNs)")
+        raise UsageError(i18n.text("maps.error.not_ours"))
     m.assets = mode
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "shared":

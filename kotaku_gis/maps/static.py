@@ -119,18 +119,7 @@ def static_map(
     vocab = _vocab(lang)
 
     fig = Figure(figsize=(rec.static.width_in, rec.static.height_in))
-    ax = fig.add_axes((0.03, 0.09, 0.68, 0.76))
-    west, south, east, north = p.bounds
-    lat0 = (south + north) / 2
-    ax.set_aspect(1 / math.cos(math.radians(lat0)))
-    pad_x, pad_y = (east - west) * 0.03, (north - south) * 0.03
-    ax.set_xlim(west - pad_x, east + pad_x)
-    ax.set_ylim(south - pad_y, north + pad_y)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_facecolor("#f4f6f8")
+    ax, lat0 = _map_axes(fig, p.bounds)
 
     wil = p.wilayah
     column = m["column"]
@@ -154,25 +143,43 @@ def static_map(
     ax.set_xlabel("")
     ax.set_ylabel("")
 
-    # title block
-    title, unit, sub = titles(p, lang)
-    fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
-    fig.text(0.03, 0.915, unit, fontsize=12, va="top")
-    fig.text(0.03, 0.883, sub, fontsize=9, color="#444444", va="top")
-
+    title, unit = _draw_texts(fig, p, lang, t, width_in=rec.static.width_in)
     _draw_legend(fig, p, S, t, vocab, m, handles, kegiatan_handles)
-
     _draw_scale_and_north(ax, lat0, t)
-
-    # source note
-    sources = "; ".join(_sources(p, lang, tiles=False))
-    note = _fill(t("static.note", sources=sources), width_in=rec.static.width_in * 0.94, fontsize=7)
-    fig.text(0.03, 0.045, note, fontsize=7, color="#333333", va="top")
-    fig.text(0.98, 0.015, t("static.made", version=__version__), fontsize=6, color="#777777", ha="right")
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format=fmt, dpi=dpi or rec.static.dpi, metadata={"Title": f"{title}: {unit}"})
     return path
+
+
+def _map_axes(fig: Any, bounds: tuple[float, float, float, float]) -> tuple[Any, float]:
+    """The map's axes: the unit's box with a margin, true to scale at its middle latitude; that latitude."""
+    ax = fig.add_axes((0.03, 0.09, 0.68, 0.76))
+    west, south, east, north = bounds
+    lat0 = (south + north) / 2
+    ax.set_aspect(1 / math.cos(math.radians(lat0)))
+    pad_x, pad_y = (east - west) * 0.03, (north - south) * 0.03
+    ax.set_xlim(west - pad_x, east + pad_x)
+    ax.set_ylim(south - pad_y, north + pad_y)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_facecolor("#f4f6f8")
+    return ax, lat0
+
+
+def _draw_texts(fig: Any, p: Prepared, lang: str, t: Any, *, width_in: float) -> tuple[str, str]:
+    """The title block and, at the foot, the sources and the software; the title and the unit's name."""
+    title, unit, sub = titles(p, lang)
+    fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
+    fig.text(0.03, 0.915, unit, fontsize=12, va="top")
+    fig.text(0.03, 0.883, sub, fontsize=9, color="#444444", va="top")
+    sources = "; ".join(_sources(p, lang, tiles=False))
+    note = _fill(t("static.note", sources=sources), width_in=width_in * 0.94, fontsize=7)
+    fig.text(0.03, 0.045, note, fontsize=7, color="#333333", va="top")
+    fig.text(0.98, 0.015, t("static.made", version=__version__), fontsize=6, color="#777777", ha="right")
+    return title, unit
 
 
 def _fill(text: str, *, width_in: float, fontsize: float) -> str:
@@ -194,22 +201,13 @@ def _fill(text: str, *, width_in: float, fontsize: float) -> str:
 
 def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[Any]:
     """Setback zones and protected areas; their legend entries."""
-    from matplotlib.patches import Patch
-
     handles: list[Any] = []
     if p.sempadan is not None:
         st = S["sempadan"]
         p.sempadan.plot(
             ax=ax, color=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linewidth=0.5, linestyle="--", zorder=3
         )
-        handles.append(
-            Patch(
-                facecolor=_rgba(st["fillColor"], st["fillOpacity"]),
-                edgecolor=st["color"],
-                linestyle="--",
-                label=t("legend.sempadan"),
-            )
-        )
+        handles.append(_dashed_patch(st, t("legend.sempadan")))
     if p.lindung is not None:
         st = S["lindung"]
         kinds = p.lindung.geometry.geom_type
@@ -229,15 +227,15 @@ def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[Any
         points = p.lindung[kinds.str.contains("Point")]
         if len(points):
             points.plot(ax=ax, color=st["fillColor"], edgecolor=st["color"], markersize=16, zorder=3)
-        handles.append(
-            Patch(
-                facecolor=_rgba(st["fillColor"], st["fillOpacity"]),
-                edgecolor=st["color"],
-                linestyle="--",
-                label=t("legend.lindung"),
-            )
-        )
+        handles.append(_dashed_patch(st, t("legend.lindung")))
     return handles
+
+
+def _dashed_patch(st: dict[str, Any], label: str) -> Any:
+    """The legend entry of a dashed-outline overlay drawn with the style ``st``."""
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linestyle="--", label=label)
 
 
 def _draw_kumuh(ax: Any, p: Prepared, S: dict[str, Any]) -> None:

@@ -40,6 +40,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kotaku_gis import i18n
 from kotaku_gis._datafile import FrozenModel, read_model
 from kotaku_gis.errors import UsageError
 
@@ -84,7 +85,7 @@ def topics() -> list[str]:
 
 def _topic(topic: str) -> _Topic:
     if topic not in _TOPICS:
-        raise UsageError(f"unknown rule topic {topic!r}; choose one of {', '.join(topics())}")
+        raise UsageError(i18n.text("rules.unknown_topic", topic=repr(topic), known=", ".join(topics())))
     return _TOPICS[topic]
 
 
@@ -140,7 +141,7 @@ def load(topic: str, path: str | Path | None = None) -> Any:
     if topic in _overrides:
         return _overrides[topic]
     if t.file is None:
-        raise UsageError(f"rule topic {topic!r} has several files: give the path of one")
+        raise UsageError(i18n.text("rules.several_files", topic=repr(topic)))
     return _packaged(topic)
 
 

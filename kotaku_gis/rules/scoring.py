@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from kotaku_gis import i18n
 from kotaku_gis._datafile import FrozenModel as _Model
 from kotaku_gis.catalog import Text
 from kotaku_gis.errors import UsageError
@@ -191,7 +192,7 @@ class RuleSet(_Model):
         for a in self.aspects:
             if a.number == number:
                 return a
-        raise UsageError(f"rule set {self.id!r} has no aspect {number}")
+        raise UsageError(i18n.text("rules.no_aspect", rules=repr(self.id), number=number))
 
 
 class Digit(_Model):
@@ -259,4 +260,4 @@ class Classification(_Model):
         for d in self.digits:
             if d.consideration == consideration and d.legality == legality:
                 return f"{self.letters[level]}{d.digit}"
-        raise UsageError(f"no classification digit for {consideration!r}/{legality!r}")
+        raise UsageError(i18n.text("rules.no_digit", consideration=repr(consideration), legality=repr(legality)))

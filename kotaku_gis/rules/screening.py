@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from kotaku_gis import catalog
+from kotaku_gis import catalog, i18n
 from kotaku_gis._datafile import FrozenModel as _Model
 from kotaku_gis.catalog import PERIODE_PATTERN, Text
 from kotaku_gis.errors import UsageError
@@ -217,7 +217,7 @@ class ScreeningRules(_Model):
         for i in self.items:
             if i.aturan == aturan:
                 return i
-        raise UsageError(f"rule set {self.id!r} has no item {aturan!r}")
+        raise UsageError(i18n.text("rules.no_item", rules=repr(self.id), item=repr(aturan)))
 
 
 class Rate(_Model):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kotaku_gis import settings
+from kotaku_gis import i18n, settings
 from kotaku_gis.errors import UsageError
 from kotaku_gis.store._base import Store, WritePlan, WriteSummary
 from kotaku_gis.store.gpkg import GeoPackageStore
@@ -43,7 +43,7 @@ def open_store(url: str | Path | None = None) -> Store:
             target = "postgresql+psycopg://" + target[len("postgresql://") :]
         return PostGISStore(target)
     if "://" in target:
-        raise UsageError(f"store {target!r} is not supported: give a GeoPackage path (*.gpkg) or a postgresql+psycopg:// URL")
+        raise UsageError(i18n.text("store.not_supported", store=repr(target)))
     if not target.lower().endswith(".gpkg"):
-        raise UsageError(f"store {target!r}: a GeoPackage path must end in .gpkg")
+        raise UsageError(i18n.text("store.gpkg_suffix", store=repr(target)))
     return GeoPackageStore(target)

@@ -112,7 +112,7 @@ class Store(ABC):
     def identity(self, key: str) -> dict[str, Any] | None:
         """The identity row stored for complaint ``key`` in the private table, or None.
 
-        For the complaint-handling unit only (:func:`kotaku_gis.pengaduan.identitas`).
+        For the complaint-handling unit only (:func:`kotaku_gis.pengaduan_store.identitas`).
         """
         self._require_current()
         table = self.identitas
@@ -321,10 +321,8 @@ class Store(ABC):
             plan = WritePlan.added_only(layer, frame, area_col) if insert_only else self._plan(conn, spec, frame, replace_areas)
             if not plan.conflicts.empty:
                 first = plan.conflicts.iloc[0]
-                raise StoreError(
-                    f"{layer}: {' / '.join(map(str, first['key']))} is stored in {first['stored_area']}, "
-                    f"not in {first['area']}; refused (a load never changes another kab/kota's rows)"
-                )
+                raise StoreError(i18n.text("store.other_area", layer=layer, key=" / ".join(map(str, first["key"])),
+                                           stored=first["stored_area"], area=first["area"]))  # fmt: skip
             for chunk in _chunks(plan.delete_fids, 900):  # SQLite's bound-parameter limit
                 conn.execute(sa.delete(table).where(table.c[FID].in_(chunk)))
             for chunk in _chunks(records, settings.write_batch_rows):
@@ -343,15 +341,14 @@ class Store(ABC):
     def _records(self, spec: catalog.LayerSpec, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
         """The rows as the backend binds them: catalogue columns, masked personal data, geometry."""
         if frame.crs is None or not frame.crs.equals(settings.storage_crs):
-            raise StoreError(f"{spec.name}: rows must be in {settings.storage_crs} to be stored (got {frame.crs})")
+            raise StoreError(i18n.text("store.crs", layer=spec.name, crs=settings.storage_crs, got=frame.crs))
         unknown = set(frame.columns) - set(spec.column_names) - {frame.geometry.name}
         if unknown:
-            raise StoreError(f"{spec.name}: columns not in the catalogue: {sorted(unknown)}")
+            raise StoreError(i18n.text("store.unknown_columns", layer=spec.name, columns=sorted(unknown)))
         redacted = [c.name for c in spec.columns if c.redact and c.name in frame.columns]
         if redacted:
             if self.redactor is None:
-                raise StoreError(f"{spec.name}: columns {redacted} hold personal data and no redactor is installed "
-                                 "(Store.use_redactor); nothing stored")  # fmt: skip
+                raise StoreError(i18n.text("store.no_redactor", layer=spec.name, columns=redacted))  # fmt: skip
             frame = frame.assign(**{name: self.redactor(frame[name]) for name in redacted})
         records = _records(frame, spec)
         for rec, g in zip(records, self._geometry_values(frame.geometry.values)):
@@ -364,7 +361,7 @@ class Store(ABC):
         """The rows a write replaces and removes (see :meth:`write`), read in ``conn``."""
         area_col, period_col = _area_column(spec), spec.partition
         if replace_areas and (period_col is None or area_col is None):
-            raise UsageError(f"{spec.name}: replacing by area needs a layer with periods and a kelurahan code")
+            raise UsageError(i18n.text("store.replace_areas", layer=spec.name))
         periods = tuple(sorted({str(v) for v in frame[period_col].dropna()})) if period_col else ()
         matched = self._same_key_rows(conn, spec, frame, periods)
         replaced = set(matched[FID].astype(int))
@@ -426,7 +423,7 @@ class Store(ABC):
     ) -> None:
         area_col, period_col = _area_column(spec), spec.partition
         if area_col is None or period_col is None:
-            raise UsageError(f"{spec.name}: a decree is a list of locations per kab/kota and period")
+            raise UsageError(i18n.text("store.decree", layer=spec.name))
         counts = (
             pd.DataFrame({"kabkota": frame[area_col].map(_kabkota), "periode": frame[period_col]})
             .value_counts()
@@ -568,7 +565,7 @@ class Store(ABC):
         conditions: list[sa.ColumnElement[bool]] = []
         if periode is not None:
             if spec.partition is None:
-                raise UsageError(f"layer {layer!r} has no periods")
+                raise UsageError(i18n.text("store.no_periods", layer=repr(layer)))
             values = [periode] if isinstance(periode, str) else list(periode)
             conditions.append(sa.column(spec.partition).in_(values))
         if kode is not None:
@@ -577,13 +574,13 @@ class Store(ABC):
             try:
                 code = wilayah.normalize_kode(kode)
             except ValueError as exc:
-                raise UsageError(f"kode {kode!r}: {exc}") from exc
+                raise UsageError(i18n.text("maps.error.kode", kode=repr(kode), error=exc)) from exc
             # unqualified columns: the same condition serves SQL run by GDAL and by SQLAlchemy
             column = sa.column("kode" if layer == "wilayah" else spec.kode_columns()[0].name, sa.Text)
             conditions.append(sa.or_(column == code, column.like(f"{code}.%")))
         if tingkat is not None:
             if "tingkat" not in spec.column_names:
-                raise UsageError(f"layer {layer!r} has no tingkat column")
+                raise UsageError(i18n.text("store.no_tingkat", layer=repr(layer)))
             values = [tingkat] if isinstance(tingkat, str) else list(tingkat)
             conditions.append(sa.column("tingkat").in_(values))
         where = sa.and_(*conditions) if conditions else None

@@ -84,7 +84,7 @@ class PostGISStore(Store):
             with self.engine.begin() as conn:
                 conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"{_safe(self.url)}: cannot connect: {exc.orig}") from exc
+            raise StoreError(i18n.text("store.cannot_connect", store=_safe(self.url), error=exc.orig)) from exc
         return super().init()
 
     def _geometry_type(self, spec: catalog.LayerSpec) -> sa.types.TypeEngine:

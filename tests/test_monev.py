@@ -12,7 +12,7 @@ import subprocess
 import docx
 import pytest
 
-from kotaku_gis import pengaduan, settings, tindak_lanjut
+from kotaku_gis import pengaduan_store, tindak_lanjut_store
 from kotaku_gis.cli import main
 from kotaku_gis.demo import build_sample_store
 from kotaku_gis.store import open_store
@@ -23,11 +23,6 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.w
                                    reason="poppler-utils (pdftotext, pdftoppm) missing: bash scripts/setup.sh --test")
 
 
-@pytest.fixture(autouse=True)
-def _language(monkeypatch):
-    monkeypatch.setattr(settings, "language", "id")
-
-
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     folder = tmp_path_factory.mktemp("laporan")
@@ -35,9 +30,9 @@ def sample(tmp_path_factory):
     store = open_store(url)
     build_sample_store(store, report_dir=folder)
     for day, kode in (("2026-07-01", "61.71.01.1002"), ("2026-09-20", "61.71.02.1003")):
-        pengaduan.add(store, tanggal_diterima=day, saluran="sms", kode_wilayah=kode, kategori="informasi",
+        pengaduan_store.add(store, tanggal_diterima=day, saluran="sms", kode_wilayah=kode, kategori="informasi",
                       deskripsi="Kapan pekerjaan drainase selesai?", today=dt.date(2026, 9, 30))  # fmt: skip
-    tindak_lanjut.susun(store, "2026Q3", "61.71", tanggal=END)
+    tindak_lanjut_store.susun(store, "2026Q3", "61.71", tanggal=END)
     store.close()
     return folder, url
 
