@@ -28,7 +28,9 @@ from kotaku_gis._progress_frames import (
     _require_columns,
     _row_numbers,
     normalize_periode,
+    per_distinct,
 )
+from kotaku_gis._wilayah_codes import _LENGTH
 from kotaku_gis.errors import UsageError
 
 
@@ -66,8 +68,7 @@ def _rollup(
     for i in range(len(levels) - 1, top - 1, -1):
         level = levels[i]
         if i < len(levels) - 1:
-            parents = kode_wilayah.ancestor_series(pd.Series(current.index), level).to_numpy()
-            current = current.groupby(parents, sort=False).sum()
+            current = current.groupby(_cut(current.index.to_numpy(dtype=object), level), sort=False).sum()
         listed = names.get(level)
         if listed is not None and len(listed):
             current = current.reindex(current.index.union(listed.index), fill_value=0)
@@ -99,9 +100,20 @@ def _periods_of(per_lokasi: pd.DataFrame) -> tuple[str, str]:
 
 
 def _in_scope(codes: pd.Series, scope: str, scope_level: str) -> np.ndarray:
+    """Which of the normalised ``codes`` lie in the area ``scope`` (of ``scope_level``)."""
     if scope == "":
         return codes.notna().to_numpy()
-    return (kode_wilayah.ancestor_series(codes, scope_level) == scope).to_numpy()
+    return _cut(codes.to_numpy(dtype=object), scope_level) == scope
+
+
+def _cut(codes: np.ndarray, level: str) -> np.ndarray:
+    """The code at ``level`` of each normalised dotted code: :func:`kotaku_gis.wilayah.ancestor_series`
+    for codes already normalised (a slice of each distinct code, without parsing them again); None
+    where the code is missing or lies above ``level``."""
+    length = _LENGTH[level]
+    return per_distinct(
+        codes, lambda u: np.array([c[:length] if isinstance(c, str) and len(c) >= length else None for c in u], dtype=object)
+    )
 
 
 def _kelurahan_sums(
@@ -178,7 +190,7 @@ def _kegiatan_sums(kegiatan: pd.DataFrame | None, periode: str, scope: str, scop
     report = _validate.Problems("kegiatan", _row_numbers(kegiatan))
     codes = _kelurahan_codes(kegiatan, report)
     periods = _periode_column(kegiatan, report)
-    status = kegiatan["status"].astype(object).str.strip().str.lower()
+    status = pd.Series(per_distinct(kegiatan["status"], _status_text), index=kegiatan.index, dtype=object)
     report.add_each(
         "progress_status_unknown", ~status.isin(statuses).to_numpy(), "status",
         value=kegiatan["status"], allowed=", ".join(statuses),
@@ -218,6 +230,11 @@ def _kegiatan_sums(kegiatan: pd.DataFrame | None, periode: str, scope: str, scop
     return pd.DataFrame(parts).groupby(frame["kode"].to_numpy(), sort=False).sum()[columns]
 
 
+def _status_text(values: np.ndarray) -> np.ndarray:
+    """Statuses as compared with the vocabulary: stripped, lower case; None where not text."""
+    return np.array([v.strip().lower() if isinstance(v, str) else None for v in values], dtype=object)
+
+
 def _units(wilayah: pd.DataFrame | None, scope: str, scope_level: str) -> tuple[dict[str, pd.Series], pd.Series | None]:
     """Listed units per level (kode -> nama) within the scope, and their geometry (or None).
 
@@ -237,9 +254,10 @@ def _units(wilayah: pd.DataFrame | None, scope: str, scope_level: str) -> tuple[
     named = pd.Series(names.to_numpy(dtype=object), index=codes.to_numpy()).groupby(level=0, sort=False).first()
     levels = kode_wilayah.ROLLUP_LEVELS
     out: dict[str, pd.Series] = {}
-    distinct = pd.Series(named.index)
+    distinct = named.index.to_numpy(dtype=object)
     for level in levels[levels.index(scope_level) :]:
-        at = kode_wilayah.ancestor_series(distinct, level).dropna().unique()
+        at = pd.unique(_cut(distinct, level))
+        at = at[pd.notna(at)]
         if level == "nasional":
             out[level] = pd.Series([NAMA_NASIONAL], index=[""], dtype=object)
             continue
@@ -270,36 +288,27 @@ def _finish(
         listed = names.get(level)
         nama = listed.reindex(sums.index).to_numpy(dtype=object) if listed is not None else np.full(len(sums), None, dtype=object)
         levels = kode_wilayah.ROLLUP_LEVELS
-        induk = kode_wilayah.ancestor_series(pd.Series(kode), levels[levels.index(level) - 1]).to_numpy(dtype=object)
-    out = pd.DataFrame({"kode": kode, "nama": nama, "tingkat": level, "kode_induk": induk,
-                        "periode": periode, "baseline": baseline})  # fmt: skip
+        induk = _cut(kode, levels[levels.index(level) - 1])
     s = {c: sums[c].to_numpy() for c in sums.columns}
     awal, akhir = s["luas_kumuh_awal_ha"], s["luas_kumuh_akhir_ha"]
-    out["luas_kumuh_awal_ha"] = awal
-    out["luas_kumuh_akhir_ha"] = akhir
-    out["luas_tertangani_ha"] = s["luas_tertangani_ha"]
-    out["persen_pengurangan"] = _ratio(100.0 * (awal - akhir), awal)
-    for c in (
-        "lokasi_total",
-        "lokasi_awal",
-        "lokasi_akhir",
-        "lokasi_keluar_kumuh",
-        "lokasi_baru",
-        "lokasi_belum_dinilai",
-        "lokasi_tidak_ditetapkan_lagi",
-    ):
-        out[c] = s[c]
-    for lv in _levels_desc():
-        out[f"lokasi_{lv}"] = s[f"lokasi_{lv}"]
-    for code in _klasifikasi_codes():
-        out[f"klasifikasi_{code}"] = s[f"klasifikasi_{code}"]
-    out["nilai_rerata_awal"] = _ratio(s["_nilai_luas_awal"], s["_luas_dinilai_awal"])
-    out["nilai_rerata_akhir"] = _ratio(s["_nilai_luas_akhir"], s["_luas_dinilai_akhir"])
-    for st in _kegiatan_status():
-        out[f"kegiatan_{st}"] = s[f"kegiatan_{st}"]
-    out["kegiatan_total"] = s["kegiatan_total"]
-    out["progres_fisik_rerata"] = _ratio(s["_progres_sum"], s["_progres_n"])
-    out["biaya_idr_total"] = s["biaya_idr_total"].astype("float64")
+    counts = [
+        "lokasi_total", "lokasi_awal", "lokasi_akhir", "lokasi_keluar_kumuh", "lokasi_baru", "lokasi_belum_dinilai",
+        "lokasi_tidak_ditetapkan_lagi", *(f"lokasi_{lv}" for lv in _levels_desc()),
+        *(f"klasifikasi_{code}" for code in _klasifikasi_codes()),
+    ]  # fmt: skip
+    columns: dict[str, Any] = {
+        "kode": kode, "nama": nama, "tingkat": level, "kode_induk": induk, "periode": periode, "baseline": baseline,
+        "luas_kumuh_awal_ha": awal, "luas_kumuh_akhir_ha": akhir, "luas_tertangani_ha": s["luas_tertangani_ha"],
+        "persen_pengurangan": _ratio(100.0 * (awal - akhir), awal),
+        **{c: s[c] for c in counts},
+        "nilai_rerata_awal": _ratio(s["_nilai_luas_awal"], s["_luas_dinilai_awal"]),
+        "nilai_rerata_akhir": _ratio(s["_nilai_luas_akhir"], s["_luas_dinilai_akhir"]),
+        **{f"kegiatan_{st}": s[f"kegiatan_{st}"] for st in _kegiatan_status()},
+        "kegiatan_total": s["kegiatan_total"],
+        "progres_fisik_rerata": _ratio(s["_progres_sum"], s["_progres_n"]),
+        "biaya_idr_total": s["biaya_idr_total"].astype("float64"),
+    }  # fmt: skip
+    out = pd.DataFrame(columns)  # one frame at once: inserting 50 columns one by one costs more than the sums
     if geometry is not None:
         geoms = geometry.reindex(pd.Index(kode, dtype=object)).to_numpy()
         return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=geometry.crs), crs=geometry.crs)

@@ -353,10 +353,11 @@ def period_end(periods: pd.Series | Sequence[object]) -> np.ndarray:
     >>> period_end(["2024", "2026Q3"]).tolist()
     [20244.0, 20263.0]
     """
-    text = pd.Series(list(periods), dtype=object).astype(str)
+    ids, uniques = pd.factorize(np.asarray(periods, dtype=object), use_na_sentinel=False)
+    text = pd.Series(uniques, dtype=object).astype(str)  # each distinct period once
     year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
     quarter = pd.to_numeric(text.str.slice(5, 6), errors="coerce").fillna(4)
-    return (year * 10 + quarter).to_numpy(dtype="float64")
+    return (year * 10 + quarter).to_numpy(dtype="float64")[ids]
 
 
 def period_end_date(periode: str) -> pd.Timestamp:

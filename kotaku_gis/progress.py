@@ -340,9 +340,10 @@ def progress_lokasi(
     listed = _decree_lists(kumuh, periods, decrees, baseline, periode)
     frame = kumuh.loc[used].copy()
     frame[ROW] = rows_all[used]
-    frame["periode"] = periods[used].to_numpy()
+    # object columns as they come (pandas would otherwise copy every text into an Arrow string)
+    frame["periode"] = pd.Series(periods[used].to_numpy(), index=frame.index, dtype=object)
     report = _validate.Problems("kawasan_kumuh", frame[ROW].to_numpy())
-    frame["kode_kelurahan"] = _kelurahan_codes(frame, report).to_numpy()
+    frame["kode_kelurahan"] = pd.Series(_kelurahan_codes(frame, report).to_numpy(), index=frame.index, dtype=object)
     frame["luas_ha"] = _area_ha(frame, report)
     dup = frame.duplicated(["id_lokasi", "periode"], keep=False).to_numpy()
     report.add_each(
@@ -360,10 +361,10 @@ def progress_lokasi(
     is_cur = (frame["periode"] == periode).to_numpy()
     base = data.loc[is_base].set_index("id_lokasi")
     cur = data.loc[is_cur].set_index("id_lokasi")
-    both = base.merge(cur, how="outer", left_index=True, right_index=True, suffixes=("_awal", "_akhir"))
+    both = base.merge(cur, how="outer", left_index=True, right_index=True, suffixes=("_awal", "_akhir"), indicator=True)
 
-    in_base = both.index.isin(base.index)
-    in_cur = both.index.isin(cur.index)
+    in_base = (both["_merge"] != "right_only").to_numpy()
+    in_cur = (both["_merge"] != "left_only").to_numpy()
     levels = list(scoring.LEVELS)
     slum = list(_slum_levels())
     tingkat_awal = _categorical(both["tingkat_kekumuhan_awal"], levels)
@@ -380,43 +381,61 @@ def progress_lokasi(
     luas_kumuh_akhir = np.where(belum, luas_kumuh_awal, np.where(kumuh_dinilai, luas_akhir, 0.0))
     status = np.select(
         [dropped, belum, ~in_base, kumuh_awal & kumuh_akhir, kumuh_awal, kumuh_akhir],
-        ["tidak_ditetapkan_lagi", *STATUS[:5]],
-        STATUS[5],
-    )
+        [STATUS.index("tidak_ditetapkan_lagi"), *range(5)],
+        5,
+    )  # codes into STATUS
     codes = _klasifikasi_codes()
 
-    out = pd.DataFrame(
-        {
-            "id_lokasi": both.index.to_numpy(),
-            "kode_kelurahan": np.where(in_cur, both["kode_kelurahan_akhir"], both["kode_kelurahan_awal"]),
-        }
-    )
+    columns: dict[str, Any] = {
+        "id_lokasi": both.index.to_numpy(dtype=object),
+        "kode_kelurahan": np.where(in_cur, both["kode_kelurahan_akhir"], both["kode_kelurahan_awal"]),
+    }
     if "nama_kawasan_awal" in both.columns:
-        out["nama_kawasan"] = np.where(in_cur, both["nama_kawasan_akhir"], both["nama_kawasan_awal"])
-    out["periode"] = periode
-    out["baseline"] = baseline
-    out["status"] = pd.Categorical(status, categories=list(STATUS))
-    out["luas_awal_ha"] = luas_awal
-    out["luas_akhir_ha"] = luas_akhir
-    out["nilai_awal"] = both["nilai_kekumuhan_awal"].to_numpy(dtype="float64")
-    out["nilai_akhir"] = both["nilai_kekumuhan_akhir"].to_numpy(dtype="float64")
-    out["tingkat_awal"] = tingkat_awal
-    out["tingkat_akhir"] = tingkat_akhir
-    out["klasifikasi_awal"] = _categorical(both["klasifikasi_awal"], codes)
-    out["klasifikasi_akhir"] = _categorical(both["klasifikasi_akhir"], codes)
+        columns["nama_kawasan"] = np.where(in_cur, both["nama_kawasan_akhir"], both["nama_kawasan_awal"])
+    columns.update({
+        "periode": periode,
+        "baseline": baseline,
+        "status": pd.Categorical.from_codes(status, categories=list(STATUS)),
+        "luas_awal_ha": luas_awal,
+        "luas_akhir_ha": luas_akhir,
+        "nilai_awal": both["nilai_kekumuhan_awal"].to_numpy(dtype="float64"),
+        "nilai_akhir": both["nilai_kekumuhan_akhir"].to_numpy(dtype="float64"),
+        "tingkat_awal": tingkat_awal,
+        "tingkat_akhir": tingkat_akhir,
+        "klasifikasi_awal": _categorical(both["klasifikasi_awal"], codes),
+        "klasifikasi_akhir": _categorical(both["klasifikasi_akhir"], codes),
+    })  # fmt: skip
     if "prioritas_akhir" in both.columns:
-        out["prioritas_akhir"] = pd.array(both["prioritas_akhir"].to_numpy(), dtype="Int64")
-    out["kumuh_awal"] = kumuh_awal
-    out["kumuh_akhir"] = kumuh_akhir
-    out["keluar_kumuh"] = keluar
-    out["belum_dinilai"] = belum
-    out["tidak_ditetapkan_lagi"] = dropped
-    out["luas_kumuh_awal_ha"] = luas_kumuh_awal
-    out["luas_kumuh_akhir_ha"] = luas_kumuh_akhir
-    out["luas_tertangani_ha"] = np.clip(luas_kumuh_awal - luas_kumuh_akhir, 0.0, None)
-    out = out.sort_values(["kode_kelurahan", "id_lokasi"], kind="stable", ignore_index=True)
+        columns["prioritas_akhir"] = pd.array(both["prioritas_akhir"].to_numpy(), dtype="Int64")
+    columns.update({
+        "kumuh_awal": kumuh_awal,
+        "kumuh_akhir": kumuh_akhir,
+        "keluar_kumuh": keluar,
+        "belum_dinilai": belum,
+        "tidak_ditetapkan_lagi": dropped,
+        "luas_kumuh_awal_ha": luas_kumuh_awal,
+        "luas_kumuh_akhir_ha": luas_kumuh_akhir,
+        "luas_tertangani_ha": np.clip(luas_kumuh_awal - luas_kumuh_akhir, 0.0, None),
+    })  # fmt: skip
+    out = _by_kelurahan(columns)
     out.attrs.update(periode=periode, baseline=baseline)
     return out
+
+
+def _by_kelurahan(columns: dict[str, Any]) -> pd.DataFrame:
+    """The per-location frame of ``columns`` (arrays, or one value for every row), its rows sorted by
+    ``kode_kelurahan`` then ``id_lokasi``; the frame made once, in that order.
+
+    The order comes from integer ranks of the codes, not from sorting the text columns of a frame
+    (which pandas does through Arrow strings, several times slower).
+    """
+    ids = columns["id_lokasi"]
+    order = np.arange(len(ids))
+    if not pd.Index(ids, dtype=object).is_monotonic_increasing:  # a merge on the ids gives them sorted
+        order = np.argsort(ids, kind="stable")
+    kode_rank = pd.factorize(columns["kode_kelurahan"][order], sort=True)[0]
+    order = order[np.argsort(kode_rank, kind="stable")]
+    return pd.DataFrame({name: value if isinstance(value, str) else value.take(order) for name, value in columns.items()})
 
 
 def decree_periods(decrees: pd.DataFrame | None, baseline: str, periode: str) -> list[str]:

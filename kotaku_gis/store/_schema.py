@@ -16,7 +16,9 @@ Versions
 --------
 ``SCHEMA_VERSION`` counts incompatible layouts; ``MIGRATIONS[v]`` upgrades a store from version
 ``v`` to ``v + 1``. Columns added to the catalogue are added to existing tables by ``Store.init``
-without a version step (an additive change keeps every row).
+without a version step (an additive change keeps every row), and so are indexes (the index on the
+period column of a partitioned layer, which makes reading a few periods of a national layer and
+listing its periods fast; a store without it works, only slower).
 
 =======  ============================================================================================
 version  layout
@@ -88,12 +90,19 @@ def layer_table(metadata: sa.MetaData, spec: catalog.LayerSpec, geometry_type: s
     columns.append(sa.Column(GEOMETRY_COLUMN, geometry_type, nullable=False))
     table = sa.Table(spec.name, metadata, *columns, comment=spec.title.en)
     table.append_constraint(sa.UniqueConstraint(*spec.key, name=f"{spec.name}_key"))
+    if spec.partition is not None:  # reads of a few periods, and the list of periods, go through it
+        sa.Index(partition_index(spec.name), table.c[spec.partition])
     for col in spec.columns:
         if col.min is not None:
             table.append_constraint(sa.CheckConstraint(table.c[col.name] >= col.min, name=f"{spec.name}_{col.name}_min"))
         if col.max is not None:
             table.append_constraint(sa.CheckConstraint(table.c[col.name] <= col.max, name=f"{spec.name}_{col.name}_max"))
     return table
+
+
+def partition_index(layer: str) -> str:
+    """Name of the index on the period column of a partitioned layer."""
+    return f"{layer}_periode"
 
 
 def meta_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:

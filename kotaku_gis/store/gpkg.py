@@ -29,7 +29,7 @@ from sqlalchemy.dialects import sqlite
 
 from kotaku_gis import catalog, i18n, settings
 from kotaku_gis.errors import StoreError
-from kotaku_gis.store._base import Store
+from kotaku_gis.store._base import Store, arrow_frame, in_fid_order
 from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN
 from kotaku_gis.store._schema import GEOMETRY_NAMES as _GEOMETRY_NAMES
 
@@ -306,6 +306,11 @@ class GeoPackageStore(Store):
         sql_where = None
         if where is not None:
             sql_where = str(where.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        if not geometry:  # attributes only: GDAL's Arrow stream, texts made Python strings once per distinct value
+            meta, arrow = pyogrio.read_arrow(
+                self.path, layer=table.name, columns=columns, where=sql_where, bbox=bbox, read_geometry=False, return_fids=True
+            )
+            return arrow_frame(in_fid_order(arrow, meta["fid_column"]))
         frame = pyogrio.read_dataframe(
             self.path,
             layer=table.name,
