@@ -255,16 +255,17 @@ def _chart(series: pd.DataFrame, path: Path, lang: str, dpi: int) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 3.2))
-    ax.plot(series["periode"], series["luas_kumuh_ha"], marker="o", color="#b2182b")
-    for x, y in zip(series["periode"], series["luas_kumuh_ha"]):
-        ax.annotate(fmt(y, "_ha", lang), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
-    ax.set_ylabel(_t("tren.sumbu", lang))
-    ax.set_ylim(bottom=0, top=max(1.0, float(series["luas_kumuh_ha"].max() or 0) * 1.2))
-    ax.grid(axis="y", alpha=0.3)
-    ax.set_title(_t("tren.judul", lang), fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=dpi, metadata={"Software": None})
+    with matplotlib.rc_context({"text.parse_math": False}):  # texts are plain text, never maths markup
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+        ax.plot(series["periode"], series["luas_kumuh_ha"], marker="o", color="#b2182b")
+        for x, y in zip(series["periode"], series["luas_kumuh_ha"]):
+            ax.annotate(fmt(y, "_ha", lang), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+        ax.set_ylabel(_t("tren.sumbu", lang))
+        ax.set_ylim(bottom=0, top=max(1.0, float(series["luas_kumuh_ha"].max() or 0) * 1.2))
+        ax.grid(axis="y", alpha=0.3)
+        ax.set_title(_t("tren.judul", lang), fontsize=10)
+        fig.tight_layout()
+        fig.savefig(path, dpi=dpi, metadata={"Software": None})
     plt.close(fig)
     return path
 

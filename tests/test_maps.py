@@ -472,3 +472,18 @@ def test_cli_map_refuses_a_bad_output(sample_store, tmp_path, capsys):
             "--out", str(tmp_path / "peta.svg")]
     assert cli.main(argv) == 2
     assert ".svg" in capsys.readouterr().err
+
+
+def test_names_with_dollar_signs_are_drawn_as_text(tmp_path):
+    """A name like ``=Z$$`` or ``Rp $5`` is text, never maths markup (matplotlib would refuse it)."""
+    import dataclasses
+
+    inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=4, n_kegiatan=6)
+    w = inputs.wilayah.copy()
+    w["nama"] = [f"=Z$$ {i}" if i % 2 else f"Rp $5 {i} $x^{{2" for i in range(len(w))]  # even counts: mathtext
+    inputs = dataclasses.replace(inputs, wilayah=w, nama="$Kecamatan$ $")
+    png = maps.static_map(inputs, tmp_path / "peta.png")
+    pdf = maps.static_map(inputs, tmp_path / "peta.pdf")
+    assert png.stat().st_size > 10_000 and pdf.stat().st_size > 1_000
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Rp $5 0 $x^{2" in text

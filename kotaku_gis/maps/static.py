@@ -110,6 +110,16 @@ def static_map(
     rec.mode(mode)
     p = inputs if isinstance(inputs, Prepared) else prepare(inputs)
 
+    import matplotlib
+
+    # names and texts are plain text, never maths markup: a "$" in a kelurahan's name stays a "$"
+    with matplotlib.rc_context({"text.parse_math": False}):
+        _render(p, path, fmt=fmt, lang=lang, mode=mode, dpi=dpi or rec.static.dpi, rec=rec)
+    return path
+
+
+def _render(p: Prepared, path: Path, *, fmt: str, lang: str, mode: str, dpi: int, rec: Any) -> None:
+    """Draw the map of ``p`` (see :func:`static_map`) and save it."""
     from matplotlib.figure import Figure
 
     t = lambda key, **kw: i18n.text(f"maps.{key}", lang, **kw)  # noqa: E731
@@ -148,8 +158,7 @@ def static_map(
     _draw_scale_and_north(ax, lat0, t)
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=fmt, dpi=dpi or rec.static.dpi, metadata={"Title": f"{title}: {unit}"})
-    return path
+    fig.savefig(path, format=fmt, dpi=dpi, metadata={"Title": f"{title}: {unit}"})
 
 
 def _map_axes(fig: Any, bounds: tuple[float, float, float, float]) -> tuple[Any, float]:
