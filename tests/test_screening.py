@@ -98,6 +98,7 @@ def test_packaged_rules_and_rates_load():
     assert screening.load_kurs().rate(None) is None
 
 
+@pytest.mark.usefixtures("english")
 def test_malformed_rules_file_names_file_and_field(tmp_path):
     bad = tmp_path / "screening.yml"
     text = (screening.RULES_DIR / "screening.yml").read_text(encoding="utf-8")
