@@ -29,7 +29,8 @@ from sqlalchemy.dialects import sqlite
 
 from kotaku_gis import catalog, i18n, settings
 from kotaku_gis.errors import StoreError
-from kotaku_gis.store._base import Store, arrow_frame, in_fid_order
+from kotaku_gis.store._base import Store
+from kotaku_gis.store._frames import arrow_frame, in_fid_order
 from kotaku_gis.store._schema import FID, GEOMETRY_COLUMN
 from kotaku_gis.store._schema import GEOMETRY_NAMES as _GEOMETRY_NAMES
 
