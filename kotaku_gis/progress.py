@@ -329,30 +329,7 @@ def progress_lokasi(
     >>> per["luas_tertangani_ha"].tolist()  # L2 not reassessed: its 4 ha still count as slum
     [1.0, 0.0, 0.0]
     """
-    _require_columns(kumuh, _KUMUH_REQUIRED, "kawasan_kumuh")
-    rows_all = _row_numbers(kumuh)
-    report = _validate.Problems("kawasan_kumuh", rows_all)
-    periods = _periode_column(kumuh, report)
-    report.raise_if_any()
-    periode, baseline = resolve_periods(periods.unique(), periode, baseline)
-    used = periods.isin([periode, baseline]).to_numpy()
-
-    listed = _decree_lists(kumuh, periods, decrees, baseline, periode)
-    frame = kumuh.loc[used].copy()
-    frame[ROW] = rows_all[used]
-    # object columns as they come (pandas would otherwise copy every text into an Arrow string)
-    frame["periode"] = pd.Series(periods[used].to_numpy(), index=frame.index, dtype=object)
-    report = _validate.Problems("kawasan_kumuh", frame[ROW].to_numpy())
-    frame["kode_kelurahan"] = pd.Series(_kelurahan_codes(frame, report).to_numpy(), index=frame.index, dtype=object)
-    frame["luas_ha"] = _area_ha(frame, report)
-    dup = frame.duplicated(["id_lokasi", "periode"], keep=False).to_numpy()
-    report.add_each(
-        "progress_lokasi_duplicate", dup, "id_lokasi",
-        id=frame["id_lokasi"], periode=frame["periode"],
-    )  # fmt: skip
-    report.raise_if_any()
-    if not _is_scored(frame):
-        frame = scoring.score(frame, rules)
+    frame, periode, baseline, listed = _checked_rows(kumuh, periode, baseline, rules, decrees)
 
     keep = ["kode_kelurahan", "luas_ha", "nilai_kekumuhan", "tingkat_kekumuhan", "klasifikasi"]
     keep += [c for c in ("prioritas", "nama_kawasan") if c in frame.columns]
@@ -784,3 +761,37 @@ def report(
     if staff is not None and len(staff) and upper:
         frames = attach(frames, sum_up(staff, upper))
     return frames
+
+
+def _checked_rows(
+    kumuh: pd.DataFrame, periode: str, baseline: str | None, rules: str | scoring.RuleSet | None,
+    decrees: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, str, str, dict[str, set[str]]]:  # fmt: skip
+    """The rows of the two periods of :func:`progress_lokasi`, checked (each problem names its row) and
+    scored; the periods resolved; the decrees' lists of locations."""
+    _require_columns(kumuh, _KUMUH_REQUIRED, "kawasan_kumuh")
+    rows_all = _row_numbers(kumuh)
+    report = _validate.Problems("kawasan_kumuh", rows_all)
+    periods = _periode_column(kumuh, report)
+    report.raise_if_any()
+    periode, baseline = resolve_periods(periods.unique(), periode, baseline)
+    used = periods.isin([periode, baseline]).to_numpy()
+
+    listed = _decree_lists(kumuh, periods, decrees, baseline, periode)
+    frame = kumuh.loc[used].copy()
+    frame[ROW] = rows_all[used]
+    # object columns as they come (pandas would otherwise copy every text into an Arrow string)
+    frame["periode"] = pd.Series(periods[used].to_numpy(), index=frame.index, dtype=object)
+    report = _validate.Problems("kawasan_kumuh", frame[ROW].to_numpy())
+    frame["kode_kelurahan"] = pd.Series(_kelurahan_codes(frame, report).to_numpy(), index=frame.index, dtype=object)
+    frame["luas_ha"] = _area_ha(frame, report)
+    dup = frame.duplicated(["id_lokasi", "periode"], keep=False).to_numpy()
+    report.add_each(
+        "progress_lokasi_duplicate", dup, "id_lokasi",
+        id=frame["id_lokasi"], periode=frame["periode"],
+    )  # fmt: skip
+    report.raise_if_any()
+    if not _is_scored(frame):
+        frame = scoring.score(frame, rules)
+
+    return frame, periode, baseline, listed
