@@ -304,10 +304,15 @@ def main(argv: list[str] | None = None) -> int:
             f"largest kelurahan map page: {kel_page[0] * 1000:.0f} KB ({kel_page[1]}; target < {TARGET_KELURAHAN_PAGE_KB:.0f} KB)"
         )
     print(f"largest single process: {largest:.0f} MB")
-    print(
-        f"targets: full < {target_full:.0f} s: {full_s} s; no-change < {TARGET_NOCHANGE_S:.0f} s: {quiet_s} s -> "
-        + ("met" if ok else "NOT met")
-    )
+    if args.kode:  # the targets are those of the national pack: a subset neither meets nor misses them
+        print(f"targets (full < {target_full:.0f} s, no-change < {TARGET_NOCHANGE_S:.0f} s) are for the national pack: "
+              f"not judged on the subset {args.kode}")  # fmt: skip
+        ok = True
+    else:
+        print(
+            f"targets: full < {target_full:.0f} s: {full_s} s; no-change < {TARGET_NOCHANGE_S:.0f} s: {quiet_s} s -> "
+            + ("met" if ok else "NOT met")
+        )
     print("RESULT " + json.dumps(results, ensure_ascii=False))
     return 0 if ok else 1
 
