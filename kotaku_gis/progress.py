@@ -364,7 +364,7 @@ def progress_lokasi(
     codes = _klasifikasi_codes()
 
     columns: dict[str, Any] = {
-        "id_lokasi": both.index.to_numpy(dtype=object),
+        "id_lokasi": both.index.to_numpy(),
         "kode_kelurahan": np.where(in_cur, both["kode_kelurahan_akhir"], both["kode_kelurahan_awal"]),
     }
     if "nama_kawasan_awal" in both.columns:

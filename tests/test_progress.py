@@ -401,3 +401,14 @@ def test_every_level_is_the_sum_of_its_children(programme):
     kel = set(levels["kelurahan"]["kode"])
     assert set(wilayah.loc[wilayah["kode"].str.len() == 13, "kode"]) <= kel
     assert set(per["kode_kelurahan"]) <= kel
+
+
+def test_numeric_location_ids_keep_their_type():
+    """An id column of integers comes back as integers (the review found them turned into objects)."""
+    kumuh = pd.DataFrame({
+        "id_lokasi": [1, 2, 1, 3], "kode_kelurahan": ["61.71.01.1001", "61.71.01.1002", "61.71.01.1001", "61.71.01.1002"],
+        "periode": ["2024", "2024", "2026Q3", "2026Q3"], "luas_ha": [10.0, 4.0, 9.0, 2.0],
+        "nilai_kekumuhan": [45.0, 30.0, 40.0, 20.0],
+    })  # fmt: skip
+    per = progress.progress_lokasi(kumuh, "2026Q3", "2024")
+    assert per["id_lokasi"].dtype == "int64" and per["id_lokasi"].tolist() == [1, 2, 3]
