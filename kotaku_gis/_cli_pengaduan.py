@@ -118,4 +118,3 @@ def add_parsers(sub) -> None:  # type: ignore[no-untyped-def]
         help=_tg("help_tingkat", levels=", ".join(levels), default=settings.pengaduan_tingkat_publikasi),
     )
     a.set_defaults(func=cmd_pengaduan_publish)
-

@@ -43,6 +43,21 @@ def load_yaml(stream: IO[str] | str) -> Any:
     return yaml.load(stream, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
+def invalid(key: str, /, **params: Any) -> ValueError:
+    """The error a schema validator raises, in the user's language (``i18n/<lang>/schema.yml``).
+
+    pydantic puts its text in the message that names the file and the field (:func:`read_model`).
+
+    Examples
+    --------
+    >>> str(invalid("catalog.column_names_repeat"))
+    'nama kolom berulang'
+    """
+    from kotaku_gis import i18n  # i18n reads its files through this module
+
+    return ValueError(i18n.text(f"schema.{key}", **params))
+
+
 def read_model(path: Path, model: type[M], what: str) -> M:
     """Read the YAML file ``path`` and validate it as ``model``.
 

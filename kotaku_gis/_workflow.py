@@ -7,6 +7,8 @@ from typing import TypeVar
 
 import pandas as pd
 
+from kotaku_gis._datafile import invalid
+
 _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
 
@@ -21,18 +23,18 @@ def check_workflow(layer: str, statuses: Sequence[str], transitions: Mapping[str
     >>> check_workflow("x", ["a", "b"], {"a": ["b"], "b": ["a"]}, "b", [])
     Traceback (most recent call last):
     ...
-    ValueError: the closing status 'b' must be final
+    ValueError: status penutup 'b' harus status akhir
     """
     everything = set(named) | set(transitions) | {closed}
     for targets in transitions.values():
         everything |= set(targets)
     unknown = everything - set(statuses)
     if unknown:
-        raise ValueError(f"statuses not in layers/{layer}.yml: {sorted(unknown)}")
+        raise invalid("workflow.statuses_layers_yml", layer=layer, sorted_unknown=sorted(unknown))
     if set(transitions) != set(statuses):
-        raise ValueError(f"transitions must list every status once: {list(statuses)}")
+        raise invalid("workflow.transitions_list_every", list_statuses=list(statuses))
     if transitions[closed]:
-        raise ValueError(f"the closing status {closed!r} must be final")
+        raise invalid("workflow.closing_status_final", closed=closed)
 
 
 def check_figures(values: Sequence[str], known: Sequence[str]) -> list[str]:
@@ -45,7 +47,7 @@ def check_figures(values: Sequence[str], known: Sequence[str]) -> list[str]:
     """
     unknown = [v for v in values if v not in known]
     if unknown:
-        raise ValueError(f"unknown figures {unknown}; choose from {', '.join(known)}")
+        raise invalid("workflow.unknown_figures_choose", unknown=unknown, join_known=", ".join(known))
     return list(values)
 
 

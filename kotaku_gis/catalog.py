@@ -27,7 +27,7 @@ import yaml
 from pydantic import PrivateAttr, model_validator
 
 from kotaku_gis import i18n, settings
-from kotaku_gis._datafile import FrozenModel, read_model
+from kotaku_gis._datafile import FrozenModel, invalid, read_model
 from kotaku_gis.errors import CatalogError, UsageError
 
 ColumnType = Literal["text", "kode", "periode", "integer", "float", "boolean", "date"]
@@ -144,7 +144,7 @@ class LayerSpec(_Spec):
     def _consistent(self) -> LayerSpec:
         names = [c.name for c in self.columns]
         if len(set(names)) != len(names):
-            raise ValueError("column names repeat")
+            raise invalid("catalog.column_names_repeat")
         referenced = list(self.key) + ([self.partition] if self.partition else [])
         for group in (self.complete_one_of or {}).values():
             referenced += group
@@ -152,7 +152,7 @@ class LayerSpec(_Spec):
             pass  # styles may colour by a derived analysis column (e.g. tingkat_kekumuhan)
         missing = [r for r in referenced if r not in names]
         if missing:
-            raise ValueError(f"key/partition/groups name unknown columns: {missing}")
+            raise invalid("catalog.key_partition_groups", missing=missing)
         return self
 
     @property
@@ -190,7 +190,7 @@ class RowFilter(_Spec):
     @model_validator(mode="after")
     def _one_list(self) -> RowFilter:
         if (self.keep is None) == (self.skip is None):
-            raise ValueError("give exactly one of keep and skip")
+            raise invalid("catalog.exactly_one_keep")
         return self
 
 
@@ -234,7 +234,7 @@ class TableSpec(_Spec):
     @model_validator(mode="after")
     def _pair(self) -> TableSpec:
         if (self.lon is None) != (self.lat is None):
-            raise ValueError("give both lon and lat, or neither")
+            raise invalid("catalog.both_lon_lat")
         return self
 
 
@@ -304,7 +304,7 @@ class Mapping(_Spec):
             try:
                 _template_fields(template)
             except ValueError as exc:
-                raise ValueError(f"templates.{target}: {exc}") from None
+                raise invalid("catalog.templates", target=target, exc=exc) from None
         return self
 
     def template_columns(self) -> list[str]:
@@ -321,9 +321,9 @@ def _template_fields(template: str) -> list[str]:
 
     fields = [name for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
     if not fields:
-        raise ValueError(f"template {template!r} has no {{column}} placeholder")
+        raise invalid("catalog.template_has_no", template=template)
     if any(not f or any(ch in f for ch in ".[]!:") for f in fields):
-        raise ValueError(f"template {template!r}: placeholders name columns, e.g. {{Kode_Kel}}, without . [ ] ! :")
+        raise invalid("catalog.template_placeholders_name", template=template)
     return fields
 
 

@@ -47,7 +47,7 @@ from pydantic import Field, field_validator
 
 from kotaku_gis import catalog, i18n, progress, scoring, settings, tindak_lanjut
 from kotaku_gis import wilayah as wil
-from kotaku_gis._datafile import FrozenModel, read_model
+from kotaku_gis._datafile import FrozenModel, invalid, read_model
 from kotaku_gis._monev_document import (  # noqa: F401  (the document model and its writers, public here)
     Block,
     Document,
@@ -92,7 +92,7 @@ class KeyFigure(_Model):
     @classmethod
     def _known(cls, value: str | None) -> str | None:
         if value is not None and value not in _known_figures():
-            raise ValueError(f"unknown figure {value!r}; choose from {', '.join(_known_figures())}")
+            raise invalid("monev.unknown_figure_choose", value=value, join__known_figures=", ".join(_known_figures()))
         return value
 
 
@@ -124,7 +124,7 @@ class ReportRecipe(_Model):
 
         unknown = [v for v in value if v not in FIGURES]
         if unknown:
-            raise ValueError(f"unknown figures {unknown}; choose from {', '.join(FIGURES)}")
+            raise invalid("monev.unknown_figures_choose", unknown=unknown, join_figures=", ".join(FIGURES))
         return value
 
 

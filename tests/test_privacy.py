@@ -91,6 +91,7 @@ def test_screening_is_idempotent_and_leaves_nothing_to_find(text):
         assert secret not in once.text
 
 
+@pytest.mark.usefixtures("english")
 def test_malformed_rules_are_a_clear_error(tmp_path):
     bad = tmp_path / "data_pribadi.yml"
     shutil.copy(privacy.RULES_PATH, bad)

@@ -83,6 +83,7 @@ def test_malformed_rule_file_names_file_and_field(tmp_path):
         ("legal_reference:", "legal_ref:", "legal_ref"),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_inconsistent_rule_file_is_refused(tmp_path, old, new, field):
     path = tmp_path / "draft.yml"
     text = (scoring.RULES_DIR / "permen_14_2018.yml").read_text(encoding="utf-8")

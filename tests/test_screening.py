@@ -119,6 +119,7 @@ def test_malformed_rules_file_names_file_and_field(tmp_path):
         screening.load_rules(bad)
 
 
+@pytest.mark.usefixtures("english")
 def test_malformed_exchange_rates_name_file_and_field(tmp_path):
     bad = tmp_path / "kurs.yml"
     bad.write_text("kind: exchange_rates\ncurrency: USD\nsource: x\nrates:\n  - {periode: 2026-3, idr_per_usd: 16000}\n",

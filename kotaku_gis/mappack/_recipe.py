@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from kotaku_gis import settings
-from kotaku_gis._datafile import FrozenModel, read_model
+from kotaku_gis._datafile import FrozenModel, invalid, read_model
 from kotaku_gis.mappack._unit import FIGURES
 
 #: The packaged recipe.
@@ -53,9 +53,9 @@ class PackRecipe(FrozenModel):
     @model_validator(mode="after")
     def _levels(self) -> PackRecipe:
         if self.tingkat_bawah not in self.tingkat:
-            raise ValueError(f"tingkat_bawah {self.tingkat_bawah!r} is not one of the levels under `tingkat`")
+            raise invalid("mappack_recipe.tingkat_bawah_one", tingkat_bawah=self.tingkat_bawah)
         if self.folder_aset == "wilayah" or self.folder_aset == "zip":
-            raise ValueError("folder_aset: 'wilayah' and 'zip' are folders of the pack")
+            raise invalid("mappack_recipe.folder_aset_wilayah")
         return self
 
 

@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from kotaku_gis import i18n
-from kotaku_gis._datafile import FrozenModel, read_model
+from kotaku_gis._datafile import FrozenModel, invalid, read_model
 from kotaku_gis.errors import UsageError
 
 #: The levels a progress map can be made for, from the top.
@@ -96,14 +96,14 @@ class Mode(FrozenModel):
     def _consistent(self) -> Mode:
         if self.kind == "categorical":
             if not self.style_layer or not self.values:
-                raise ValueError(f"mode {self.key}: categorical needs style_layer and values")
+                raise invalid("map_recipe.mode_categorical_style", key=self.key)
         else:
             if not self.breaks or not self.colors:
-                raise ValueError(f"mode {self.key}: breaks needs breaks and colors")
+                raise invalid("map_recipe.mode_breaks_breaks", key=self.key)
             if len(self.colors) != len(self.breaks) + 1:
-                raise ValueError(f"mode {self.key}: need len(breaks) + 1 colors")
+                raise invalid("map_recipe.mode_len_breaks", key=self.key)
             if any(b <= a for a, b in zip(self.breaks, self.breaks[1:])):
-                raise ValueError(f"mode {self.key}: breaks must increase")
+                raise invalid("map_recipe.mode_breaks_increase", key=self.key)
         return self
 
 
@@ -178,13 +178,13 @@ class Recipes(FrozenModel):
     def _complete(self) -> Recipes:
         missing = [t for t in TINGKAT if t not in self.levels]
         if missing:
-            raise ValueError(f"levels: missing {missing}")
+            raise invalid("map_recipe.levels_missing", missing=missing)
         for want in ("kode", "nama"):
             if want not in self.rollup_columns:
-                raise ValueError(f"rollup_columns: needs {want}")
+                raise invalid("map_recipe.rollup_columns", want=want)
         unknown = [s for s in self.sources.always if s not in self.sources.keys]
         if unknown:
-            raise ValueError(f"sources.always: not in sources.keys: {unknown}")
+            raise invalid("map_recipe.sources_always_sources", unknown=unknown)
         return self
 
     def level(self, tingkat: str) -> LevelRecipe:

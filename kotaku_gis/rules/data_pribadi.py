@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import field_validator, model_validator
 
-from kotaku_gis._datafile import FrozenModel
+from kotaku_gis._datafile import FrozenModel, invalid
 
 #: Kinds of finding, in the order they are looked for (``kontak`` and ``nama``: a contact and a name
 #: given by the caller).
@@ -41,10 +41,10 @@ class PrivacyRules(FrozenModel):
     def _masks_complete_and_clean(cls, v: dict[str, str]) -> dict[str, str]:
         missing = set(KINDS) - set(v)
         if missing:
-            raise ValueError(f"masks missing for {sorted(missing)}")
+            raise invalid("rules_data_pribadi.masks_missing_for", sorted_missing=sorted(missing))
         for kind, mask in v.items():
             if re.search(r"[\d@]", mask):
-                raise ValueError(f"mask of {kind!r} must hold no digit and no @ (screening must be idempotent)")
+                raise invalid("rules_data_pribadi.mask_hold_no", kind=kind)
         return v
 
     @field_validator("account_pattern", "keep_patterns")
@@ -65,7 +65,11 @@ class PrivacyRules(FrozenModel):
 
         def fill(m: re.Match[str]) -> str:
             if m.group(1) not in self.email_fragments:
-                raise ValueError(f"{m.group(0)} is not one of email_fragments ({', '.join(self.email_fragments)})")
+                raise invalid(
+                    "rules_data_pribadi.one_email_fragments",
+                    m_group_0=m.group(0),
+                    join_self_email_frag=", ".join(self.email_fragments),
+                )
             return self.email_fragments[m.group(1)]
 
         return [re.sub(r"\{([a-z_]+)\}", fill, pattern) for pattern in self.email_patterns]
@@ -75,4 +79,4 @@ def _compile(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
-        raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from exc
+        raise invalid("rules_data_pribadi.regular_expression", pattern=pattern, exc=exc) from exc

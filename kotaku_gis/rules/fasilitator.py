@@ -9,7 +9,7 @@ from typing import Literal, get_args
 
 from pydantic import field_validator
 
-from kotaku_gis._datafile import FrozenModel
+from kotaku_gis._datafile import FrozenModel, invalid
 
 Rounding = Literal["per_bagian", "total", "tim"]
 
@@ -30,5 +30,5 @@ class FasilitatorRules(FrozenModel):
     @classmethod
     def _ratio(cls, v: tuple[int, int]) -> tuple[int, int]:
         if v[0] < 0 or v[1] <= 0:
-            raise ValueError(f"{list(v)}: give [facilitators >= 0, kelurahan > 0]")
+            raise invalid("rules_fasilitator.facilitators_kelurahan", list_v=list(v))
         return v

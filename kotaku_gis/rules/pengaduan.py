@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from kotaku_gis import catalog
 from kotaku_gis._datafile import FrozenModel as _Spec
+from kotaku_gis._datafile import invalid
 from kotaku_gis._workflow import check_workflow
 
 #: The catalogue layer of the public register.
@@ -59,8 +60,8 @@ class PengaduanRules(_Spec):
                 spec.column(col)
         categories = set(spec.column("kategori").codes())
         if set(self.prioritas.bobot_kategori) != categories:
-            raise ValueError(f"bobot_kategori must weigh exactly the categories {sorted(categories)}")
+            raise invalid("rules_pengaduan.bobot_kategori_weigh", sorted_categories=sorted(categories))
         mins = [level.min for level in self.prioritas.tingkat]
         if mins != sorted(mins, reverse=True) or not mins or mins[-1] > 0:
-            raise ValueError("prioritas.tingkat must go from the highest minimum down to 0")
+            raise invalid("rules_pengaduan.prioritas_tingkat_go")
         return self

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from kotaku_gis import i18n
 from kotaku_gis._datafile import FrozenModel as _Model
+from kotaku_gis._datafile import invalid
 from kotaku_gis.catalog import Text
 from kotaku_gis.errors import UsageError
 
@@ -102,13 +103,13 @@ class View7plus1(_Model):
 
 def _check_bands(name: str, mins: list[float], ranks: list[int], first_max: float) -> None:
     if not mins:
-        raise ValueError(f"{name}: no bands")
+        raise invalid("rules_scoring.no_bands", name=name)
     if any(b <= a for a, b in zip(mins, mins[1:])):
-        raise ValueError(f"{name}: band minimums must increase strictly, got {mins}")
+        raise invalid("rules_scoring.band_minimums_increase", name=name, mins=mins)
     if mins[0] > first_max:
-        raise ValueError(f"{name}: the first band must start at or below {first_max}, got {mins[0]}")
+        raise invalid("rules_scoring.first_band_start", name=name, first_max=first_max, mins_0=mins[0])
     if any(b < a for a, b in zip(ranks, ranks[1:])):
-        raise ValueError(f"{name}: bands must not get less severe as the value grows")
+        raise invalid("rules_scoring.bands_get_less", name=name)
 
 
 class RuleSet(_Model):
@@ -131,12 +132,12 @@ class RuleSet(_Model):
     def _consistent(self) -> RuleSet:
         ids = [c.id for c in self.criteria]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"aspects: criterion ids repeat: {ids}")
+            raise invalid("rules_scoring.aspects_criterion_ids", ids=ids)
         if len(set(self.columns)) != len(self.columns):
-            raise ValueError("aspects: criterion columns repeat")
+            raise invalid("rules_scoring.aspects_criterion_columns")
         numbers = [a.number for a in self.aspects]
         if len(set(numbers)) != len(numbers):
-            raise ValueError(f"aspects: aspect numbers repeat: {numbers}")
+            raise invalid("rules_scoring.aspects_aspect_numbers", numbers=numbers)
         return self
 
     @model_validator(mode="after")
@@ -144,12 +145,10 @@ class RuleSet(_Model):
         ids = [c.id for c in self.criteria]
         _check_bands("share_bands", [b.min for b in self.share_bands], [b.score for b in self.share_bands], 0)
         if self.share_bands[-1].min > 100:
-            raise ValueError("share_bands: a band starts above 100 %")
+            raise invalid("rules_scoring.share_bands_band")
         top = max(b.score for b in self.share_bands) * len(ids)
         if abs(top - self.max_total) > 1e-9:
-            raise ValueError(
-                f"max_total: {self.max_total} differs from the highest criterion score x {len(ids)} criteria = {top}"
-            )
+            raise invalid("rules_scoring.max_total_differs", max_total=self.max_total, len_ids=len(ids), top=top)
         _check_bands(
             "total_bands",
             [b.min for b in self.total_bands],
@@ -157,9 +156,9 @@ class RuleSet(_Model):
             0,
         )
         if sorted(b.level for b in self.total_bands) != sorted(LEVELS):
-            raise ValueError(f"total_bands: need each level once: {', '.join(LEVELS)}")
+            raise invalid("rules_scoring.total_bands_each", join_levels=", ".join(LEVELS))
         if self.total_bands[-1].min > self.max_total:
-            raise ValueError("total_bands: a band starts above max_total")
+            raise invalid("rules_scoring.total_bands_band")
         return self
 
     @model_validator(mode="after")
@@ -172,9 +171,9 @@ class RuleSet(_Model):
             c.min,
         )
         if sorted(b.level for b in c.bands) != sorted(CONSIDERATION_LEVELS):
-            raise ValueError(f"consideration.bands: need each level once: {', '.join(CONSIDERATION_LEVELS)}")
+            raise invalid("rules_scoring.consideration_bands_each", join_consideration_l=", ".join(CONSIDERATION_LEVELS))
         if c.max < c.min:
-            raise ValueError("consideration: max is below min")
+            raise invalid("rules_scoring.consideration_max_below")
         return self
 
     @property
@@ -223,22 +222,23 @@ class Classification(_Model):
     @model_validator(mode="after")
     def _complete(self) -> Classification:
         if set(self.letters) != {"ringan", "sedang", "berat"}:
-            raise ValueError("letters: need berat, sedang and ringan")
+            raise invalid("rules_scoring.letters_berat_sedang")
         pairs = [(d.consideration, d.legality) for d in self.digits]
         if len(set(pairs)) != len(pairs):
-            raise ValueError("digits: a consideration/legality pair repeats")
+            raise invalid("rules_scoring.digits_consideration_legality")
         want = {(c, g) for c in CONSIDERATION_LEVELS for g in self.legalities}
         if set(pairs) != want:
-            raise ValueError(f"digits: need every consideration level x legality: missing {sorted(want - set(pairs))}")
+            raise invalid("rules_scoring.digits_every_consideration", sorted_want_set_pair=sorted(want - set(pairs)))
         codes = {f"{self.letters[lv]}{d.digit}" for lv in self.letters for d in self.digits}
         if codes != set(self.priorities):
-            raise ValueError(
-                f"priorities: codes differ from letters x digits: missing {sorted(codes - set(self.priorities))}, "
-                f"extra {sorted(set(self.priorities) - codes)}"
+            raise invalid(
+                "rules_scoring.priorities_codes_differ",
+                sorted_codes_set_sel=sorted(codes - set(self.priorities)),
+                sorted_set_self_prio=sorted(set(self.priorities) - codes),
             )
         for lv in self.letters:
             if set(self.handling.get(lv, {})) != set(self.legalities):
-                raise ValueError(f"handling.{lv}: need one pattern per legality {list(self.legalities)}")
+                raise invalid("rules_scoring.handling_one_pattern", lv=lv, list_self_legalities=list(self.legalities))
         return self
 
     @property

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from kotaku_gis import catalog, i18n
 from kotaku_gis._datafile import FrozenModel as _Model
+from kotaku_gis._datafile import invalid
 from kotaku_gis.catalog import PERIODE_PATTERN, Text
 from kotaku_gis.errors import UsageError
 
@@ -96,9 +97,9 @@ class Band(_Model):
     @model_validator(mode="after")
     def _bounded(self) -> Band:
         if self.above is None and self.at_most is None:
-            raise ValueError("give above, at_most or both")
+            raise invalid("rules_screening.above_most_both")
         if self.above is not None and self.at_most is not None and self.at_most <= self.above:
-            raise ValueError(f"at_most ({self.at_most}) must be more than above ({self.above})")
+            raise invalid("rules_screening.most_more_than", at_most=self.at_most, above=self.above)
         return self
 
     def contains(self, values: np.ndarray) -> np.ndarray:
@@ -133,15 +134,21 @@ class Setback(_Model):
     @model_validator(mode="after")
     def _one_form(self) -> Setback:
         if (self.m is None) == (not self.classes):
-            raise ValueError("give either m or classes")
+            raise invalid("rules_screening.either_m_classes")
         return self
 
 
 def _column(layer: catalog.LayerSpec, name: str, types: tuple[str, ...], where: str) -> None:
     if name not in layer.column_names:
-        raise ValueError(f"{where}: layer {layer.name} has no column {name!r}")
+        raise invalid("rules_screening.layer_has_no", where=where, layer_name=layer.name, name=name)
     if layer.column(name).type not in types:
-        raise ValueError(f"{where}: column {name!r} is {layer.column(name).type}, not {' or '.join(types)}")
+        raise invalid(
+            "rules_screening.column",
+            where=where,
+            name=name,
+            layer_column_name_ty=layer.column(name).type,
+            or_join_types=" or ".join(types),
+        )
 
 
 class ScreeningRules(_Model):
@@ -165,7 +172,7 @@ class ScreeningRules(_Model):
     def _items_known(self) -> ScreeningRules:
         ids = [i.aturan for i in self.items]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"items: an aturan repeats: {ids}")
+            raise invalid("rules_screening.items_aturan_repeats", ids=ids)
         used = [("location.aturan", self.location.aturan), ("cost.aturan", self.cost.aturan),
                 ("road.aturan", self.road.aturan), ("cross_border.aturan", self.cross_border.aturan)]  # fmt: skip
         used += [(f"thresholds.{k}.aturan", t.aturan) for k, t in enumerate(self.thresholds)]
@@ -175,7 +182,7 @@ class ScreeningRules(_Model):
             used += [(f"layers/{layer}.yml {col} {v.code}", v.aturan) for v in values if v.aturan]
         for where, aturan in used:
             if aturan not in ids:
-                raise ValueError(f"{where}: aturan {aturan!r} is not in items")
+                raise invalid("rules_screening.aturan_items", where=where, aturan=aturan)
         return self
 
     @model_validator(mode="after")
@@ -189,13 +196,13 @@ class ScreeningRules(_Model):
             _column(kegiatan, t.column, ("float", "integer"), f"thresholds.{k}.column")
             unknown = set(t.required_for) - codes
             if unknown:
-                raise ValueError(f"thresholds.{k}.required_for: not jenis codes: {sorted(unknown)}")
+                raise invalid("rules_screening.thresholds_required_for", k=k, sorted_unknown=sorted(unknown))
         for k, f in enumerate(self.flags):
             _column(kegiatan, f.column, ("boolean",), f"flags.{k}.column")
         tags = {t for v in jenis for t in v.tags}
         for where, tag in (("road.tag", self.road.tag), ("cross_border.tag", self.cross_border.tag)):
             if tag not in tags:
-                raise ValueError(f"{where}: no jenis carries the tag {tag!r} (tags: {sorted(tags)})")
+                raise invalid("rules_screening.no_jenis_carries", where=where, tag=tag, sorted_tags=sorted(tags))
         return self
 
     @model_validator(mode="after")
@@ -205,7 +212,7 @@ class ScreeningRules(_Model):
         known = {v.code for v in kawasan.column("kategori").values or []}
         for code, sb in self.setbacks.items():
             if code not in known:
-                raise ValueError(f"setbacks.{code}: not a kategori of kawasan_lindung")
+                raise invalid("rules_screening.setbacks_kategori_kawasan", code=code)
             for k, cls in enumerate(sb.classes):
                 for name, cond in cls.where.items():
                     want = ("boolean",) if isinstance(cond, bool) else ("float", "integer")
@@ -240,7 +247,10 @@ class ExchangeRates(_Model):
     def _unique(self) -> ExchangeRates:
         periods = [r.periode for r in self.rates]
         if len(set(periods)) != len(periods):
-            raise ValueError(f"rates: a periode repeats: {sorted(p for p in set(periods) if periods.count(p) > 1)}")
+            raise invalid(
+                "rules_screening.rates_periode_repeats",
+                sorted_p_for_p_in_se=sorted(p for p in set(periods) if periods.count(p) > 1),
+            )
         return self
 
     def rate(self, periode: str | None) -> tuple[float, str] | None:

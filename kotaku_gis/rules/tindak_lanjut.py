@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from kotaku_gis import catalog
 from kotaku_gis import wilayah as wil
 from kotaku_gis._datafile import FrozenModel as _Spec
+from kotaku_gis._datafile import invalid
 from kotaku_gis._workflow import check_workflow
 
 #: The catalogue layer of the register.
@@ -61,22 +62,22 @@ class TindakLanjutRules(_Spec):
         check_workflow(LAYER, spec.column("status").codes(), self.transitions, self.closed,
                        [self.initial, self.escalated, *self.eskalasi.dari])  # fmt: skip
         if any(self.escalated in t for t in self.transitions.values()):
-            raise ValueError(f"{self.escalated!r} is set by escalation only, never by a transition")
+            raise invalid("rules_tindak_lanjut.set_escalation_only", escalated=self.escalated)
         if list(self.tingkat) != list(wil.ROLLUP_LEVELS):
-            raise ValueError(f"tingkat must list the levels {list(wil.ROLLUP_LEVELS)} in that order")
+            raise invalid("rules_tindak_lanjut.tingkat_list_levels", list_wil_rollup_leve=list(wil.ROLLUP_LEVELS))
         coordinators = set(spec.column("koordinator").codes())
         if {lv.koordinator for lv in self.tingkat.values()} != coordinators:
-            raise ValueError(f"each coordinator of layers/tindak_lanjut.yml must coordinate one level: {sorted(coordinators)}")
+            raise invalid("rules_tindak_lanjut.each_coordinator_layers", sorted_coordinators=sorted(coordinators))
         kinds = set(spec.column("jenis").codes())
         if set(self.jenis) != kinds:
-            raise ValueError(f"jenis must give a rule for exactly the kinds {sorted(kinds)}")
+            raise invalid("rules_tindak_lanjut.jenis_rule_for", sorted_kinds=sorted(kinds))
         for code, rule in self.jenis.items():
             if rule.tingkat not in wil.ROLLUP_LEVELS:
-                raise ValueError(f"jenis.{code}.tingkat {rule.tingkat!r} is not a level")
+                raise invalid("rules_tindak_lanjut.jenis_tingkat_level", code=code, rule_tingkat=rule.tingkat)
         for code in ("kumuh_tetap", "kegiatan_macet"):
             if self.jenis[code].periode_min is None:
-                raise ValueError(f"jenis.{code} needs periode_min")
+                raise invalid("rules_tindak_lanjut.jenis_periode_min", code=code)
         prefixes = [r.awalan for r in self.jenis.values()]
         if len(set(prefixes)) != len(prefixes):
-            raise ValueError("jenis prefixes (awalan) repeat")
+            raise invalid("rules_tindak_lanjut.jenis_prefixes_awalan")
         return self
