@@ -157,3 +157,33 @@ def _periode_column(frame: pd.DataFrame, report: _validate.Problems) -> pd.Serie
     values = parsed[codes]
     report.add_each("progress_periode_invalid", pd.isna(values), "periode", value=raw)
     return pd.Series(values, index=frame.index, dtype=object)
+
+
+def _side_by_side(frame: pd.DataFrame, periode: str, baseline: str) -> pd.DataFrame:
+    """One row per location: its baseline columns (``_awal``) beside its current ones (``_akhir``),
+    and pandas' ``_merge`` indicator of the periods it is in."""
+    keep = ["kode_kelurahan", "luas_ha", "nilai_kekumuhan", "tingkat_kekumuhan", "klasifikasi"]
+    keep += [c for c in ("prioritas", "nama_kawasan") if c in frame.columns]
+    data = pd.DataFrame(frame[["id_lokasi", *keep]])
+    is_base = (frame["periode"] == baseline).to_numpy()
+    is_cur = (frame["periode"] == periode).to_numpy()
+    base = data.loc[is_base].set_index("id_lokasi")
+    cur = data.loc[is_cur].set_index("id_lokasi")
+    both = base.merge(cur, how="outer", left_index=True, right_index=True, suffixes=("_awal", "_akhir"), indicator=True)
+    return both
+
+
+def _by_kelurahan(columns: dict[str, Any]) -> pd.DataFrame:
+    """The per-location frame of ``columns`` (arrays, or one value for every row), its rows sorted by
+    ``kode_kelurahan`` then ``id_lokasi``; the frame made once, in that order.
+
+    The order comes from integer ranks of the codes, not from sorting the text columns of a frame
+    (which pandas does through Arrow strings, several times slower).
+    """
+    ids = columns["id_lokasi"]
+    order = np.arange(len(ids))
+    if not pd.Index(ids, dtype=object).is_monotonic_increasing:  # a merge on the ids gives them sorted
+        order = np.argsort(ids, kind="stable")
+    kode_rank = pd.factorize(columns["kode_kelurahan"][order], sort=True)[0]
+    order = order[np.argsort(kode_rank, kind="stable")]
+    return pd.DataFrame({name: value if isinstance(value, str) else value.take(order) for name, value in columns.items()})

@@ -189,18 +189,8 @@ def cmd_screen(store: Store, args: argparse.Namespace) -> int:
 
 
 # -- parser ------------------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (help texts in the current ``settings.language``)."""
-    layers = catalog.layer_names()
-    parser = argparse.ArgumentParser(prog="kotaku-gis", description=_t("description"))
-    parser.add_argument("--version", action="version", version=f"kotaku-gis {__version__}")
-    parser.add_argument("--db", default=None, help=_t("help_db"))
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None, help=_t("help_lang"))
-    sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
-
-    p = sub.add_parser("init", help=_t("help_init"))
-    p.set_defaults(func=cmd_init)
-
+def _add_load_parser(sub, layers: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The ``load`` command: a user's file into a layer, checked, with what it replaces."""
     p = sub.add_parser("load", help=_t("help_load"))
     p.add_argument("layer", choices=layers, metavar="LAYER", help=_t("help_layer", layers=", ".join(layers)))
     p.add_argument("path", type=Path, metavar="BERKAS")
@@ -216,6 +206,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uji", action="store_true", help=_t("help_uji"))
     p.add_argument("--kode", help=_t("help_load_kode"))
     p.set_defaults(func=cmd_load)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (help texts in the current ``settings.language``)."""
+    layers = catalog.layer_names()
+    parser = argparse.ArgumentParser(prog="kotaku-gis", description=_t("description"))
+    parser.add_argument("--version", action="version", version=f"kotaku-gis {__version__}")
+    parser.add_argument("--db", default=None, help=_t("help_db"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None, help=_t("help_lang"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    p = sub.add_parser("init", help=_t("help_init"))
+    p.set_defaults(func=cmd_init)
+
+    _add_load_parser(sub, layers)
 
     p = sub.add_parser("layers", help=_t("help_layers"))
     p.set_defaults(func=cmd_layers)

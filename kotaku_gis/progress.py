@@ -80,12 +80,14 @@ from kotaku_gis._progress_frames import (  # noqa: F401  (STATUS, NAMA_NASIONAL,
     _KUMUH_REQUIRED,
     NAMA_NASIONAL,
     STATUS,
+    _by_kelurahan,
     _categorical,
     _kelurahan_codes,
     _klasifikasi_codes,
     _periode_column,
     _require_columns,
     _row_numbers,
+    _side_by_side,
     _slum_levels,
     normalize_periode,
 )
@@ -331,14 +333,7 @@ def progress_lokasi(
     """
     frame, periode, baseline, listed = _checked_rows(kumuh, periode, baseline, rules, decrees)
 
-    keep = ["kode_kelurahan", "luas_ha", "nilai_kekumuhan", "tingkat_kekumuhan", "klasifikasi"]
-    keep += [c for c in ("prioritas", "nama_kawasan") if c in frame.columns]
-    data = pd.DataFrame(frame[["id_lokasi", *keep]])
-    is_base = (frame["periode"] == baseline).to_numpy()
-    is_cur = (frame["periode"] == periode).to_numpy()
-    base = data.loc[is_base].set_index("id_lokasi")
-    cur = data.loc[is_cur].set_index("id_lokasi")
-    both = base.merge(cur, how="outer", left_index=True, right_index=True, suffixes=("_awal", "_akhir"), indicator=True)
+    both = _side_by_side(frame, periode, baseline)
 
     in_base = (both["_merge"] != "right_only").to_numpy()
     in_cur = (both["_merge"] != "left_only").to_numpy()
@@ -397,22 +392,6 @@ def progress_lokasi(
     out = _by_kelurahan(columns)
     out.attrs.update(periode=periode, baseline=baseline)
     return out
-
-
-def _by_kelurahan(columns: dict[str, Any]) -> pd.DataFrame:
-    """The per-location frame of ``columns`` (arrays, or one value for every row), its rows sorted by
-    ``kode_kelurahan`` then ``id_lokasi``; the frame made once, in that order.
-
-    The order comes from integer ranks of the codes, not from sorting the text columns of a frame
-    (which pandas does through Arrow strings, several times slower).
-    """
-    ids = columns["id_lokasi"]
-    order = np.arange(len(ids))
-    if not pd.Index(ids, dtype=object).is_monotonic_increasing:  # a merge on the ids gives them sorted
-        order = np.argsort(ids, kind="stable")
-    kode_rank = pd.factorize(columns["kode_kelurahan"][order], sort=True)[0]
-    order = order[np.argsort(kode_rank, kind="stable")]
-    return pd.DataFrame({name: value if isinstance(value, str) else value.take(order) for name, value in columns.items()})
 
 
 def decree_periods(decrees: pd.DataFrame | None, baseline: str, periode: str) -> list[str]:

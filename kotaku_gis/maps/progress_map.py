@@ -354,16 +354,8 @@ def titles(p: Prepared, lang: str) -> tuple[str, str, str]:
     return _t("title", lang), unit, sub
 
 
-# -- the page ------------------------------------------------------------------------------------------
-def payload(p: Prepared, *, lang: str | None = None, tiles: bool = False, mode: str | None = None) -> dict[str, Any]:
-    """The JSON the page's script draws (see ``assets/kotaku/kotaku_map.js``)."""
-    lang = lang or settings.language
-    i18n.strings(lang)  # an unknown language is a UsageError here
-    r = recipes()
-    mode = mode or r.choropleth.modes[0].key
-    r.mode(mode)
-    title, unit, sub = titles(p, lang)
-    west, south, east, north = p.bounds
+def _layers(p: Prepared) -> dict[str, Any]:
+    """The map's layers as GeoJSON with the columns their popups show (activities with their anchors)."""
     wil_cols = ["kode", "nama", *[c for c in p.wilayah.columns if c not in ("kode", "nama", "geometry")]]
     kumuh_cols = [
         "id_lokasi",
@@ -388,6 +380,26 @@ def payload(p: Prepared, *, lang: str | None = None, tiles: bool = False, mode: 
         kegiatan["anchors"] = [
             _geojson(g)["coordinates"] if g is not None and not shapely.is_empty(g) else None for g in p.kegiatan["anchor"]
         ]
+    return {
+        "wilayah": _layer(p.wilayah, wil_cols),
+        "kumuh": _layer(p.kumuh, kumuh_cols),
+        "kegiatan": kegiatan,
+        "lindung": _layer(p.lindung, lin_cols),
+        "sempadan": _layer(p.sempadan, lin_cols),
+        "batas": _geojson(p.batas),
+    }
+
+
+# -- the page ------------------------------------------------------------------------------------------
+def payload(p: Prepared, *, lang: str | None = None, tiles: bool = False, mode: str | None = None) -> dict[str, Any]:
+    """The JSON the page's script draws (see ``assets/kotaku/kotaku_map.js``)."""
+    lang = lang or settings.language
+    i18n.strings(lang)  # an unknown language is a UsageError here
+    r = recipes()
+    mode = mode or r.choropleth.modes[0].key
+    r.mode(mode)
+    title, unit, sub = titles(p, lang)
+    west, south, east, north = p.bounds
     out: dict[str, Any] = {
         "lang": lang,
         "title": title,
@@ -402,14 +414,7 @@ def payload(p: Prepared, *, lang: str | None = None, tiles: bool = False, mode: 
         "vocab": _vocab(lang),
         "popups": _popups(p),
         "chart": _chart(lang),
-        "layers": {
-            "wilayah": _layer(p.wilayah, wil_cols),
-            "kumuh": _layer(p.kumuh, kumuh_cols),
-            "kegiatan": kegiatan,
-            "lindung": _layer(p.lindung, lin_cols),
-            "sempadan": _layer(p.sempadan, lin_cols),
-            "batas": _geojson(p.batas),
-        },
+        "layers": _layers(p),
         "findings": _findings(p, lang),
         "search": [[label, key, list(box)] for label, key, box in p.search],
         "tiles": None,
