@@ -356,7 +356,6 @@ def progress_lokasi(
         [STATUS.index("tidak_ditetapkan_lagi"), *range(5)],
         5,
     )  # codes into STATUS
-    codes = _klasifikasi_codes()
 
     columns: dict[str, Any] = {
         "id_lokasi": both.index.to_numpy(),
@@ -374,8 +373,8 @@ def progress_lokasi(
         "nilai_akhir": both["nilai_kekumuhan_akhir"].to_numpy(dtype="float64"),
         "tingkat_awal": tingkat_awal,
         "tingkat_akhir": tingkat_akhir,
-        "klasifikasi_awal": _categorical(both["klasifikasi_awal"], codes),
-        "klasifikasi_akhir": _categorical(both["klasifikasi_akhir"], codes),
+        "klasifikasi_awal": _categorical(both["klasifikasi_awal"], _klasifikasi_codes()),
+        "klasifikasi_akhir": _categorical(both["klasifikasi_akhir"], _klasifikasi_codes()),
     })  # fmt: skip
     if "prioritas_akhir" in both.columns:
         columns["prioritas_akhir"] = pd.array(both["prioritas_akhir"].to_numpy(), dtype="Int64")
