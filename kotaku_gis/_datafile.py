@@ -53,9 +53,7 @@ def invalid(key: str, /, **params: Any) -> ValueError:
     >>> str(invalid("catalog.column_names_repeat"))
     'nama kolom berulang'
     """
-    from kotaku_gis import i18n  # i18n reads its files through this module
-
-    return ValueError(i18n.text(f"schema.{key}", **params))
+    return ValueError(_i18n().text(f"schema.{key}", **params))
 
 
 def read_model(path: Path, model: type[M], what: str) -> M:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from kotaku_gis import i18n
 
@@ -36,3 +40,21 @@ def sha(obj: Any) -> str:
     True
     """
     return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+
+
+def plain(v: Any) -> Any:
+    """``v`` as a plain JSON value: numpy scalars as Python ones, missing and infinite as None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain(np.int64(3)), plain(float("nan")), plain("a")
+    (3, None, 'a')
+    """
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v

@@ -205,10 +205,8 @@ def window(bounds: np.ndarray) -> tuple[float, float, float, float] | None:
     """
     if len(bounds) == 0 or np.isnan(bounds[:, 0]).all():
         return None
-    west, south = np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1])
-    east, north = np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3])
-    pad = max(float(east - west), float(north - south)) * WINDOW_PAD_FRACTION + WINDOW_PAD_MIN_DEG
-    return (float(west) - pad, float(south) - pad, float(east) + pad, float(north) + pad)
+    box = [np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1]), np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3])]
+    return windows(np.array([box], dtype="float64"))[0]
 
 
 def windows(bounds: np.ndarray) -> list[tuple[float, float, float, float] | None]:

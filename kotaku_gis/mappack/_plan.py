@@ -17,7 +17,7 @@ from kotaku_gis._version import __version__
 from kotaku_gis.errors import KotakuError, UsageError
 from kotaku_gis.mappack import _data as data
 from kotaku_gis.mappack import _fs as fs
-from kotaku_gis.mappack import _unit as unitmod
+from kotaku_gis.mappack._common import plain
 from kotaku_gis.mappack._common import sha as _sha
 from kotaku_gis.mappack._common import tp as _tp
 from kotaku_gis.mappack._recipe import PackRecipe, resolve_recipe
@@ -337,4 +337,4 @@ def _loads(store: Any) -> list[dict[str, Any]]:
     except KotakuError:  # pragma: no cover
         return []
     keep = [c for c in ("layer", "partitions", "source", "sha256", "rows", "loaded_at", "software") if c in log.columns]
-    return [{k: unitmod._plain(v) for k, v in row.items()} for row in log[keep].to_dict("records")]
+    return [{k: plain(v) for k, v in row.items()} for row in log[keep].to_dict("records")]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import shutil
 import threading
@@ -39,7 +38,7 @@ from kotaku_gis import files, progress, scoring, screening, settings, staffing
 from kotaku_gis import wilayah as wil
 from kotaku_gis.errors import KotakuError
 from kotaku_gis.mappack import _data as data
-from kotaku_gis.mappack._common import tp
+from kotaku_gis.mappack._common import plain, tp
 
 #: Name of the record of a built unit inside its folder.
 RECORD = "unit.json"
@@ -343,7 +342,7 @@ def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDat
         "angka": _plain_row(own),
         "anak": {
             "tingkat": task.child,
-            "baris": [_plain_row(r) | {"kode": r["kode"], "nama": _plain(r["nama"])} for _, r in children.iterrows()]
+            "baris": [_plain_row(r) | {"kode": r["kode"], "nama": plain(r["nama"])} for _, r in children.iterrows()]
             if children is not None
             else [],
         },
@@ -570,18 +569,8 @@ def _maps(
 
 
 # -- records -----------------------------------------------------------------------------------------
-def _plain(v: Any) -> Any:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-        return None
-    return v
-
-
 def _plain_row(row: pd.Series) -> dict[str, Any]:
-    return {name: _plain(row[name]) if name in row.index else None for name in FIGURES}
+    return {name: plain(row[name]) if name in row.index else None for name in FIGURES}
 
 
 def _file_entry(path: Path) -> dict[str, Any]:
