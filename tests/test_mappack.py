@@ -498,3 +498,20 @@ def test_rebuild_and_compare_checks_a_published_pack(copy, capsys):
 def test_importing_kotaku_gis_does_not_import_dask():
     code = "import sys, kotaku_gis; assert not {'dask', 'distributed'} & set(sys.modules), sorted(sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
+
+
+def test_the_plan_and_the_units_find_the_same_protected_features():
+    """The plan fingerprints the protected features within reach of every unit at once (an STR-tree,
+    ``near_all``); a worker checks them one unit at a time (``near``): both must find the same rows,
+    edges and corners touching included, boxes of no area and features without geometry too."""
+    import numpy as np
+
+    from kotaku_gis.mappack import _data as data
+
+    rng = np.random.default_rng(7)
+    lo = rng.integers(0, 20, size=(400, 2)).astype("float64")
+    boxes = np.hstack([lo, lo + rng.integers(0, 4, size=(400, 2))])  # integer corners: many touch exactly
+    boxes[::37] = np.nan  # features without geometry
+    lo = rng.integers(0, 20, size=(60, 2)).astype("float64")
+    wins = [tuple(b) for b in np.hstack([lo, lo + rng.integers(0, 3, size=(60, 2))])] + [None]
+    assert [a.tolist() for a in data.near_all(boxes, wins)] == [data.near(boxes, w).tolist() for w in wins]
