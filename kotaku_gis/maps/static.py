@@ -39,6 +39,10 @@ from kotaku_gis.maps.progress_map import _modes, _sources, _styles, _vocab, titl
 
 _FORMATS = {".png": "png", ".pdf": "pdf"}
 
+#: zlib level of a PNG: on a pack's pictures level 3 writes files 6 % larger than level 6 (PIL's and
+#: matplotlib's default) in two thirds of the time.
+_PNG_COMPRESSION = 3
+
 
 def _mode_color(mode: dict[str, Any], value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -432,7 +436,7 @@ def _save_png(fig: Any, blocks: dict[str, tuple[tuple[Any, ...], ...]], path: Pa
     info = PngImagePlugin.PngInfo()
     for key, value in {"Software": f"kotaku-gis {__version__} (matplotlib)", **metadata}.items():
         info.add_text(key, value)
-    Image.fromarray(page).save(path, format="png", pnginfo=info, dpi=(fig.dpi, fig.dpi))
+    Image.fromarray(page).save(path, format="png", pnginfo=info, dpi=(fig.dpi, fig.dpi), compress_level=_PNG_COMPRESSION)
 
 
 @functools.lru_cache(maxsize=128)
