@@ -77,6 +77,10 @@ def text_values(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame.columns:
         return np.full(len(frame), None, dtype=object)
     values = frame[column]
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # texts already (as the stores give them): each distinct text stripped once
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        return np.array([v.strip() or None for v in distinct] + [None], dtype=object)[codes]
     text = values.astype("string").str.strip()
     text = text.where(text != "", pd.NA)
     out = np.array(text.astype(object), dtype=object)

@@ -344,7 +344,7 @@ def pad_degrees(geoms: ArrayLike, distance_m: ArrayLike) -> np.ndarray:
 
     Parameters
     ----------
-    geoms : array of shapely geometries
+    geoms : array of shapely geometries, or their bounds (array of shape (n, 4))
         Features in longitude/latitude.
     distance_m : float or array
         Metres, one for all or one per feature.
@@ -361,7 +361,8 @@ def pad_degrees(geoms: ArrayLike, distance_m: ArrayLike) -> np.ndarray:
     >>> bool((pad * 110_574 >= 1000).all()), bool(pad[1] > pad[0])  # Kupang: a degree of longitude is shorter
     (True, True)
     """
-    bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    given = np.asarray(geoms)
+    bounds = given if given.dtype.kind == "f" else shapely.bounds(np.asarray(geoms, dtype=object))
     limit = np.asarray(distance_m, dtype="float64")
     reach = limit / _M_PER_DEG_LAT_MIN / _PAD_SAFETY
     lat = np.minimum(np.maximum(np.abs(bounds[:, 1]), np.abs(bounds[:, 3])) + reach, 89.0)

@@ -259,7 +259,7 @@ def measure(url: str) -> dict:
     store = open_store(url)
     kegiatan = store.read("kegiatan", periode="2026Q3")
     t1 = time.perf_counter()
-    kawasan = store.read("kawasan_lindung")
+    kawasan = screening.protected_near(store, kegiatan.bounds)  # only the features near an activity, as the CLI
     t2 = time.perf_counter()
     result = screening.screen(kegiatan, kawasan)
     t3 = time.perf_counter()

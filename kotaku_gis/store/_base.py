@@ -12,6 +12,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 import sqlalchemy as sa
 
 from kotaku_gis import catalog, i18n, settings
@@ -530,7 +531,7 @@ class Store(ABC):
         periode: str | Sequence[str] | None = None,
         kode: str | None = None,
         tingkat: str | Sequence[str] | None = None,
-        bbox: tuple[float, float, float, float] | None = None,
+        bbox: Sequence[float] | np.ndarray | None = None,
         columns: Sequence[str] | None = None,
         geometry: bool = True,
     ) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -548,8 +549,11 @@ class Store(ABC):
             the other layers.
         tingkat : str or list of str, optional
             Only these levels (``wilayah``).
-        bbox : tuple, optional
-            (min lon, min lat, max lon, max lat): only features whose bounding box meets it.
+        bbox : tuple or array of shape (n, 4), optional
+            (min lon, min lat, max lon, max lat): only features whose bounding box meets it; several
+            boxes (one per row): only features whose bounding box meets one of them (the boxes of
+            the layer's features, from the spatial index, are matched here, and only those rows
+            read). Rows that are not finite are left out.
         columns : list of str, optional
             Attribute columns to return (default all).
         geometry : bool
@@ -582,12 +586,38 @@ class Store(ABC):
                 raise UsageError(i18n.text("store.no_tingkat", layer=repr(layer)))
             values = [tingkat] if isinstance(tingkat, str) else list(tingkat)
             conditions.append(sa.column("tingkat").in_(values))
+        bbox = self._box_condition(table, bbox, conditions)
         where = sa.and_(*conditions) if conditions else None
         frame = self._read_frame(table, where, cols, bbox, geometry)
         frame = _coerce(frame, spec, cols)
         if geometry:
             return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.storage_crs)
         return frame
+
+    def _box_condition(
+        self, table: sa.Table, bbox: Sequence[float] | np.ndarray | None, conditions: list[sa.ColumnElement[bool]]
+    ) -> tuple[float, float, float, float] | None:
+        """The one box the backend reads by, or None; several boxes become a condition on the fids
+        of the features whose box meets one of them (appended to ``conditions``)."""
+        if bbox is None:
+            return None
+        boxes = np.asarray(bbox, dtype="float64").reshape(-1, 4)
+        boxes = boxes[np.isfinite(boxes).all(axis=1)]
+        if len(boxes) == 1:
+            west, south, east, north = (float(v) for v in boxes[0])
+            return west, south, east, north
+        fids, bounds = self._feature_boxes(table)
+        known = np.isfinite(bounds).all(axis=1)
+        fids, bounds = fids[known], bounds[known]
+        tree = shapely.STRtree(shapely.box(boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]))
+        meeting, _ = tree.query(shapely.box(bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3]))  # boxes only
+        conditions.append(sa.column(FID, sa.Integer).in_(np.unique(fids[meeting]).tolist()))
+        return None
+
+    @abstractmethod
+    def _feature_boxes(self, table: sa.Table) -> tuple[np.ndarray, np.ndarray]:
+        """The fid and bounding box (n, 4: min lon, min lat, max lon, max lat) of each feature of
+        ``table`` with a geometry, from the spatial index where the backend keeps them."""
 
     def periods(self, layer: str) -> list[str]:
         """The periods stored for a partitioned layer, sorted."""

@@ -303,6 +303,13 @@ class GeoPackageStore(Store):
             (table.name, GEOMETRY_COLUMN),
         )
 
+    def _feature_boxes(self, table: sa.Table) -> tuple[np.ndarray, np.ndarray]:
+        # the R-tree's boxes (32-bit floats, rounded outwards: never smaller than the feature's)
+        sql = f'SELECT id, minx, miny, maxx, maxy FROM "rtree_{table.name}_{GEOMETRY_COLUMN}"'
+        with self.engine.connect() as conn:
+            rows = np.array(conn.exec_driver_sql(sql).cursor.fetchall(), dtype="float64").reshape(-1, 5)  # plain tuples
+        return rows[:, 0].astype(np.int64), rows[:, 1:]
+
     def _read_frame(self, table, where, columns, bbox, geometry):  # type: ignore[no-untyped-def]
         sql_where = None
         if where is not None:

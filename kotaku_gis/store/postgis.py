@@ -94,6 +94,14 @@ class PostGISStore(Store):
     def _geometry_values(self, geoms: np.ndarray) -> list[Any]:
         return [WKBElement(b, srid=4326) for b in shapely.to_wkb(np.asarray(geoms), flavor="iso")]
 
+    def _feature_boxes(self, table: sa.Table) -> tuple[np.ndarray, np.ndarray]:
+        box = sa.func.Box2D(table.c[GEOMETRY_COLUMN])  # the box kept with each geometry
+        stmt = sa.select(table.c[FID], sa.func.ST_XMin(box), sa.func.ST_YMin(box), sa.func.ST_XMax(box),
+                         sa.func.ST_YMax(box)).where(table.c[GEOMETRY_COLUMN].is_not(None))  # fmt: skip
+        with self.engine.connect() as conn:
+            rows = np.array(conn.execute(stmt).cursor.fetchall(), dtype="float64").reshape(-1, 5)  # plain tuples
+        return rows[:, 0].astype(np.int64), rows[:, 1:]
+
     def _read_frame(self, table, where, columns, bbox, geometry):  # type: ignore[no-untyped-def]
         selected = [table.c[c] for c in columns]
         if geometry:
