@@ -599,3 +599,31 @@ def test_proximity_report_nearest_first_within_radius():
     only_areas = screening.proximity(k, p, n=5, bentuk=["area"], radius_m=25_000)
     assert list(only_areas["id_kawasan"]) == ["L2", "L1", "L4"]
     assert tuple(report.columns) == screening.PROXIMITY_COLUMNS
+
+
+def test_protected_near_reads_only_the_features_near_an_activity(store_url):
+    # one box per activity: a feature between two activities far apart (inside their joint box, out of
+    # reach of both) is not read; the findings are those against the whole layer
+    from kotaku_gis.store import open_store
+
+    lon, lat = PONTIANAK
+    east = lon + 0.5
+    layer = kawasan(
+        {"kategori": "hutan_lindung", "geometry": square(at(lon, lat, 90, 600).x, lat, 50), "sumber": "uji"},
+        {"kategori": "hutan_lindung", "geometry": square(lon + 0.25, lat, 500), "sumber": "uji"},
+        dict(meridian_river(east + 0.0001), sumber="uji"),
+    )
+    k = kegiatan({}, {"geometry": Point(east, 0.0)})
+    store = open_store(store_url)
+    store.init()
+    try:
+        store.write("kawasan_lindung", layer)
+        each = screening.protected_near(store, k.bounds)
+        assert sorted(each["id_kawasan"]) == ["L1", "L3"]
+        assert sorted(screening.protected_near(store, k.total_bounds)["id_kawasan"]) == ["L1", "L2", "L3"]
+        found = screening.screen(k, each)
+        pd.testing.assert_frame_equal(found, screening.screen(k, store.read("kawasan_lindung")))
+        assert set(found["id_kawasan"].dropna()) == {"L1", "L3"}
+        assert len(screening.protected_near(store, k.iloc[0:0].bounds)) == 0
+    finally:
+        store.close()

@@ -141,6 +141,25 @@ def test_read_filters(store):
         store.read("kegiatan", columns=["tidak_ada"])
 
 
+def test_read_by_many_boxes(store):
+    # one box per row (e.g. per activity): the features whose box meets one of them, read through the
+    # store's spatial index (GeoPackage R-tree, PostGIS box); rows that are not finite are left out
+    store.write("wilayah", stored_wilayah())
+    store.write("kegiatan", kegiatan_frame("2026Q3"))
+    everything = store.read("kegiatan")
+    boxes = everything.bounds.to_numpy()
+    one = store.read("kegiatan", bbox=(109.312, -0.05, 109.32, -0.04))
+    far = [100.0, 10.0, 100.1, 10.1]
+    nan = [float("nan")] * 4
+    many = store.read("kegiatan", bbox=[(109.312, -0.05, 109.32, -0.04), far, nan])
+    pd.testing.assert_frame_equal(many, one)
+    pd.testing.assert_frame_equal(store.read("kegiatan", bbox=boxes), everything)  # all, in stored order
+    picked = store.read("kegiatan", bbox=boxes[[2, 0]], geometry=False)
+    assert picked["id_kegiatan"].tolist() == everything["id_kegiatan"].iloc[[0, 2]].tolist()
+    assert len(store.read("kegiatan", bbox=[far, far])) == 0
+    assert len(store.read("kegiatan", bbox=[nan, nan])) == 0
+
+
 def test_layers_summary_and_provenance(store):
     store.write("kegiatan", kegiatan_frame("2026Q2"), source="a.shp", sha256="1" * 64)
     store.write("kegiatan", kegiatan_frame("2026Q3"), source="b.shp", sha256="2" * 64)
