@@ -611,7 +611,10 @@ class Store(ABC):
         fids, bounds = fids[known], bounds[known]
         tree = shapely.STRtree(shapely.box(boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]))
         meeting, _ = tree.query(shapely.box(bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3]))  # boxes only
-        conditions.append(sa.column(FID, sa.Integer).in_(np.unique(fids[meeting]).tolist()))
+        # the fids written into the SQL (PostgreSQL takes at most 65,535 parameters)
+        found = np.unique(fids[meeting]).tolist()
+        wanted: sa.BindParameter[list[int]] = sa.bindparam("box_fids", found, expanding=True, literal_execute=True)
+        conditions.append(sa.column(FID, sa.Integer).in_(wanted))
         return None
 
     @abstractmethod
