@@ -524,7 +524,7 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, when: dt.datetime | None =
         for row in frame.itertuples(index=False, name=None):
             sheet.append([_xlsx_cell(sheet, value) for value in row])
     raw = io.BytesIO()
-    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)
+    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED)  # stored: compressed once, below
     ExcelWriter(book, archive).save()  # (closes the archive) without openpyxl's "modified = now"
     out = io.BytesIO()
     stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]

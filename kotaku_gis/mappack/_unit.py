@@ -111,6 +111,18 @@ def unit_slug(kode: str) -> str:
     return kode or "nasional"
 
 
+@dataclass
+class Held:
+    """What a unit's map takes from the rows a worker holds, worked out once per read
+    (:func:`_scored_kumuh`, :func:`_zones`); an empty field: the unit works it out itself."""
+
+    #: The unit's slum locations scored with the 7+1 view.
+    scored: pd.DataFrame | None = None
+    #: The setback zones of the unit's protected features (None: none), when ``has_sempadan``.
+    sempadan: gpd.GeoDataFrame | None = None
+    has_sempadan: bool = False
+
+
 # -- worker state ------------------------------------------------------------------------------------
 @dataclass
 class _State:
@@ -123,6 +135,12 @@ class _State:
     lindung: gpd.GeoDataFrame | None = None
     boxes: np.ndarray | None = None
     decrees: pd.DataFrame | None = None
+    #: (layer, level) -> the code at ``level`` of each row of ``frames[layer]``, once per read.
+    ancestors: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    #: ``frames["kawasan_kumuh"]`` scored with the 7+1 view, once per read (:func:`_scored_kumuh`).
+    scored: dict[str, pd.DataFrame | None] = field(default_factory=dict)
+    #: The setback zones of ``lindung`` (:func:`kotaku_gis.maps.inputs.zona_sempadan_rows`), once.
+    zones: dict[str, Any] = field(default_factory=dict)
 
 
 _STATE = _State()
@@ -155,13 +173,7 @@ def use_store(store: Any) -> None:
     """Build units in this process with ``store`` (no worker processes)."""
     if _STATE.store is not store:
         _STATE.store = store
-        _STATE.scope = None
-        _STATE.frames = {}
-        _STATE.codes = {}
-        _STATE.hashes = {}
-        _STATE.lindung = None
-        _STATE.boxes = None
-        _STATE.decrees = None
+        reset()
 
 
 def reset() -> None:
@@ -173,6 +185,9 @@ def reset() -> None:
     _STATE.lindung = None
     _STATE.boxes = None
     _STATE.decrees = None
+    _STATE.ancestors = {}
+    _STATE.scored = {}
+    _STATE.zones = {}
 
 
 def _read_scope(kode: str) -> str:
@@ -190,12 +205,68 @@ def _frames_for(task: Task) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, pd.S
         _STATE.frames = data.read_layers(_STATE.store, task.periode, task.baseline, scope or None)
         _STATE.codes = {layer: data.normalized_codes(f, layer) for layer, f in _STATE.frames.items()}
         _STATE.hashes.update({layer: data.row_hashes(f) for layer, f in _STATE.frames.items()})
+        _STATE.ancestors = {}
+        _STATE.scored = {}
         _STATE.scope = scope
     if _STATE.lindung is None:
         _STATE.lindung = _STATE.store.read("kawasan_lindung")
         _STATE.boxes = data.reach_boxes(_STATE.lindung)
         _STATE.hashes["kawasan_lindung"] = data.row_hashes(_STATE.lindung)
     return _STATE.frames, _STATE.codes
+
+
+def _in_area(layer: str, kode: str) -> np.ndarray:
+    """:func:`kotaku_gis.mappack._data.in_area` of the rows held of ``layer``, each row's code at the
+    unit's level cut once per read (not once per unit)."""
+    if kode == "":
+        return data.in_area(_STATE.codes[layer], kode)
+    key = (layer, wil.tingkat(kode))
+    if key not in _STATE.ancestors:
+        _STATE.ancestors[key] = data.unit_keys(_STATE.codes[layer], key[1]).to_numpy(dtype=object)
+    return _STATE.ancestors[key] == kode
+
+
+def _scored_kumuh(mask: np.ndarray) -> pd.DataFrame | None:
+    """The rows ``mask`` of the slum locations held, scored with the 7+1 view (what :func:`_maps`
+    draws), from the rows held scored once per read: scoring gives each row its own result, with
+    categories of a fixed vocabulary. None when that cannot stand for scoring the unit's own rows:
+    scoring refuses a row of the read (the unit scores its rows and fails only if the row is its
+    own), or the rows are assessed under more than one rule set (the 7+1 columns depend on which
+    rule sets a frame holds)."""
+    if "kumuh" not in _STATE.scored:
+        held = _STATE.frames["kawasan_kumuh"]
+        try:
+            scored: pd.DataFrame | None = scoring.indikator_7plus1(scoring.score(held)) if len(held) else None
+        except KotakuError:
+            scored = None
+        if scored is not None and len(set(scored["aturan_penilaian"].tolist())) != 1:
+            scored = None
+        _STATE.scored["kumuh"] = scored
+    held_scored = _STATE.scored["kumuh"]
+    return None if held_scored is None else held_scored[mask]
+
+
+def _zones(near: np.ndarray) -> Held:
+    """:func:`kotaku_gis.maps.inputs.zona_sempadan` of the protected features held at positions
+    ``near`` (ascending), from the zones of every feature held, made once (a feature's zone depends
+    on that feature alone); nothing when scoring a feature's setback fails (the unit then makes its own)."""
+    from kotaku_gis.maps import inputs as map_inputs
+
+    if "all" not in _STATE.zones:
+        assert _STATE.lindung is not None
+        try:
+            _STATE.zones["all"] = map_inputs.zona_sempadan_rows(_STATE.lindung) if len(_STATE.lindung) else None
+        except KotakuError:
+            _STATE.zones["all"] = None
+    held = _STATE.zones["all"]
+    if held is None:
+        return Held()
+    has, zones = held
+    chosen = near[has[near]]
+    if zones is None or len(chosen) == 0:
+        return Held(sempadan=None, has_sempadan=True)
+    rows = (np.cumsum(has) - 1)[chosen]
+    return Held(sempadan=zones.iloc[rows].reset_index(drop=True), has_sempadan=True)
 
 
 # -- building ----------------------------------------------------------------------------------------
@@ -214,7 +285,7 @@ def build_unit(task: Task) -> dict[str, Any]:
     if (final / RECORD).is_file():
         return json.loads((final / RECORD).read_text(encoding="utf-8"))
     frames, codes = _frames_for(task)
-    masks = {layer: data.in_area(codes[layer], task.kode) for layer in data.CODED_LAYERS}
+    masks = {layer: _in_area(layer, task.kode) for layer in data.CODED_LAYERS}
     area = {layer: frames[layer][masks[layer]] for layer in data.CODED_LAYERS}
     bounds = np.vstack([data.row_bounds(area[layer]) for layer in ("wilayah", "kawasan_kumuh", "kegiatan")])
     box = data.window(bounds)
@@ -232,7 +303,11 @@ def build_unit(task: Task) -> dict[str, Any]:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        record = _products(task, area, lindung.reset_index(drop=True), tmp)
+        held = Held()
+        if {"peta", "png"} & set(task.produk):
+            held = _zones(near)
+            held.scored = _scored_kumuh(masks["kawasan_kumuh"])
+        record = _products(task, area, lindung.reset_index(drop=True), tmp, held)
         record["detik"] = round(time.perf_counter() - t0, 3)
         (tmp / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -311,7 +386,9 @@ def analyse(
     return Analysis(levels, now, temuan, per_level, per)
 
 
-def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, out: Path) -> dict[str, Any]:
+def _products(
+    task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, out: Path, held: Held | None = None
+) -> dict[str, Any]:
     slug = task.slug
     w = area["wilayah"]
     kumuh = area["kawasan_kumuh"]
@@ -327,7 +404,7 @@ def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDat
     if "tabel" in task.produk:
         written += _tables(task, levels, now, temuan, names, out)
     if "peta" in task.produk or "png" in task.produk:
-        written += _maps(task, area, kumuh, now, temuan, lindung, levels, out, progress.dropped_ids(a.per_lokasi))
+        written += _maps(task, area, kumuh, now, temuan, lindung, levels, out, progress.dropped_ids(a.per_lokasi), held)
     if "laporan" in task.produk:
         written += _report(task, area, a, names, out)
 
@@ -519,10 +596,11 @@ def _maps(
     levels: dict[str, pd.DataFrame],
     out: Path,
     dropped: frozenset[str],
+    held: Held | None = None,
 ) -> list[str]:
     """The progress map (HTML, with the pack's shared assets) and its picture (PNG), drawn by
     :mod:`kotaku_gis.maps` from frames already read and analysed here; ``dropped``: the locations a
-    later decree no longer lists."""
+    later decree no longer lists; ``held``: what was worked out already for the rows held."""
     from kotaku_gis import maps
     from kotaku_gis.maps import MapInputs, prepare, progress_map, save_map, static_map
     from kotaku_gis.maps import inputs as map_inputs
@@ -531,7 +609,13 @@ def _maps(
     w_map = area["wilayah"]  # every level of the area: prepare() picks the children, names and search entries
     children = levels[task.child] if task.child else levels[task.tingkat]
     children = pd.DataFrame(children.drop(columns=[c for c in ("geometry",) if c in children.columns]))
-    scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
+    held = held or Held()
+    scored = held.scored
+    if scored is None:
+        scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
+    sempadan = None
+    if "sempadan" in recipe.layers and len(lindung):
+        sempadan = held.sempadan if held.has_sempadan else map_inputs.zona_sempadan(lindung)
     has_baseline = task.baseline != task.periode
     sources = list(task.sumber)
     sources += [s for s in map_inputs.source_keys(kumuh, now, lindung) if s not in sources]
@@ -548,7 +632,7 @@ def _maps(
         kegiatan=now if len(now) else None,
         temuan=temuan if len(temuan) else None,
         lindung=lindung if len(lindung) else None,
-        sempadan=map_inputs.zona_sempadan(lindung) if "sempadan" in recipe.layers and len(lindung) else None,
+        sempadan=sempadan,
         nama=task.nama,
         tanggal_data=str(data.period_end_date(task.periode).date()),
         sumber=sources,
