@@ -26,6 +26,7 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -505,15 +506,23 @@ def _figures(frame: pd.DataFrame, level: str, now: pd.DataFrame, temuan: pd.Data
     )
     where = where[~where.index.duplicated()]
     t_unit = _child_codes(temuan["id_kegiatan"].map(where), level) if len(temuan) else pd.Series(dtype=object)
-    out["temuan_total"] = kode.map(t_unit.value_counts()).fillna(0).astype(np.int64)
-    for s in screening.STATUSES:
-        counts = t_unit[(temuan["status"] == s).to_numpy()].value_counts() if len(temuan) else pd.Series(dtype=np.int64)
-        out[f"temuan_{s}"] = kode.map(counts).fillna(0).astype(np.int64)
-    if len(temuan):
-        distinct = pd.Series(temuan["id_kegiatan"].to_numpy(), index=t_unit.to_numpy()).groupby(level=0).nunique()
-    else:
-        distinct = pd.Series(dtype=np.int64)
-    out["kegiatan_bertemuan"] = kode.map(distinct).fillna(0).astype(np.int64)
+    units = t_unit.to_numpy(dtype=object)
+    placed = ~pd.isna(units)
+    ids = temuan["id_kegiatan"].to_numpy(dtype=object) if len(temuan) else np.zeros(0, dtype=object)
+    kinds = {f"temuan_{s}": (temuan["status"] == s).to_numpy() if len(temuan) else placed for s in screening.STATUSES}
+    found: dict[str, dict[Any, int]] = {"temuan_total": Counter(units[placed].tolist())}
+    found |= {name: Counter(units[placed & mask].tolist()) for name, mask in kinds.items()}
+    distinct: dict[Any, set[Any]] = {}
+    for unit, id_ in zip(units[placed].tolist(), ids[placed].tolist()):
+        if not pd.isna(id_):
+            distinct.setdefault(unit, set()).add(id_)
+    found["kegiatan_bertemuan"] = {unit: len(v) for unit, v in distinct.items()}
+    codes = kode.tolist()  # the columns at once: assigning them one by one is slow for small frames
+    new = {name: np.array([c.get(k, 0) for k in codes], dtype=np.int64) for name, c in found.items()}
+    if set(new).isdisjoint(out.columns):
+        return pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)
+    for name, values in new.items():
+        out[name] = values
     return out
 
 

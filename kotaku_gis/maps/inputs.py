@@ -238,7 +238,8 @@ def source_keys(*frames: pd.DataFrame | None) -> list[str]:
             if col == "geometry" or not pd.api.types.is_object_dtype(dtype) and not pd.api.types.is_string_dtype(dtype):
                 continue
             # one string per column, rows joined by a character no mark holds: one search per mark
-            text = "\x00".join(v if isinstance(v, str) else str(v) for v in frame[col].dropna().tolist())
+            values = frame[col].to_numpy(dtype=object)
+            text = "\x00".join(v if isinstance(v, str) else str(v) for v in values[~pd.isna(values)])
             for mark, key in _SOURCE_MARKS:
                 if key not in found and mark in text:
                     found.append(key)
