@@ -95,7 +95,7 @@ def _layer(frame: pd.DataFrame | None, cols: list[str], geometry: str = "geometr
     if frame is None or len(frame) == 0:
         return None
     cols = [c for c in cols if c in frame.columns]
-    rows = [[_plain(v) for v in row] for row in frame[cols].astype(object).itertuples(index=False, name=None)]
+    rows = [[_plain(v) for v in row] for row in frame[cols].astype(object).to_numpy().tolist()]
     return {"cols": cols, "rows": rows, "geoms": _geojsons(frame[geometry].to_numpy())}
 
 
