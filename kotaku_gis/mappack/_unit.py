@@ -618,13 +618,7 @@ def _maps(
     w_map = area["wilayah"]  # every level of the area: prepare() picks the children, names and search entries
     children = levels[task.child] if task.child else levels[task.tingkat]
     children = pd.DataFrame(children.drop(columns=[c for c in ("geometry",) if c in children.columns]))
-    held = held or Held()
-    scored = held.scored
-    if scored is None:
-        scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
-    sempadan = None
-    if "sempadan" in recipe.layers and len(lindung):
-        sempadan = held.sempadan if held.has_sempadan else map_inputs.zona_sempadan(lindung)
+    scored, sempadan = _scored_and_zones(held or Held(), kumuh, lindung, "sempadan" in recipe.layers)
     has_baseline = task.baseline != task.periode
     sources = list(task.sumber)
     sources += [s for s in map_inputs.source_keys(kumuh, now, lindung) if s not in sources]
@@ -659,6 +653,21 @@ def _maps(
         os.replace(tmp, png)
         written.append(png.name)
     return written
+
+
+def _scored_and_zones(
+    held: Held, kumuh: pd.DataFrame, lindung: gpd.GeoDataFrame, zones: bool
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame | None]:
+    """The map's slum locations scored with the 7+1 view and, when ``zones``, the setback zones of
+    its protected features: those ``held`` has, else made here."""
+    from kotaku_gis.maps import inputs as map_inputs
+
+    scored = held.scored
+    if scored is None:
+        scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
+    if not zones or not len(lindung):
+        return scored, None
+    return scored, held.sempadan if held.has_sempadan else map_inputs.zona_sempadan(lindung)
 
 
 # -- records -----------------------------------------------------------------------------------------
