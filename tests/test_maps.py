@@ -272,9 +272,37 @@ def test_static_map_leaves_out_labels_that_would_cover_it(tmp_path, monkeypatch)
     for chosen, labelled in ((ids[:3], True), (ids, False)):
         inputs.temuan = pd.DataFrame({"id_kegiatan": chosen, "aturan": "QX7", "status": "tidak_layak", "id_kawasan": None,
                                       "kategori": None, "jarak_m": None, "keterangan": "SINTETIS"})
-        maps.static_map(inputs, tmp_path / "peta.png", dpi=40)
+        maps.static_map(inputs, tmp_path / "peta.pdf")  # a PDF keeps the legend's words (a PNG pastes its picture)
         assert texts.count("QX7") == (len(chosen) if labelled else 0)
         assert any(note in t for t in texts) is not labelled
+        assert not any("degree" in t for t in texts)  # no axis names (geopandas gives them from the CRS)
+
+
+@pytest.mark.parametrize("dpi", [60, 100])
+def test_png_blocks_are_those_drawn_on_the_page(tmp_path, monkeypatch, dpi):
+    """A PNG pastes its legend, title and foot, each drawn once per process (maps.static._block_image):
+    the picture is the one drawing them on the page gives, to within anti-aliasing."""
+    from PIL import Image
+
+    from kotaku_gis.maps import static
+
+    def drawn_on_the_page(fig, blocks, path, metadata):
+        for items in blocks.values():
+            static._draw_items(fig, items, lambda x, y: (x, y))
+        fig.savefig(path, format="png", dpi=fig.dpi)
+
+    inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=20)
+    pasted = np.asarray(Image.open(maps.static_map(inputs, tmp_path / "a.png", dpi=dpi)).convert("L"), dtype=int)
+    monkeypatch.setattr(static, "_save_png", drawn_on_the_page)
+    drawn = np.asarray(Image.open(maps.static_map(inputs, tmp_path / "b.png", dpi=dpi)).convert("L"), dtype=int)
+    assert pasted.shape == drawn.shape
+    height, width = drawn.shape
+    legend = (slice(round(0.11 * height), None), slice(round(0.73 * width), None))
+    head, foot = (slice(0, round(0.15 * height)), slice(None)), (slice(round(0.94 * height), None), slice(None))
+    for box in (legend, head, foot):
+        ink_pasted, ink_drawn = (pasted[box] < 160).sum(), (drawn[box] < 160).sum()
+        assert ink_drawn > 100 and abs(ink_pasted - ink_drawn) < 0.1 * ink_drawn
+    assert (np.abs(pasted - drawn) > 96).mean() < 0.01
 
 
 # --------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from pathlib import Path
@@ -37,6 +38,10 @@ from kotaku_gis.maps._simplify import METRES_PER_DEGREE
 from kotaku_gis.maps.progress_map import _modes, _sources, _styles, _vocab, titles
 
 _FORMATS = {".png": "png", ".pdf": "pdf"}
+
+#: zlib level of a PNG: on a pack's pictures level 3 writes files 6 % larger than level 6 (PIL's and
+#: matplotlib's default) in two thirds of the time.
+_PNG_COMPRESSION = 3
 
 
 def _mode_color(mode: dict[str, Any], value: Any) -> str:
@@ -128,7 +133,7 @@ def _render(p: Prepared, path: Path, *, fmt: str, lang: str, mode: str, dpi: int
     m = modes[mode]
     vocab = _vocab(lang)
 
-    fig = Figure(figsize=(rec.static.width_in, rec.static.height_in))
+    fig = Figure(figsize=(rec.static.width_in, rec.static.height_in), dpi=dpi)  # a PNG's blocks are pasted in its pixels
     ax, lat0 = _map_axes(fig, p.bounds)
 
     wil = p.wilayah
@@ -149,16 +154,36 @@ def _render(p: Prepared, path: Path, *, fmt: str, lang: str, mode: str, dpi: int
     GeoSeries([p.batas], crs="EPSG:4326").boundary.plot(
         ax=ax, color=S["batas"]["color"], linewidth=S["batas"]["weight"] * 0.6, zorder=8
     )
-
-    ax.set_xlabel("")
+    ax.set_xlabel("")  # geopandas names the axes after the CRS: the page has no axes
     ax.set_ylabel("")
-
-    title, unit = _draw_texts(fig, p, lang, t, width_in=rec.static.width_in)
-    _draw_legend(fig, p, S, t, vocab, m, handles, kegiatan_handles)
     _draw_scale_and_north(ax, lat0, t)
 
+    title, unit, sub = titles(p, lang)
+    fig.text(0.03, 0.915, unit, fontsize=12, va="top")
+    blocks = {
+        "head": (("text", 0.03, 0.955, title, 15, "bold", "black", "left", "top"),
+                 ("text", 0.03, 0.883, sub, 9, "normal", "#444444", "left", "top")),
+        "foot": _foot(p, lang, t, width_in=rec.static.width_in),
+        "legend": (("legend", _legend_spec(p, S, t, vocab, m, handles, kegiatan_handles)),),
+    }  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=fmt, dpi=dpi, metadata={"Title": f"{title}: {unit}"})
+    metadata = {"Title": f"{title}: {unit}"}
+    if fmt == "pdf":
+        for items in blocks.values():
+            _draw_items(fig, items, lambda x, y: (x, y))
+        fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+    else:
+        _save_png(fig, blocks, path, metadata)
+
+
+def _foot(p: Prepared, lang: str, t: Any, *, width_in: float) -> tuple[tuple[Any, ...], ...]:
+    """The foot of the page: the sources of the data and the software that drew it."""
+    sources = "; ".join(_sources(p, lang, tiles=False))
+    note = _fill(t("static.note", sources=sources), width_in=width_in * 0.94, fontsize=7)
+    return (
+        ("text", 0.03, 0.045, note, 7, "normal", "#333333", "left", "top"),
+        ("text", 0.98, 0.015, t("static.made", version=__version__), 6, "normal", "#777777", "right", "baseline"),
+    )
 
 
 def _map_axes(fig: Any, bounds: tuple[float, float, float, float]) -> tuple[Any, float]:
@@ -178,19 +203,6 @@ def _map_axes(fig: Any, bounds: tuple[float, float, float, float]) -> tuple[Any,
     return ax, lat0
 
 
-def _draw_texts(fig: Any, p: Prepared, lang: str, t: Any, *, width_in: float) -> tuple[str, str]:
-    """The title block and, at the foot, the sources and the software; the title and the unit's name."""
-    title, unit, sub = titles(p, lang)
-    fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
-    fig.text(0.03, 0.915, unit, fontsize=12, va="top")
-    fig.text(0.03, 0.883, sub, fontsize=9, color="#444444", va="top")
-    sources = "; ".join(_sources(p, lang, tiles=False))
-    note = _fill(t("static.note", sources=sources), width_in=width_in * 0.94, fontsize=7)
-    fig.text(0.03, 0.045, note, fontsize=7, color="#333333", va="top")
-    fig.text(0.98, 0.015, t("static.made", version=__version__), fontsize=6, color="#777777", ha="right")
-    return title, unit
-
-
 def _fill(text: str, *, width_in: float, fontsize: float) -> str:
     """``text`` broken into lines that fit ``width_in`` inches at ``fontsize`` points.
 
@@ -208,9 +220,9 @@ def _fill(text: str, *, width_in: float, fontsize: float) -> str:
     return textwrap.fill(text, width=per_line, break_long_words=False, break_on_hyphens=False)
 
 
-def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[Any]:
-    """Setback zones and protected areas; their legend entries."""
-    handles: list[Any] = []
+def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[tuple[Any, ...]]:
+    """Setback zones and protected areas; their legend entries (:func:`_legend_spec`)."""
+    handles: list[tuple[Any, ...]] = []
     if p.sempadan is not None:
         st = S["sempadan"]
         p.sempadan.plot(
@@ -240,11 +252,9 @@ def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[Any
     return handles
 
 
-def _dashed_patch(st: dict[str, Any], label: str) -> Any:
+def _dashed_patch(st: dict[str, Any], label: str) -> tuple[Any, ...]:
     """The legend entry of a dashed-outline overlay drawn with the style ``st``."""
-    from matplotlib.patches import Patch
-
-    return Patch(facecolor=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linestyle="--", label=label)
+    return ("patch", label, _rgba(st["fillColor"], st["fillOpacity"]), st["color"], "--")
 
 
 def _draw_kumuh(ax: Any, p: Prepared, S: dict[str, Any]) -> None:
@@ -260,11 +270,12 @@ def _draw_kumuh(ax: Any, p: Prepared, S: dict[str, Any]) -> None:
             p.kumuh.plot(ax=ax, color=kc, edgecolor=st["color"], linewidth=0.4, alpha=max(st["fillOpacity"], 0.7), zorder=4)
 
 
-def _draw_kegiatan(ax: Any, p: Prepared, S: dict[str, Any], t: Any, vocab: dict[str, dict[str, str]]) -> list[Any]:
-    """Activities by status and progress, findings ringed and labelled; their legend entries."""
-    from matplotlib.lines import Line2D
-
-    kegiatan_handles: list[Any] = []
+def _draw_kegiatan(
+    ax: Any, p: Prepared, S: dict[str, Any], t: Any, vocab: dict[str, dict[str, str]]
+) -> list[tuple[Any, ...]]:
+    """Activities by status and progress, findings ringed and labelled; their legend entries
+    (:func:`_legend_spec`)."""
+    kegiatan_handles: list[tuple[Any, ...]] = []
     if p.kegiatan is not None:
         st = S["kegiatan"]
         k = p.kegiatan
@@ -287,9 +298,7 @@ def _draw_kegiatan(ax: Any, p: Prepared, S: dict[str, Any], t: Any, vocab: dict[
                 zorder=5,
             )
         for s, c in st["colors"].items():
-            kegiatan_handles.append(
-                Line2D([], [], marker="o", linestyle="", markerfacecolor=c, markeredgecolor=c, label=vocab["status"].get(s, s))
-            )
+            kegiatan_handles.append(("marker", vocab["status"].get(s, s), c, c, 1.0))
         flagged = k[k["aturan"].notna()] if "aturan" in k.columns else k.iloc[0:0]
         if len(flagged):
             ft = S["temuan"]
@@ -309,59 +318,68 @@ def _draw_kegiatan(ax: Any, p: Prepared, S: dict[str, Any], t: Any, vocab: dict[
                         zorder=7,
                     )
             label = t("legend.temuan") if labelled else t("legend.temuan_tabel")
-            kegiatan_handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    markerfacecolor="none",
-                    markeredgecolor=ft["color"],
-                    markeredgewidth=1.4,
-                    label=label,
-                )
-            )
+            kegiatan_handles.append(("marker", label, "none", ft["color"], 1.4))
     return kegiatan_handles
 
 
-def _draw_legend(
-    fig: Any, p: Prepared, S: dict[str, Any], t: Any, vocab: dict[str, dict[str, str]], m: dict[str, Any],
+#: The legend's box on the page (figure fraction): its top left corner is the legend's, and it may
+#: run on to the right edge and down to the foot of the page.
+_LEGEND_LEFT, _LEGEND_TOP = 0.73, 0.89
+
+
+def _legend_spec(
+    p: Prepared, S: dict[str, Any], t: Any, vocab: dict[str, dict[str, str]], m: dict[str, Any],
     handles: list[Any], kegiatan_handles: list[Any],
-) -> None:  # fmt: skip
-    """The legend beside the map: choropleth, slum classes, activities, protected areas, boundary."""
+) -> tuple[tuple[Any, ...], ...]:  # fmt: skip
+    """The legend beside the map as plain values: choropleth, slum classes, activities, protected
+    areas, boundary; the first entry is the title.
+
+    Each entry is ``(kind, label, *style)``: ``head`` (a group's bold heading), ``note`` (grey text),
+    ``patch`` (face, edge, line style), ``marker`` (face, edge, edge width) or ``line`` (colour,
+    width). Plain values make the legend a cache key (:func:`_block_image`).
+    """
+    ws = S["wilayah"]
+    groups: list[tuple[str | None, list[tuple[Any, ...]]]] = []
+    classes = m["classes"] + [m["none"]]
+    groups.append((m["label"], [("patch", c["label"], c["color"], ws["color"], "-") for c in classes]))
+    if p.kumuh is not None:
+        st = S["kumuh"]
+        entries = [("patch", vocab["tingkat"].get(k_, k_), c, st["color"], "-") for k_, c in st["colors"].items()]
+        groups.append((t("legend.kumuh"), entries))
+    if kegiatan_handles:
+        groups.append((t("legend.kegiatan"), [*kegiatan_handles, ("note", textwrap.fill(t("legend.progres"), 46))]))
+    other = [*handles, ("line", t("legend.batas"), S["batas"]["color"], 2)]
+    groups.append((t("legend.lainnya") if handles else None, other))  # the boundary alone needs no heading
+    spec: list[tuple[Any, ...]] = [("title", t("legend.title"))]
+    for head, entries in groups:
+        if head:
+            spec.append(("head", textwrap.fill(head, 42)))
+        spec.extend(entries)
+    return tuple(spec)
+
+
+def _draw_legend(ax: Any, spec: tuple[tuple[Any, ...], ...]) -> None:
+    """The legend of ``spec`` (:func:`_legend_spec`) at the top left of the (hidden) axes ``ax``."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    ws = S["wilayah"]
-    # legend: choropleth, slum levels, activities, protected areas, boundary
-    leg_ax = fig.add_axes((0.73, 0.09, 0.25, 0.80))
-    leg_ax.axis("off")
-    groups: list[tuple[str | None, list[Any]]] = []
-    groups.append(
-        (m["label"], [Patch(facecolor=c["color"], edgecolor=ws["color"], label=c["label"]) for c in m["classes"] + [m["none"]]])
-    )
-    if p.kumuh is not None:
-        st = S["kumuh"]
-        groups.append(
-            (
-                t("legend.kumuh"),
-                [Patch(facecolor=c, edgecolor=st["color"], label=vocab["tingkat"].get(k_, k_)) for k_, c in st["colors"].items()],
-            )
-        )
-    if kegiatan_handles:
-        note = Patch(visible=False, label=textwrap.fill(t("legend.progres"), 46))
-        groups.append((t("legend.kegiatan"), [*kegiatan_handles, note]))
-    other = handles + [Line2D([], [], color=S["batas"]["color"], linewidth=2, label=t("legend.batas"))]
-    groups.append((t("legend.lainnya") if handles else None, other))  # the boundary alone needs no heading
-    entries: list[Any] = []
-    heads: list[int] = []
-    for head, hs in groups:
-        if head:
-            heads.append(len(entries))
-            entries.append(Patch(visible=False, label=textwrap.fill(head, 42)))
-        entries.extend(hs)
-    lg = leg_ax.legend(
-        handles=entries,
+    ax.axis("off")
+    made: list[Any] = []
+    for kind, label, *style in spec[1:]:
+        if kind in ("head", "note"):
+            made.append(Patch(visible=False, label=label))
+        elif kind == "patch":
+            face, edge, linestyle = style
+            made.append(Patch(facecolor=face, edgecolor=edge, linestyle=linestyle, label=label))
+        elif kind == "marker":
+            face, edge, width = style
+            made.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=face, markeredgecolor=edge,
+                               markeredgewidth=width, label=label))  # fmt: skip
+        else:
+            color, width = style
+            made.append(Line2D([], [], color=color, linewidth=width, label=label))
+    lg = ax.legend(
+        handles=made,
         loc="upper left",
         bbox_to_anchor=(0, 1),
         fontsize=7.5,
@@ -369,15 +387,82 @@ def _draw_legend(
         handlelength=1.6,
         borderaxespad=0,
         labelspacing=0.45,
-        title=t("legend.title"),
+        title=spec[0][1],
         title_fontproperties={"weight": "bold", "size": 9},
         alignment="left",
     )
-    for i, (entry, text) in enumerate(zip(entries, lg.get_texts())):
-        if i in heads:
+    for (kind, *_), text in zip(spec[1:], lg.get_texts()):
+        if kind == "head":
             text.set_fontweight("bold")
-        elif not entry.get_visible():
+        elif kind == "note":
             text.set_color("#555555")
+
+
+#: Boxes of the page (left, bottom, right, top; fractions) holding the blocks of words drawn the same
+#: on many pictures: the title, the legend and the foot. Only the unit's name and the map differ.
+_BLOCK_BOXES = {"head": (0.0, 0.85, 1.0, 1.0), "legend": (_LEGEND_LEFT, 0.0, 1.0, _LEGEND_TOP), "foot": (0.0, 0.0, 1.0, 0.06)}
+
+
+def _draw_items(fig: Any, items: tuple[tuple[Any, ...], ...], at: Any) -> None:
+    """Draw a block's ``items`` on ``fig``; ``at(x, y)`` turns a point of the page (fractions) into
+    one of ``fig``.
+
+    An item is ``("text", x, y, text, size, weight, colour, ha, va)`` or ``("legend", spec)``
+    (:func:`_legend_spec`; the legend's top left corner is at ``_LEGEND_LEFT, _LEGEND_TOP``).
+    """
+    for item in items:
+        if item[0] == "legend":
+            (left, bottom), (right, top) = at(_LEGEND_LEFT, 0.0), at(1.0, _LEGEND_TOP)
+            _draw_legend(fig.add_axes((left, bottom, right - left, top - bottom)), item[1])
+        else:
+            _, x, y, text, size, weight, color, ha, va = item
+            fig.text(*at(x, y), text, fontsize=size, fontweight=weight, color=color, ha=ha, va=va)
+
+
+def _save_png(fig: Any, blocks: dict[str, tuple[tuple[Any, ...], ...]], path: Path, metadata: dict[str, str]) -> None:
+    """Draw ``fig``, paste its ``blocks`` (:func:`_block_image`) and write the PNG (RGB: the page is opaque)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image, PngImagePlugin
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    page = np.asarray(canvas.buffer_rgba())[..., :3]
+    height, width = page.shape[:2]
+    for name, items in blocks.items():
+        x0, y0, image = _block_image(items, _BLOCK_BOXES[name], width, height, float(fig.dpi))
+        region = page[y0 : y0 + image.shape[0], x0 : x0 + image.shape[1]]
+        alpha = image[..., 3:4].astype(np.uint16)
+        region[...] = (image[..., :3] * alpha + region * (255 - alpha) + 127) // 255
+    info = PngImagePlugin.PngInfo()
+    for key, value in {"Software": f"kotaku-gis {__version__} (matplotlib)", **metadata}.items():
+        info.add_text(key, value)
+    Image.fromarray(page).save(path, format="png", pnginfo=info, dpi=(fig.dpi, fig.dpi), compress_level=_PNG_COMPRESSION)
+
+
+@functools.lru_cache(maxsize=128)
+def _block_image(
+    items: tuple[tuple[Any, ...], ...], box: tuple[float, float, float, float], width: int, height: int, dpi: float
+) -> tuple[int, int, np.ndarray]:
+    """The block of ``items`` drawn once on a transparent picture of its ``box`` of a page of
+    ``width`` x ``height`` pixels at ``dpi``: its left and top pixel on the page, and its pixels.
+
+    The words on a picture are most of the time matplotlib spends on it, and the blocks of a pack's
+    pictures are few (one legend per level, language and mix of layers; one title per period): each
+    is drawn once per process and pasted on every picture that has it.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    left, bottom, right, top = box
+    x0, x1, y0, y1 = round(left * width), round(right * width), round(bottom * height), round(top * height)
+    fig = Figure(figsize=((x1 - x0 + 0.5) / dpi, (y1 - y0 + 0.5) / dpi), dpi=dpi, facecolor="none")
+    fig_w, fig_h = fig.bbox.width, fig.bbox.height
+    _draw_items(fig, items, lambda x, y: ((x * width - x0) / fig_w, (y * height - y0) / fig_h))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    image = np.asarray(canvas.buffer_rgba())[-(y1 - y0) :, : x1 - x0].copy()  # the box's pixels, from its bottom left
+    image.flags.writeable = False
+    return x0, height - y1, image
 
 
 def _draw_scale_and_north(ax: Any, lat0: float, t: Any) -> None:
