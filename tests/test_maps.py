@@ -517,9 +517,10 @@ def test_names_with_dollar_signs_are_drawn_as_text(tmp_path):
     assert "Rp $5 0 $x^{2" in text
 
 
-def test_setback_zones_of_some_features_are_the_rows_of_all_zones():
-    """The map pack makes the zones of every protected feature once and takes a unit's rows from them:
-    those rows must be what zona_sempadan makes of the unit's features alone."""
+def test_setback_zones_from_each_features_parts_are_those_made_of_the_features_alone():
+    """The map pack makes the zone parts of each protected feature once (zona_sempadan_parts) and
+    builds a unit's zones from those of its features (sempadan_frame): they must be what
+    zona_sempadan makes of the unit's features alone."""
     from shapely.geometry import LineString, Point, Polygon
 
     from kotaku_gis.maps import inputs as map_inputs
@@ -527,8 +528,8 @@ def test_setback_zones_of_some_features_are_the_rows_of_all_zones():
     lindung = gpd.GeoDataFrame(
         {
             "id_kawasan": ["S1", "P1", "H1", "E1", "S2"],
-            "nama": ["Sungai", "Mata air", "Hutan", "Kosong", "Sungai 2"],
-            "kategori": ["sungai", "mata_air", "hutan_lindung", "sungai", "sungai"],
+            "nama": ["Sungai", "Mata air", "Danau", "Kosong", "Sungai 2"],
+            "kategori": ["sungai", "mata_air", "danau_waduk", "sungai", "sungai"],
             "perkotaan": [True, None, None, True, False],
             "bertanggul": [False, None, None, False, True],
             "kedalaman_m": [2.0, None, None, 2.0, 4.0],
@@ -537,14 +538,14 @@ def test_setback_zones_of_some_features_are_the_rows_of_all_zones():
                   Polygon([(109.3, 0.0), (109.31, 0.0), (109.31, 0.01)]), Point(), LineString([(120.0, 1.0), (120.1, 1.0)])],
         crs="EPSG:4326",
     )  # fmt: skip
-    has, zones = map_inputs.zona_sempadan_rows(lindung)
-    assert zones is not None and len(zones) == int(has.sum())
-    for near in ([0, 1, 2, 3, 4], [1, 3], [0, 4], [3]):
-        alone = map_inputs.zona_sempadan(lindung.iloc[near].reset_index(drop=True))
-        chosen = np.array(near)[has[near]]
+    has, widths, zones = map_inputs.zona_sempadan_parts(lindung)
+    assert has.tolist() == [True, True, True, False, True]
+    for near in ([0, 1, 2, 3, 4], [1, 3], [0, 4], [3], [4, 2]):
+        unit = lindung.iloc[near].reset_index(drop=True)
+        alone = map_inputs.zona_sempadan(unit)
+        built = map_inputs.sempadan_frame(unit, has[near], widths[near], zones[near])
         if alone is None:
-            assert len(chosen) == 0
+            assert built is None and not has[near].any()
             continue
-        rows = zones.iloc[(np.cumsum(has) - 1)[chosen]].reset_index(drop=True)
-        pd.testing.assert_frame_equal(rows, alone)
-        assert shapely.to_wkb(rows.geometry.to_numpy()).tolist() == shapely.to_wkb(alone.geometry.to_numpy()).tolist()
+        pd.testing.assert_frame_equal(built, alone)
+        assert shapely.to_wkb(built.geometry.to_numpy()).tolist() == shapely.to_wkb(alone.geometry.to_numpy()).tolist()

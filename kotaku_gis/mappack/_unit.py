@@ -140,8 +140,9 @@ class _State:
     ancestors: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     #: ``frames["kawasan_kumuh"]`` scored with the 7+1 view, once per read (:func:`_scored_kumuh`).
     scored: dict[str, pd.DataFrame | None] = field(default_factory=dict)
-    #: The setback zones of ``lindung`` (:func:`kotaku_gis.maps.inputs.zona_sempadan_rows`), once.
-    zones: dict[str, Any] = field(default_factory=dict)
+    #: The setback zone parts of each feature of ``lindung`` made so far
+    #: (:func:`kotaku_gis.maps.inputs.zona_sempadan_parts`; ``done`` marks them).
+    zones: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 _STATE = _State()
@@ -247,27 +248,39 @@ def _scored_kumuh(mask: np.ndarray) -> pd.DataFrame | None:
     return None if held_scored is None else held_scored[mask]
 
 
-def _zones(near: np.ndarray) -> Held:
-    """:func:`kotaku_gis.maps.inputs.zona_sempadan` of the protected features held at positions
-    ``near`` (ascending), from the zones of every feature held, made once (a feature's zone depends
-    on that feature alone); nothing when scoring a feature's setback fails (the unit then makes its own)."""
+def _held(task: Task, near: np.ndarray, lindung: gpd.GeoDataFrame, kumuh_mask: np.ndarray) -> Held:
+    """What the unit's map takes from the rows held (nothing when it draws no map)."""
+    from kotaku_gis import maps
+
+    if not {"peta", "png"} & set(task.produk):
+        return Held()
+    held = _zones(near, lindung) if "sempadan" in maps.recipes().level(task.tingkat).layers else Held()
+    held.scored = _scored_kumuh(kumuh_mask)
+    return held
+
+
+def _zones(near: np.ndarray, lindung: gpd.GeoDataFrame) -> Held:
+    """:func:`kotaku_gis.maps.inputs.zona_sempadan` of ``lindung``, the protected features held at
+    positions ``near``, from the zone of each feature made once per process (it depends on that
+    feature alone: neighbouring units share their rivers); nothing when a feature's setback cannot
+    be worked out (the unit then makes its own zones, and fails as it did)."""
     from kotaku_gis.maps import inputs as map_inputs
 
-    if "all" not in _STATE.zones:
-        assert _STATE.lindung is not None
+    assert _STATE.lindung is not None
+    z = _STATE.zones
+    if not z:
+        n = len(_STATE.lindung)
+        z.update(done=np.zeros(n, dtype=bool), has=np.zeros(n, dtype=bool), widths=np.zeros(n))
+        z["zones"] = np.full(n, None, dtype=object)
+    todo = near[~z["done"][near]]
+    if len(todo):
         try:
-            _STATE.zones["all"] = map_inputs.zona_sempadan_rows(_STATE.lindung) if len(_STATE.lindung) else None
+            has, widths, zones = map_inputs.zona_sempadan_parts(_STATE.lindung.iloc[todo])
         except KotakuError:
-            _STATE.zones["all"] = None
-    held = _STATE.zones["all"]
-    if held is None:
-        return Held()
-    has, zones = held
-    chosen = near[has[near]]
-    if zones is None or len(chosen) == 0:
-        return Held(sempadan=None, has_sempadan=True)
-    rows = (np.cumsum(has) - 1)[chosen]
-    return Held(sempadan=zones.iloc[rows].reset_index(drop=True), has_sempadan=True)
+            return Held()
+        z["has"][todo], z["widths"][todo], z["zones"][todo], z["done"][todo] = has, widths, zones, True
+    frame = map_inputs.sempadan_frame(lindung, z["has"][near], z["widths"][near], z["zones"][near])
+    return Held(sempadan=frame, has_sempadan=True)
 
 
 # -- building ----------------------------------------------------------------------------------------
@@ -304,11 +317,8 @@ def build_unit(task: Task) -> dict[str, Any]:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        held = Held()
-        if {"peta", "png"} & set(task.produk):
-            held = _zones(near)
-            held.scored = _scored_kumuh(masks["kawasan_kumuh"])
-        record = _products(task, area, lindung.reset_index(drop=True), tmp, held)
+        lindung = lindung.reset_index(drop=True)
+        record = _products(task, area, lindung, tmp, _held(task, near, lindung, masks["kawasan_kumuh"]))
         record["detik"] = round(time.perf_counter() - t0, 3)
         (tmp / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
         final.parent.mkdir(parents=True, exist_ok=True)

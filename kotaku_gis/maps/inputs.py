@@ -183,13 +183,13 @@ def zona_sempadan(lindung: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
     """
     if lindung is None or len(lindung) == 0:
         return None
-    return zona_sempadan_rows(lindung)[1]
+    return sempadan_frame(lindung, *zona_sempadan_parts(lindung))
 
 
-def zona_sempadan_rows(lindung: gpd.GeoDataFrame) -> tuple[np.ndarray, gpd.GeoDataFrame | None]:
-    """Which features have a setback zone, and :func:`zona_sempadan` of ``lindung``: the zone of each
-    such feature, in order. A feature's zone depends on that feature alone, so the zones of some
-    features are the rows of theirs (the map pack makes the zones of all features once).
+def zona_sempadan_parts(lindung: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of :func:`zona_sempadan`, one per feature: whether it has a zone, its setback
+    (metres) and its zone (None without one). A feature's parts depend on that feature alone: the
+    map pack makes each feature's once and takes a unit's from them (:func:`sempadan_frame`).
 
     Examples
     --------
@@ -198,16 +198,17 @@ def zona_sempadan_rows(lindung: gpd.GeoDataFrame) -> tuple[np.ndarray, gpd.GeoDa
     >>> lindung = gpd.GeoDataFrame({"kategori": ["sungai", "sungai"], "kedalaman_m": [2.0, 2.0],
     ...     "perkotaan": [True, True], "bertanggul": [False, False]},
     ...     geometry=[LineString([(109.30, -0.03), (109.32, -0.03)]), Point()], crs="EPSG:4326")
-    >>> has, zones = zona_sempadan_rows(lindung)
-    >>> has.tolist(), len(zones)
-    ([True, False], 1)
+    >>> has, widths, zones = zona_sempadan_parts(lindung)
+    >>> has.tolist(), widths.tolist(), zones[1] is None
+    ([True, False], [10.0, 10.0], True)
     """
     from kotaku_gis import screening
 
     width = screening.setbacks(lindung)
     has = (width > 0).to_numpy() & ~lindung.geometry.is_empty.to_numpy() & lindung.geometry.notna().to_numpy()
+    zones = np.full(len(lindung), None, dtype=object)
     if not has.any():
-        return has, None
+        return has, width.to_numpy(), zones
     src = lindung[has]
     geoms = np.asarray(src.geometry.to_numpy(), dtype=object)
     rep = shapely.point_on_surface(geoms)
@@ -222,10 +223,19 @@ def zona_sempadan_rows(lindung: gpd.GeoDataFrame) -> tuple[np.ndarray, gpd.GeoDa
         if polygonal.any():
             zone[polygonal] = zone[polygonal].difference(part[polygonal])
         out[idx] = zone.to_crs(settings.storage_crs).to_numpy()
+    zones[has] = out
+    return has, width.to_numpy(), zones
+
+
+def sempadan_frame(lindung: gpd.GeoDataFrame, has: np.ndarray, widths: np.ndarray, zones: np.ndarray) -> gpd.GeoDataFrame | None:
+    """:func:`zona_sempadan` of ``lindung`` from the parts of its features (:func:`zona_sempadan_parts`)."""
+    if not has.any():
+        return None
+    src = lindung[has]
     cols = [c for c in ("id_kawasan", "nama", "kategori") if c in src.columns]
     frame = pd.DataFrame(src[cols]).reset_index(drop=True)
-    frame["sempadan_m"] = widths
-    return has, gpd.GeoDataFrame(frame, geometry=list(out), crs=settings.storage_crs)
+    frame["sempadan_m"] = widths[has]
+    return gpd.GeoDataFrame(frame, geometry=list(zones[has]), crs=settings.storage_crs)
 
 
 def source_keys(*frames: pd.DataFrame | None) -> list[str]:
