@@ -515,3 +515,18 @@ def test_the_plan_and_the_units_find_the_same_protected_features():
     lo = rng.integers(0, 20, size=(60, 2)).astype("float64")
     wins = [tuple(b) for b in np.hstack([lo, lo + rng.integers(0, 3, size=(60, 2))])] + [None]
     assert [a.tolist() for a in data.near_all(boxes, wins)] == [data.near(boxes, w).tolist() for w in wins]
+
+
+def test_page_links_are_those_posixpath_would_write():
+    """The pack's pages link by a string-only relative path (mappack._html._rel): the same link as
+    posixpath.relpath for every pair of the pack's kinds of paths."""
+    import posixpath
+
+    from kotaku_gis.mappack._html import _rel
+
+    paths = ["index.html", "README.txt", "aset/kotaku.js", "aset/leaflet/leaflet.css", "zip/61.71_Kota.zip",
+             "wilayah/61/index.html", "wilayah/61/peta_61.png", "wilayah/61.71/index.html",
+             "wilayah/61.71.01.1001/tabel_61.71.01.1001.csv", "wilayah/nasional/index.html"]  # fmt: skip
+    for target in paths:
+        for page in paths:
+            assert _rel(target, page) == posixpath.relpath(target, posixpath.dirname(page) or "."), (target, page)

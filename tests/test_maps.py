@@ -274,8 +274,12 @@ def test_static_map_leaves_out_labels_that_would_cover_it(tmp_path, monkeypatch)
                                       "kategori": None, "jarak_m": None, "keterangan": "SINTETIS"})
         maps.static_map(inputs, tmp_path / "peta.pdf")  # a PDF keeps the legend's words (a PNG pastes its picture)
         assert texts.count("QX7") == (len(chosen) if labelled else 0)
-        assert any(note in t for t in texts) is not labelled
+        assert any(note in " ".join(t.split()) for t in texts) is not labelled  # (wrapped in the legend)
         assert not any("degree" in t for t in texts)  # no axis names (geopandas gives them from the CRS)
+    from PIL import Image  # the long legend entry of the unlabelled findings is wrapped within the page
+
+    png = np.asarray(Image.open(maps.static_map(inputs, tmp_path / "peta.png", dpi=60)).convert("L"))
+    assert (png[:, -4:] == 255).all()
 
 
 @pytest.mark.parametrize("dpi", [60, 100])
@@ -549,3 +553,38 @@ def test_setback_zones_from_each_features_parts_are_those_made_of_the_features_a
             continue
         pd.testing.assert_frame_equal(built, alone)
         assert shapely.to_wkb(built.geometry.to_numpy()).tolist() == shapely.to_wkb(alone.geometry.to_numpy()).tolist()
+
+
+def test_static_plot_draws_each_geometry_in_its_colour_and_leaves_holes_open():
+    """maps.static._plot (the picture's layers without geopandas' plot): a polygon whose hole turns
+    the same way as its outer ring still shows the hole; parts of a multi-geometry, lines and points
+    take the colour of their row; empty and missing geometries are skipped."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+
+    from kotaku_gis.maps import static
+
+    square = [(0, 0), (4, 0), (4, 4), (0, 4)]
+    holed = Polygon(square, [[(1, 1), (3, 1), (3, 3), (1, 3)]])  # both rings counter-clockwise
+    assert holed.interiors[0].is_ccw and holed.exterior.is_ccw
+    twins = MultiPolygon([Polygon([(6, 0), (8, 0), (8, 2), (6, 2)]), Polygon([(6, 6), (8, 6), (8, 8), (6, 8)])])
+    geoms = [holed, twins, None, Polygon(), LineString([(0, 9), (5, 9)]), Point(9, 9)]
+    colours = ["#ff0000", "#0000ff", "#00ff00", "#00ff00", "#000000", "#ff00ff"]
+    fig = Figure(figsize=(1, 1), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.axis("off")
+    static._plot(ax, geoms, color=colours, linewidth=3, markersize=40, zorder=1)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
+
+    def at(x: float, y: float) -> tuple[int, ...]:
+        return tuple(int(v) for v in pixels[round(100 - y * 10), round(x * 10)])
+
+    assert at(0.5, 0.5) == (255, 0, 0) and at(2, 2) == (255, 255, 255)  # the hole stays open
+    assert at(7, 1) == at(7, 7) == (0, 0, 255)  # both parts in their row's colour
+    assert at(2.5, 9) == (0, 0, 0) and at(9, 9) == (255, 0, 255)
+    assert (pixels == (0, 255, 0)).all(axis=2).sum() == 0  # nothing drawn for the empty rows

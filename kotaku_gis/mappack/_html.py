@@ -57,6 +57,8 @@ class View:
     zips: dict[str, str] = field(default_factory=dict)
     #: Pack-relative paths of the pack's own files shown on the root page: (label key, path).
     extras: list[tuple[str, str]] = field(default_factory=list)
+    #: The actors' paragraph of each level, made once per output (:func:`_actors`).
+    actors: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 def unit_dir(kode: str) -> str:
@@ -78,7 +80,22 @@ def _link_item(href: str, label: str, note: str) -> str:
 
 
 def _rel(target: str, page: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """The link from ``page`` to ``target``, both relative to the pack's root (``posixpath.relpath``
+    without its trips to the working directory: a national pack makes half a million links).
+
+    Examples
+    --------
+    >>> _rel("wilayah/61/peta_61.png", "wilayah/61.71/index.html"), _rel("aset/x.js", "index.html")
+    ('../61/peta_61.png', 'aset/x.js')
+    >>> _rel("wilayah/61/index.html", "wilayah/61/index.html")
+    'index.html'
+    """
+    here = page.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 def _kind(name: str) -> str:
@@ -154,14 +171,17 @@ def _figure_table(values: dict[str, Any], view: View) -> str:
     return f"<table class='figures'>{rows}</table>"
 
 
-def _actors(tingkat: str, lang: str) -> str:
+def _actors(view: View, tingkat: str) -> str:
     """The level's coordinator and actors (guideline section 1.4.2, ``rules/tindak_lanjut.yml``)."""
     from kotaku_gis import tindak_lanjut
 
-    return (
-        f"<p class='actors'><b>{_e(_t('koordinator', lang))}:</b> {_e(tindak_lanjut.coordinator_label(tingkat, lang))}<br>"
-        f"<b>{_e(_t('pelaku', lang))}:</b> {_e(tindak_lanjut.actors(tingkat, lang))}</p>"
-    )
+    if tingkat not in view.actors:
+        lang = view.lang
+        view.actors[tingkat] = (
+            f"<p class='actors'><b>{_e(_t('koordinator', lang))}:</b> {_e(tindak_lanjut.coordinator_label(tingkat, lang))}<br>"
+            f"<b>{_e(_t('pelaku', lang))}:</b> {_e(tindak_lanjut.actors(tingkat, lang))}</p>"
+        )
+    return view.actors[tingkat]
 
 
 def _unit_section(view: View, kode: str, page: str) -> str:
@@ -175,7 +195,7 @@ def _unit_section(view: View, kode: str, page: str) -> str:
         img = f"<img src='{_e(_rel(f'{base}/{png}', page))}' alt='{_e(_t('alt_peta', view.lang, nama=rec['nama']))}'>"
         parts.append(f"<a href='{_e(_rel(f'{base}/{html_map}', page))}'>{img}</a>" if html_map else img)
     parts.append("<div>")
-    parts.append(_actors(rec["tingkat"], view.lang))
+    parts.append(_actors(view, rec["tingkat"]))
     parts.append(_figure_table(rec["angka"], view))
     items = []
     for n in names:

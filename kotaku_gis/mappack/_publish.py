@@ -3,8 +3,10 @@ assets, zips, pages, summary workbook and manifest, then switched in atomically.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -43,7 +45,17 @@ def zip_name(kode: str, nama: str) -> str:
 
 
 def _descendants(kode: str, codes: Sequence[str]) -> list[str]:
-    return sorted(c for c in codes if c == kode or (kode == "" or c.startswith(kode + ".")))
+    """The unit ``kode`` and the units below it among the sorted ``codes`` (a range of them: the codes
+    starting with ``kode + "."`` sort between ``kode + "."`` and ``kode + "/"``).
+
+    Examples
+    --------
+    >>> _descendants("61.71", ["61", "61.71", "61.71.01", "61.71.01.1001", "61.710", "62"])
+    ['61.71', '61.71.01', '61.71.01.1001']
+    """
+    if kode == "":
+        return list(codes)
+    return [kode, *codes[bisect.bisect_left(codes, kode + ".") : bisect.bisect_left(codes, kode + "/")]]
 
 
 @dataclass
@@ -87,8 +99,9 @@ def assemble(
     st.put("README.txt", readme_text)
     summary_rel = f"ringkasan_{p.periode}.xlsx"
     zips: dict[str, str] = {}
-    for u in (u for u in p.units if u.tingkat == p.recipe.zip):
-        zips[u.kode], key = _add_zip(st, p, u, records, work, readme_text, asset_hash)
+    for u, (cached, key) in _zips(st, p, records, work, readme_text, asset_hash):
+        zips[u.kode] = f"zip/{zip_name(u.kode, u.nama)}"
+        st.link(cached, zips[u.kode])
         unit_entries[u.kode].update(zip=zips[u.kode], zip_kunci=key)
     view = pages.View(p.periode, p.baseline, p.lang, __version__, records, p.names, list(p.recipe.angka_kunci), zips=zips,
                       extras=[("berkas.ringkasan", summary_rel), ("berkas.readme", "README.txt"),
@@ -132,17 +145,33 @@ def _add_assets(st: _Staging, p: Plan) -> dict[str, str]:
     return hashes
 
 
-def _add_zip(
-    st: _Staging, p: Plan, u: Unit, records: dict[str, dict[str, Any]], work: Path, readme_text: str,
-    asset_hash: dict[str, str],
-) -> tuple[str, str]:  # fmt: skip
-    """The zip of unit ``u`` for its team (its pages, its and its descendants' files, the assets),
-    built once per content (cached in the work area by a key of what it holds); its path in the pack
-    and that key."""
-    name = zip_name(u.kode, u.nama)
-    rel = f"zip/{name}"
-    members = _descendants(u.kode, [x.kode for x in p.units])
+def _zips(
+    st: _Staging, p: Plan, records: dict[str, dict[str, Any]], work: Path, readme_text: str, asset_hash: dict[str, str]
+) -> list[tuple[Unit, tuple[Path, str]]]:  # fmt: skip
+    """The zips of the units of the recipe's ``zip`` level (:func:`_zip`), made on threads (reading
+    and compressing the files leave Python's lock); each unit with its zip in the work area and key."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kotaku_gis import settings
+
+    codes = sorted(x.kode for x in p.units)
     by_kode = {x.kode: x for x in p.units}
+    chosen = [u for u in p.units if u.tingkat == p.recipe.zip]
+    threads = settings.mappack_workers or os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=max(1, min(threads, len(chosen)))) as pool:
+        made = pool.map(lambda u: _zip(st, p, u, _descendants(u.kode, codes), by_kode, records, work, readme_text, asset_hash),
+                        chosen)  # fmt: skip
+        return list(zip(chosen, made))
+
+
+def _zip(
+    st: _Staging, p: Plan, u: Unit, members: list[str], by_kode: dict[str, Unit], records: dict[str, dict[str, Any]],
+    work: Path, readme_text: str, asset_hash: dict[str, str],
+) -> tuple[Path, str]:  # fmt: skip
+    """The zip of unit ``u`` for its team (its pages, its and its descendants' files, the assets),
+    built once per content (cached in the work area by a key of what it holds): the cached zip and
+    that key."""
+    name = zip_name(u.kode, u.nama)
     view = pages.View(p.periode, p.baseline, p.lang, __version__, {k: records[k] for k in members}, p.names,
                       list(p.recipe.angka_kunci), extras=[("berkas.readme", "README.txt")])  # fmt: skip
     root = name[: -len(".zip")]
@@ -165,8 +194,7 @@ def _add_zip(
     cached = work / "zip" / f"{key}.zip"
     if not cached.is_file():
         fs.write_zip(cached, entries)
-    st.link(cached, rel)
-    return rel, key
+    return cached, key
 
 
 def _summary_sheets(p: Plan, records: dict[str, dict[str, Any]]) -> dict[str, pd.DataFrame]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import shapely
 
 from kotaku_gis import i18n, settings
 from kotaku_gis._version import __version__
@@ -140,8 +141,8 @@ def _render(p: Prepared, path: Path, *, fmt: str, lang: str, mode: str, dpi: int
     column = m["column"]
     colors = [_mode_color(m, v) for v in (wil[column] if column in wil.columns else [None] * len(wil))]
     ws = S["wilayah"]
-    wil.plot(ax=ax, color=colors, edgecolor=ws["color"], linewidth=0.6, alpha=ws["fillOpacity"], zorder=1)
-    wil.boundary.plot(ax=ax, color=ws["color"], linewidth=0.5, zorder=2)
+    _plot(ax, wil.geometry, color=colors, edgecolor=ws["color"], linewidth=0.6, alpha=ws["fillOpacity"], zorder=1)
+    _plot(ax, shapely.boundary(wil.geometry.array), color=ws["color"], linewidth=0.5, zorder=2)
 
     handles = _draw_protected(ax, p, S, t)
 
@@ -149,13 +150,7 @@ def _render(p: Prepared, path: Path, *, fmt: str, lang: str, mode: str, dpi: int
 
     kegiatan_handles = _draw_kegiatan(ax, p, S, t, vocab)
 
-    from geopandas import GeoSeries
-
-    GeoSeries([p.batas], crs="EPSG:4326").boundary.plot(
-        ax=ax, color=S["batas"]["color"], linewidth=S["batas"]["weight"] * 0.6, zorder=8
-    )
-    ax.set_xlabel("")  # geopandas names the axes after the CRS: the page has no axes
-    ax.set_ylabel("")
+    _plot(ax, shapely.boundary([p.batas]), color=S["batas"]["color"], linewidth=S["batas"]["weight"] * 0.6, zorder=8)
     _draw_scale_and_north(ax, lat0, t)
 
     title, unit, sub = titles(p, lang)
@@ -184,6 +179,58 @@ def _foot(p: Prepared, lang: str, t: Any, *, width_in: float) -> tuple[tuple[Any
         ("text", 0.03, 0.045, note, 7, "normal", "#333333", "left", "top"),
         ("text", 0.98, 0.015, t("static.made", version=__version__), 6, "normal", "#777777", "right", "baseline"),
     )
+
+
+def _plot(
+    ax: Any, geoms: Any, *, color: Any, edgecolor: Any = None, linewidth: float | None = None, linestyle: str = "-",
+    alpha: float | None = None, markersize: float | None = None, zorder: float,
+) -> None:  # fmt: skip
+    """Draw ``geoms`` on ``ax`` as ``GeoSeries.plot`` does: polygons filled with ``color`` (outlined
+    with ``edgecolor``), lines and points in ``color``; ``color`` is one colour or a list of one per
+    geometry.
+
+    One matplotlib collection per kind, made from the coordinates in a few array operations: geopandas'
+    checks and its set-up per call took a third of a pack's picture, and its plot resets the axes'
+    aspect to the middle of each layer (here it stays at the map's centre, :func:`_map_axes`).
+    """
+    from matplotlib.collections import LineCollection, PathCollection
+
+    parts, index = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    keep = ~shapely.is_empty(parts)
+    parts, index = parts[keep], index[keep]
+    kind = shapely.get_type_id(parts)
+    per_geometry = isinstance(color, list)
+
+    def colours(chosen: np.ndarray) -> Any:
+        return [color[i] for i in index[chosen]] if per_geometry else color
+
+    style: dict[str, Any] = {"alpha": alpha, "zorder": zorder}
+    polygons, lines, points = kind == 3, (kind == 1) | (kind == 2), kind == 0
+    if polygons.any():
+        ax.add_collection(PathCollection(_polygon_paths(parts[polygons]), facecolors=colours(polygons), edgecolors=edgecolor,
+                                         linewidths=linewidth, linestyles=linestyle, **style), autolim=False)  # fmt: skip
+    if lines.any():
+        xy, which = shapely.get_coordinates(parts[lines], return_index=True)
+        segments = np.split(xy, np.flatnonzero(np.diff(which)) + 1)
+        ax.add_collection(LineCollection(segments, colors=colours(lines), linewidths=linewidth, linestyles=linestyle, **style),
+                          autolim=False)  # fmt: skip
+    if points.any():
+        xy = shapely.get_coordinates(parts[points])
+        ax.scatter(xy[:, 0], xy[:, 1], color=colours(points), edgecolors=edgecolor, s=markersize, **style)
+
+
+def _polygon_paths(polygons: np.ndarray) -> list[Any]:
+    """One matplotlib path per polygon, its rings closed, the outer ring counter-clockwise and the holes
+    clockwise (matplotlib fills by the non-zero rule: a hole turning the same way would be filled)."""
+    from matplotlib.path import Path as MplPath
+
+    oriented = shapely.orient_polygons(polygons, exterior_cw=False)
+    _, xy, (ring_end, polygon_end) = shapely.to_ragged_array(oriented, include_z=False)
+    codes = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+    codes[ring_end[:-1]] = MplPath.MOVETO
+    codes[ring_end[1:] - 1] = MplPath.CLOSEPOLY
+    starts = ring_end[polygon_end]
+    return [MplPath(xy[a:b], codes[a:b]) for a, b in zip(starts[:-1], starts[1:])]
 
 
 def _map_axes(fig: Any, bounds: tuple[float, float, float, float]) -> tuple[Any, float]:
@@ -225,9 +272,8 @@ def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[tup
     handles: list[tuple[Any, ...]] = []
     if p.sempadan is not None:
         st = S["sempadan"]
-        p.sempadan.plot(
-            ax=ax, color=_rgba(st["fillColor"], st["fillOpacity"]), edgecolor=st["color"], linewidth=0.5, linestyle="--", zorder=3
-        )
+        fill = _rgba(st["fillColor"], st["fillOpacity"])
+        _plot(ax, p.sempadan.geometry, color=fill, edgecolor=st["color"], linewidth=0.5, linestyle="--", zorder=3)
         handles.append(_dashed_patch(st, t("legend.sempadan")))
     if p.lindung is not None:
         st = S["lindung"]
@@ -235,8 +281,9 @@ def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[tup
         areas = p.lindung[kinds.str.contains("Polygon")]
         lines = p.lindung[kinds.str.contains("Line")]
         if len(areas):
-            areas.plot(
-                ax=ax,
+            _plot(
+                ax,
+                areas.geometry,
                 color=_rgba(st["fillColor"], st["fillOpacity"]),
                 edgecolor=st["color"],
                 linewidth=0.8,
@@ -244,10 +291,10 @@ def _draw_protected(ax: Any, p: Prepared, S: dict[str, Any], t: Any) -> list[tup
                 zorder=3,
             )
         if len(lines):
-            lines.plot(ax=ax, color=st["color"], linewidth=1.2, zorder=3)
+            _plot(ax, lines.geometry, color=st["color"], linewidth=1.2, zorder=3)
         points = p.lindung[kinds.str.contains("Point")]
         if len(points):
-            points.plot(ax=ax, color=st["fillColor"], edgecolor=st["color"], markersize=16, zorder=3)
+            _plot(ax, points.geometry, color=st["fillColor"], edgecolor=st["color"], markersize=16, zorder=3)
         handles.append(_dashed_patch(st, t("legend.lindung")))
     return handles
 
@@ -267,7 +314,8 @@ def _draw_kumuh(ax: Any, p: Prepared, S: dict[str, Any]) -> None:
             xy = np.array([(g.x, g.y) for g in p.kumuh.geometry])
             ax.scatter(xy[:, 0], xy[:, 1], s=14, c=kc, edgecolors=st["color"], linewidths=0.4, zorder=4)
         else:
-            p.kumuh.plot(ax=ax, color=kc, edgecolor=st["color"], linewidth=0.4, alpha=max(st["fillOpacity"], 0.7), zorder=4)
+            alpha = max(st["fillOpacity"], 0.7)
+            _plot(ax, p.kumuh.geometry, color=kc, edgecolor=st["color"], linewidth=0.4, alpha=alpha, zorder=4)
 
 
 def _draw_kegiatan(
@@ -291,8 +339,9 @@ def _draw_kegiatan(
             )
         if (~pts).any():
             other = k[~pts]
-            other.plot(
-                ax=ax,
+            _plot(
+                ax,
+                other.geometry,
                 color=[_rgba(c, max(a, 0.35)) for c, a in zip(np.array(col)[(~pts).to_numpy()], alpha[(~pts).to_numpy()])],
                 linewidth=1.6,
                 zorder=5,
@@ -354,7 +403,7 @@ def _legend_spec(
     for head, entries in groups:
         if head:
             spec.append(("head", textwrap.fill(head, 42)))
-        spec.extend(entries)
+        spec.extend((kind, textwrap.fill(label, 46), *style) for kind, label, *style in entries)  # within the page
     return tuple(spec)
 
 
@@ -429,10 +478,9 @@ def _save_png(fig: Any, blocks: dict[str, tuple[tuple[Any, ...], ...]], path: Pa
     page = np.asarray(canvas.buffer_rgba())[..., :3]
     height, width = page.shape[:2]
     for name, items in blocks.items():
-        x0, y0, image = _block_image(items, _BLOCK_BOXES[name], width, height, float(fig.dpi))
-        region = page[y0 : y0 + image.shape[0], x0 : x0 + image.shape[1]]
-        alpha = image[..., 3:4].astype(np.uint16)
-        region[...] = (image[..., :3] * alpha + region * (255 - alpha) + 127) // 255
+        x0, y0, ink, clear = _block_image(items, _BLOCK_BOXES[name], width, height, float(fig.dpi))
+        region = page[y0 : y0 + ink.shape[0], x0 : x0 + ink.shape[1]]
+        region[...] = (ink + region * clear + 127) // 255  # "over" compositing, in 0-255 integers
     info = PngImagePlugin.PngInfo()
     for key, value in {"Software": f"kotaku-gis {__version__} (matplotlib)", **metadata}.items():
         info.add_text(key, value)
@@ -442,9 +490,10 @@ def _save_png(fig: Any, blocks: dict[str, tuple[tuple[Any, ...], ...]], path: Pa
 @functools.lru_cache(maxsize=128)
 def _block_image(
     items: tuple[tuple[Any, ...], ...], box: tuple[float, float, float, float], width: int, height: int, dpi: float
-) -> tuple[int, int, np.ndarray]:
+) -> tuple[int, int, np.ndarray, np.ndarray]:
     """The block of ``items`` drawn once on a transparent picture of its ``box`` of a page of
-    ``width`` x ``height`` pixels at ``dpi``: its left and top pixel on the page, and its pixels.
+    ``width`` x ``height`` pixels at ``dpi``, cut to its ink: its left and top pixel on the page, its
+    colours times their opacity and its transparency (0-255, as ``uint16`` for compositing).
 
     The words on a picture are most of the time matplotlib spends on it, and the blocks of a pack's
     pictures are few (one legend per level, language and mix of layers; one title per period): each
@@ -460,9 +509,15 @@ def _block_image(
     _draw_items(fig, items, lambda x, y: ((x * width - x0) / fig_w, (y * height - y0) / fig_h))
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
-    image = np.asarray(canvas.buffer_rgba())[-(y1 - y0) :, : x1 - x0].copy()  # the box's pixels, from its bottom left
-    image.flags.writeable = False
-    return x0, height - y1, image
+    image = np.asarray(canvas.buffer_rgba())[-(y1 - y0) :, : x1 - x0]  # the box's pixels, from its bottom left
+    rows, cols = np.flatnonzero(image[..., 3].any(axis=1)), np.flatnonzero(image[..., 3].any(axis=0))
+    if len(rows) == 0:
+        rows = cols = np.zeros(1, dtype=np.intp)
+    image = image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.uint16)
+    alpha = image[..., 3:4]
+    ink, clear = image[..., :3] * alpha, 255 - alpha
+    ink.flags.writeable = clear.flags.writeable = False
+    return x0 + int(cols[0]), height - y1 + int(rows[0]), ink, clear
 
 
 def _draw_scale_and_north(ax: Any, lat0: float, t: Any) -> None:
