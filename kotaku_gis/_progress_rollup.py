@@ -158,9 +158,8 @@ def _kelurahan_sums(
     parts["_luas_dinilai_awal"] = np.where(weighed_awal, luas_awal, 0.0)
     parts["_nilai_luas_akhir"] = np.where(weighed_akhir, nilai_akhir * luas_akhir, 0.0)
     parts["_luas_dinilai_akhir"] = np.where(weighed_akhir, luas_akhir, 0.0)
-    table = pd.DataFrame(parts)
-    counts = [c for c in table.columns if table[c].dtype == bool]
-    table[counts] = table[counts].astype("int64")
+    # counts as int64 from the start (assigning columns of a frame is slow for small frames)
+    table = pd.DataFrame({c: v.astype("int64") if v.dtype == bool else v for c, v in parts.items()})
     sums = table.groupby(key, sort=False).sum()
 
     activities = _kegiatan_sums(kegiatan, periode, scope, scope_level)
@@ -168,7 +167,10 @@ def _kelurahan_sums(
     sums = sums.join(activities, how="outer") if joined else sums.reindex(columns=[*sums.columns, *activities.columns])
     sums = sums.fillna(0)
     ints = [c for c in sums.columns if c.startswith(("lokasi_", "klasifikasi_", "kegiatan_")) or c == "_progres_n"]
-    sums[ints] = sums[ints].astype("int64")
+    wanted = set(ints)  # a new frame of the columns: faster than assigning or astype for small frames
+    sums = pd.DataFrame(
+        {c: sums[c].to_numpy().astype("int64") if c in wanted else sums[c].to_numpy() for c in sums.columns}, index=sums.index
+    )
     sums.index.name = "kode"
     return sums
 

@@ -556,6 +556,40 @@ def indikator_7plus1(df: pd.DataFrame, rules: str | RuleSet | None = None, *, fi
     return out
 
 
+def total_levels(totals: np.ndarray, rules: str | RuleSet | None = None) -> np.ndarray:
+    """The slum level (``tingkat_kekumuhan``) of each total by the rule set's total bands.
+
+    What :func:`score` gives a row holding only ``nilai_kekumuhan``, without building the frame (the
+    roll-up levels each unit's mean score this way).
+
+    Parameters
+    ----------
+    totals : numpy.ndarray
+        Totals (float); NaN for none.
+    rules : str or RuleSet, optional
+        Rule set of the bands; default ``permen_14_2018``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of level names; NaN where the total is NaN or below the first band.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> total_levels(np.array([45.0, 12.0, np.nan])).tolist()
+    ['sedang', 'tidak_kumuh', nan]
+    """
+    values = np.asarray(totals, dtype="float64")
+    return np.array([*LEVELS, np.nan], dtype=object)[_level_index(values, _resolve(rules))]
+
+
+def _level_index(totals: np.ndarray, rs: RuleSet) -> np.ndarray:
+    """Index into :data:`LEVELS` of each total by the bands of ``rs`` (-1: NaN or below the first band)."""
+    to_level = np.array([LEVELS.index(b.level) for b in rs.total_bands] + [-1], dtype="int64")
+    return to_level[band(totals, (b.min for b in rs.total_bands))]
+
+
 @dataclass
 class _Scores:
     """What :func:`assess` computes per row, filled rule set by rule set."""
@@ -589,8 +623,7 @@ def _score_rule_set(df: pd.DataFrame, rs: RuleSet, rows: np.ndarray, given: np.n
     s.diff[disagree] = (given - total)[disagree]
     report.add("scoring_total_disagrees", disagree, "nilai_kekumuhan", "warning", given=given, computed=total, rule=rs.id)
 
-    to_level = np.array([LEVELS.index(b.level) for b in rs.total_bands] + [-1], dtype="int64")
-    s.level[rows] = to_level[band(s.final, (b.min for b in rs.total_bands))][rows]
+    s.level[rows] = _level_index(s.final, rs)[rows]
 
     cons = rs.consideration
     cval, cnan = numeric(df, cons.column)

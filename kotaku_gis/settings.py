@@ -65,6 +65,11 @@ store_lock_timeout_s: float = 30.0
 #: Rows of the store written per batch during a load (memory against round trips).
 write_batch_rows: int = 5000
 
+#: Connections a PostGIS store reads the attribute rows of one large read on (``Store.read(...,
+#: geometry=False)``), each a share of the rows, all in one snapshot of the database: the server
+#: writes the rows out on as many cores. 1: one connection.
+postgis_read_connections: int = 2
+
 #: Longest edge (in degrees) that ``geodesy`` projects as it is. Longer edges of a feature are split
 #: first, so that an edge keeps the course it has in longitude/latitude (the stored CRS) instead of
 #: becoming a straight line in UTM; this matters only for long, thin features such as river setback

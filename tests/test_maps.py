@@ -521,6 +521,40 @@ def test_names_with_dollar_signs_are_drawn_as_text(tmp_path):
     assert "Rp $5 0 $x^{2" in text
 
 
+def test_setback_zones_from_each_features_parts_are_those_made_of_the_features_alone():
+    """The map pack makes the zone parts of each protected feature once (zona_sempadan_parts) and
+    builds a unit's zones from those of its features (sempadan_frame): they must be what
+    zona_sempadan makes of the unit's features alone."""
+    from shapely.geometry import LineString, Point, Polygon
+
+    from kotaku_gis.maps import inputs as map_inputs
+
+    lindung = gpd.GeoDataFrame(
+        {
+            "id_kawasan": ["S1", "P1", "H1", "E1", "S2"],
+            "nama": ["Sungai", "Mata air", "Danau", "Kosong", "Sungai 2"],
+            "kategori": ["sungai", "mata_air", "danau_waduk", "sungai", "sungai"],
+            "perkotaan": [True, None, None, True, False],
+            "bertanggul": [False, None, None, False, True],
+            "kedalaman_m": [2.0, None, None, 2.0, 4.0],
+        },
+        geometry=[LineString([(109.30, -0.03), (109.32, -0.03)]), Point(109.31, -0.02),
+                  Polygon([(109.3, 0.0), (109.31, 0.0), (109.31, 0.01)]), Point(), LineString([(120.0, 1.0), (120.1, 1.0)])],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    has, widths, zones = map_inputs.zona_sempadan_parts(lindung)
+    assert has.tolist() == [True, True, True, False, True]
+    for near in ([0, 1, 2, 3, 4], [1, 3], [0, 4], [3], [4, 2]):
+        unit = lindung.iloc[near].reset_index(drop=True)
+        alone = map_inputs.zona_sempadan(unit)
+        built = map_inputs.sempadan_frame(unit, has[near], widths[near], zones[near])
+        if alone is None:
+            assert built is None and not has[near].any()
+            continue
+        pd.testing.assert_frame_equal(built, alone)
+        assert shapely.to_wkb(built.geometry.to_numpy()).tolist() == shapely.to_wkb(alone.geometry.to_numpy()).tolist()
+
+
 def test_static_plot_draws_each_geometry_in_its_colour_and_leaves_holes_open():
     """maps.static._plot (the picture's layers without geopandas' plot): a polygon whose hole turns
     the same way as its outer ring still shows the hole; parts of a multi-geometry, lines and points

@@ -515,3 +515,21 @@ def test_scores_many_rows_consistently():
     frame["legalitas"] = np.where(rng.random(n) < 0.8, "legal", "ilegal")
     out = scoring.score(frame)
     assert out["klasifikasi"].notna().sum() == (out["tingkat_kekumuhan"] != "tidak_kumuh").sum()
+
+
+_MAX_TOTAL = scoring.default_rule_set().max_total
+
+
+@given(st.lists(st.one_of(st.floats(min_value=0.0, max_value=_MAX_TOTAL), st.just(float("nan"))), min_size=1, max_size=30))
+@settings(max_examples=60, deadline=None)
+def test_total_levels_are_the_levels_score_gives(totals):
+    """The roll-up levels a unit's mean score (never outside 0..max) by the bands without building a
+    frame: the same level as scoring a row holding only that total, band edges included."""
+    rs = scoring.default_rule_set()
+    edges = [b.min for b in rs.total_bands]
+    values = np.array([*totals, *edges, *(np.nextafter(e, -1.0) for e in edges if e > 0)], dtype="float64")
+    known = ~np.isnan(values)
+    scored = scoring.score(pd.DataFrame({"nilai_kekumuhan": values[known]}))["tingkat_kekumuhan"].astype(object)
+    got = scoring.total_levels(values)
+    assert got[known].tolist() == scored.tolist()
+    assert all(isinstance(v, float) and math.isnan(v) for v in got[~known])

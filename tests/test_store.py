@@ -330,3 +330,34 @@ def test_killed_load_leaves_the_store_as_it_was(store, tmp_path):
     after = open_store(store.url)
     assert_unchanged(before, snapshot(after))
     after.close()
+
+
+@pytest.mark.parametrize("connections", [2, 3])
+def test_postgis_reads_attributes_in_shares_of_one_snapshot(postgis_url, monkeypatch, connections):
+    """A PostGIS read without geometry is copied in shares on several connections
+    (settings.postgis_read_connections): the same rows in fid order as on one, and every share sees
+    the database of the same moment, even when a load commits while the shares are read."""
+    from kotaku_gis.store import postgis
+
+    store = open_store(postgis_url)
+    store.init()
+    store.write("wilayah", stored_wilayah())
+    for periode in ("2026Q2", "2026Q3"):
+        store.write("kegiatan", kegiatan_frame(periode))
+    monkeypatch.setattr(settings, "postgis_read_connections", 1)
+    whole = store.read("kegiatan", columns=["id_kegiatan", "periode", "progres_fisik"], geometry=False)
+    monkeypatch.setattr(settings, "postgis_read_connections", connections)
+    copy_share = postgis.PostGISStore._copy_table
+    engine = sa.create_engine(postgis_url)
+
+    def commit_between(self, conn, stmt, layer, columns):  # another process commits before a share is read
+        with engine.begin() as other:
+            other.exec_driver_sql("UPDATE kegiatan SET progres_fisik = 42.5")
+        return copy_share(self, conn, stmt, layer, columns)
+
+    monkeypatch.setattr(postgis.PostGISStore, "_copy_table", commit_between)
+    shared = store.read("kegiatan", columns=["id_kegiatan", "periode", "progres_fisik"], geometry=False)
+    assert len(whole) == 6 and (whole["progres_fisik"] != 42.5).all()
+    pd.testing.assert_frame_equal(shared, whole)  # the shares' snapshot is that of before the commits
+    engine.dispose()
+    store.close()

@@ -26,6 +26,7 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,18 @@ def unit_slug(kode: str) -> str:
     return kode or "nasional"
 
 
+@dataclass
+class Held:
+    """What a unit's map takes from the rows a worker holds, worked out once per read
+    (:func:`_scored_kumuh`, :func:`_zones`); an empty field: the unit works it out itself."""
+
+    #: The unit's slum locations scored with the 7+1 view.
+    scored: pd.DataFrame | None = None
+    #: The setback zones of the unit's protected features (None: none), when ``has_sempadan``.
+    sempadan: gpd.GeoDataFrame | None = None
+    has_sempadan: bool = False
+
+
 # -- worker state ------------------------------------------------------------------------------------
 @dataclass
 class _State:
@@ -123,6 +136,13 @@ class _State:
     lindung: gpd.GeoDataFrame | None = None
     boxes: np.ndarray | None = None
     decrees: pd.DataFrame | None = None
+    #: (layer, level) -> the code at ``level`` of each row of ``frames[layer]``, once per read.
+    ancestors: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    #: ``frames["kawasan_kumuh"]`` scored with the 7+1 view, once per read (:func:`_scored_kumuh`).
+    scored: dict[str, pd.DataFrame | None] = field(default_factory=dict)
+    #: The setback zone parts of each feature of ``lindung`` made so far
+    #: (:func:`kotaku_gis.maps.inputs.zona_sempadan_parts`; ``done`` marks them).
+    zones: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 _STATE = _State()
@@ -155,13 +175,7 @@ def use_store(store: Any) -> None:
     """Build units in this process with ``store`` (no worker processes)."""
     if _STATE.store is not store:
         _STATE.store = store
-        _STATE.scope = None
-        _STATE.frames = {}
-        _STATE.codes = {}
-        _STATE.hashes = {}
-        _STATE.lindung = None
-        _STATE.boxes = None
-        _STATE.decrees = None
+        reset()
 
 
 def reset() -> None:
@@ -173,6 +187,9 @@ def reset() -> None:
     _STATE.lindung = None
     _STATE.boxes = None
     _STATE.decrees = None
+    _STATE.ancestors = {}
+    _STATE.scored = {}
+    _STATE.zones = {}
 
 
 def _read_scope(kode: str) -> str:
@@ -190,12 +207,80 @@ def _frames_for(task: Task) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, pd.S
         _STATE.frames = data.read_layers(_STATE.store, task.periode, task.baseline, scope or None)
         _STATE.codes = {layer: data.normalized_codes(f, layer) for layer, f in _STATE.frames.items()}
         _STATE.hashes.update({layer: data.row_hashes(f) for layer, f in _STATE.frames.items()})
+        _STATE.ancestors = {}
+        _STATE.scored = {}
         _STATE.scope = scope
     if _STATE.lindung is None:
         _STATE.lindung = _STATE.store.read("kawasan_lindung")
         _STATE.boxes = data.reach_boxes(_STATE.lindung)
         _STATE.hashes["kawasan_lindung"] = data.row_hashes(_STATE.lindung)
     return _STATE.frames, _STATE.codes
+
+
+def _in_area(layer: str, kode: str) -> np.ndarray:
+    """:func:`kotaku_gis.mappack._data.in_area` of the rows held of ``layer``, each row's code at the
+    unit's level cut once per read (not once per unit)."""
+    if kode == "":
+        return data.in_area(_STATE.codes[layer], kode)
+    key = (layer, wil.tingkat(kode))
+    if key not in _STATE.ancestors:
+        _STATE.ancestors[key] = data.unit_keys(_STATE.codes[layer], key[1]).to_numpy(dtype=object)
+    return _STATE.ancestors[key] == kode
+
+
+def _scored_kumuh(mask: np.ndarray) -> pd.DataFrame | None:
+    """The rows ``mask`` of the slum locations held, scored with the 7+1 view (what :func:`_maps`
+    draws), from the rows held scored once per read: scoring gives each row its own result, with
+    categories of a fixed vocabulary. None when that cannot stand for scoring the unit's own rows:
+    scoring refuses a row of the read (the unit scores its rows and fails only if the row is its
+    own), or the rows are assessed under more than one rule set (the 7+1 columns depend on which
+    rule sets a frame holds)."""
+    if "kumuh" not in _STATE.scored:
+        held = _STATE.frames["kawasan_kumuh"]
+        try:
+            scored: pd.DataFrame | None = scoring.indikator_7plus1(scoring.score(held)) if len(held) else None
+        except KotakuError:
+            scored = None
+        if scored is not None and len(set(scored["aturan_penilaian"].tolist())) != 1:
+            scored = None
+        _STATE.scored["kumuh"] = scored
+    held_scored = _STATE.scored["kumuh"]
+    return None if held_scored is None else held_scored[mask]
+
+
+def _held(task: Task, near: np.ndarray, lindung: gpd.GeoDataFrame, kumuh_mask: np.ndarray) -> Held:
+    """What the unit's map takes from the rows held (nothing when it draws no map)."""
+    from kotaku_gis import maps
+
+    if not {"peta", "png"} & set(task.produk):
+        return Held()
+    held = _zones(near, lindung) if "sempadan" in maps.recipes().level(task.tingkat).layers else Held()
+    held.scored = _scored_kumuh(kumuh_mask)
+    return held
+
+
+def _zones(near: np.ndarray, lindung: gpd.GeoDataFrame) -> Held:
+    """:func:`kotaku_gis.maps.inputs.zona_sempadan` of ``lindung``, the protected features held at
+    positions ``near``, from the zone of each feature made once per process (it depends on that
+    feature alone: neighbouring units share their rivers); nothing when a feature's setback cannot
+    be worked out (the unit then makes its own zones, and fails as it did)."""
+    from kotaku_gis.maps import inputs as map_inputs
+
+    assert _STATE.lindung is not None
+    z = _STATE.zones
+    if not z:
+        n = len(_STATE.lindung)
+        z.update(done=np.zeros(n, dtype=bool), has=np.zeros(n, dtype=bool), widths=np.zeros(n))
+        z["zones"] = np.full(n, None, dtype=object)
+    todo = near[~z["done"][near]]
+    if len(todo):
+        try:
+            has, widths, zones = map_inputs.zona_sempadan_parts(_STATE.lindung.iloc[todo])
+        except KotakuError:
+            return Held()
+        z["has"][todo], z["widths"][todo], z["zones"][todo], z["done"][todo] = has, widths, zones, True
+    frame = map_inputs.sempadan_frame(lindung, z["has"][near], z["widths"][near], z["zones"][near])
+    return Held(sempadan=frame, has_sempadan=True)
 
 
 # -- building ----------------------------------------------------------------------------------------
@@ -214,7 +299,7 @@ def build_unit(task: Task) -> dict[str, Any]:
     if (final / RECORD).is_file():
         return json.loads((final / RECORD).read_text(encoding="utf-8"))
     frames, codes = _frames_for(task)
-    masks = {layer: data.in_area(codes[layer], task.kode) for layer in data.CODED_LAYERS}
+    masks = {layer: _in_area(layer, task.kode) for layer in data.CODED_LAYERS}
     area = {layer: frames[layer][masks[layer]] for layer in data.CODED_LAYERS}
     bounds = np.vstack([data.row_bounds(area[layer]) for layer in ("wilayah", "kawasan_kumuh", "kegiatan")])
     box = data.window(bounds)
@@ -232,7 +317,8 @@ def build_unit(task: Task) -> dict[str, Any]:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        record = _products(task, area, lindung.reset_index(drop=True), tmp)
+        lindung = lindung.reset_index(drop=True)
+        record = _products(task, area, lindung, tmp, _held(task, near, lindung, masks["kawasan_kumuh"]))
         record["detik"] = round(time.perf_counter() - t0, 3)
         (tmp / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -311,7 +397,9 @@ def analyse(
     return Analysis(levels, now, temuan, per_level, per)
 
 
-def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, out: Path) -> dict[str, Any]:
+def _products(
+    task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, out: Path, held: Held | None = None
+) -> dict[str, Any]:
     slug = task.slug
     w = area["wilayah"]
     kumuh = area["kawasan_kumuh"]
@@ -327,7 +415,7 @@ def _products(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDat
     if "tabel" in task.produk:
         written += _tables(task, levels, now, temuan, names, out)
     if "peta" in task.produk or "png" in task.produk:
-        written += _maps(task, area, kumuh, now, temuan, lindung, levels, out, progress.dropped_ids(a.per_lokasi))
+        written += _maps(task, area, kumuh, now, temuan, lindung, levels, out, progress.dropped_ids(a.per_lokasi), held)
     if "laporan" in task.produk:
         written += _report(task, area, a, names, out)
 
@@ -428,15 +516,23 @@ def _figures(frame: pd.DataFrame, level: str, now: pd.DataFrame, temuan: pd.Data
     )
     where = where[~where.index.duplicated()]
     t_unit = _child_codes(temuan["id_kegiatan"].map(where), level) if len(temuan) else pd.Series(dtype=object)
-    out["temuan_total"] = kode.map(t_unit.value_counts()).fillna(0).astype(np.int64)
-    for s in screening.STATUSES:
-        counts = t_unit[(temuan["status"] == s).to_numpy()].value_counts() if len(temuan) else pd.Series(dtype=np.int64)
-        out[f"temuan_{s}"] = kode.map(counts).fillna(0).astype(np.int64)
-    if len(temuan):
-        distinct = pd.Series(temuan["id_kegiatan"].to_numpy(), index=t_unit.to_numpy()).groupby(level=0).nunique()
-    else:
-        distinct = pd.Series(dtype=np.int64)
-    out["kegiatan_bertemuan"] = kode.map(distinct).fillna(0).astype(np.int64)
+    units = t_unit.to_numpy(dtype=object)
+    placed = ~pd.isna(units)
+    ids = temuan["id_kegiatan"].to_numpy(dtype=object) if len(temuan) else np.zeros(0, dtype=object)
+    kinds = {f"temuan_{s}": (temuan["status"] == s).to_numpy() if len(temuan) else placed for s in screening.STATUSES}
+    found: dict[str, dict[Any, int]] = {"temuan_total": Counter(units[placed].tolist())}
+    found |= {name: Counter(units[placed & mask].tolist()) for name, mask in kinds.items()}
+    distinct: dict[Any, set[Any]] = {}
+    for unit, id_ in zip(units[placed].tolist(), ids[placed].tolist()):
+        if not pd.isna(id_):
+            distinct.setdefault(unit, set()).add(id_)
+    found["kegiatan_bertemuan"] = {unit: len(v) for unit, v in distinct.items()}
+    codes = kode.tolist()  # the columns at once: assigning them one by one is slow for small frames
+    new = {name: np.array([c.get(k, 0) for k in codes], dtype=np.int64) for name, c in found.items()}
+    if set(new).isdisjoint(out.columns):
+        return pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)
+    for name, values in new.items():
+        out[name] = values
     return out
 
 
@@ -519,10 +615,11 @@ def _maps(
     levels: dict[str, pd.DataFrame],
     out: Path,
     dropped: frozenset[str],
+    held: Held | None = None,
 ) -> list[str]:
     """The progress map (HTML, with the pack's shared assets) and its picture (PNG), drawn by
     :mod:`kotaku_gis.maps` from frames already read and analysed here; ``dropped``: the locations a
-    later decree no longer lists."""
+    later decree no longer lists; ``held``: what was worked out already for the rows held."""
     from kotaku_gis import maps
     from kotaku_gis.maps import MapInputs, prepare, progress_map, save_map, static_map
     from kotaku_gis.maps import inputs as map_inputs
@@ -531,7 +628,7 @@ def _maps(
     w_map = area["wilayah"]  # every level of the area: prepare() picks the children, names and search entries
     children = levels[task.child] if task.child else levels[task.tingkat]
     children = pd.DataFrame(children.drop(columns=[c for c in ("geometry",) if c in children.columns]))
-    scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
+    scored, sempadan = _scored_and_zones(held or Held(), kumuh, lindung, "sempadan" in recipe.layers)
     has_baseline = task.baseline != task.periode
     sources = list(task.sumber)
     sources += [s for s in map_inputs.source_keys(kumuh, now, lindung) if s not in sources]
@@ -548,7 +645,7 @@ def _maps(
         kegiatan=now if len(now) else None,
         temuan=temuan if len(temuan) else None,
         lindung=lindung if len(lindung) else None,
-        sempadan=map_inputs.zona_sempadan(lindung) if "sempadan" in recipe.layers and len(lindung) else None,
+        sempadan=sempadan,
         nama=task.nama,
         tanggal_data=str(data.period_end_date(task.periode).date()),
         sumber=sources,
@@ -566,6 +663,21 @@ def _maps(
         os.replace(tmp, png)
         written.append(png.name)
     return written
+
+
+def _scored_and_zones(
+    held: Held, kumuh: pd.DataFrame, lindung: gpd.GeoDataFrame, zones: bool
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame | None]:
+    """The map's slum locations scored with the 7+1 view and, when ``zones``, the setback zones of
+    its protected features: those ``held`` has, else made here."""
+    from kotaku_gis.maps import inputs as map_inputs
+
+    scored = held.scored
+    if scored is None:
+        scored = scoring.indikator_7plus1(scoring.score(kumuh)) if len(kumuh) else kumuh
+    if not zones or not len(lindung):
+        return scored, None
+    return scored, held.sempadan if held.has_sempadan else map_inputs.zona_sempadan(lindung)
 
 
 # -- records -----------------------------------------------------------------------------------------

@@ -145,8 +145,11 @@ def _inside(codes: pd.Series, kode: str) -> np.ndarray:
     """Which codes lie in the unit ``kode`` (all for the nation)."""
     if not kode:
         return np.ones(len(codes), dtype=bool)
-    s = codes.astype("string")
-    return ((s == kode) | s.str.startswith(kode + ".")).fillna(False).to_numpy(dtype=bool)
+    prefix = kode + "."
+    values = codes.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    texts = [v if isinstance(v, str) else str(v) for v in values]  # as astype("string") writes them
+    return np.array([not m and (t == kode or t.startswith(prefix)) for m, t in zip(missing, texts)], dtype=bool)
 
 
 def _levels_of(frame: pd.DataFrame) -> pd.Series:

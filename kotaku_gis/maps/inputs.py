@@ -14,8 +14,8 @@ Which activities
 The slum level of a child unit
     The roll-up gives each unit the area-weighted mean score of its locations (``nilai_rerata_akhir``,
     ``nilai_rerata_awal``); :func:`rollup_levels` turns those into a level with the rule set's total
-    bands (through :func:`kotaku_gis.score`), as ``tingkat_kekumuhan_akhir`` / ``_awal``. A unit
-    without assessed locations has no level.
+    bands (:func:`kotaku_gis.scoring.total_levels`, as :func:`kotaku_gis.score` would), as
+    ``tingkat_kekumuhan_akhir`` / ``_awal``. A unit without assessed locations has no level.
 """
 
 from __future__ import annotations
@@ -58,8 +58,7 @@ def rollup_levels(rollup: pd.DataFrame) -> pd.DataFrame:
             values = pd.to_numeric(out[src], errors="coerce")
             known = values.notna()
             if known.any():
-                scored = scoring.score(pd.DataFrame({"nilai_kekumuhan": values[known].to_numpy()}))
-                levels[known] = scored["tingkat_kekumuhan"].astype(object).to_numpy()
+                levels[known] = scoring.total_levels(values[known].to_numpy(dtype="float64"))
         out[dst] = levels
     return out
 
@@ -182,14 +181,34 @@ def zona_sempadan(lindung: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
     >>> float(z["sempadan_m"].iloc[0]), round(float(z.geometry.iloc[0].bounds[3] + 0.03) * 111_320)
     (10.0, 10)
     """
-    from kotaku_gis import screening
-
     if lindung is None or len(lindung) == 0:
         return None
+    return sempadan_frame(lindung, *zona_sempadan_parts(lindung))
+
+
+def zona_sempadan_parts(lindung: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of :func:`zona_sempadan`, one per feature: whether it has a zone, its setback
+    (metres) and its zone (None without one). A feature's parts depend on that feature alone: the
+    map pack makes each feature's once and takes a unit's from them (:func:`sempadan_frame`).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString, Point
+    >>> lindung = gpd.GeoDataFrame({"kategori": ["sungai", "sungai"], "kedalaman_m": [2.0, 2.0],
+    ...     "perkotaan": [True, True], "bertanggul": [False, False]},
+    ...     geometry=[LineString([(109.30, -0.03), (109.32, -0.03)]), Point()], crs="EPSG:4326")
+    >>> has, widths, zones = zona_sempadan_parts(lindung)
+    >>> has.tolist(), widths.tolist(), zones[1] is None
+    ([True, False], [10.0, 10.0], True)
+    """
+    from kotaku_gis import screening
+
     width = screening.setbacks(lindung)
     has = (width > 0).to_numpy() & ~lindung.geometry.is_empty.to_numpy() & lindung.geometry.notna().to_numpy()
+    zones = np.full(len(lindung), None, dtype=object)
     if not has.any():
-        return None
+        return has, width.to_numpy(), zones
     src = lindung[has]
     geoms = np.asarray(src.geometry.to_numpy(), dtype=object)
     rep = shapely.point_on_surface(geoms)
@@ -204,10 +223,19 @@ def zona_sempadan(lindung: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
         if polygonal.any():
             zone[polygonal] = zone[polygonal].difference(part[polygonal])
         out[idx] = zone.to_crs(settings.storage_crs).to_numpy()
+    zones[has] = out
+    return has, width.to_numpy(), zones
+
+
+def sempadan_frame(lindung: gpd.GeoDataFrame, has: np.ndarray, widths: np.ndarray, zones: np.ndarray) -> gpd.GeoDataFrame | None:
+    """:func:`zona_sempadan` of ``lindung`` from the parts of its features (:func:`zona_sempadan_parts`)."""
+    if not has.any():
+        return None
+    src = lindung[has]
     cols = [c for c in ("id_kawasan", "nama", "kategori") if c in src.columns]
     frame = pd.DataFrame(src[cols]).reset_index(drop=True)
-    frame["sempadan_m"] = widths
-    return gpd.GeoDataFrame(frame, geometry=list(out), crs=settings.storage_crs)
+    frame["sempadan_m"] = widths[has]
+    return gpd.GeoDataFrame(frame, geometry=list(zones[has]), crs=settings.storage_crs)
 
 
 def source_keys(*frames: pd.DataFrame | None) -> list[str]:
@@ -216,12 +244,14 @@ def source_keys(*frames: pd.DataFrame | None) -> list[str]:
     for frame in frames:
         if frame is None or len(frame) == 0:
             continue
-        for col in frame.columns:
-            if col == "geometry" or frame[col].dtype != object and not pd.api.types.is_string_dtype(frame[col]):
+        for col, dtype in frame.dtypes.items():
+            if col == "geometry" or not pd.api.types.is_object_dtype(dtype) and not pd.api.types.is_string_dtype(dtype):
                 continue
-            text = frame[col].dropna().astype(str)
+            # one string per column, rows joined by a character no mark holds: one search per mark
+            values = frame[col].to_numpy(dtype=object)
+            text = "\x00".join(v if isinstance(v, str) else str(v) for v in values[~pd.isna(values)])
             for mark, key in _SOURCE_MARKS:
-                if key not in found and text.str.contains(mark, regex=False).any():
+                if key not in found and mark in text:
                     found.append(key)
         if "iucn_kat" in frame.columns and frame["iucn_kat"].notna().any() and "wdpa" not in found:
             found.append("wdpa")

@@ -78,13 +78,25 @@ def _geojson(g: Any) -> Any:
     return json.loads(shapely.to_geojson(g))
 
 
+def _geojsons(geoms: Any) -> list[Any]:
+    """:func:`_geojson` of each geometry, written in one call."""
+    import json
+
+    arr = np.asarray(geoms, dtype=object)
+    shown = np.array([g is not None for g in arr], dtype=bool)
+    shown[shown] = ~shapely.is_empty(arr[shown])
+    text = np.full(len(arr), None, dtype=object)
+    text[shown] = shapely.to_geojson(arr[shown])
+    return [None if t is None else json.loads(t) for t in text]
+
+
 def _layer(frame: pd.DataFrame | None, cols: list[str], geometry: str = "geometry") -> dict[str, Any] | None:
     """A layer as columns, rows and GeoJSON geometries (the JSON the page's script reads)."""
     if frame is None or len(frame) == 0:
         return None
     cols = [c for c in cols if c in frame.columns]
-    rows = [[_plain(v) for v in row] for row in frame[cols].astype(object).itertuples(index=False, name=None)]
-    return {"cols": cols, "rows": rows, "geoms": [_geojson(g) for g in frame[geometry]]}
+    rows = [[_plain(v) for v in row] for row in frame[cols].astype(object).to_numpy().tolist()]
+    return {"cols": cols, "rows": rows, "geoms": _geojsons(frame[geometry].to_numpy())}
 
 
 # -- styles ------------------------------------------------------------------------------------------

@@ -112,7 +112,10 @@ class PostGISStore(Store):
         if bbox is not None:
             stmt = stmt.where(table.c[GEOMETRY_COLUMN].op("&&")(sa.func.ST_MakeEnvelope(*map(float, bbox), 4326)))
         if not geometry:  # in fid order, sorted here (the server would sort 100,000 wide rows on disk)
-            return arrow_frame(in_fid_order(self._copy_table(stmt.add_columns(table.c[FID]), table.name, columns), FID))
+            stmt = stmt.add_columns(table.c[FID])
+            n = max(1, settings.postgis_read_connections)
+            shares = [stmt] if n == 1 else [stmt.where(sa.func.mod(table.c[FID], n) == k) for k in range(n)]
+            return arrow_frame(in_fid_order(self._copy_tables(shares, table.name, columns), FID))
         stmt = stmt.order_by(table.c[FID])
         with self.engine.connect() as conn:
             result = conn.execute(stmt)
@@ -123,7 +126,30 @@ class PostGISStore(Store):
                                           index=frame.index)  # fmt: skip
         return frame
 
-    def _copy_table(self, stmt: sa.Select, layer: str, columns: list[str]) -> pa.Table:
+    def _copy_tables(self, shares: list[sa.Select], layer: str, columns: list[str]) -> pa.Table:
+        """The rows of the statements ``shares`` (:meth:`_copy_table`), each on its own connection and
+        thread, all in the snapshot of the first: the rows of one moment of the database however
+        many loads commit meanwhile (``pg_export_snapshot``)."""
+        if len(shares) == 1:
+            with self.engine.connect() as conn:
+                return self._copy_table(conn, shares[0], layer, columns)
+        from concurrent.futures import ThreadPoolExecutor
+
+        def connect() -> Any:  # a transaction that keeps one snapshot (SQLAlchemy resets the level after)
+            return self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+
+        def in_snapshot(stmt: sa.Select, snapshot: str) -> pa.Table:
+            with connect() as conn:
+                conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")  # the transaction's first statement
+                return self._copy_table(conn, stmt, layer, columns)
+
+        with connect() as first, ThreadPoolExecutor(max_workers=len(shares) - 1) as pool:
+            snapshot = first.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()  # valid while `first` is open
+            others = [pool.submit(in_snapshot, stmt, snapshot) for stmt in shares[1:]]
+            tables = [self._copy_table(first, shares[0], layer, columns)] + [f.result() for f in others]
+        return pa.concat_tables(tables)
+
+    def _copy_table(self, conn: sa.Connection, stmt: sa.Select, layer: str, columns: list[str]) -> pa.Table:
         """Attribute rows (``columns`` and ``fid``) through ``COPY (SELECT ...) TO STDOUT`` as CSV, parsed
         by Arrow's CSV reader into typed columns: 3-5x faster than fetching rows as Python tuples. NULL and the empty text
         stay apart (CSV writes NULL unquoted, an empty text quoted). (Geometry is fetched as binary
@@ -131,7 +157,6 @@ class PostGISStore(Store):
         sql = str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
         buffer = io.BytesIO()
         with (
-            self.engine.connect() as conn,
             conn.connection.driver_connection.cursor() as cursor,  # type: ignore[union-attr]
             cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy,
         ):
