@@ -659,7 +659,7 @@ def laporan(
     levels = wil.ROLLUP_LEVELS
     child = levels[levels.index(tingkat) + 1] if tingkat != "kelurahan" else None
     now = area["kegiatan"]
-    lindung = screening.protected_near(store, now.total_bounds) if len(now) else store.read("kawasan_lindung", bbox=(0, 0, 0, 0))
+    lindung = screening.protected_near(store, now.bounds) if len(now) else store.read("kawasan_lindung", bbox=(0, 0, 0, 0))
     unit.use_store(store)  # the pack's unit code reads the decrees (and draws the map) from this store
     decrees = store.decrees()
     a = unit.analyse(area, lindung, tingkat=tingkat, kode=code, child=child, periode=periode, baseline=baseline,
