@@ -251,8 +251,9 @@ class Store(ABC):
         for name in [*self.tables, self.identitas.name, self.sk.name, self.riwayat.name]:
             if name not in existing:
                 raise self._older(f"table {name} is missing")
+        columns = inspector.get_multi_columns(filter_names=list(self.tables))  # PostgreSQL: one query for all
         for name, table in self.tables.items():
-            have = {c["name"] for c in inspector.get_columns(name)}
+            have = {c["name"] for c in columns[(None, name)]}
             missing = [c.name for c in table.columns if c.name not in have]
             if missing:
                 raise self._older(f"table {name} lacks {', '.join(missing)}")
