@@ -70,6 +70,11 @@ write_batch_rows: int = 5000
 #: writes the rows out on as many cores. 1: one connection.
 postgis_read_connections: int = 2
 
+#: Rows the planner must expect for each of those connections before a read is split: every share
+#: scans what the whole read scans, so a read of a few rows (one kelurahan of a national table) is
+#: faster on one connection.
+postgis_rows_per_connection: int = 20_000
+
 #: Longest edge (in degrees) that ``geodesy`` projects as it is. Longer edges of a feature are split
 #: first, so that an edge keeps the course it has in longitude/latitude (the stored CRS) instead of
 #: becoming a straight line in UTM; this matters only for long, thin features such as river setback
