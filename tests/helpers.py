@@ -67,8 +67,7 @@ def kegiatan_frame(periode: str = "2026Q3") -> gpd.GeoDataFrame:
 
 
 CRITERIA = [
-    f"kriteria_{c}"
-    for c in ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "5a", "5b", "6a", "6b", "7a", "7b"]
+    f"kriteria_{c}" for c in ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "5a", "5b", "6a", "6b", "7a", "7b"]
 ]
 
 

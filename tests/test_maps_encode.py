@@ -127,6 +127,7 @@ DRAWN = """kind => {
   return out;
 }"""
 
+
 def _varied_inputs():
     """A kecamatan map whose protected areas hold holes, multipolygons, lines and points."""
     inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=20, n_kecamatan=1)
@@ -135,7 +136,9 @@ def _varied_inputs():
     holed = box(minx + 0.1 * w, miny + 0.1 * h, minx + 0.4 * w, miny + 0.4 * h).difference(
         box(minx + 0.2 * w, miny + 0.2 * h, minx + 0.3 * w, miny + 0.3 * h)
     )
-    multi = MultiPolygon([shapely.affinity.translate(holed, 0.5 * w), box(minx + 0.6 * w, miny + 0.6 * h, minx + 0.7 * w, miny + 0.7 * h)])
+    multi = MultiPolygon(
+        [shapely.affinity.translate(holed, 0.5 * w), box(minx + 0.6 * w, miny + 0.6 * h, minx + 0.7 * w, miny + 0.7 * h)]
+    )
     river = LineString([(minx, miny + 0.8 * h), (minx + 0.33 * w, miny + 0.85 * h), (maxx, miny + 0.75 * h)])
     well = Point(minx + 0.5 * w, miny + 0.5 * h)
     inputs.lindung = gpd.GeoDataFrame(
@@ -173,14 +176,14 @@ def test_the_page_draws_the_decoded_geometries_of_every_layer(browser, tmp_path)
             for i, *bounds in drawn:
                 assert np.allclose(bounds, shapely.bounds(frame.geometry.iloc[i]), rtol=0, atol=half), (kind, i)
         (outline,) = decoded["batas"]
-        half = 0.5 * 10.0 ** -p.recipe.simplify.decimals
+        half = 0.5 * 10.0**-p.recipe.simplify.decimals
         assert shapely.equals_exact(shape(outline), p.batas, tolerance=half)
         # the findings' rings stand on the activities' anchors
         rings = page.page.evaluate("KotakuMap.last.layers.temuan.getLayers().map(r => [r.getLatLng().lng, r.getLatLng().lat])")
         ringed = [isinstance(r, str) and r != "" for r in p.kegiatan["aturan"]]
         anchors = shapely.get_coordinates(p.kegiatan["anchor"].to_numpy()[ringed])
         assert len(rings) == len(anchors) > 0
-        half = 0.5 * 10.0 ** -p.recipe.features.decimals
+        half = 0.5 * 10.0**-p.recipe.features.decimals
         assert np.allclose(sorted(rings), sorted(anchors.tolist()), rtol=0, atol=half)
         page.check_clean()
     finally:

@@ -67,8 +67,11 @@ def encode_geometries(geoms: Sequence[Any] | np.ndarray, decimals: int) -> list[
     --------
     >>> from shapely import Point, Polygon
     >>> square = Polygon([(10, -1), (10.5, -1), (10.5, -0.5), (10, -1)])
-    >>> encode_geometries([Point(10.25, -0.75), square, None], 2)
-    [{'type': 'Point', 'coordinates': [1025, -75]}, {'type': 'Polygon', 'coordinates': [[1000, -100, 50, 0, 0, 50, -50, -50]]}, None]
+    >>> point, polygon, missing = encode_geometries([Point(10.25, -0.75), square, None], 2)
+    >>> point, missing
+    ({'type': 'Point', 'coordinates': [1025, -75]}, None)
+    >>> polygon
+    {'type': 'Polygon', 'coordinates': [[1000, -100, 50, 0, 0, 50, -50, -50]]}
     """
     arr = np.asarray(geoms, dtype=object).reshape(-1)
     out: list[dict[str, Any] | None] = [None] * len(arr)

@@ -17,8 +17,9 @@ The page loads nothing from the network: Leaflet and the map's own script are in
 from a folder next to the page, see :mod:`kotaku_gis.maps._assets`), base tiles are an optional
 layer that starts switched off, and markers are circles (no icon images). The layers are written
 as one compact JSON payload (boundaries simplified as a coverage, coordinates rounded and written
-as delta-encoded integers (:mod:`kotaku_gis.maps._encode`), only the columns the popups show) that ``assets/kotaku/kotaku_map.js`` turns into Leaflet layers, so popups
-are built when opened instead of being stored as HTML per feature.
+as delta-encoded integers by :mod:`kotaku_gis.maps._encode`, only the columns the popups show) that
+``assets/kotaku/kotaku_map.js`` turns into Leaflet layers, so popups are built when opened instead
+of being stored as HTML per feature.
 
 Examples
 --------
