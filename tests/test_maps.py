@@ -305,8 +305,10 @@ def test_a_kelurahans_outline_is_sent_once(tmp_path):
 
     kel = payload(maps.prepare(maps.synthetic_inputs("kelurahan", n_kelurahan=6, n_kegiatan=10, n_kecamatan=1)))
     assert kel["layers"]["batas"] == "wilayah" and len(kel["layers"]["wilayah"]["geoms"]) == 1
-    kec = payload(maps.prepare(maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=10, n_kecamatan=1)))
-    assert kec["layers"]["batas"]["type"] in ("Polygon", "MultiPolygon")
+    prepared = maps.prepare(maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=10, n_kecamatan=1))
+    (outline,) = helpers.layer_geojson(payload(prepared)["layers"]["batas"])
+    assert outline["type"] in ("Polygon", "MultiPolygon")
+    assert shapely.equals_exact(shapely.geometry.shape(outline), prepared.batas, tolerance=0)
 
 
 def test_static_png_and_pdf(tmp_path):
