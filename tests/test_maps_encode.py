@@ -128,6 +128,24 @@ DRAWN = """kind => {
 }"""
 
 
+#: [row, values of the columns asked] of each feature Leaflet drew for a layer
+PROPS = """([kind, cols]) => {
+  const out = [];
+  KotakuMap.last.layers[kind].eachLayer(l => out.push([l.feature.properties._i, ...cols.map(c => l.feature.properties[c])]));
+  return out;
+}"""
+
+
+def test_texts_that_repeat_over_a_layers_rows_are_sent_once():
+    p = maps.prepare(_varied_inputs())
+    layer = payload(p)["layers"]["lindung"]
+    texts = layer["texts"]
+    assert texts[layer["cols"].index("id_kawasan")] is None  # distinct ids stay in the rows
+    looked_up = [[texts[j][v] if texts[j] is not None and v is not None else v for j, v in enumerate(row)] for row in layer["rows"]]
+    cols = layer["cols"]
+    assert looked_up == p.lindung[cols].astype(object).where(p.lindung[cols].notna(), None).values.tolist()
+
+
 def _varied_inputs():
     """A kecamatan map whose protected areas hold holes, multipolygons, lines and points."""
     inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=20, n_kecamatan=1)
@@ -175,6 +193,11 @@ def test_the_page_draws_the_decoded_geometries_of_every_layer(browser, tmp_path)
             assert sorted(d[0] for d in drawn) == list(range(len(frame))), kind
             for i, *bounds in drawn:
                 assert np.allclose(bounds, shapely.bounds(frame.geometry.iloc[i]), rtol=0, atol=half), (kind, i)
+        # the rows' texts sent once per layer (a source, a category) are looked up into the features' properties
+        lindung = payload(p)["layers"]["lindung"]
+        assert lindung["texts"][lindung["cols"].index("sumber")] == ["SINTETIS"]
+        shown = page.page.evaluate(PROPS, ["lindung", ["nama", "kategori", "sumber"]])
+        assert sorted(shown) == [[i, *r] for i, r in enumerate(p.lindung[["nama", "kategori", "sumber"]].values.tolist())]
         (outline,) = decoded["batas"]
         half = 0.5 * 10.0**-p.recipe.simplify.decimals
         assert shapely.equals_exact(shape(outline), p.batas, tolerance=half)

@@ -79,7 +79,38 @@ def _layer(frame: pd.DataFrame | None, cols: list[str], decimals: int, geometry:
         return None
     cols = [c for c in cols if c in frame.columns]
     rows = [[_plain(v) for v in row] for row in frame[cols].astype(object).to_numpy().tolist()]
-    return {"cols": cols, "rows": rows, "decimals": decimals, "geoms": encode_geometries(frame[geometry].to_numpy(), decimals)}
+    out = {"cols": cols, "rows": rows, "decimals": decimals, "geoms": encode_geometries(frame[geometry].to_numpy(), decimals)}
+    texts = _shared_texts(rows, len(cols))
+    if any(t is not None for t in texts):
+        out["texts"] = texts
+    return out
+
+
+def _shared_texts(rows: list[list[Any]], width: int) -> list[list[str] | None]:
+    """Send a text that repeats over a layer's rows once: for each column whose values are all texts
+    (or missing) and repeat (fewer distinct texts than half the rows: a source, a category), the
+    distinct texts in order of first use, and the rows' values replaced by their positions in it (in
+    place); None for the other columns. The page's script looks them up (``props`` in kotaku_map.js).
+
+    Examples
+    --------
+    >>> rows = [["a", "WDPA", 1], ["b", "WDPA", 2], ["c", None, 3], ["d", "WDPA", 4], ["e", "KLHK", 5]]
+    >>> _shared_texts(rows, 3), [r[1] for r in rows]
+    ([None, ['WDPA', 'KLHK'], None], [0, 0, None, 0, 1])
+    """
+    texts: list[list[str] | None] = [None] * width
+    for j in range(width):
+        values = [row[j] for row in rows]
+        if not all(v is None or isinstance(v, str) for v in values):
+            continue
+        distinct = list(dict.fromkeys(v for v in values if v is not None))
+        if not distinct or len(distinct) * 2 > len(rows):
+            continue
+        position = {t: i for i, t in enumerate(distinct)}
+        for row in rows:
+            row[j] = None if row[j] is None else position[row[j]]
+        texts[j] = distinct
+    return texts
 
 
 # -- styles ------------------------------------------------------------------------------------------

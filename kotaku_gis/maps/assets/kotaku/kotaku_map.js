@@ -72,15 +72,24 @@
     return layer.geoms.map(function (g) { return decodeGeometry(g, scale); });
   };
 
+  /* the values of row i of a columnar layer into the object p; a column in layer.texts holds
+     positions in its list of texts (a text that repeats over the rows is sent once) */
+  function props(layer, i, p) {
+    var row = layer.rows[i], texts = layer.texts;
+    for (var j = 0; j < layer.cols.length; j++) {
+      var v = row[j];
+      p[layer.cols[j]] = texts && texts[j] && v !== null ? texts[j][v] : v;
+    }
+    return p;
+  }
+
   /* columnar layer and its decoded geometries -> GeoJSON features */
   function features(layer, geoms) {
     var out = [];
     if (!layer) return out;
     for (var i = 0; i < geoms.length; i++) {
       if (!geoms[i]) continue;
-      var p = { _i: i };
-      for (var j = 0; j < layer.cols.length; j++) p[layer.cols[j]] = layer.rows[i][j];
-      out.push({ type: "Feature", geometry: geoms[i], properties: p });
+      out.push({ type: "Feature", geometry: geoms[i], properties: props(layer, i, { _i: i }) });
     }
     return out;
   }
@@ -340,13 +349,11 @@
     var self = this, D = this.D, S = this.S.temuan, K = this.S.kegiatan, layer = L.featureGroup([]);
     var k = D.layers.kegiatan;
     if (!k) return null;
-    var col = k.cols.indexOf("aturan"), any = false, scale = Number("1e" + k.decimals);
+    var any = false, scale = Number("1e" + k.decimals);
     feats: for (var i = 0; i < k.rows.length; i++) {
-      var rules = k.rows[i][col], at = k.anchors[i];
+      var p = props(k, i, {}), rules = p.aturan, at = k.anchors[i];
       if (!rules || !at) continue feats;
       any = true;
-      var p = {};
-      for (var j = 0; j < k.cols.length; j++) p[k.cols[j]] = k.rows[i][j];
       var ring = L.circleMarker([at[1] / scale, at[0] / scale], {  // an anchor is an encoded Point
         renderer: self.renderer, radius: (K.radius || 6) + S.extra, color: S.color, weight: S.weight,
         fill: true, fillOpacity: 0, className: "kotaku-temuan"
