@@ -402,8 +402,7 @@ def protected_near(
     >>> screening.screen(kegiatan, each).equals(screening.screen(kegiatan, everything))
     True
     """
-    boxes = np.asarray(bounds if bounds is not None else [np.nan] * 4, dtype="float64").reshape(-1, 4)
-    boxes = boxes[np.isfinite(boxes).all(axis=1)]
+    boxes = geodesy.finite_boxes(bounds)
     attributes = store.read("kawasan_lindung", geometry=False)
     if len(attributes) == 0 or len(boxes) == 0:
         return gpd.GeoDataFrame(attributes.iloc[0:0], geometry=[], crs=settings.storage_crs)
