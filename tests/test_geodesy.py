@@ -335,3 +335,19 @@ def test_vectorised_over_many_zones() -> None:
     expected = [geodesic_area(g) for g in geoms]
     np.testing.assert_allclose(got, expected, rtol=1e-4)
     assert pd.Series(geodesy.utm_epsg_array(lon, lat)).nunique() >= 16
+
+
+def test_finite_boxes_one_or_many_and_not_finite_left_out():
+    """One helper makes a box, a list of boxes or frame.bounds an (n, 4) array of finite boxes (used
+    by screening.protected_near and Store.read(bbox=...))."""
+    import numpy as np
+    import pandas as pd
+
+    nan, inf = float("nan"), float("inf")
+    assert geodesy.finite_boxes((1, 2, 3, 4)).tolist() == [[1.0, 2.0, 3.0, 4.0]]
+    bounds = pd.DataFrame([[1, 2, 3, 4], [nan] * 4, [0, 0, inf, 1], [5, 6, 7, 8]], columns=["minx", "miny", "maxx", "maxy"])
+    out = geodesy.finite_boxes(bounds)
+    assert out.dtype == np.float64 and out.tolist() == [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]
+    assert geodesy.finite_boxes(None).shape == (0, 4)
+    assert geodesy.finite_boxes([nan] * 4).shape == (0, 4)
+    assert geodesy.finite_boxes(np.empty((0, 4))).shape == (0, 4)
