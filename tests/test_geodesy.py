@@ -340,9 +340,6 @@ def test_vectorised_over_many_zones() -> None:
 def test_finite_boxes_one_or_many_and_not_finite_left_out():
     """One helper makes a box, a list of boxes or frame.bounds an (n, 4) array of finite boxes (used
     by screening.protected_near and Store.read(bbox=...))."""
-    import numpy as np
-    import pandas as pd
-
     nan, inf = float("nan"), float("inf")
     assert geodesy.finite_boxes((1, 2, 3, 4)).tolist() == [[1.0, 2.0, 3.0, 4.0]]
     bounds = pd.DataFrame([[1, 2, 3, 4], [nan] * 4, [0, 0, inf, 1], [5, 6, 7, 8]], columns=["minx", "miny", "maxx", "maxy"])
