@@ -348,3 +348,13 @@ def test_finite_boxes_one_or_many_and_not_finite_left_out():
     assert geodesy.finite_boxes(None).shape == (0, 4)
     assert geodesy.finite_boxes([nan] * 4).shape == (0, 4)
     assert geodesy.finite_boxes(np.empty((0, 4))).shape == (0, 4)
+
+
+def test_scale_factor_at_is_the_scale_factor_of_the_projected_points():
+    """scale_factor_at projects the coordinates straight: the same numbers, bit for bit, as projecting
+    points and reading their eastings (screening's zones rely on it)."""
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(108.0, 114.0, 500), rng.uniform(-8.0, 4.0, 500)
+    through_points = geodesy.scale_factor(shapely.get_x(geodesy.project(shapely.points(lon, lat), 32749, max_segment_deg=0)))
+    assert np.array_equal(geodesy.scale_factor_at(lon, lat, 32749), through_points)
+    assert geodesy.scale_factor_at([111.0], [0.0], 32749)[0] == pytest.approx(0.9996)
