@@ -359,8 +359,8 @@ def protected_near(
     """The protected features of ``store`` that can give a finding to an activity inside ``bounds``,
     read by place.
 
-    The attributes of the whole ``kawasan_lindung`` layer are read first (no geometries) for the
-    largest :func:`reach_m`; then only the features whose box meets one of the ``bounds`` widened by
+    The setback columns of the whole ``kawasan_lindung`` layer are read first (no geometries) for
+    the largest :func:`reach_m`; then only the features whose box meets one of the ``bounds`` widened by
     that much are read, through the store's spatial index (GeoPackage R-tree, PostGIS GiST). So
     screening one kab/kota of a national store reads its surroundings, not 20,000 polygons; given
     the box of each activity, a national screening reads only the features near an activity (a
@@ -402,10 +402,13 @@ def protected_near(
     >>> screening.screen(kegiatan, each).equals(screening.screen(kegiatan, everything))
     True
     """
+    rules = _resolve_rules(rules)
     boxes = geodesy.finite_boxes(bounds)
-    attributes = store.read("kawasan_lindung", geometry=False)
-    if len(attributes) == 0 or len(boxes) == 0:
-        return gpd.GeoDataFrame(attributes.iloc[0:0], geometry=[], crs=settings.storage_crs)
+    if len(boxes) == 0:
+        return store.read("kawasan_lindung", bbox=[])
+    attributes = store.read("kawasan_lindung", columns=rules.setback_columns(), geometry=False)  # for the reach
+    if len(attributes) == 0:
+        return store.read("kawasan_lindung", bbox=[])
     reach = reach_m(attributes, warning_m=warning_m, road_end_m=road_end_m, rules=rules).max()
     pad = geodesy.pad_degrees(boxes, reach)
     return store.read("kawasan_lindung", bbox=boxes + np.c_[-pad, -pad, pad, pad])

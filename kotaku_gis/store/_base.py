@@ -606,15 +606,17 @@ class Store(ABC):
         if len(boxes) == 1:
             west, south, east, north = (float(v) for v in boxes[0])
             return west, south, east, north
-        fids, bounds = self._feature_boxes(table)
-        known = np.isfinite(bounds).all(axis=1)
-        fids, bounds = fids[known], bounds[known]
-        # the tree and its query compare envelopes only: each box as its diagonal (a line of two
-        # points, made in half the time of a polygon)
-        tree = shapely.STRtree(shapely.linestrings(boxes.reshape(-1, 2, 2)))
-        meeting, _ = tree.query(shapely.linestrings(bounds.reshape(-1, 2, 2)))
-        # the fids written into the SQL (PostgreSQL takes at most 65,535 parameters)
-        found = np.unique(fids[meeting]).tolist()
+        found: list[int] = []  # no finite box: no feature
+        if len(boxes):
+            fids, bounds = self._feature_boxes(table)
+            known = np.isfinite(bounds).all(axis=1)
+            fids, bounds = fids[known], bounds[known]
+            # the tree and its query compare envelopes only: each box as its diagonal (a line of two
+            # points, made in half the time of a polygon)
+            tree = shapely.STRtree(shapely.linestrings(boxes.reshape(-1, 2, 2)))
+            meeting, _ = tree.query(shapely.linestrings(bounds.reshape(-1, 2, 2)))
+            # the fids written into the SQL (PostgreSQL takes at most 65,535 parameters)
+            found = np.unique(fids[meeting]).tolist()
         wanted: sa.BindParameter[list[int]] = sa.bindparam("box_fids", found, expanding=True, literal_execute=True)
         conditions.append(sa.column(FID, sa.Integer).in_(wanted))
         return None
