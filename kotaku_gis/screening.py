@@ -123,7 +123,8 @@ Butir 9b (pembangunan jalan memasuki kawasan lindung): ujung jalan berjarak 33,4
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -493,6 +494,85 @@ def screen(
     >>> print(hasil.loc[1, "keterangan"])  # doctest: +ELLIPSIS
     Item 4 (investment worth more than USD 2 million): an investment of IDR 40,000,000,000 = USD 2,523,659 at ... USD 2,000,000.
     """
+    return _screen(kegiatan, lambda: kawasan_lindung, rules=rules, kurs=kurs, warning_m=warning_m,
+                   road_end_m=road_end_m, lang=lang, geometry=geometry)  # fmt: skip
+
+
+def screen_store(
+    store: Any,
+    kegiatan: gpd.GeoDataFrame,
+    *,
+    rules: str | Path | ScreeningRules | None = None,
+    kurs: str | Path | ExchangeRates | None = None,
+    warning_m: float | None = None,
+    road_end_m: float | None = None,
+    lang: str | None = None,
+    geometry: bool = False,
+) -> pd.DataFrame:
+    """Screen activities against the protected features of a store near them: :func:`screen` with
+    :func:`protected_near` (one box per activity), the features read on a thread of their own while
+    the activities are checked and the attribute rules applied (the store's reading waits mostly
+    outside Python's lock).
+
+    Parameters
+    ----------
+    store : Store
+        An open store (:func:`kotaku_gis.open_store`) holding ``kawasan_lindung``.
+    kegiatan : GeoDataFrame
+        Activities, as for :func:`screen` (in EPSG:4326, such as ``store.read("kegiatan", ...)``).
+    rules, kurs, warning_m, road_end_m, lang, geometry
+        As for :func:`screen`.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        What ``screen(kegiatan, protected_near(store, kegiatan.bounds))`` gives.
+
+    Raises
+    ------
+    UsageError, DataError
+        As :func:`screen`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import kotaku_gis as kg
+    >>> from kotaku_gis import screening
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> store = kg.open_store(folder / "contoh.gpkg")
+    >>> _ = kg.build_sample_store(store, report_dir=folder)
+    >>> kegiatan = store.read("kegiatan")
+    >>> temuan = screening.screen_store(store, kegiatan)
+    >>> temuan.equals(screening.screen(kegiatan, store.read("kawasan_lindung")))
+    True
+    """
+    if not isinstance(kegiatan, gpd.GeoDataFrame):
+        raise UsageError(i18n.text("screening.error.not_a_geoframe", what="kegiatan", type=type(kegiatan).__name__))
+    stored = kegiatan.crs is None or kegiatan.crs == settings.storage_crs  # no CRS: screen says so
+    bounds = (kegiatan if stored else kegiatan.to_crs(settings.storage_crs)).bounds
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        near = pool.submit(protected_near, store, bounds, warning_m=warning_m, road_end_m=road_end_m, rules=rules)
+        try:
+            return _screen(kegiatan, near.result, rules=rules, kurs=kurs, warning_m=warning_m,
+                           road_end_m=road_end_m, lang=lang, geometry=geometry)  # fmt: skip
+        finally:
+            near.cancel()
+
+
+def _screen(
+    kegiatan: gpd.GeoDataFrame,
+    protected: Callable[[], gpd.GeoDataFrame],
+    *,
+    rules: str | Path | ScreeningRules | None,
+    kurs: str | Path | ExchangeRates | None,
+    warning_m: float | None,
+    road_end_m: float | None,
+    lang: str | None,
+    geometry: bool,
+) -> pd.DataFrame:
+    """:func:`screen` with the protected features asked for (``protected``) only once the activities
+    are checked and their attribute rules applied. The problems of the inputs (activities and
+    protected features) are raised first, then those of the attribute rules."""
     rules = _resolve_rules(rules)
     kurs = _resolve_kurs(kurs)
     lang = lang or settings.language
@@ -501,12 +581,13 @@ def screen(
     road_end = distance_setting(road_end_m, rules.road.end_m, "road_end_m")
     report = Problems()
     acts = read_activities(kegiatan, report)
-    prot = read_protected(kawasan_lindung, rules, report)
+    found = Findings(rules, acts, None, lang)
+    applied = Problems()
+    if not report.problems:  # the attribute rules read the activities' values: only when they are sound
+        attribute_rules(found, rules, kurs, applied)
+    found.prot = read_protected(protected(), rules, report)
     report.raise_on_errors()
-
-    found = Findings(rules, acts, prot, lang)
-    attribute_rules(found, rules, kurs, report)
-    report.raise_on_errors()
+    applied.raise_on_errors()
     spatial_rules(found, rules, warning, road_end)
     return found.frame(geometry)
 

@@ -627,3 +627,36 @@ def test_protected_near_reads_only_the_features_near_an_activity(store_url):
         assert len(screening.protected_near(store, k.iloc[0:0].bounds)) == 0
     finally:
         store.close()
+
+
+def test_screen_store_reads_the_features_near_each_activity_meanwhile(store_url):
+    """screen_store gives what screen gives against protected_near (features read on a thread while
+    the activities are checked), on both backends: activities in another CRS, one without geometry,
+    with geometry; the problems of the activities are raised as screen raises them."""
+    from kotaku_gis.store import open_store
+
+    lon, lat = PONTIANAK
+    east = lon + 0.5
+    layer = kawasan(
+        {"kategori": "hutan_lindung", "geometry": square(at(lon, lat, 90, 600).x, lat, 50), "sumber": "uji"},
+        {"kategori": "hutan_lindung", "geometry": square(lon + 0.25, lat, 500), "sumber": "uji"},
+        dict(meridian_river(east + 0.0001), sumber="uji"),
+    )
+    k = kegiatan({}, {"geometry": Point(east, 0.0), "jenis": "jalan_lingkungan"}, {"geometry": None})
+    store = open_store(store_url)
+    store.init()
+    try:
+        store.write("kawasan_lindung", layer)
+        expected = screening.screen(k, screening.protected_near(store, k.bounds), lang="en", geometry=True)
+        assert set(expected["id_kawasan"].dropna()) == {"L1", "L3"} and "6" in set(expected["aturan"])
+        found = screening.screen_store(store, k, lang="en", geometry=True)
+        pd.testing.assert_frame_equal(found, expected)
+        utm = screening.screen_store(store, k.to_crs(32749), lang="en")
+        pd.testing.assert_frame_equal(utm, screening.screen(k.to_crs(32749), store.read("kawasan_lindung"), lang="en"))
+        with pytest.raises(DataError) as info:
+            screening.screen_store(store, kegiatan({"biaya_idr": "seratus juta"}))
+        assert {(q.row, q.column, q.code) for q in info.value.problems} == {(1, "biaya_idr", "screening_not_a_number")}
+        with pytest.raises(UsageError):
+            screening.screen_store(store, pd.DataFrame({"id_kegiatan": ["K1"]}))
+    finally:
+        store.close()
