@@ -509,7 +509,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"GeoPackage, end to end (best of {args.repeat}: {fast['runs_total_s']} s): {fast['total_s']:.2f} s = "
             f"read kegiatan {fast['read_kegiatan_s']:.2f} + screen {fast['screen_s']:.2f} (the protected features near "
-            f"an activity read on a thread meanwhile; that read alone {fast['read_kawasan_s']:.2f}); {fast['cpu_s']:.2f} s CPU (all threads); peak memory "
+            f"an activity read on a thread meanwhile; that read alone {fast['read_kawasan_s']:.2f}); "
+            f"{fast['cpu_s']:.2f} s CPU (all threads); peak memory "
             f"{fast['peak_rss_mb'] / 1024:.2f} GB; {fast['findings']:,} findings {fast['by_status']}; load average "
             f"{fast['loads']} on {os.cpu_count()} cores; target < {TARGET_S} s (full size): "
             f"{'-' if args.small else 'ok' if fast['total_s'] < TARGET_S else 'MISSED'}"
@@ -549,7 +550,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"PostGIS, end to end (best of {args.repeat}: {pg['runs_total_s']} s): {pg['total_s']:.2f} s = "
                 f"read kegiatan {pg['read_kegiatan_s']:.2f} + screen {pg['screen_s']:.2f} (reading kawasan_lindung "
-                f"meanwhile; alone {pg['read_kawasan_s']:.2f}); {pg['cpu_s']:.2f} s CPU; peak memory {pg['peak_rss_mb'] / 1024:.2f} GB; "
+                f"meanwhile; alone {pg['read_kawasan_s']:.2f}); {pg['cpu_s']:.2f} s CPU; "
+                f"peak memory {pg['peak_rss_mb'] / 1024:.2f} GB; "
                 f"{pg['findings']:,} findings; load average {pg['loads']}"
             )
             if pg["findings"] != fast["findings"]:
