@@ -70,6 +70,11 @@ write_batch_rows: int = 5000
 #: writes the rows out on as many cores. 1: one connection.
 postgis_read_connections: int = 2
 
+#: Rows the planner must expect for each of those connections before a read is split: every share
+#: scans what the whole read scans, so a read of a few rows (one kelurahan of a national table) is
+#: faster on one connection.
+postgis_rows_per_connection: int = 20_000
+
 #: Threads a GeoPackage store reads one large read on (``Store.read``), each a share of the rows (a
 #: range of fids), concatenated in fid order: GDAL reads outside Python's lock, so one share is read
 #: while the rows of another become a frame. A read spanning fewer than ``gpkg_read_share_min_fids``

@@ -47,6 +47,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_STORE = REPO / "build" / "nasional.gpkg"
@@ -212,20 +213,7 @@ def extrapolate(plan: dict[str, object], levels: dict[str, dict[str, float]], wo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--store", type=Path, default=DEFAULT_STORE, help=f"national store (default {DEFAULT_STORE.relative_to(REPO)})"
-    )
-    parser.add_argument("--out", type=Path, help="output folder (default: a temporary one)")
-    parser.add_argument("--periode", default="2026Q3")
-    parser.add_argument("--tingkat", default="kabkota")
-    parser.add_argument("--kode", help="only this area (a subset)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--keep", action="store_true", help="keep the store copy and the output")
-    parser.add_argument("--nasional", action="store_true",
-                        help="with --kode: also plan the national pack and extrapolate its build time (step 5)")  # fmt: skip
-    args = parser.parse_args(argv)
-
+    args = _arguments(argv)
     if not args.store.exists():
         maker = REPO / "scripts" / "make_national_data.py"
         if not maker.exists():
@@ -243,52 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.kode:
         cli += ["--kode", args.kode]
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    results: dict[str, object] = {"store": str(args.store), "workers": args.workers, "tingkat": args.tingkat,
-                                  "kode": args.kode or "", "cpus": os.cpu_count()}  # fmt: skip
+    results: dict[str, Any] = {"store": str(args.store), "workers": args.workers, "tingkat": args.tingkat,
+                               "kode": args.kode or "", "cpus": os.cpu_count()}  # fmt: skip
     try:
-        print("full build ...", flush=True)
-        full = run(cli, env)
-        results["full"] = full
-        print(f"  {full['seconds']} s, status {full['status']}, peak {full['peak_tree_mb']} MB (process tree), "
-              f"{full['peak_worker_mb']} MB the largest worker")  # fmt: skip
-        print("  " + str(full["stdout"]).replace("\n", "\n  "))
-        manifest = json.loads((out / args.periode / "manifest.json").read_text(encoding="utf-8"))
-        files = manifest["berkas"]
-        results["units"] = len(manifest["unit"])
-        results["files"] = len(files)
-        results["pack_mb"] = round(sum(e["bytes"] for e in files.values()) / 1e6)
-        print(f"  {results['units']} units, {results['files']} files, {results['pack_mb']} MB")
-        results["per_level"] = per_level(out, args.periode, manifest)
-        for lv, v in results["per_level"].items():
-            print(f"  {lv}: {v['units']} units, {v['mb']} MB, {v['s_mean']} s per unit (largest {v['s_max']} s)")
-        results["largest_map_mb"] = largest_maps(files)
-        print(
-            "  largest map page per level (MB, without the shared assets): "
-            + ", ".join(f"{lv} {mb} ({kode or 'nasional'})" for lv, (mb, kode) in results["largest_map_mb"].items())
-        )
-
-        print("no-change re-run ...", flush=True)
-        again = run(cli, env)
-        results["no_change"] = again
-        print(f"  {again['seconds']} s, status {again['status']}, peak {again['peak_tree_mb']} MB")
-        print("  " + str(again["stdout"]).replace("\n", "\n  "))
-
-        kel = change_one_kelurahan(store, args.periode, args.kode)
-        print(f"one kelurahan changed ({kel}) ...", flush=True)
-        changed = run(cli, env)
-        results["one_change"] = {**changed, "kelurahan": kel}
-        print(f"  {changed['seconds']} s, status {changed['status']}, peak {changed['peak_tree_mb']} MB")
-        print("  " + str(changed["stdout"]).replace("\n", "\n  "))
-
-        if args.kode and args.nasional:
-            print(f"national plan down to {args.tingkat} ...", flush=True)
-            nat = national_plan(store, args.periode, args.tingkat, env)
-            estimate = extrapolate(nat, results["per_level"], args.workers)  # type: ignore[arg-type]
-            results["national_plan"] = nat
-            results["national_extrapolated_s"] = round(estimate)
-            print(f"  plan {nat['seconds']} s, peak {nat['peak_mb']} MB, units {nat['units']}")
-            print(f"  EXTRAPOLATED national full build: {estimate / 60:.0f} min on {args.workers} workers "
-                  f"(target {TARGET_FULL_S.get(args.tingkat, 0) / 60:.0f} min; not a measurement)")  # fmt: skip
+        _measure(args, cli, env, store, out, results)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -296,28 +242,92 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept: {work}")
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     results["largest_process_mb"] = round(largest)
-    full_s = results["full"]["seconds"]  # type: ignore[index]
-    quiet_s = results["no_change"]["seconds"]  # type: ignore[index]
+    ok = _verdict(args, results)
+    print(f"largest single process: {largest:.0f} MB")
+    print("RESULT " + json.dumps(results, ensure_ascii=False))
+    return 0 if ok else 1
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--store", type=Path, default=DEFAULT_STORE, help=f"national store (default {DEFAULT_STORE.relative_to(REPO)})"
+    )
+    parser.add_argument("--out", type=Path, help="output folder (default: a temporary one)")
+    parser.add_argument("--periode", default="2026Q3")
+    parser.add_argument("--tingkat", default="kabkota")
+    parser.add_argument("--kode", help="only this area (a subset)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", action="store_true", help="keep the store copy and the output")
+    parser.add_argument("--nasional", action="store_true",
+                        help="with --kode: also plan the national pack and extrapolate its build time (step 5)")  # fmt: skip
+    return parser.parse_args(argv)
+
+
+def _run_and_show(label: str, cli: list[str], env: dict[str, str]) -> dict[str, Any]:
+    print(f"{label} ...", flush=True)
+    result = run(cli, env)
+    print(f"  {result['seconds']} s, status {result['status']}, peak {result['peak_tree_mb']} MB (process tree), "
+          f"{result['peak_worker_mb']} MB the largest worker")  # fmt: skip
+    print("  " + str(result["stdout"]).replace("\n", "\n  "))
+    return result
+
+
+def _measure(
+    args: argparse.Namespace, cli: list[str], env: dict[str, str], store: Path, out: Path, results: dict[str, Any]
+) -> None:
+    """The full build, the pack's figures, the no-change and one-change re-runs (and the national
+    extrapolation of a subset) into ``results``."""
+    results["full"] = _run_and_show("full build", cli, env)
+    manifest = json.loads((out / args.periode / "manifest.json").read_text(encoding="utf-8"))
+    files = manifest["berkas"]
+    results["units"] = len(manifest["unit"])
+    results["files"] = len(files)
+    results["pack_mb"] = round(sum(e["bytes"] for e in files.values()) / 1e6)
+    print(f"  {results['units']} units, {results['files']} files, {results['pack_mb']} MB")
+    results["per_level"] = per_level(out, args.periode, manifest)
+    for lv, v in results["per_level"].items():
+        print(f"  {lv}: {v['units']} units, {v['mb']} MB, {v['s_mean']} s per unit (largest {v['s_max']} s)")
+    results["largest_map_mb"] = largest_maps(files)
+    print(
+        "  largest map page per level (MB, without the shared assets): "
+        + ", ".join(f"{lv} {mb} ({kode or 'nasional'})" for lv, (mb, kode) in results["largest_map_mb"].items())
+    )
+    results["no_change"] = _run_and_show("no-change re-run", cli, env)
+    kel = change_one_kelurahan(store, args.periode, args.kode)
+    results["one_change"] = {**_run_and_show(f"one kelurahan changed ({kel})", cli, env), "kelurahan": kel}
+    if args.kode and args.nasional:
+        print(f"national plan down to {args.tingkat} ...", flush=True)
+        nat = national_plan(store, args.periode, args.tingkat, env)
+        estimate = extrapolate(nat, results["per_level"], args.workers)
+        results["national_plan"] = nat
+        results["national_extrapolated_s"] = round(estimate)
+        print(f"  plan {nat['seconds']} s, peak {nat['peak_mb']} MB, units {nat['units']}")
+        print(f"  EXTRAPOLATED national full build: {estimate / 60:.0f} min on {args.workers} workers "
+              f"(target {TARGET_FULL_S.get(args.tingkat, 0) / 60:.0f} min; not a measurement)")  # fmt: skip
+
+
+def _verdict(args: argparse.Namespace, results: dict[str, Any]) -> bool:
+    """Whether the national pack meets its targets (printed); a subset (``--kode``) is not judged."""
+    full_s = results["full"]["seconds"]
+    quiet_s = results["no_change"]["seconds"]
     target_full = TARGET_FULL_S.get(args.tingkat, TARGET_FULL_S["kabkota"])
     ok = full_s < target_full and quiet_s < TARGET_NOCHANGE_S
-    kel_page = results.get("largest_map_mb", {}).get("kelurahan")  # type: ignore[union-attr]
+    kel_page = results.get("largest_map_mb", {}).get("kelurahan")
     if kel_page is not None:
         ok = ok and kel_page[0] * 1000 < TARGET_KELURAHAN_PAGE_KB
         print(
             f"largest kelurahan map page: {kel_page[0] * 1000:.0f} KB ({kel_page[1]}; target < {TARGET_KELURAHAN_PAGE_KB:.0f} KB)"
         )
-    print(f"largest single process: {largest:.0f} MB")
     if args.kode:  # the targets are those of the national pack: a subset neither meets nor misses them
         print(f"targets (full < {target_full:.0f} s, no-change < {TARGET_NOCHANGE_S:.0f} s) are for the national pack: "
               f"not judged on the subset {args.kode}")  # fmt: skip
-        ok = True
-    else:
-        print(
-            f"targets: full < {target_full:.0f} s: {full_s} s; no-change < {TARGET_NOCHANGE_S:.0f} s: {quiet_s} s -> "
-            + ("met" if ok else "NOT met")
-        )
-    print("RESULT " + json.dumps(results, ensure_ascii=False))
-    return 0 if ok else 1
+        return True
+    print(
+        f"targets: full < {target_full:.0f} s: {full_s} s; no-change < {TARGET_NOCHANGE_S:.0f} s: {quiet_s} s -> "
+        + ("met" if ok else "NOT met")
+    )
+    return ok
 
 
 if __name__ == "__main__":

@@ -69,9 +69,10 @@ import math
 import sqlite3
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -763,22 +764,38 @@ def build_kegiatan(
     kel_geoms = kel.geometry.to_numpy()
     shapely.prepare(kel_geoms)
     n = cfg.kegiatan
-    jenis_spec = catalog.layer("kegiatan").column("jenis")
-    values = jenis_spec.values or []
-    codes = np.array([v.code for v in values], dtype=object)
-    negative = np.array([v.aturan is not None for v in values])
-    rare = np.isin(codes, ["reklamasi_lahan", "tampungan_air", "bangunan_air_sungai", "tanggul_talud"])
-    weight = np.where(negative, 0.0, np.where(rare, 0.1, 1.0))
-    by_aspect = {a: codes[[v.aspek == a for v in values]] for a in range(1, 9)}
+    values = catalog.layer("kegiatan").column("jenis").values or []
 
     # where: 85 % at a slum location (sited in it), the others anywhere in a kelurahan
     at_loc = rng.random(n) < 0.85
     loc = rng.integers(0, len(lok.id_lokasi), n)
     kel_idx = np.where(at_loc, lok.kel[loc], rng.integers(0, len(kel), n))
+    # in this order: each draws from ``rng`` in turn (the same seed, the same activities)
+    jenis = _kegiatan_jenis(values, np.where(at_loc, lok.best_aspect[loc], 0), at_loc, rng)
+    geoms = _kegiatan_sites(jenis, kel_geoms[kel_idx], lok.geometry[loc], at_loc, rng)
+    attributes = _kegiatan_attributes(values, jenis, rng)
+    kode = kel["kode"].to_numpy()[kel_idx]
+    kab4 = np.char.replace(np.array([k[:5] for k in kode]), ".", "")
+    seq = pd.Series(kab4).groupby(kab4).cumcount().to_numpy() + 1
+    ids = np.array([f"KGT-{k}-{s:05d}" for k, s in zip(kab4, seq)], dtype=object)
+    id_lokasi = np.where(at_loc, lok.id_lokasi[loc], None).astype(object)
 
-    # what: the aspect the location improves on most (70 %), else any ordinary work; 1.5 % on the negative list
+    attributes |= {"id_kegiatan": ids, "kode_kelurahan": kode, "id_lokasi": id_lokasi, "geometry": geoms}
+    out = pd.concat(_kegiatan_reports(attributes, pers, rng), ignore_index=True)
+    out["dampak_negatif"] = out["dampak_negatif"].astype("boolean")
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
+
+
+def _kegiatan_jenis(values: list[Any], aspect: np.ndarray, at_loc: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The jenis of each activity: the aspect its location (``aspect``, 0 for none) improves on most
+    (70 %), else any ordinary work; 1.5 % on the negative list; every jenis at least once."""
+    n = len(aspect)
+    codes = np.array([v.code for v in values], dtype=object)
+    negative = np.array([v.aturan is not None for v in values])
+    rare = np.isin(codes, ["reklamasi_lahan", "tampungan_air", "bangunan_air_sungai", "tanggul_talud"])
+    weight = np.where(negative, 0.0, np.where(rare, 0.1, 1.0))
+    by_aspect = {a: codes[[v.aspek == a for v in values]] for a in range(1, 9)}
     jenis = codes[rng.choice(len(codes), n, p=weight / weight.sum())]
-    aspect = np.where(at_loc, lok.best_aspect[loc], 0)
     fits = at_loc & (rng.random(n) < 0.7)
     for a in range(1, 8):
         m = fits & (aspect == a)
@@ -790,10 +807,18 @@ def build_kegiatan(
     if n >= len(codes):  # every jenis at least once
         jenis[rng.choice(n, len(codes), replace=False)] = codes
 
-    # the site: anchor inside the slum location (or the kelurahan), then the shape by jenis
-    anchor = points_in(kel_geoms[kel_idx], rng)
+    return jenis
+
+
+def _kegiatan_sites(
+    jenis: np.ndarray, kel_geoms: np.ndarray, lokasi: np.ndarray, at_loc: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Each activity's site: an anchor inside its slum location (``lokasi``, where ``at_loc``) or its
+    kelurahan, then a line or a rectangle by jenis that stays inside the kelurahan (else the point)."""
+    n = len(jenis)
+    anchor = points_in(kel_geoms, rng)
     if at_loc.any():
-        anchor[at_loc] = points_in(lok.geometry[loc[at_loc]], rng)
+        anchor[at_loc] = points_in(lokasi[at_loc], rng)
     geoms = shapely.points(anchor)
     line = np.isin(jenis, list(_SAMPLE.LINE_JENIS))
     poly = np.isin(jenis, list(_SAMPLE.POLY_JENIS))
@@ -816,13 +841,17 @@ def build_kegiatan(
             side = np.sqrt(rng.uniform(150, 2500, len(pi))) * scale[pi]
             ratio = rng.uniform(0.5, 2.0, len(pi))
             cand[pi] = rectangles(anchor[pi, 0], anchor[pi, 1], side * ratio, side / ratio, rng.uniform(0, np.pi, len(pi)))
-        ok = shapely.contains(kel_geoms[kel_idx[todo]], cand[todo].astype(object))
+        ok = shapely.contains(kel_geoms[todo], cand[todo].astype(object))
         geoms[todo[ok]] = cand[todo[ok]]
         todo = todo[~ok]
         scale[todo] *= 0.5
     # what does not fit stays a point at its anchor (inside by construction)
+    return geoms
 
-    # money and the negative-list attributes
+
+def _kegiatan_attributes(values: list[Any], jenis: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
+    """Name, cost and the negative-list attributes of each activity, by jenis."""
+    n = len(jenis)
     juta = np.array([_SAMPLE.BIAYA_JUTA.get(j, (50, 1000)) for j in jenis], dtype=float)
     biaya = np.round(rng.uniform(juta[:, 0], juta[:, 1]) * 1_000_000 / 50_000) * 50_000
     huge = rng.random(n) < 0.002
@@ -839,13 +868,21 @@ def build_kegiatan(
     dampak[u > 0.97] = pd.NA
     base = {v.code: _SAMPLE.NAMA_JENIS.get(v.code, [v.id]) for v in values}
     nama = np.array([label(base[j][int(k) % len(base[j])]) for j, k in zip(jenis, rng.integers(0, 6, n))], dtype=object)
-    kode = kel["kode"].to_numpy()[kel_idx]
-    kab4 = np.char.replace(np.array([k[:5] for k in kode]), ".", "")
-    seq = pd.Series(kab4).groupby(kab4).cumcount().to_numpy() + 1
-    ids = np.array([f"KGT-{k}-{s:05d}" for k, s in zip(kab4, seq)], dtype=object)
-    id_lokasi = np.where(at_loc, lok.id_lokasi[loc], None).astype(object)
+    return {
+        "nama": nama, "jenis": jenis, "biaya_idr": biaya, "biaya_usd": usd, "luas_reklamasi_ha": reklamasi,
+        "kapasitas_tampungan_m3": tampungan, "persetujuan_tertulis": approval, "dampak_negatif": dampak,
+    }  # fmt: skip
 
-    # when: reported in every quarter from its start (the baseline year alone if there is no quarter)
+
+#: The columns of ``kegiatan`` after ``progres_fisik``, in the catalogue's order.
+_KEGIATAN_AFTER_PROGRESS = ("biaya_idr", "biaya_usd", "luas_reklamasi_ha", "kapasitas_tampungan_m3",
+                            "persetujuan_tertulis", "dampak_negatif", "geometry")  # fmt: skip
+
+
+def _kegiatan_reports(attributes: dict[str, Any], pers: list[str], rng: np.random.Generator) -> list[pd.DataFrame]:
+    """The rows of each period: every activity reported in every quarter from its start (the
+    baseline year alone if there is no quarter), its status and physical progress moving on."""
+    n = len(attributes["jenis"])
     report = pers[1:] or pers
     R = len(report)
     start = rng.choice(R, n, p=np.arange(R, 0, -1) / (R * (R + 1) / 2))
@@ -869,28 +906,12 @@ def build_kegiatan(
         rows = np.flatnonzero(start <= r)
         frames.append(
             pd.DataFrame(
-                {
-                    "id_kegiatan": ids[rows],
-                    "kode_kelurahan": kode[rows],
-                    "id_lokasi": id_lokasi[rows],
-                    "nama": nama[rows],
-                    "jenis": jenis[rows],
-                    "periode": periode,
-                    "status": status_names[state[rows]],
-                    "progres_fisik": progres[rows].astype(float),
-                    "biaya_idr": biaya[rows],
-                    "biaya_usd": usd[rows],
-                    "luas_reklamasi_ha": reklamasi[rows],
-                    "kapasitas_tampungan_m3": tampungan[rows],
-                    "persetujuan_tertulis": approval[rows],
-                    "dampak_negatif": dampak[rows],
-                    "geometry": geoms[rows],
-                }
+                {c: attributes[c][rows] for c in ("id_kegiatan", "kode_kelurahan", "id_lokasi", "nama", "jenis")}
+                | {"periode": periode, "status": status_names[state[rows]], "progres_fisik": progres[rows].astype(float)}
+                | {c: attributes[c][rows] for c in _KEGIATAN_AFTER_PROGRESS}
             )
         )
-    out = pd.concat(frames, ignore_index=True)
-    out["dampak_negatif"] = out["dampak_negatif"].astype("boolean")
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
+    return frames
 
 
 # -- 4. kawasan_lindung --------------------------------------------------------------------------------
@@ -962,13 +983,43 @@ def build_lindung(
     n_poly = n - n_river - n_coast - n_spring
     prov = wil[wil["tingkat"] == "provinsi"].reset_index(drop=True)
     kel = wil[wil["tingkat"] == "kelurahan"].reset_index(drop=True)
-    kel_geoms = kel.geometry.to_numpy()
-    shapely.prepare(kel_geoms)
+    shapely.prepare(kel.geometry.to_numpy())
     slum_kel = np.unique(lok.kel) if len(lok.kel) else np.arange(len(kel))
-    minlon, minlat, maxlon, maxlat = settings.indonesia_bounds
+    # in this order: each draws from ``rng`` in turn (the same seed, the same features)
+    frames = [
+        _lindung_polygons(n_poly, prov, kel, slum_kel, sites, rng),
+        _lindung_rivers(n_river, prov, kel, slum_kel, rng),
+        _lindung_coast(cfg, n_coast, prov, rng),
+        _lindung_springs(n_spring, kel, slum_kel, rng),
+    ]
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "id_kawasan", [f"KL-{i:05d}" for i in range(1, len(out) + 1)])
+    out["sumber"] = out["sumber"].fillna(
+        f"SINTETIS - scripts/make_national_data.py (seed {cfg.seed}); bukan kawasan lindung resmi"
+    )
+    columns = catalog.layer("kawasan_lindung").column_names
+    for c in columns:
+        if c not in out.columns:
+            out[c] = None
+    for c in ("lintas_negara", "bertanggul", "perkotaan"):
+        out[c] = out[c].astype("boolean")
+    for c in ("sempadan_m", "kedalaman_m", "luas_das_km2"):
+        out[c] = out[c].astype("float64")
+    return gpd.GeoDataFrame(out[columns + ["geometry"]], geometry="geometry", crs=CRS)
 
-    # polygons: some small ones near the programme's kelurahan on purpose (the screening findings),
-    # coastal kategori on the coast, the rest on land away from every slum location and activity
+
+def _lindung_polygons(
+    n_poly: int,
+    prov: gpd.GeoDataFrame,
+    kel: gpd.GeoDataFrame,
+    slum_kel: np.ndarray,
+    sites: np.ndarray,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """``n_poly`` protected areas: some small ones near the programme's kelurahan on purpose (the
+    screening findings), coastal kategori on the coast, the rest on land away from every slum location
+    and activity (``sites``)."""
+    kel_geoms = kel.geometry.to_numpy()
     values = [v for v in catalog.layer("kawasan_lindung").column("kategori").values or [] if v.bentuk == "area"]
     kat_codes = np.array([v.code for v in values], dtype=object)
     freq = np.array([KATEGORI_AREA.get(c, (3, 1.0))[0] for c in kat_codes], dtype=float)
@@ -997,6 +1048,33 @@ def build_lindung(
         radius_m[near] = np.clip(rng.lognormal(np.log(250), 0.7, int(near.sum())), 30, 1000)
     nv = np.clip(rng.lognormal(np.log(350), 0.6, n_poly), 100, 2500).astype(int)
     area_m2 = np.pi * radius_m**2
+    polys = _place_polygons(centre, area_m2, nv, near, sites, centres, rng)
+    poly_frame = pd.DataFrame(
+        {
+            "nama": [label(f"{catalog.layer('kawasan_lindung').column('kategori').value(k).id} {_place(rng)}") for k in kategori],
+            "kategori": kategori,
+            "iucn_kat": [IUCN.get(k) for k in kategori],
+            "status_penetapan": np.where(rng.random(n_poly) < 0.92, "Designated", "Proposed"),
+            "geometry": shapely.multipolygons(polys, indices=np.arange(n_poly)) if n_poly else polys,
+        }
+    )
+    return poly_frame
+
+
+def _place_polygons(
+    centre: np.ndarray,
+    area_m2: np.ndarray,
+    nv: np.ndarray,
+    near: np.ndarray,
+    sites: np.ndarray,
+    centres: Callable[[np.ndarray], np.ndarray],
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Star polygons around ``centre`` that stay inside Indonesia's extent and clear of ``sites``
+    (unless ``near`` a town on purpose): a polygon that meets a site moves (``centres``), one that
+    keeps failing shrinks; the last round takes what fits the extent."""
+    n_poly = len(centre)
+    minlon, minlat, maxlon, maxlat = settings.indonesia_bounds
     polys = np.empty(n_poly, dtype=object)
     tree = shapely.STRtree(sites)
     todo = np.arange(n_poly)
@@ -1020,17 +1098,15 @@ def build_lindung(
             area_m2[todo] *= 0.5
     if len(todo):
         raise RuntimeError(f"{len(todo)} protected polygons do not fit inside {settings.indonesia_bounds}")
-    poly_frame = pd.DataFrame(
-        {
-            "nama": [label(f"{catalog.layer('kawasan_lindung').column('kategori').value(k).id} {_place(rng)}") for k in kategori],
-            "kategori": kategori,
-            "iucn_kat": [IUCN.get(k) for k in kategori],
-            "status_penetapan": np.where(rng.random(n_poly) < 0.92, "Designated", "Proposed"),
-            "geometry": shapely.multipolygons(polys, indices=np.arange(n_poly)) if n_poly else polys,
-        }
-    )
+    return polys
 
-    # rivers: meandering lines of 3-80 km, vertices every 100 m; some start in a town
+
+def _lindung_rivers(
+    n_river: int, prov: gpd.GeoDataFrame, kel: gpd.GeoDataFrame, slum_kel: np.ndarray, rng: np.random.Generator
+) -> pd.DataFrame:
+    """``n_river`` rivers: meandering lines of 3-80 km, vertices every 100 m; some start in a town."""
+    kel_geoms = kel.geometry.to_numpy()
+    minlon, minlat, maxlon, maxlat = settings.indonesia_bounds
     town = rng.random(n_river) < RIVER_TOWN
     start, start_prov = land_points(prov, n_river, rng)
     if town.any():
@@ -1072,6 +1148,11 @@ def build_lindung(
         }
     )
 
+    return river_frame
+
+
+def _lindung_coast(cfg: Config, n_coast: int, prov: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """``n_coast`` coast lines along the provinces' outer edges."""
     coast = coast_lines(prov, n_coast, rng)
     coast_frame = pd.DataFrame(
         {
@@ -1081,7 +1162,12 @@ def build_lindung(
             "geometry": coast,
         }
     )
+    return coast_frame
 
+
+def _lindung_springs(n_spring: int, kel: gpd.GeoDataFrame, slum_kel: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+    """``n_spring`` springs in the programme's kelurahan."""
+    kel_geoms = kel.geometry.to_numpy()
     k = slum_kel[rng.integers(len(slum_kel), size=n_spring)] if n_spring else np.zeros(0, int)
     spring_frame = pd.DataFrame(
         {
@@ -1091,21 +1177,7 @@ def build_lindung(
             "geometry": shapely.points(points_in(kel_geoms[k], rng)) if n_spring else np.empty(0, dtype=object),
         }
     )
-
-    out = pd.concat([poly_frame, river_frame, coast_frame, spring_frame], ignore_index=True)
-    out.insert(0, "id_kawasan", [f"KL-{i:05d}" for i in range(1, len(out) + 1)])
-    out["sumber"] = out["sumber"].fillna(
-        f"SINTETIS - scripts/make_national_data.py (seed {cfg.seed}); bukan kawasan lindung resmi"
-    )
-    columns = catalog.layer("kawasan_lindung").column_names
-    for c in columns:
-        if c not in out.columns:
-            out[c] = None
-    for c in ("lintas_negara", "bertanggul", "perkotaan"):
-        out[c] = out[c].astype("boolean")
-    for c in ("sempadan_m", "kedalaman_m", "luas_das_km2"):
-        out[c] = out[c].astype("float64")
-    return gpd.GeoDataFrame(out[columns + ["geometry"]], geometry="geometry", crs=CRS)
+    return spring_frame
 
 
 def _place(rng: np.random.Generator) -> str:

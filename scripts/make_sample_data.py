@@ -1311,33 +1311,10 @@ def finalize_activities(acts: list[Kegiatan], locs: list[Lokasi], kel, rng) -> N
     )
     for k in acts:
         if not k.kode:
-            probe = (
-                k.geom_m.interpolate(0.5, normalized=True)
-                if k.geom_m.geom_type == "LineString"
-                else k.geom_m.representative_point()
-            )
-            hit = kel[kel["geom_m"].map(lambda g, probe=probe: g.contains(probe))]
-            if hit.empty:
-                hit = kel.iloc[[int(np.argmin([g.distance(probe) for g in kel["geom_m"]]))]]
-            k.kode = hit["kode"].iloc[0]
-            near = slum[slum["kode"] == k.kode]
-            if not near.empty:
-                d = near.distance(k.geom_m)
-                if d.min() <= 400:
-                    k.id_lokasi = near.loc[d.idxmin(), "id"]
+            _place(k, kel, slum)
         own = kel.loc[kel["kode"] == k.kode, "geom_m"].iloc[0]
         assert own.distance(k.geom_m) < 1, (k.jenis, k.note, own.distance(k.geom_m))
-        kel_nama = kel.loc[kel["kode"] == k.kode, "nama"].iloc[0]
-        base = str(rng.choice(NAMA_JENIS[k.jenis]))
-        k.nama = label(f"{base}, {rng.choice(GANG)}, {kel_nama}")
-        if k.biaya_idr is None and k.biaya_usd is None:
-            k.biaya_idr = rupiah(rng, *BIAYA_JUTA[k.jenis])
-        elif k.biaya_idr is not None and np.isnan(k.biaya_idr):
-            k.biaya_idr = None  # the "no cost at all" case
-        if k.jenis == "tampungan_air" and k.kapasitas_tampungan_m3 is None and "missing data" not in k.note:
-            k.kapasitas_tampungan_m3 = float(round(rng.uniform(400, 3000), -1))
-        if k.jenis == "reklamasi_lahan" and k.luas_reklamasi_ha is None and "missing data" not in k.note:
-            k.luas_reklamasi_ha = float(round(rng.uniform(0.5, 5), 2))
+        _name_and_cost(k, kel.loc[kel["kode"] == k.kode, "nama"].iloc[0], rng)
     # two donor-reported activities carry both currencies
     ordinary = [k for k in acts if not k.note and k.biaya_idr]
     for k in ordinary[3:5]:
@@ -1345,6 +1322,35 @@ def finalize_activities(acts: list[Kegiatan], locs: list[Lokasi], kel, rng) -> N
     # a few rows where the negative-impact flag was left empty
     for k in ordinary[10::17]:
         k.dampak_negatif = None
+
+
+def _place(k: Kegiatan, kel: gpd.GeoDataFrame, slum: gpd.GeoDataFrame) -> None:
+    """The kelurahan of an activity placed without one (the one holding it, else the nearest) and
+    its slum location (the nearest in that kelurahan, within 400 m)."""
+    probe = k.geom_m.interpolate(0.5, normalized=True) if k.geom_m.geom_type == "LineString" else k.geom_m.representative_point()
+    hit = kel[kel["geom_m"].map(lambda g, probe=probe: g.contains(probe))]
+    if hit.empty:
+        hit = kel.iloc[[int(np.argmin([g.distance(probe) for g in kel["geom_m"]]))]]
+    k.kode = hit["kode"].iloc[0]
+    near = slum[slum["kode"] == k.kode]
+    if not near.empty:
+        d = near.distance(k.geom_m)
+        if d.min() <= 400:
+            k.id_lokasi = near.loc[d.idxmin(), "id"]
+
+
+def _name_and_cost(k: Kegiatan, kel_nama: str, rng: np.random.Generator) -> None:
+    """An activity's name, its cost unless designed without one, and the quantities of items 9e/9f."""
+    base = str(rng.choice(NAMA_JENIS[k.jenis]))
+    k.nama = label(f"{base}, {rng.choice(GANG)}, {kel_nama}")
+    if k.biaya_idr is None and k.biaya_usd is None:
+        k.biaya_idr = rupiah(rng, *BIAYA_JUTA[k.jenis])
+    elif k.biaya_idr is not None and np.isnan(k.biaya_idr):
+        k.biaya_idr = None  # the "no cost at all" case
+    if k.jenis == "tampungan_air" and k.kapasitas_tampungan_m3 is None and "missing data" not in k.note:
+        k.kapasitas_tampungan_m3 = float(round(rng.uniform(400, 3000), -1))
+    if k.jenis == "reklamasi_lahan" and k.luas_reklamasi_ha is None and "missing data" not in k.note:
+        k.luas_reklamasi_ha = float(round(rng.uniform(0.5, 5), 2))
 
 
 def kegiatan_frame(acts: list[Kegiatan]) -> gpd.GeoDataFrame:
@@ -1401,6 +1407,13 @@ ATURAN_JENIS = {
 
 def screen(k: Kegiatan, protected: list[Protected]) -> tuple[list[str], str]:
     """The findings this script designed for one activity (an independent, simple reading of the rules)."""
+    spatial, nearest = _spatial_findings(k, protected)
+    found = sorted({f for f in _attribute_findings(k) + spatial if f}, key=lambda s: (len(s.split("(")[0].rstrip("?")), s))
+    return found, nearest
+
+
+def _attribute_findings(k: Kegiatan) -> list[str]:
+    """Items found from the activity's own attributes: jenis, cost, quantities, negative impact."""
     found = []
     if k.jenis in ATURAN_JENIS:
         found.append(ATURAN_JENIS[k.jenis])
@@ -1417,6 +1430,13 @@ def screen(k: Kegiatan, protected: list[Protected]) -> tuple[list[str], str]:
         found.append("7")
     elif k.dampak_negatif is None:
         found.append("7?")
+    return found
+
+
+def _spatial_findings(k: Kegiatan, protected: list[Protected]) -> tuple[list[str], str]:
+    """Items found from the protected features whose zone the activity meets, and the nearest
+    other zone within 1 km (metres and id) as the proximity note."""
+    found = []
     nearest, nearest_id = math.inf, ""
     for f in protected:
         zone = f.zone()
@@ -1429,7 +1449,6 @@ def screen(k: Kegiatan, protected: list[Protected]) -> tuple[list[str], str]:
                 found.append("9c")
         elif k.geom_m.distance(zone) < nearest:
             nearest, nearest_id = k.geom_m.distance(zone), f.id_kawasan
-    found = sorted({f for f in found if f}, key=lambda s: (len(s.split("(")[0].rstrip("?")), s))
     return found, (f"{nearest:.0f} ({nearest_id})" if nearest <= 1000 else "")
 
 

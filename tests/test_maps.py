@@ -244,6 +244,71 @@ def test_protected_areas_are_simplified_to_the_units_scale():
     assert shapely.get_num_coordinates(large.lindung.geometry.iloc[0]) < 20
 
 
+def test_choropleth_tolerance_grows_with_the_units_size():
+    # recipes.yml simplify.m_per_km: an ordinary kelurahan keeps the level's tolerance, a desa of
+    # 200 km is drawn at 50 m and loses the islands narrower than that
+    s = maps.recipes().level("kelurahan").simplify
+    assert s.m_per_km > 0
+    for km in (2.0, 5.0, 12.0):
+        assert s.tolerance_at(km) == s.tolerance_m
+        assert s.min_part_at(km) < 1e-4  # under 100 m²: no real island
+    assert s.tolerance_at(200.0) == pytest.approx(200.0 * s.m_per_km)
+    assert s.tolerance_at(200.0) > 10 * s.tolerance_m
+    assert s.min_part_at(200.0) == pytest.approx((200.0 * s.m_per_km / 1000.0) ** 2)
+    # a level without m_per_km keeps its fixed values whatever the size
+    fixed = maps.recipes().level("provinsi").simplify
+    assert fixed.m_per_km == 0
+    assert (fixed.tolerance_at(1500.0), fixed.min_part_at(1500.0)) == (fixed.tolerance_m, fixed.min_part_km2)
+
+
+def test_recipe_refuses_a_negative_m_per_km(tmp_path):
+    from kotaku_gis.errors import CatalogError
+    from kotaku_gis.maps._recipe import RECIPES_PATH, load_recipes
+
+    bad = tmp_path / "recipes.yml"
+    bad.write_text(RECIPES_PATH.read_text(encoding="utf-8").replace("m_per_km: 0.25}", "m_per_km: -1}", 1), encoding="utf-8")
+    with pytest.raises(CatalogError, match="m_per_km"):
+        load_recipes(bad)
+
+
+def _kelurahan_page(tmp_path, size_deg: float, name: str) -> tuple[maps.Prepared, Path, MapInputs]:
+    inputs = maps.synthetic_inputs("kelurahan", n_kelurahan=4, n_kegiatan=20, n_kecamatan=1, size_deg=size_deg, border_step_m=20)
+    prepared = maps.prepare(inputs)
+    page = maps.save_map(maps.progress_map(prepared), tmp_path / name, assets="shared:aset")
+    return prepared, page, inputs
+
+
+def _at_fixed_tolerance(inputs: MapInputs) -> shapely.Geometry:
+    s = maps.recipes().level("kelurahan").simplify
+    unit = inputs.wilayah[inputs.wilayah["kode"] == inputs.kode].geometry.to_numpy()
+    return simplify_coverage(unit, tolerance_m=s.tolerance_m, gap_width_m=s.gap_width_m,
+                             min_part_km2=s.min_part_km2, decimals=s.decimals)[0]
+
+
+def test_a_huge_kelurahans_page_stays_under_300_kb_and_a_small_one_keeps_its_detail(tmp_path):
+    # a kelurahan of about 100 km with densely drawn wavy borders (22,000 vertices): at the level's
+    # fixed 3 m its boundary is 290 KB of GeoJSON, and it was sent twice (a 600 KB page)
+    big, page, inputs = _kelurahan_page(tmp_path, 1.8, "besar.html")
+    assert len(shapely.to_geojson(_at_fixed_tolerance(inputs))) > 250_000
+    assert page.stat().st_size < 300_000  # the page without the shared assets (issue #19)
+    again = maps.save_map(maps.progress_map(maps.prepare(inputs)), tmp_path / "besar2.html", assets="shared:aset")
+    assert again.read_bytes() == page.read_bytes()  # same data, same bytes
+    # a kelurahan of 1.7 km keeps exactly the vertices the level's own tolerance keeps
+    small, _, small_inputs = _kelurahan_page(tmp_path, 0.03, "kecil.html")
+    kept = shapely.get_num_coordinates(small.wilayah.geometry.iloc[0])
+    assert kept == shapely.get_num_coordinates(_at_fixed_tolerance(small_inputs)) > 150
+
+
+def test_a_kelurahans_outline_is_sent_once(tmp_path):
+    # a kelurahan map colours the unit itself: its outline is the choropleth's polygon, not a copy
+    from kotaku_gis.maps.progress_map import payload
+
+    kel = payload(maps.prepare(maps.synthetic_inputs("kelurahan", n_kelurahan=6, n_kegiatan=10, n_kecamatan=1)))
+    assert kel["layers"]["batas"] == "wilayah" and len(kel["layers"]["wilayah"]["geoms"]) == 1
+    kec = payload(maps.prepare(maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=10, n_kecamatan=1)))
+    assert kec["layers"]["batas"]["type"] in ("Polygon", "MultiPolygon")
+
+
 def test_static_png_and_pdf(tmp_path):
     inputs = maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=20)
     png = maps.static_map(inputs, tmp_path / "peta.png", dpi=60)
@@ -378,6 +443,28 @@ def test_click_on_a_child_opens_its_popup(browser, tmp_path):
         assert "Parit Tokaya" in text and "61.71.01.1002" in text
         assert "1 (0 selesai, 0 pelaksanaan, 1 rencana)" in text  # its activity, counted by status
         assert "1 temuan pada 1 kegiatan" in text
+        p.check_clean()
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize("tingkat", ["kelurahan", "kecamatan"])
+def test_the_units_outline_is_drawn(browser, tmp_path, tingkat):
+    # a kelurahan page draws its outline from the choropleth's polygon (sent once): the same path
+    inputs = maps.synthetic_inputs(tingkat, n_kelurahan=6, n_kegiatan=10, n_kecamatan=1)
+    p, prepared = _open(browser, tmp_path, inputs)
+    try:
+        assert p.count("path.kotaku-batas") == 1
+        outline = p.page.locator("path.kotaku-batas").get_attribute("d")
+        assert outline and len(outline) > 100
+        shapes = p.page.locator("path.kotaku-wilayah").evaluate_all("ps => ps.map(p => p.getAttribute('d'))")
+        assert (outline in shapes) == (tingkat == "kelurahan")
+        # the outline switches off and on with its entry in the layer control
+        entry = p.page.locator(".leaflet-control-layers-overlays label", has_text=prepared.nama)
+        entry.locator("input").uncheck()
+        assert p.count("path.kotaku-batas") == 0
+        entry.locator("input").check()
+        assert p.count("path.kotaku-batas") == 1
         p.check_clean()
     finally:
         p.close()

@@ -437,6 +437,7 @@ def test_postgis_reads_attributes_in_shares_of_one_snapshot(postgis_url, monkeyp
     monkeypatch.setattr(settings, "postgis_read_connections", 1)
     whole = store.read("kegiatan", columns=["id_kegiatan", "periode", "progres_fisik"], geometry=False)
     monkeypatch.setattr(settings, "postgis_read_connections", connections)
+    monkeypatch.setattr(settings, "postgis_rows_per_connection", 1)  # six rows are split too
     copy_share = postgis.PostGISStore._copy_table
     engine = sa.create_engine(postgis_url)
 
@@ -450,4 +451,33 @@ def test_postgis_reads_attributes_in_shares_of_one_snapshot(postgis_url, monkeyp
     assert len(whole) == 6 and (whole["progres_fisik"] != 42.5).all()
     pd.testing.assert_frame_equal(shared, whole)  # the shares' snapshot is that of before the commits
     engine.dispose()
+    store.close()
+
+
+def test_postgis_reads_few_rows_on_one_connection(postgis_url, monkeypatch):
+    """A read the planner expects to return fewer than settings.postgis_rows_per_connection rows per
+    connection is not split (each share would scan the whole table); a large one is."""
+    from kotaku_gis.store import postgis
+
+    store = open_store(postgis_url)
+    store.init()
+    store.write("wilayah", stored_wilayah())
+    for periode in ("2026Q2", "2026Q3"):
+        store.write("kegiatan", kegiatan_frame(periode))
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE kegiatan")  # the planner knows the table's six rows
+    shares: list[int] = []
+    copy_share = postgis.PostGISStore._copy_table
+
+    def counted(self, conn, stmt, layer, columns):
+        shares.append(1)
+        return copy_share(self, conn, stmt, layer, columns)
+
+    monkeypatch.setattr(postgis.PostGISStore, "_copy_table", counted)
+    monkeypatch.setattr(settings, "postgis_read_connections", 2)
+    for rows_per_connection, expected in ((4, 1), (3, 2), (1, 2)):
+        monkeypatch.setattr(settings, "postgis_rows_per_connection", rows_per_connection)
+        shares.clear()
+        frame = store.read("kegiatan", columns=["id_kegiatan"], geometry=False)
+        assert len(frame) == 6 and len(shares) == expected, rows_per_connection
     store.close()

@@ -215,11 +215,12 @@ def prepare(inputs: MapInputs) -> Prepared:
     nama = _unit_name(w, code, inputs.nama)
 
     s = level.simplify
+    size_km = _extent_km(tuple(float(v) for v in kids.total_bounds))
     geoms = simplify_coverage(
         kids.geometry.values,
-        tolerance_m=s.tolerance_m,
+        tolerance_m=s.tolerance_at(size_km),
         gap_width_m=s.gap_width_m,
-        min_part_km2=s.min_part_km2,
+        min_part_km2=s.min_part_at(size_km),
         decimals=s.decimals,
     )
     table = pd.DataFrame({"kode": kids["kode"].to_numpy(), "nama": kids["nama"].astype(str).to_numpy()})

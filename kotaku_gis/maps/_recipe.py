@@ -33,13 +33,50 @@ ChildLevel = Literal["provinsi", "kabkota", "kecamatan", "kelurahan"]
 _COLOR = r"^#[0-9a-fA-F]{6}$"
 
 
+def _proportional_m(floor_m: float, m_per_km: float, extent_km: float) -> float:
+    """``m_per_km`` metres per kilometre of ``extent_km``, or ``floor_m`` if more."""
+    return max(floor_m, m_per_km * extent_km)
+
+
 class Simplify(FrozenModel):
-    """Coverage simplification of the choropleth polygons (see ``_simplify.simplify_coverage``)."""
+    """Coverage simplification of the choropleth polygons (see ``_simplify.simplify_coverage``).
+
+    The tolerance grows with the unit mapped: ``m_per_km`` metres per kilometre of the unit's larger
+    side when that is more than ``tolerance_m`` (:meth:`tolerance_at`), and parts (islands) smaller
+    than a square of that proportional tolerance are dropped (:meth:`min_part_at`).
+    """
 
     tolerance_m: float = Field(ge=0)
     gap_width_m: float = Field(default=0, ge=0)
     min_part_km2: float = Field(default=0, ge=0)
     decimals: int = Field(ge=0, le=8)
+    m_per_km: float = Field(default=0, ge=0)
+
+    def tolerance_at(self, extent_km: float) -> float:
+        """The tolerance (metres) of the choropleth on the map of a unit whose larger side is ``extent_km``.
+
+        Examples
+        --------
+        >>> s = Simplify(tolerance_m=3, decimals=6, m_per_km=0.25)
+        >>> s.tolerance_at(200.0), s.tolerance_at(4.0)
+        (50.0, 3.0)
+        """
+        return _proportional_m(self.tolerance_m, self.m_per_km, extent_km)
+
+    def min_part_at(self, extent_km: float) -> float:
+        """The smallest part (km²) kept on the map of a unit whose larger side is ``extent_km``:
+        ``min_part_km2``, or a square whose side is ``m_per_km`` metres per kilometre of the unit if
+        larger (the largest part of each polygon is always kept).
+
+        Examples
+        --------
+        >>> s = Simplify(tolerance_m=3, decimals=6, m_per_km=0.25)
+        >>> s.min_part_at(200.0), s.min_part_at(4.0)
+        (0.0025, 1e-06)
+        >>> Simplify(tolerance_m=300, decimals=4, min_part_km2=0.5).min_part_at(1500.0)
+        0.5
+        """
+        return max(self.min_part_km2, (self.m_per_km * extent_km) ** 2 / 1e6)
 
 
 class Features(FrozenModel):
@@ -64,7 +101,7 @@ class Features(FrozenModel):
         >>> f.context_tolerance_m(300.0), f.context_tolerance_m(4.0)
         (75.0, 2.0)
         """
-        return max(self.tolerance_m, self.context_m_per_km * extent_km)
+        return _proportional_m(self.tolerance_m, self.context_m_per_km, extent_km)
 
 
 #: The layers a map can draw besides the choropleth of the children and the unit's outline.

@@ -398,8 +398,18 @@ def _layers(p: Prepared) -> dict[str, Any]:
         "kegiatan": kegiatan,
         "lindung": _layer(p.lindung, lin_cols),
         "sempadan": _layer(p.sempadan, lin_cols),
-        "batas": _geojson(p.batas),
+        "batas": _batas(p),
     }
+
+
+def _batas(p: Prepared) -> Any:
+    """The unit's outline as GeoJSON, or ``"wilayah"`` when it is the choropleth's one polygon (a
+    kelurahan map colours the unit itself): the page's script then outlines the choropleth's geometry
+    instead of reading the same boundary twice."""
+    own = p.wilayah.geometry
+    if len(own) == 1 and own.iloc[0] is not None and shapely.equals_exact(own.iloc[0], p.batas, tolerance=0):
+        return "wilayah"
+    return _geojson(p.batas)
 
 
 # -- the page ------------------------------------------------------------------------------------------

@@ -475,7 +475,8 @@ def _save_png(fig: Any, blocks: dict[str, tuple[tuple[Any, ...], ...]], path: Pa
 
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
-    page = np.asarray(canvas.buffer_rgba())[..., :3]
+    rgba = canvas.buffer_rgba()
+    page = np.asarray(rgba)[..., :3]
     height, width = page.shape[:2]
     for name, items in blocks.items():
         x0, y0, ink, clear = _block_image(items, _BLOCK_BOXES[name], width, height, float(fig.dpi))
@@ -484,7 +485,9 @@ def _save_png(fig: Any, blocks: dict[str, tuple[tuple[Any, ...], ...]], path: Pa
     info = PngImagePlugin.PngInfo()
     for key, value in {"Software": f"kotaku-gis {__version__} (matplotlib)", **metadata}.items():
         info.add_text(key, value)
-    Image.fromarray(page).save(path, format="png", pnginfo=info, dpi=(fig.dpi, fig.dpi), compress_level=_PNG_COMPRESSION)
+    # RGB from the RGBA buffer in one pass in Pillow (the RGB view of it would be copied pixel by pixel)
+    image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    image.save(path, format="png", pnginfo=info, dpi=(fig.dpi, fig.dpi), compress_level=_PNG_COMPRESSION)
 
 
 @functools.lru_cache(maxsize=128)

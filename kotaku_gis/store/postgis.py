@@ -113,7 +113,7 @@ class PostGISStore(Store):
             stmt = stmt.where(table.c[GEOMETRY_COLUMN].op("&&")(sa.func.ST_MakeEnvelope(*map(float, bbox), 4326)))
         if not geometry:  # in fid order, sorted here (the server would sort 100,000 wide rows on disk)
             stmt = stmt.add_columns(table.c[FID])
-            n = max(1, settings.postgis_read_connections)
+            n = self._connections(stmt)
             shares = [stmt] if n == 1 else [stmt.where(sa.func.mod(table.c[FID], n) == k) for k in range(n)]
             return arrow_frame(in_fid_order(self._copy_tables(shares, table.name, columns), FID))
         stmt = stmt.order_by(table.c[FID])
@@ -125,6 +125,23 @@ class PostGISStore(Store):
         frame["geometry"] = gpd.GeoSeries(shapely.from_wkb([None if b is None else bytes(b) for b in frame["geometry"]]),
                                           index=frame.index)  # fmt: skip
         return frame
+
+    def _connections(self, stmt: sa.Select) -> int:
+        """How many connections to read the rows of ``stmt`` on: ``settings.postgis_read_connections``,
+        fewer when the planner expects fewer than ``settings.postgis_rows_per_connection`` rows for
+        each. Each share scans what the whole read scans: a few rows picked from a large table are read
+        faster on one connection."""
+        most = max(1, settings.postgis_read_connections)
+        if most == 1:
+            return 1
+        with self.engine.connect() as conn:
+            plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {self._sql(stmt)}").scalar_one()
+        rows = float(plan[0]["Plan"]["Plan Rows"])
+        return int(min(most, max(1, rows // max(1, settings.postgis_rows_per_connection))))
+
+    def _sql(self, stmt: sa.Select) -> str:
+        """``stmt`` as SQL text with its values written in (for ``COPY`` and ``EXPLAIN``)."""
+        return str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
 
     def _copy_tables(self, shares: list[sa.Select], layer: str, columns: list[str]) -> pa.Table:
         """The rows of the statements ``shares`` (:meth:`_copy_table`), each on its own connection and
@@ -154,7 +171,7 @@ class PostGISStore(Store):
         by Arrow's CSV reader into typed columns: 3-5x faster than fetching rows as Python tuples. NULL and the empty text
         stay apart (CSV writes NULL unquoted, an empty text quoted). (Geometry is fetched as binary
         instead: as hex text in CSV it is slower.)"""
-        sql = str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
+        sql = self._sql(stmt)
         buffer = io.BytesIO()
         with (
             conn.connection.driver_connection.cursor() as cursor,  # type: ignore[union-attr]

@@ -330,9 +330,13 @@
     });
   };
 
+  /* the unit's outline: a GeoJSON geometry, or the name of the layer whose geometries it is (on a
+     kelurahan map the choropleth is the unit itself, and its boundary is sent once) */
   Builder.prototype.batas = function () {
-    if (!this.D.layers.batas) return null;
-    return L.geoJSON(this.D.layers.batas, {
+    var b = this.D.layers.batas;
+    if (!b) return null;
+    if (typeof b === "string") b = this.D.layers[b].geoms.filter(Boolean);
+    return L.geoJSON(b, {
       renderer: this.renderer, className: "kotaku-batas", interactive: false,
       style: this.pathStyle(this.S.batas, { fill: false })
     });
