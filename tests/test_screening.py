@@ -601,11 +601,9 @@ def test_proximity_report_nearest_first_within_radius():
     assert tuple(report.columns) == screening.PROXIMITY_COLUMNS
 
 
-def test_protected_near_reads_only_the_features_near_an_activity(store_url):
-    # one box per activity: a feature between two activities far apart (inside their joint box, out of
-    # reach of both) is not read; the findings are those against the whole layer
-    from kotaku_gis.store import open_store
-
+def _near_and_far() -> tuple[gpd.GeoDataFrame, float]:
+    """Three protected features: L1 near Pontianak, L3 (a river) by a point ``east``, and L2 between
+    the two, out of reach of both; and ``east``."""
     lon, lat = PONTIANAK
     east = lon + 0.5
     layer = kawasan(
@@ -613,6 +611,15 @@ def test_protected_near_reads_only_the_features_near_an_activity(store_url):
         {"kategori": "hutan_lindung", "geometry": square(lon + 0.25, lat, 500), "sumber": "uji"},
         dict(meridian_river(east + 0.0001), sumber="uji"),
     )
+    return layer, east
+
+
+def test_protected_near_reads_only_the_features_near_an_activity(store_url):
+    # one box per activity: a feature between two activities far apart (inside their joint box, out of
+    # reach of both) is not read; the findings are those against the whole layer
+    from kotaku_gis.store import open_store
+
+    layer, east = _near_and_far()
     k = kegiatan({}, {"geometry": Point(east, 0.0)})
     store = open_store(store_url)
     store.init()
@@ -635,13 +642,7 @@ def test_screen_store_reads_the_features_near_each_activity_meanwhile(store_url)
     with geometry; the problems of the activities are raised as screen raises them."""
     from kotaku_gis.store import open_store
 
-    lon, lat = PONTIANAK
-    east = lon + 0.5
-    layer = kawasan(
-        {"kategori": "hutan_lindung", "geometry": square(at(lon, lat, 90, 600).x, lat, 50), "sumber": "uji"},
-        {"kategori": "hutan_lindung", "geometry": square(lon + 0.25, lat, 500), "sumber": "uji"},
-        dict(meridian_river(east + 0.0001), sumber="uji"),
-    )
+    layer, east = _near_and_far()
     k = kegiatan({}, {"geometry": Point(east, 0.0), "jenis": "jalan_lingkungan"}, {"geometry": None})
     store = open_store(store_url)
     store.init()
