@@ -134,6 +134,7 @@ import pandas as pd
 
 from kotaku_gis import catalog, geodesy, i18n, settings
 from kotaku_gis import rules as _rules
+from kotaku_gis._boxes import finite_boxes
 from kotaku_gis._screening_findings import COLUMNS, STATUSES, Findings, attribute_rules, distance_setting, spatial_rules  # noqa: F401  (public constants)
 from kotaku_gis._screening_input import (
     Problems,
@@ -404,7 +405,7 @@ def protected_near(
     True
     """
     rules = _resolve_rules(rules)
-    boxes = geodesy.finite_boxes(bounds)
+    boxes = finite_boxes(bounds)
     if len(boxes) == 0:
         return store.read("kawasan_lindung", bbox=[])
     attributes = store.read("kawasan_lindung", columns=rules.setback_columns(), geometry=False)  # for the reach

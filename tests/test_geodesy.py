@@ -13,6 +13,7 @@ from pyproj import Geod
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon, box
 
 from kotaku_gis import geodesy
+from kotaku_gis._boxes import finite_boxes
 from kotaku_gis.errors import UsageError
 
 GEOD = Geod(ellps="WGS84")
@@ -341,13 +342,13 @@ def test_finite_boxes_one_or_many_and_not_finite_left_out():
     """One helper makes a box, a list of boxes or frame.bounds an (n, 4) array of finite boxes (used
     by screening.protected_near and Store.read(bbox=...))."""
     nan, inf = float("nan"), float("inf")
-    assert geodesy.finite_boxes((1, 2, 3, 4)).tolist() == [[1.0, 2.0, 3.0, 4.0]]
+    assert finite_boxes((1, 2, 3, 4)).tolist() == [[1.0, 2.0, 3.0, 4.0]]
     bounds = pd.DataFrame([[1, 2, 3, 4], [nan] * 4, [0, 0, inf, 1], [5, 6, 7, 8]], columns=["minx", "miny", "maxx", "maxy"])
-    out = geodesy.finite_boxes(bounds)
+    out = finite_boxes(bounds)
     assert out.dtype == np.float64 and out.tolist() == [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]
-    assert geodesy.finite_boxes(None).shape == (0, 4)
-    assert geodesy.finite_boxes([nan] * 4).shape == (0, 4)
-    assert geodesy.finite_boxes(np.empty((0, 4))).shape == (0, 4)
+    assert finite_boxes(None).shape == (0, 4)
+    assert finite_boxes([nan] * 4).shape == (0, 4)
+    assert finite_boxes(np.empty((0, 4))).shape == (0, 4)
 
 
 def test_scale_factor_at_is_the_scale_factor_of_the_projected_points():

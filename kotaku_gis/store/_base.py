@@ -15,7 +15,8 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
-from kotaku_gis import catalog, geodesy, i18n, settings
+from kotaku_gis import catalog, i18n, settings
+from kotaku_gis._boxes import finite_boxes
 from kotaku_gis._version import __version__
 from kotaku_gis.errors import StoreError, UsageError
 from kotaku_gis.store import _schema
@@ -602,7 +603,7 @@ class Store(ABC):
         of the features whose box meets one of them (appended to ``conditions``)."""
         if bbox is None:
             return None
-        boxes = geodesy.finite_boxes(bbox)
+        boxes = finite_boxes(bbox)
         if len(boxes) == 1:
             west, south, east, north = (float(v) for v in boxes[0])
             return west, south, east, north
