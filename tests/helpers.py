@@ -67,8 +67,7 @@ def kegiatan_frame(periode: str = "2026Q3") -> gpd.GeoDataFrame:
 
 
 CRITERIA = [
-    f"kriteria_{c}"
-    for c in ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "5a", "5b", "6a", "6b", "7a", "7b"]
+    f"kriteria_{c}" for c in ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "5a", "5b", "6a", "6b", "7a", "7b"]
 ]
 
 
@@ -119,3 +118,11 @@ def assert_valid_gpkg(path) -> None:  # type: ignore[no-untyped-def]
     )
     findings = (result.stdout + result.stderr).strip()
     assert result.returncode == 0 and not findings, f"{path}: {findings or f'exit {result.returncode}'}"
+
+
+def layer_geojson(layer: dict) -> list[dict | None]:
+    """The GeoJSON geometries of a map payload's layer (``{"decimals", "geoms"}``, its geometries
+    as delta-encoded integers, see kotaku_gis/maps/_encode.py), as the page's script decodes them."""
+    from kotaku_gis.maps._encode import decode_geometry
+
+    return [decode_geometry(g, layer["decimals"]) for g in layer["geoms"]]

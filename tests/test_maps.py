@@ -305,8 +305,10 @@ def test_a_kelurahans_outline_is_sent_once(tmp_path):
 
     kel = payload(maps.prepare(maps.synthetic_inputs("kelurahan", n_kelurahan=6, n_kegiatan=10, n_kecamatan=1)))
     assert kel["layers"]["batas"] == "wilayah" and len(kel["layers"]["wilayah"]["geoms"]) == 1
-    kec = payload(maps.prepare(maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=10, n_kecamatan=1)))
-    assert kec["layers"]["batas"]["type"] in ("Polygon", "MultiPolygon")
+    prepared = maps.prepare(maps.synthetic_inputs("kecamatan", n_kelurahan=6, n_kegiatan=10, n_kecamatan=1))
+    (outline,) = helpers.layer_geojson(payload(prepared)["layers"]["batas"])
+    assert outline["type"] in ("Polygon", "MultiPolygon")
+    assert shapely.equals_exact(shapely.geometry.shape(outline), prepared.batas, tolerance=0)
 
 
 def test_static_png_and_pdf(tmp_path):
@@ -675,3 +677,15 @@ def test_static_plot_draws_each_geometry_in_its_colour_and_leaves_holes_open():
     assert at(7, 1) == at(7, 7) == (0, 0, 255)  # both parts in their row's colour
     assert at(2.5, 9) == (0, 0, 0) and at(9, 9) == (255, 0, 255)
     assert (pixels == (0, 255, 0)).all(axis=2).sum() == 0  # nothing drawn for the empty rows
+
+
+def test_a_map_saved_again_gives_the_same_page(tmp_path):
+    """Saving one map object twice, or in the other asset mode and back, writes the page a fresh map
+    writes: the payload once (each render used to add another copy of it under new element ids)."""
+    m = maps.progress_map(maps.synthetic_inputs("kabkota", n_kelurahan=6, n_kegiatan=10))
+    once = maps.save_map(maps.progress_map(maps.synthetic_inputs("kabkota", n_kelurahan=6, n_kegiatan=10)), tmp_path / "f.html")
+    first = maps.save_map(m, tmp_path / "a.html").read_bytes()
+    shared = maps.save_map(m, tmp_path / "s.html", assets="shared:aset").read_text(encoding="utf-8")
+    again = maps.save_map(m, tmp_path / "b.html", assets="inline").read_bytes()
+    assert first == again == once.read_bytes()
+    assert shared.count("window.KotakuMap.build(") == 1

@@ -142,6 +142,26 @@ def test_read_filters(store):
         store.read("kegiatan", columns=["tidak_ada"])
 
 
+def test_read_without_geometry_gives_the_attributes_of_the_read_with_it(store):
+    """Attributes read without geometry come by another path (GeoPackage: GDAL's Arrow stream;
+    PostGIS: binary COPY into Arrow through ADBC): the same rows, order, values and types as the read
+    with geometry, the empty text apart from NULL, missing booleans, numbers and integers kept."""
+    store.write("wilayah", stored_wilayah())
+    kegiatan = kegiatan_frame("2026Q3")
+    kegiatan["nama"] = ["Jalan", "Drainase", "Hidran umum; \"pojok\", RT 1\nRW 2"]
+    kegiatan["persetujuan_tertulis"] = ["", None, "SK/1"]
+    store.write("kegiatan", kegiatan)
+    kumuh = kumuh_frame("2024", n=3)
+    kumuh["prioritas_resmi"] = pd.array([2, None, 1], dtype="Int64")
+    store.write("kawasan_kumuh", kumuh)
+    for layer in ("kegiatan", "kawasan_kumuh", "wilayah"):
+        whole = pd.DataFrame(store.read(layer)).drop(columns="geometry")
+        attrs = store.read(layer, geometry=False)
+        pd.testing.assert_frame_equal(attrs, whole, obj=layer)
+    approval = store.read("kegiatan", columns=["persetujuan_tertulis"], geometry=False)["persetujuan_tertulis"]
+    assert approval.tolist() == ["", None, "SK/1"]
+
+
 def test_read_by_many_boxes(store):
     # one box per row (e.g. per activity): the features whose box meets one of them, read through the
     # store's spatial index (GeoPackage R-tree, PostGIS box); rows that are not finite are left out

@@ -510,30 +510,33 @@ def _staff(kode: str, periode: str, area: dict[str, gpd.GeoDataFrame], kumuh: pd
 def _figures(frame: pd.DataFrame, level: str, now: pd.DataFrame, temuan: pd.DataFrame) -> pd.DataFrame:
     """The roll-up of one level with the screening findings of each unit's activities."""
     out = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame.columns]))
-    kode = out["kode"].astype(str)
     where = (
         pd.Series(now["kode_kelurahan"].to_numpy(), index=now["id_kegiatan"].to_numpy()) if len(now) else pd.Series(dtype=object)
     )
     where = where[~where.index.duplicated()]
-    t_unit = _child_codes(temuan["id_kegiatan"].map(where), level) if len(temuan) else pd.Series(dtype=object)
-    units = t_unit.to_numpy(dtype=object)
-    placed = ~pd.isna(units)
-    ids = temuan["id_kegiatan"].to_numpy(dtype=object) if len(temuan) else np.zeros(0, dtype=object)
-    kinds = {f"temuan_{s}": (temuan["status"] == s).to_numpy() if len(temuan) else placed for s in screening.STATUSES}
-    found: dict[str, dict[Any, int]] = {"temuan_total": Counter(units[placed].tolist())}
-    found |= {name: Counter(units[placed & mask].tolist()) for name, mask in kinds.items()}
-    distinct: dict[Any, set[Any]] = {}
-    for unit, id_ in zip(units[placed].tolist(), ids[placed].tolist()):
-        if not pd.isna(id_):
-            distinct.setdefault(unit, set()).add(id_)
-    found["kegiatan_bertemuan"] = {unit: len(v) for unit, v in distinct.items()}
-    codes = kode.tolist()  # the columns at once: assigning them one by one is slow for small frames
-    new = {name: np.array([c.get(k, 0) for k in codes], dtype=np.int64) for name, c in found.items()}
+    units = _child_codes(temuan["id_kegiatan"].map(where), level).to_numpy(dtype=object) if len(temuan) else np.zeros(0, object)
+    codes = out["kode"].astype(str).tolist()  # the columns at once: assigning them one by one is slow for small frames
+    new = {name: np.array([c.get(k, 0) for k in codes], dtype=np.int64) for name, c in _finding_counts(units, temuan).items()}
     if set(new).isdisjoint(out.columns):
         return pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)
     for name, values in new.items():
         out[name] = values
     return out
+
+
+def _finding_counts(units: np.ndarray, temuan: pd.DataFrame) -> dict[str, Counter[Any]]:
+    """Per unit (``units``: the unit of each finding's activity, missing where it has none): the
+    findings, those of each status, and the activities with a finding (Counters: fast for the few
+    rows of a unit)."""
+    placed = ~pd.isna(units)
+    units = units[placed]
+    status = temuan["status"].to_numpy()[placed] if len(temuan) else np.zeros(0, object)
+    ids = temuan["id_kegiatan"].to_numpy(dtype=object)[placed] if len(temuan) else np.zeros(0, object)
+    found = {"temuan_total": Counter(units.tolist())}
+    found |= {f"temuan_{s}": Counter(units[status == s].tolist()) for s in screening.STATUSES}
+    pairs = {(u, i) for u, i in zip(units.tolist(), ids.tolist()) if not pd.isna(i)}
+    found["kegiatan_bertemuan"] = Counter(u for u, _ in pairs)
+    return found
 
 
 def _tables(

@@ -46,7 +46,9 @@ class OfflineMap(folium.Map):
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's own returns None too
         figure: Any = self.get_root()
         figure.header.add_child(Element(head_html(self.assets)), name="kotaku_assets")
-        stable_ids(figure)
+        if not getattr(self, "_ids_fixed", False):  # once: a page rendered again (saved twice) keeps its
+            stable_ids(figure)  # ids, so that what the render adds by name replaces what it added before
+            self._ids_fixed = True
         super().render(**kwargs)
 
 

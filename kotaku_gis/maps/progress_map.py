@@ -16,9 +16,10 @@ shows
 The page loads nothing from the network: Leaflet and the map's own script are inlined (or shared
 from a folder next to the page, see :mod:`kotaku_gis.maps._assets`), base tiles are an optional
 layer that starts switched off, and markers are circles (no icon images). The layers are written
-as one compact JSON payload (boundaries simplified as a coverage, coordinates rounded, only the
-columns the popups show) that ``assets/kotaku/kotaku_map.js`` turns into Leaflet layers, so popups
-are built when opened instead of being stored as HTML per feature.
+as one compact JSON payload (boundaries simplified as a coverage, coordinates rounded and written
+as delta-encoded integers by :mod:`kotaku_gis.maps._encode`, only the columns the popups show) that
+``assets/kotaku/kotaku_map.js`` turns into Leaflet layers, so popups are built when opened instead
+of being stored as HTML per feature.
 
 Examples
 --------
@@ -44,6 +45,7 @@ import shapely
 from kotaku_gis import catalog, i18n, scoring, settings, wilayah
 from kotaku_gis.errors import UsageError
 from kotaku_gis.maps._assets import parse_mode, write_assets
+from kotaku_gis.maps._encode import encode_geometries
 from kotaku_gis.maps._prepare import ABSENT_CLASSES, MapInputs, Prepared, prepare
 from kotaku_gis.maps._recipe import recipes
 
@@ -70,33 +72,14 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def _geojson(g: Any) -> Any:
-    if g is None or shapely.is_empty(g):
-        return None
-    import json
-
-    return json.loads(shapely.to_geojson(g))
-
-
-def _geojsons(geoms: Any) -> list[Any]:
-    """:func:`_geojson` of each geometry, written in one call."""
-    import json
-
-    arr = np.asarray(geoms, dtype=object)
-    shown = np.array([g is not None for g in arr], dtype=bool)
-    shown[shown] = ~shapely.is_empty(arr[shown])
-    text = np.full(len(arr), None, dtype=object)
-    text[shown] = shapely.to_geojson(arr[shown])
-    return [None if t is None else json.loads(t) for t in text]
-
-
-def _layer(frame: pd.DataFrame | None, cols: list[str], geometry: str = "geometry") -> dict[str, Any] | None:
-    """A layer as columns, rows and GeoJSON geometries (the JSON the page's script reads)."""
+def _layer(frame: pd.DataFrame | None, cols: list[str], decimals: int, geometry: str = "geometry") -> dict[str, Any] | None:
+    """A layer as columns, rows and geometries (the JSON the page's script reads); the geometries as
+    integers in units of ``10**-decimals`` degree, delta-encoded (:mod:`kotaku_gis.maps._encode`)."""
     if frame is None or len(frame) == 0:
         return None
     cols = [c for c in cols if c in frame.columns]
     rows = [[_plain(v) for v in row] for row in frame[cols].astype(object).to_numpy().tolist()]
-    return {"cols": cols, "rows": rows, "geoms": _geojsons(frame[geometry].to_numpy())}
+    return {"cols": cols, "rows": rows, "decimals": decimals, "geoms": encode_geometries(frame[geometry].to_numpy(), decimals)}
 
 
 # -- styles ------------------------------------------------------------------------------------------
@@ -367,7 +350,9 @@ def titles(p: Prepared, lang: str) -> tuple[str, str, str]:
 
 
 def _layers(p: Prepared) -> dict[str, Any]:
-    """The map's layers as GeoJSON with the columns their popups show (activities with their anchors)."""
+    """The map's layers with the columns their popups show (activities with their anchors), their
+    geometries at the level's decimals (the choropleth and outline at ``simplify``'s, the rest at
+    ``features``')."""
     wil_cols = ["kode", "nama", *[c for c in p.wilayah.columns if c not in ("kode", "nama", "geometry")]]
     kumuh_cols = [
         "id_lokasi",
@@ -387,29 +372,28 @@ def _layers(p: Prepared) -> dict[str, Any]:
         "aturan",
     ]
     lin_cols = ["id_kawasan", "nama", "kategori", "sumber", "sempadan_m", "lebar_m"]
-    kegiatan = _layer(p.kegiatan, keg_cols)
-    if kegiatan is not None and p.kegiatan is not None:
-        kegiatan["anchors"] = [
-            _geojson(g)["coordinates"] if g is not None and not shapely.is_empty(g) else None for g in p.kegiatan["anchor"]
-        ]
+    own, drawn = p.recipe.simplify.decimals, p.recipe.features.decimals
+    kegiatan = _layer(p.kegiatan, keg_cols, drawn)
+    if kegiatan is not None and p.kegiatan is not None:  # each activity's point for its findings' ring, [x, y] as its geometry
+        kegiatan["anchors"] = [g and g["coordinates"] for g in encode_geometries(p.kegiatan["anchor"].to_numpy(), drawn)]
     return {
-        "wilayah": _layer(p.wilayah, wil_cols),
-        "kumuh": _layer(p.kumuh, kumuh_cols),
+        "wilayah": _layer(p.wilayah, wil_cols, own),
+        "kumuh": _layer(p.kumuh, kumuh_cols, drawn),
         "kegiatan": kegiatan,
-        "lindung": _layer(p.lindung, lin_cols),
-        "sempadan": _layer(p.sempadan, lin_cols),
-        "batas": _batas(p),
+        "lindung": _layer(p.lindung, lin_cols, drawn),
+        "sempadan": _layer(p.sempadan, lin_cols, drawn),
+        "batas": _batas(p, own),
     }
 
 
-def _batas(p: Prepared) -> Any:
-    """The unit's outline as GeoJSON, or ``"wilayah"`` when it is the choropleth's one polygon (a
-    kelurahan map colours the unit itself): the page's script then outlines the choropleth's geometry
-    instead of reading the same boundary twice."""
+def _batas(p: Prepared, decimals: int) -> Any:
+    """The unit's outline as a layer of one geometry (no columns), or ``"wilayah"`` when it is the
+    choropleth's one polygon (a kelurahan map colours the unit itself): the page's script then
+    outlines the choropleth's geometry instead of reading the same boundary twice."""
     own = p.wilayah.geometry
     if len(own) == 1 and own.iloc[0] is not None and shapely.equals_exact(own.iloc[0], p.batas, tolerance=0):
         return "wilayah"
-    return _geojson(p.batas)
+    return {"decimals": decimals, "geoms": encode_geometries([p.batas], decimals)}
 
 
 # -- the page ------------------------------------------------------------------------------------------

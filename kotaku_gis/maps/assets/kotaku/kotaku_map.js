@@ -7,6 +7,7 @@
  *
  *   window.KotakuMap.build(leafletMap, payload)  -> state {map, layers, modes, ...}
  *   window.KotakuMap.last                        -> the state of the last map built (for tests)
+ *   window.KotakuMap.decode(layer)               -> a payload layer's geometries as GeoJSON
  */
 (function () {
   "use strict";
@@ -34,15 +35,52 @@
     });
   }
 
-  /* columnar layer -> GeoJSON features */
-  function features(layer) {
+  /* A layer's geometries -> GeoJSON geometries (kotaku_gis/maps/_encode.py writes them). Each
+     coordinate sequence (a polygon's ring, a line, a point) comes as one flat list of integers in
+     units of 10^-decimals degree, the first position absolute and each next one the difference from
+     the one before: [x0, y0, x1 - x0, y1 - y0, ...] (TopoJSON's quantized, delta-encoded arcs). The
+     lists nest as GeoJSON's coordinates, one level less. A running sum (exact: integers) divided by
+     10^decimals gives back the rounded coordinates. */
+  var DEPTH = { Point: 0, LineString: 0, MultiPoint: 1, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
+
+  function decodeGeometry(g, scale) {
+    if (!g) return null;
+    if (g.type === "GeometryCollection") {
+      return { type: g.type, geometries: g.geometries.map(function (m) { return decodeGeometry(m, scale); }) };
+    }
+    var positions = function (seq) {
+      var out = [], x = 0, y = 0;
+      for (var i = 0; i < seq.length; i += 2) {
+        x += seq[i];
+        y += seq[i + 1];
+        out.push([x / scale, y / scale]);
+      }
+      return out;
+    };
+    var nest = function (c, depth) {
+      return depth ? c.map(function (s) { return nest(s, depth - 1); }) : positions(c);
+    };
+    var c = nest(g.coordinates, DEPTH[g.type]);
+    if (g.type === "Point") c = c[0];
+    else if (g.type === "MultiPoint") c = c.map(function (p) { return p[0]; });
+    return { type: g.type, coordinates: c };
+  }
+
+  /* {decimals, geoms} -> its GeoJSON geometries (null where a row has none) */
+  KM.decode = function (layer) {
+    var scale = Number("1e" + layer.decimals);  // exact, unlike a product of tenths
+    return layer.geoms.map(function (g) { return decodeGeometry(g, scale); });
+  };
+
+  /* columnar layer and its decoded geometries -> GeoJSON features */
+  function features(layer, geoms) {
     var out = [];
     if (!layer) return out;
-    for (var i = 0; i < layer.geoms.length; i++) {
-      if (!layer.geoms[i]) continue;
+    for (var i = 0; i < geoms.length; i++) {
+      if (!geoms[i]) continue;
       var p = { _i: i };
       for (var j = 0; j < layer.cols.length; j++) p[layer.cols[j]] = layer.rows[i][j];
-      out.push({ type: "Feature", geometry: layer.geoms[i], properties: p });
+      out.push({ type: "Feature", geometry: geoms[i], properties: p });
     }
     return out;
   }
@@ -53,6 +91,7 @@
     this.S = D.styles;
     this.T = D.labels;
     this.layers = {};
+    this.geoms = {};  // decoded geometries per layer name (KM.decode), made once
     this.byKey = {};
     this.modeLayers = {};
     this.mode = D.mode;
@@ -216,6 +255,16 @@
   };
 
   /* -- layers -------------------------------------------------------------------------------- */
+  Builder.prototype.decoded = function (kind) {
+    if (!this.geoms[kind]) this.geoms[kind] = KM.decode(this.D.layers[kind]);
+    return this.geoms[kind];
+  };
+
+  Builder.prototype.features = function (kind) {
+    var layer = this.D.layers[kind];
+    return layer ? features(layer, this.decoded(kind)) : [];
+  };
+
   Builder.prototype.reorder = function () {
     var map = this.map, self = this;
     ORDER.forEach(function (k) {
@@ -225,7 +274,7 @@
   };
 
   Builder.prototype.choropleth = function () {
-    var self = this, feats = features(this.D.layers.wilayah), S = this.S.wilayah;
+    var self = this, feats = this.features("wilayah"), S = this.S.wilayah;
     this.D.modes.forEach(function (m) {
       var layer = L.geoJSON(feats, {
         renderer: self.renderer,
@@ -244,7 +293,7 @@
   Builder.prototype.kumuh = function () {
     var self = this, S = this.S.kumuh, D = this.D;
     if (!D.layers.kumuh) return null;
-    return L.geoJSON(features(D.layers.kumuh), {
+    return L.geoJSON(self.features("kumuh"), {
       renderer: self.renderer,
       className: "kotaku-kumuh",
       style: function (f) {
@@ -266,7 +315,7 @@
   Builder.prototype.kegiatan = function () {
     var self = this, S = this.S.kegiatan, D = this.D;
     if (!D.layers.kegiatan) return null;
-    return L.geoJSON(features(D.layers.kegiatan), {
+    return L.geoJSON(self.features("kegiatan"), {
       renderer: self.renderer,
       className: "kotaku-kegiatan",
       style: function (f) {
@@ -291,14 +340,14 @@
     var self = this, D = this.D, S = this.S.temuan, K = this.S.kegiatan, layer = L.featureGroup([]);
     var k = D.layers.kegiatan;
     if (!k) return null;
-    var col = k.cols.indexOf("aturan"), any = false;
+    var col = k.cols.indexOf("aturan"), any = false, scale = Number("1e" + k.decimals);
     feats: for (var i = 0; i < k.rows.length; i++) {
       var rules = k.rows[i][col], at = k.anchors[i];
       if (!rules || !at) continue feats;
       any = true;
       var p = {};
       for (var j = 0; j < k.cols.length; j++) p[k.cols[j]] = k.rows[i][j];
-      var ring = L.circleMarker([at[1], at[0]], {
+      var ring = L.circleMarker([at[1] / scale, at[0] / scale], {  // an anchor is an encoded Point
         renderer: self.renderer, radius: (K.radius || 6) + S.extra, color: S.color, weight: S.weight,
         fill: true, fillOpacity: 0, className: "kotaku-temuan"
       });
@@ -314,7 +363,7 @@
   Builder.prototype.lindung = function (kind) {
     var self = this, S = this.S[kind], D = this.D;
     if (!D.layers[kind]) return null;
-    return L.geoJSON(features(D.layers[kind]), {
+    return L.geoJSON(self.features(kind), {
       renderer: self.renderer,
       className: "kotaku-" + kind,
       style: function (f) {
@@ -330,13 +379,12 @@
     });
   };
 
-  /* the unit's outline: a GeoJSON geometry, or the name of the layer whose geometries it is (on a
-     kelurahan map the choropleth is the unit itself, and its boundary is sent once) */
+  /* the unit's outline: a layer of one geometry, or the name of the layer whose geometries it is
+     (on a kelurahan map the choropleth is the unit itself, and its boundary is sent once) */
   Builder.prototype.batas = function () {
     var b = this.D.layers.batas;
     if (!b) return null;
-    if (typeof b === "string") b = this.D.layers[b].geoms.filter(Boolean);
-    return L.geoJSON(b, {
+    return L.geoJSON(this.decoded(typeof b === "string" ? b : "batas").filter(Boolean), {
       renderer: this.renderer, className: "kotaku-batas", interactive: false,
       style: this.pathStyle(this.S.batas, { fill: false })
     });
