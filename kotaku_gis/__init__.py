@@ -42,7 +42,7 @@ from kotaku_gis.maps import progress_map, save_map, static_map
 from kotaku_gis.monev import laporan
 from kotaku_gis.progress import progress_lokasi, rollup, rollup_all_levels, score_table
 from kotaku_gis.scoring import assess, indikator_7plus1, score
-from kotaku_gis.screening import proximity, screen
+from kotaku_gis.screening import proximity, screen, screen_store
 from kotaku_gis.store import Store, open_store
 
 # The store masks the personal data of the columns the catalogue marks `redact` with the programme's
@@ -82,6 +82,7 @@ __all__ = [
     "score_table",
     "screening",
     "screen",
+    "screen_store",
     "proximity",
     "read_vector",
     "write_table",

@@ -317,8 +317,7 @@ def _zones(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     epsg = geodesy.utm_epsg_array(lon, lat)
     k = np.ones(len(geoms))
     for code, idx in _groups(epsg):
-        easting = shapely.get_x(geodesy.project(shapely.points(lon[idx], lat[idx]), code, max_segment_deg=0))
-        k[idx] = geodesy.scale_factor(easting)
+        k[idx] = geodesy.scale_factor_at(lon[idx], lat[idx], code)
     return epsg, k
 
 

@@ -168,8 +168,8 @@ def cmd_screen(store: Store, args: argparse.Namespace) -> int:
     if suffix not in (".csv", ".gpkg", ".xlsx"):
         raise UsageError(i18n.text("screening.cli.bad_output", path=out, suffix=suffix or "''"))
     kegiatan = store.read("kegiatan", periode=args.periode, kode=args.kode)
-    kawasan = screening.protected_near(store, kegiatan.bounds, warning_m=args.peringatan)  # near each activity
-    result = screening.screen(kegiatan, kawasan, warning_m=args.peringatan, geometry=suffix == ".gpkg")
+    # against the protected features near each activity, read while the activities are checked
+    result = screening.screen_store(store, kegiatan, warning_m=args.peringatan, geometry=suffix == ".gpkg")
     path = files.write_table(result if suffix == ".csv" else {"temuan": result}, out)
     print(
         i18n.text(

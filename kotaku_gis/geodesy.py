@@ -479,6 +479,30 @@ def scale_factor(easting: ArrayLike) -> np.ndarray:
     return _scale(np.asarray(easting, dtype=float))
 
 
+def scale_factor_at(lon: ArrayLike, lat: ArrayLike, epsg: int) -> np.ndarray:
+    """The point scale factor of the UTM zone ``epsg`` at longitude/latitude points
+    (:func:`scale_factor` of their eastings, projected straight from the coordinates).
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        Degrees (EPSG:4326).
+    epsg : int
+        A UTM zone (:func:`utm_epsg_array`).
+
+    Returns
+    -------
+    numpy.ndarray of float
+
+    Examples
+    --------
+    >>> scale_factor_at([111.0, 114.0], [0.0, 0.0], 32649).round(5).tolist()  # zone 49: 108-114 E
+    [0.9996, 1.00097]
+    """
+    easting, _ = _transformer(int(epsg)).transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return _scale(np.asarray(easting, dtype=float))
+
+
 # -- helpers -----------------------------------------------------------------------------------------
 def _lonlat(geoms: Any, what: str) -> tuple[np.ndarray, pd.Index, Any]:
     """Geometries of a GeoSeries (or a frame's geometry) in EPSG:4326, with its index and name."""

@@ -123,7 +123,8 @@ Butir 9b (pembangunan jalan memasuki kawasan lindung): ujung jalan berjarak 33,4
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,7 @@ import pandas as pd
 
 from kotaku_gis import catalog, geodesy, i18n, settings
 from kotaku_gis import rules as _rules
+from kotaku_gis._boxes import finite_boxes
 from kotaku_gis._screening_findings import COLUMNS, STATUSES, Findings, attribute_rules, distance_setting, spatial_rules  # noqa: F401  (public constants)
 from kotaku_gis._screening_input import (
     Problems,
@@ -359,8 +361,8 @@ def protected_near(
     """The protected features of ``store`` that can give a finding to an activity inside ``bounds``,
     read by place.
 
-    The attributes of the whole ``kawasan_lindung`` layer are read first (no geometries) for the
-    largest :func:`reach_m`; then only the features whose box meets one of the ``bounds`` widened by
+    The setback columns of the whole ``kawasan_lindung`` layer are read first (no geometries) for
+    the largest :func:`reach_m`; then only the features whose box meets one of the ``bounds`` widened by
     that much are read, through the store's spatial index (GeoPackage R-tree, PostGIS GiST). So
     screening one kab/kota of a national store reads its surroundings, not 20,000 polygons; given
     the box of each activity, a national screening reads only the features near an activity (a
@@ -402,11 +404,13 @@ def protected_near(
     >>> screening.screen(kegiatan, each).equals(screening.screen(kegiatan, everything))
     True
     """
-    boxes = np.asarray(bounds if bounds is not None else [np.nan] * 4, dtype="float64").reshape(-1, 4)
-    boxes = boxes[np.isfinite(boxes).all(axis=1)]
-    attributes = store.read("kawasan_lindung", geometry=False)
-    if len(attributes) == 0 or len(boxes) == 0:
-        return gpd.GeoDataFrame(attributes.iloc[0:0], geometry=[], crs=settings.storage_crs)
+    rules = _resolve_rules(rules)
+    boxes = finite_boxes(bounds)
+    if len(boxes) == 0:
+        return store.read("kawasan_lindung", bbox=[])
+    attributes = store.read("kawasan_lindung", columns=rules.setback_columns(), geometry=False)  # for the reach
+    if len(attributes) == 0:
+        return store.read("kawasan_lindung", bbox=[])
     reach = reach_m(attributes, warning_m=warning_m, road_end_m=road_end_m, rules=rules).max()
     pad = geodesy.pad_degrees(boxes, reach)
     return store.read("kawasan_lindung", bbox=boxes + np.c_[-pad, -pad, pad, pad])
@@ -491,6 +495,85 @@ def screen(
     >>> print(hasil.loc[1, "keterangan"])  # doctest: +ELLIPSIS
     Item 4 (investment worth more than USD 2 million): an investment of IDR 40,000,000,000 = USD 2,523,659 at ... USD 2,000,000.
     """
+    return _screen(kegiatan, lambda: kawasan_lindung, rules=rules, kurs=kurs, warning_m=warning_m,
+                   road_end_m=road_end_m, lang=lang, geometry=geometry)  # fmt: skip
+
+
+def screen_store(
+    store: Any,
+    kegiatan: gpd.GeoDataFrame,
+    *,
+    rules: str | Path | ScreeningRules | None = None,
+    kurs: str | Path | ExchangeRates | None = None,
+    warning_m: float | None = None,
+    road_end_m: float | None = None,
+    lang: str | None = None,
+    geometry: bool = False,
+) -> pd.DataFrame:
+    """Screen activities against the protected features of a store near them: :func:`screen` with
+    :func:`protected_near` (one box per activity), the features read on a thread of their own while
+    the activities are checked and the attribute rules applied (the store's reading waits mostly
+    outside Python's lock).
+
+    Parameters
+    ----------
+    store : Store
+        An open store (:func:`kotaku_gis.open_store`) holding ``kawasan_lindung``.
+    kegiatan : GeoDataFrame
+        Activities, as for :func:`screen` (in EPSG:4326, such as ``store.read("kegiatan", ...)``).
+    rules, kurs, warning_m, road_end_m, lang, geometry
+        As for :func:`screen`.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        What ``screen(kegiatan, protected_near(store, kegiatan.bounds))`` gives.
+
+    Raises
+    ------
+    UsageError, DataError
+        As :func:`screen`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import kotaku_gis as kg
+    >>> from kotaku_gis import screening
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> store = kg.open_store(folder / "contoh.gpkg")
+    >>> _ = kg.build_sample_store(store, report_dir=folder)
+    >>> kegiatan = store.read("kegiatan")
+    >>> temuan = screening.screen_store(store, kegiatan)
+    >>> temuan.equals(screening.screen(kegiatan, store.read("kawasan_lindung")))
+    True
+    """
+    if not isinstance(kegiatan, gpd.GeoDataFrame):
+        raise UsageError(i18n.text("screening.error.not_a_geoframe", what="kegiatan", type=type(kegiatan).__name__))
+    stored = kegiatan.crs is None or kegiatan.crs == settings.storage_crs  # no CRS: screen says so
+    bounds = (kegiatan if stored else kegiatan.to_crs(settings.storage_crs)).bounds
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        near = pool.submit(protected_near, store, bounds, warning_m=warning_m, road_end_m=road_end_m, rules=rules)
+        try:
+            return _screen(kegiatan, near.result, rules=rules, kurs=kurs, warning_m=warning_m,
+                           road_end_m=road_end_m, lang=lang, geometry=geometry)  # fmt: skip
+        finally:
+            near.cancel()
+
+
+def _screen(
+    kegiatan: gpd.GeoDataFrame,
+    protected: Callable[[], gpd.GeoDataFrame],
+    *,
+    rules: str | Path | ScreeningRules | None,
+    kurs: str | Path | ExchangeRates | None,
+    warning_m: float | None,
+    road_end_m: float | None,
+    lang: str | None,
+    geometry: bool,
+) -> pd.DataFrame:
+    """:func:`screen` with the protected features asked for (``protected``) only once the activities
+    are checked and their attribute rules applied. The problems of the inputs (activities and
+    protected features) are raised first, then those of the attribute rules."""
     rules = _resolve_rules(rules)
     kurs = _resolve_kurs(kurs)
     lang = lang or settings.language
@@ -499,12 +582,13 @@ def screen(
     road_end = distance_setting(road_end_m, rules.road.end_m, "road_end_m")
     report = Problems()
     acts = read_activities(kegiatan, report)
-    prot = read_protected(kawasan_lindung, rules, report)
+    found = Findings(rules, acts, None, lang)
+    applied = Problems()
+    if not report.problems:  # the attribute rules read the activities' values: only when they are sound
+        attribute_rules(found, rules, kurs, applied)
+    found.prot = read_protected(protected(), rules, report)
     report.raise_on_errors()
-
-    found = Findings(rules, acts, prot, lang)
-    attribute_rules(found, rules, kurs, report)
-    report.raise_on_errors()
+    applied.raise_on_errors()
     spatial_rules(found, rules, warning, road_end)
     return found.frame(geometry)
 

@@ -75,6 +75,14 @@ postgis_read_connections: int = 2
 #: faster on one connection.
 postgis_rows_per_connection: int = 20_000
 
+#: Threads a GeoPackage store reads one large read on (``Store.read``), each a share of the rows (a
+#: range of fids), concatenated in fid order: GDAL reads outside Python's lock, so one share is read
+#: while the rows of another become a frame. A read spanning fewer than ``gpkg_read_share_min_fids``
+#: fids stays whole, and so does one during which another process commits (it is read again in one:
+#: the rows of one moment). 1: no thread. The rows are the same whatever the number.
+gpkg_read_threads: int = 2
+gpkg_read_share_min_fids: int = 10_000
+
 #: Longest edge (in degrees) that ``geodesy`` projects as it is. Longer edges of a feature are split
 #: first, so that an edge keeps the course it has in longitude/latitude (the stored CRS) instead of
 #: becoming a straight line in UTM; this matters only for long, thin features such as river setback

@@ -97,7 +97,7 @@ def susun(store: Store, periode: str, kode: str | None = None, *, tanggal: dt.da
     now = latest_kegiatan(kegiatan, periode)
     temuan = pd.DataFrame()
     if len(now):
-        temuan = screening.screen(now, screening.protected_near(store, now.bounds))
+        temuan = screening.screen_store(store, now)
     complaints = pengaduan_store.read(store, kode=scope or None)
     coarse = wil.ROLLUP_LEVELS.index(wil.tingkat(scope)) <= wil.ROLLUP_LEVELS.index("kabkota")
     found = tl.derive(

@@ -13,6 +13,7 @@ from pyproj import Geod
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon, box
 
 from kotaku_gis import geodesy
+from kotaku_gis._boxes import finite_boxes
 from kotaku_gis.errors import UsageError
 
 GEOD = Geod(ellps="WGS84")
@@ -335,3 +336,26 @@ def test_vectorised_over_many_zones() -> None:
     expected = [geodesic_area(g) for g in geoms]
     np.testing.assert_allclose(got, expected, rtol=1e-4)
     assert pd.Series(geodesy.utm_epsg_array(lon, lat)).nunique() >= 16
+
+
+def test_finite_boxes_one_or_many_and_not_finite_left_out():
+    """One helper makes a box, a list of boxes or frame.bounds an (n, 4) array of finite boxes (used
+    by screening.protected_near and Store.read(bbox=...))."""
+    nan, inf = float("nan"), float("inf")
+    assert finite_boxes((1, 2, 3, 4)).tolist() == [[1.0, 2.0, 3.0, 4.0]]
+    bounds = pd.DataFrame([[1, 2, 3, 4], [nan] * 4, [0, 0, inf, 1], [5, 6, 7, 8]], columns=["minx", "miny", "maxx", "maxy"])
+    out = finite_boxes(bounds)
+    assert out.dtype == np.float64 and out.tolist() == [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]
+    assert finite_boxes(None).shape == (0, 4)
+    assert finite_boxes([nan] * 4).shape == (0, 4)
+    assert finite_boxes(np.empty((0, 4))).shape == (0, 4)
+
+
+def test_scale_factor_at_is_the_scale_factor_of_the_projected_points():
+    """scale_factor_at projects the coordinates straight: the same numbers, bit for bit, as projecting
+    points and reading their eastings (screening's zones rely on it)."""
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(108.0, 114.0, 500), rng.uniform(-8.0, 4.0, 500)
+    through_points = geodesy.scale_factor(shapely.get_x(geodesy.project(shapely.points(lon, lat), 32749, max_segment_deg=0)))
+    assert np.array_equal(geodesy.scale_factor_at(lon, lat, 32749), through_points)
+    assert geodesy.scale_factor_at([111.0], [0.0], 32749)[0] == pytest.approx(0.9996)

@@ -601,11 +601,9 @@ def test_proximity_report_nearest_first_within_radius():
     assert tuple(report.columns) == screening.PROXIMITY_COLUMNS
 
 
-def test_protected_near_reads_only_the_features_near_an_activity(store_url):
-    # one box per activity: a feature between two activities far apart (inside their joint box, out of
-    # reach of both) is not read; the findings are those against the whole layer
-    from kotaku_gis.store import open_store
-
+def _near_and_far() -> tuple[gpd.GeoDataFrame, float]:
+    """Three protected features: L1 near Pontianak, L3 (a river) by a point ``east``, and L2 between
+    the two, out of reach of both; and ``east``."""
     lon, lat = PONTIANAK
     east = lon + 0.5
     layer = kawasan(
@@ -613,6 +611,15 @@ def test_protected_near_reads_only_the_features_near_an_activity(store_url):
         {"kategori": "hutan_lindung", "geometry": square(lon + 0.25, lat, 500), "sumber": "uji"},
         dict(meridian_river(east + 0.0001), sumber="uji"),
     )
+    return layer, east
+
+
+def test_protected_near_reads_only_the_features_near_an_activity(store_url):
+    # one box per activity: a feature between two activities far apart (inside their joint box, out of
+    # reach of both) is not read; the findings are those against the whole layer
+    from kotaku_gis.store import open_store
+
+    layer, east = _near_and_far()
     k = kegiatan({}, {"geometry": Point(east, 0.0)})
     store = open_store(store_url)
     store.init()
@@ -625,5 +632,32 @@ def test_protected_near_reads_only_the_features_near_an_activity(store_url):
         pd.testing.assert_frame_equal(found, screening.screen(k, store.read("kawasan_lindung")))
         assert set(found["id_kawasan"].dropna()) == {"L1", "L3"}
         assert len(screening.protected_near(store, k.iloc[0:0].bounds)) == 0
+    finally:
+        store.close()
+
+
+def test_screen_store_reads_the_features_near_each_activity_meanwhile(store_url):
+    """screen_store gives what screen gives against protected_near (features read on a thread while
+    the activities are checked), on both backends: activities in another CRS, one without geometry,
+    with geometry; the problems of the activities are raised as screen raises them."""
+    from kotaku_gis.store import open_store
+
+    layer, east = _near_and_far()
+    k = kegiatan({}, {"geometry": Point(east, 0.0), "jenis": "jalan_lingkungan"}, {"geometry": None})
+    store = open_store(store_url)
+    store.init()
+    try:
+        store.write("kawasan_lindung", layer)
+        expected = screening.screen(k, screening.protected_near(store, k.bounds), lang="en", geometry=True)
+        assert set(expected["id_kawasan"].dropna()) == {"L1", "L3"} and "6" in set(expected["aturan"])
+        found = screening.screen_store(store, k, lang="en", geometry=True)
+        pd.testing.assert_frame_equal(found, expected)
+        utm = screening.screen_store(store, k.to_crs(32749), lang="en")
+        pd.testing.assert_frame_equal(utm, screening.screen(k.to_crs(32749), store.read("kawasan_lindung"), lang="en"))
+        with pytest.raises(DataError) as info:
+            screening.screen_store(store, kegiatan({"biaya_idr": "seratus juta"}))
+        assert {(q.row, q.column, q.code) for q in info.value.problems} == {(1, "biaya_idr", "screening_not_a_number")}
+        with pytest.raises(UsageError):
+            screening.screen_store(store, pd.DataFrame({"id_kegiatan": ["K1"]}))
     finally:
         store.close()

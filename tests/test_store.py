@@ -9,6 +9,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+import shapely.affinity
 import sqlalchemy as sa
 from helpers import as_multi, assert_unchanged, kegiatan_frame, kumuh_frame, snapshot, stored_wilayah, wilayah_frame
 
@@ -178,6 +179,95 @@ def test_read_by_many_boxes(store):
     assert picked["id_kegiatan"].tolist() == everything["id_kegiatan"].iloc[[0, 2]].tolist()
     assert len(store.read("kegiatan", bbox=[far, far])) == 0
     assert len(store.read("kegiatan", bbox=[nan, nan])) == 0
+
+
+def _many_kegiatan(n: int = 60) -> gpd.GeoDataFrame:
+    """``n`` activities in two periods, some with a value missing."""
+    frame = pd.concat([kegiatan_frame(p) for p in ("2026Q2", "2026Q3")] * (n // 6), ignore_index=True)
+    frame["id_kegiatan"] = [f"K{i:03d}" for i in range(len(frame))]
+    frame["progres_fisik"] = [float(i) for i in range(len(frame))]
+    frame["geometry"] = [shapely.affinity.translate(g, xoff=0.001 * i) for i, g in enumerate(frame.geometry)]
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def _reads(store) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
+    """The reads a large read may split: all, by period, by one box, by a box per row, attributes only."""
+    boxes = _many_kegiatan().bounds.to_numpy()[::3]
+    return {
+        "all": store.read("kegiatan"),
+        "periode": store.read("kegiatan", periode="2026Q3"),
+        "box": store.read("kegiatan", bbox=(109.2995, -0.05, 109.3305, -0.04)),
+        "boxes": store.read("kegiatan", bbox=boxes),
+        "attributes": store.read("kegiatan", periode="2026Q2", geometry=False),
+    }
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_read_in_shares_on_threads_gives_the_same_frame_on_both_backends(store, tmp_path, monkeypatch, threads):
+    """A GeoPackage read in fid shares on threads (settings.gpkg_read_threads) gives the frame of one
+    read, rows in stored order; and each read gives the same frame on both backends."""
+    store.write("kegiatan", _many_kegiatan())
+    monkeypatch.setattr(settings, "gpkg_read_share_min_fids", 1)
+    monkeypatch.setattr(settings, "gpkg_read_threads", threads)
+    shared = _reads(store)
+    monkeypatch.setattr(settings, "gpkg_read_threads", 1)
+    whole = _reads(store)
+    reference = open_store(tmp_path / "rujukan.gpkg")  # the other backend, or a GeoPackage again
+    reference.init()
+    reference.write("kegiatan", _many_kegiatan())
+    monkeypatch.setattr(settings, "gpkg_read_threads", threads)
+    other = _reads(reference)
+    reference.close()
+    assert len(whole["all"]) == 60 and 20 <= len(whole["boxes"]) < 60 and len(whole["periode"]) == 30
+    for name in whole:
+        pd.testing.assert_frame_equal(shared[name], whole[name], obj=name)
+        pd.testing.assert_frame_equal(other[name], whole[name], obj=name)
+
+
+def test_gpkg_read_in_shares_is_of_one_moment(tmp_path, monkeypatch):
+    """When another process commits while the shares of a GeoPackage read are read, the read is done
+    again in one: never rows of two moments."""
+    store = open_store(tmp_path / "a.gpkg")
+    store.init()
+    store.write("kegiatan", _many_kegiatan())
+    monkeypatch.setattr(settings, "gpkg_read_share_min_fids", 1)
+    monkeypatch.setattr(settings, "gpkg_read_threads", 2)
+    read_share = GeoPackageStore._read_share
+    shares = []
+
+    def commit_after_first(self, layer, sql_where, *args):  # type: ignore[no-untyped-def]
+        shares.append(sql_where)
+        frame = read_share(self, layer, sql_where, *args)
+        if len(shares) == 1:  # another process commits after the first share is read
+            with store.engine.begin() as other:  # a connection of its own
+                other.exec_driver_sql("UPDATE kegiatan SET progres_fisik = 42.5")
+        return frame
+
+    monkeypatch.setattr(GeoPackageStore, "_read_share", commit_after_first)
+    with pytest.MonkeyPatch.context() as serial:  # the shares one after the other: the commit falls between
+        import kotaku_gis.store.gpkg as gpkg
+
+        serial.setattr(gpkg, "ThreadPoolExecutor", _Serial)
+        frame = store.read("kegiatan")
+    assert len(shares) == 3 and "fid >=" in shares[0] and shares[2] is None  # two shares, then all again
+    assert len(frame) == 60 and (frame["progres_fisik"] == 42.5).all()
+    store.close()
+
+
+class _Serial:
+    """A stand-in pool running the tasks one after the other, in order (for a deterministic test)."""
+
+    def __init__(self, max_workers: int):
+        pass
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+        return False
+
+    def map(self, fn, items):  # type: ignore[no-untyped-def]
+        return [fn(item) for item in items]
 
 
 def test_layers_summary_and_provenance(store):

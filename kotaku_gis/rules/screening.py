@@ -219,6 +219,19 @@ class ScreeningRules(_Model):
                     _column(kawasan, name, want, f"setbacks.{code}.classes.{k}.where.{name}")
         return self
 
+    def setback_columns(self) -> list[str]:
+        """The ``kawasan_lindung`` columns the setbacks are read from: ``kategori``, ``sempadan_m`` and
+        the columns of the setback classes (for rivers, PP 38/2011).
+
+        Examples
+        --------
+        >>> from kotaku_gis import screening
+        >>> screening.load_rules().setback_columns()
+        ['kategori', 'sempadan_m', 'bertanggul', 'kedalaman_m', 'luas_das_km2', 'perkotaan']
+        """
+        classes = {name for sb in self.setbacks.values() for cls in sb.classes for name in cls.where}
+        return ["kategori", "sempadan_m", *sorted(classes - {"kategori", "sempadan_m"})]
+
     def item(self, aturan: str) -> Item:
         """The item numbered ``aturan``."""
         for i in self.items:

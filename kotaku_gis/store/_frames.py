@@ -81,6 +81,8 @@ def _coerce_column(values: pd.Series, kind: str) -> pd.Series | None:
     if kind == "boolean":
         if values.dtype == "boolean":
             return None
+        if values.dtype == bool:
+            return values.astype("boolean")
         return values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v)).astype("boolean")
     if kind == "date":
         return pd.to_datetime(values)

@@ -15,8 +15,10 @@ import getpass
 import json
 import os
 import socket
+import sqlite3
 import struct
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -314,21 +316,45 @@ class GeoPackageStore(Store):
         sql_where = None
         if where is not None:
             sql_where = str(where.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
-        if not geometry:  # attributes only: GDAL's Arrow stream, texts made Python strings once per distinct value
-            meta, arrow = pyogrio.read_arrow(
-                self.path, layer=table.name, columns=columns, where=sql_where, bbox=bbox, read_geometry=False, return_fids=True
-            )
-            return arrow_frame(in_fid_order(arrow, meta["fid_column"]))
-        frame = pyogrio.read_dataframe(
-            self.path,
-            layer=table.name,
-            columns=columns,
-            where=sql_where,
-            bbox=bbox,
-            read_geometry=geometry,
-            use_arrow=True,  # GDAL's columnar stream: 4-6x faster than feature by feature
+        with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) as watch:
+            shares = self._fid_shares(watch, table.name, sql_where)
+            if len(shares) > 1:
+                version = watch.execute("PRAGMA data_version").fetchall()
+                with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+                    parts = list(pool.map(lambda share: self._read_share(table.name, share, columns, bbox, geometry), shares))
+                # another connection committed while the shares were read: they may not be of one
+                # moment, so read again in one
+                if watch.execute("PRAGMA data_version").fetchall() == version:
+                    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return self._read_share(table.name, sql_where, columns, bbox, geometry)
+
+    def _fid_shares(self, conn: sqlite3.Connection, layer: str, sql_where: str | None) -> list[str | None]:
+        """``sql_where`` split into ``settings.gpkg_read_threads`` shares of consecutive fids (the
+        span of the matching fids cut evenly), or kept whole for a read spanning fewer than
+        ``settings.gpkg_read_share_min_fids`` fids."""
+        n = max(1, settings.gpkg_read_threads)
+        if n == 1:
+            return [sql_where]
+        where = f" WHERE {sql_where}" if sql_where else ""
+        # fetchall: the statement done, no lock on the file kept while the shares are read
+        low, high = conn.execute(f'SELECT min({FID}), max({FID}) FROM "{layer}"{where}').fetchall()[0]
+        if low is None or high - low + 1 < max(settings.gpkg_read_share_min_fids, n):
+            return [sql_where]
+        cuts = [low + (high - low + 1) * k // n for k in range(n + 1)]
+        within = f"({sql_where}) AND " if sql_where else ""
+        return [f"{within}{FID} >= {a} AND {FID} < {b}" for a, b in zip(cuts[:-1], cuts[1:])]
+
+    def _read_share(self, layer: str, sql_where: str | None, columns: list[str], bbox: Any, geometry: bool) -> pd.DataFrame:
+        """The rows of ``layer`` matching ``sql_where`` and ``bbox`` in fid order: GDAL's Arrow stream
+        (4-6x faster than feature by feature; GDAL reads outside Python's lock), texts made Python
+        strings once per distinct value (:func:`arrow_frame`), geometries from WKB."""
+        meta, arrow = pyogrio.read_arrow(
+            self.path, layer=layer, columns=columns, where=sql_where, bbox=bbox, read_geometry=geometry, return_fids=True
         )
-        if geometry:
-            frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
-            return pd.DataFrame(frame)
-        return pd.DataFrame(frame)
+        arrow = in_fid_order(arrow, meta["fid_column"])
+        if not geometry:
+            return arrow_frame(arrow)
+        name = meta["geometry_name"] or "wkb_geometry"
+        frame = arrow_frame(arrow.drop_columns([name]))
+        frame["geometry"] = shapely.from_wkb(arrow.column(name).to_numpy(zero_copy_only=False))
+        return frame
