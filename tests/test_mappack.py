@@ -323,7 +323,10 @@ def test_ctrl_c_half_way_leaves_the_previous_pack_intact_and_says_how_long_was_l
     _change_one_kelurahan(store)
     before = _snapshot(out / PERIODE)
     script = _KILLED.format(db=str(store.url), periode=PERIODE, kode=KODE, tingkat=TINGKAT, out=str(out))
-    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    # Ctrl-C as in a terminal: a test run started in the background (a shell's `&`) passes SIGINT on
+    # ignored, and Python then keeps ignoring it
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     seen = []
     try:
         for line in proc.stderr:
