@@ -41,6 +41,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -142,20 +143,29 @@ def change_one_kelurahan(store_path: Path, periode: str, kode: str | None) -> st
     return str(kumuh.loc[row, "kode_kelurahan"])
 
 
-def largest_maps(files: dict[str, dict]) -> dict[str, tuple[float, str]]:
-    """The largest map page of each level in a manifest's file list: level -> (MB, code)."""
+def map_pages(files: dict[str, dict]) -> dict[str, dict[str, Any]]:
+    """The map pages of each level in a manifest's file list (without the shared assets): level ->
+    pages, median, 90th and 99th percentile, largest (KB, 1 KB = 1,000 bytes) and its code, and the
+    pages over the kelurahan target."""
     sys.path.insert(0, str(REPO))
     from kotaku_gis import wilayah
 
-    out: dict[str, tuple[float, str]] = {}
+    sizes: dict[str, list[tuple[int, str]]] = {}
     for name, entry in files.items():
         parts = name.split("/")
         if len(parts) == 3 and parts[0] == "wilayah" and parts[2].startswith("peta_") and parts[2].endswith(".html"):
             kode = "" if parts[1] == "nasional" else parts[1]
-            level = wilayah.tingkat(kode) if kode else "nasional"
-            mb = round(entry["bytes"] / 1e6, 2)
-            if mb > out.get(level, (0.0, ""))[0]:
-                out[level] = (mb, kode)
+            sizes.setdefault(wilayah.tingkat(kode) if kode else "nasional", []).append((entry["bytes"], kode))
+    out = {}
+    for level, pages in sizes.items():
+        kb = [b / 1000 for b, _ in pages]
+        cuts = statistics.quantiles(kb, n=100, method="inclusive") if len(kb) > 1 else kb * 99
+        largest, kode = max(pages)
+        out[level] = {
+            "pages": len(pages), "median_kb": round(statistics.median(kb), 1), "p90_kb": round(cuts[89], 1),
+            "p99_kb": round(cuts[98], 1), "largest_kb": round(largest / 1000, 1), "largest": kode,
+            "over_target": sum(k >= TARGET_KELURAHAN_PAGE_KB for k in kb),
+        }  # fmt: skip
     return out
 
 
@@ -288,11 +298,10 @@ def _measure(
     results["per_level"] = per_level(out, args.periode, manifest)
     for lv, v in results["per_level"].items():
         print(f"  {lv}: {v['units']} units, {v['mb']} MB, {v['s_mean']} s per unit (largest {v['s_max']} s)")
-    results["largest_map_mb"] = largest_maps(files)
-    print(
-        "  largest map page per level (MB, without the shared assets): "
-        + ", ".join(f"{lv} {mb} ({kode or 'nasional'})" for lv, (mb, kode) in results["largest_map_mb"].items())
-    )
+    results["map_pages"] = map_pages(files)
+    for lv, v in results["map_pages"].items():
+        print(f"  map pages, {lv} (KB without the shared assets): median {v['median_kb']}, 90th percentile {v['p90_kb']}, "
+              f"99th {v['p99_kb']}, largest {v['largest_kb']} ({v['largest'] or 'nasional'})")  # fmt: skip
     results["no_change"] = _run_and_show("no-change re-run", cli, env)
     kel = change_one_kelurahan(store, args.periode, args.kode)
     results["one_change"] = {**_run_and_show(f"one kelurahan changed ({kel})", cli, env), "kelurahan": kel}
@@ -313,12 +322,11 @@ def _verdict(args: argparse.Namespace, results: dict[str, Any]) -> bool:
     quiet_s = results["no_change"]["seconds"]
     target_full = TARGET_FULL_S.get(args.tingkat, TARGET_FULL_S["kabkota"])
     ok = full_s < target_full and quiet_s < TARGET_NOCHANGE_S
-    kel_page = results.get("largest_map_mb", {}).get("kelurahan")
-    if kel_page is not None:
-        ok = ok and kel_page[0] * 1000 < TARGET_KELURAHAN_PAGE_KB
-        print(
-            f"largest kelurahan map page: {kel_page[0] * 1000:.0f} KB ({kel_page[1]}; target < {TARGET_KELURAHAN_PAGE_KB:.0f} KB)"
-        )
+    kel_pages = results.get("map_pages", {}).get("kelurahan")
+    if kel_pages is not None:
+        ok = ok and kel_pages["over_target"] == 0
+        print(f"kelurahan map pages of {TARGET_KELURAHAN_PAGE_KB:.0f} KB or more: {kel_pages['over_target']} of "
+              f"{kel_pages['pages']} (largest {kel_pages['largest_kb']} KB, {kel_pages['largest']})")  # fmt: skip
     if args.kode:  # the targets are those of the national pack: a subset neither meets nor misses them
         print(f"targets (full < {target_full:.0f} s, no-change < {TARGET_NOCHANGE_S:.0f} s) are for the national pack: "
               f"not judged on the subset {args.kode}")  # fmt: skip
