@@ -144,7 +144,7 @@ def test_read_filters(store):
 
 def test_read_without_geometry_gives_the_attributes_of_the_read_with_it(store):
     """Attributes read without geometry come by another path (GeoPackage: GDAL's Arrow stream;
-    PostGIS: binary COPY into Arrow through ADBC): the same rows, order, values and types as the read
+    PostGIS: COPY as CSV parsed by Arrow): the same rows, order, values and types as the read
     with geometry, the empty text apart from NULL, missing booleans, numbers and integers kept."""
     store.write("wilayah", stored_wilayah())
     kegiatan = kegiatan_frame("2026Q3")
@@ -251,6 +251,30 @@ def test_gpkg_read_in_shares_is_of_one_moment(tmp_path, monkeypatch):
         frame = store.read("kegiatan")
     assert len(shares) == 3 and "fid >=" in shares[0] and shares[2] is None  # two shares, then all again
     assert len(frame) == 60 and (frame["progres_fisik"] == 42.5).all()
+    store.close()
+
+
+def test_gpkg_read_in_shares_sees_rows_committed_after_its_fids_were_counted(tmp_path, monkeypatch):
+    """Another process adds rows after a read has counted the fids it splits into shares: the read is
+    done again in one and returns them too (the shares alone would cover only the fids counted)."""
+    store = open_store(tmp_path / "a.gpkg")
+    store.init()
+    store.write("wilayah", stored_wilayah())
+    store.write("kegiatan", _many_kegiatan())
+    monkeypatch.setattr(settings, "gpkg_read_share_min_fids", 1)
+    monkeypatch.setattr(settings, "gpkg_read_threads", 2)
+    fid_shares = GeoPackageStore._fid_shares
+
+    def commit_after_counting(self, conn, layer, sql_where):  # type: ignore[no-untyped-def]
+        shares = fid_shares(self, conn, layer, sql_where)
+        if layer == "kegiatan" and len(shares) > 1:
+            monkeypatch.setattr(GeoPackageStore, "_fid_shares", fid_shares)  # once
+            open_store(store.url).write("kegiatan", kegiatan_frame("2026Q4"))
+        return shares
+
+    monkeypatch.setattr(GeoPackageStore, "_fid_shares", commit_after_counting)
+    frame = store.read("kegiatan")
+    assert len(frame) == 60 + 3 and (frame["periode"] == "2026Q4").sum() == 3
     store.close()
 
 

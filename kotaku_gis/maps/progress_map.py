@@ -88,7 +88,7 @@ def _layer(frame: pd.DataFrame | None, cols: list[str], decimals: int, geometry:
 
 def _shared_texts(rows: list[list[Any]], width: int) -> list[list[str] | None]:
     """Send a text that repeats over a layer's rows once: for each column whose values are all texts
-    (or missing) and repeat (fewer distinct texts than half the rows: a source, a category), the
+    (or missing) and repeat (at most half as many distinct texts as rows: a source, a category), the
     distinct texts in order of first use, and the rows' values replaced by their positions in it (in
     place); None for the other columns. The page's script looks them up (``props`` in kotaku_map.js).
 

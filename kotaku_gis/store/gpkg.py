@@ -317,9 +317,11 @@ class GeoPackageStore(Store):
         if where is not None:
             sql_where = str(where.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
         with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) as watch:
+            # the version before the fids are counted: a commit after it (rows beyond the counted
+            # fids, say) makes the shares be read again in one
+            version = watch.execute("PRAGMA data_version").fetchall()
             shares = self._fid_shares(watch, table.name, sql_where)
             if len(shares) > 1:
-                version = watch.execute("PRAGMA data_version").fetchall()
                 with ThreadPoolExecutor(max_workers=len(shares)) as pool:
                     parts = list(pool.map(lambda share: self._read_share(table.name, share, columns, bbox, geometry), shares))
                 # another connection committed while the shares were read: they may not be of one
