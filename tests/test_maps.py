@@ -689,3 +689,16 @@ def test_a_map_saved_again_gives_the_same_page(tmp_path):
     again = maps.save_map(m, tmp_path / "b.html", assets="inline").read_bytes()
     assert first == again == once.read_bytes()
     assert shared.count("window.KotakuMap.build(") == 1
+
+
+def test_two_maps_changed_the_same_way_after_saving_give_the_same_page(tmp_path):
+    """An element added to a map after it was saved gets an id from its place, not a random one."""
+    import folium
+
+    pages = []
+    for name in ("a", "b"):
+        m = maps.progress_map(maps.synthetic_inputs("kabkota", n_kelurahan=6, n_kegiatan=10))
+        maps.save_map(m, tmp_path / f"{name}0.html")
+        folium.Marker([0.0, 109.3]).add_to(m)
+        pages.append(maps.save_map(m, tmp_path / f"{name}1.html").read_bytes())
+    assert pages[0] == pages[1]

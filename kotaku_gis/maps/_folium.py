@@ -46,9 +46,7 @@ class OfflineMap(folium.Map):
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's own returns None too
         figure: Any = self.get_root()
         figure.header.add_child(Element(head_html(self.assets)), name="kotaku_assets")
-        if not getattr(self, "_ids_fixed", False):  # once: a page rendered again (saved twice) keeps its
-            stable_ids(figure)  # ids, so that what the render adds by name replaces what it added before
-            self._ids_fixed = True
+        stable_ids(figure)
         super().render(**kwargs)
 
 
@@ -81,7 +79,12 @@ def stable_ids(root: Element) -> None:
     payloads = [e.payload for e in elements if isinstance(e, KotakuLayers)]
     seed = hashlib.sha256("\0".join(payloads or [str(getattr(root, "title", ""))]).encode("utf-8")).hexdigest()
     for i, element in enumerate(elements):
-        element._id = hashlib.sha256(f"{seed}/{i}".encode()).hexdigest()[:32]
+        # an element keeps the id it was given: a page rendered again (saved twice) keeps its ids, so
+        # that what the render adds by name replaces what it added before; an element added since
+        # gets one from its place, as in any map built and saved the same way
+        if not getattr(element, "_kotaku_stable", False):
+            element._id = hashlib.sha256(f"{seed}/{i}".encode()).hexdigest()[:32]
+            element._kotaku_stable = True
 
 
 class KotakuLayers(MacroElement):
