@@ -84,7 +84,7 @@ def stable_ids(root: Element) -> None:
         # gets one from its place, as in any map built and saved the same way
         if not getattr(element, "_kotaku_stable", False):
             element._id = hashlib.sha256(f"{seed}/{i}".encode()).hexdigest()[:32]
-            element._kotaku_stable = True
+            element._kotaku_stable = True  # type: ignore[attr-defined]  # a mark of this module on branca elements
 
 
 class KotakuLayers(MacroElement):
