@@ -217,6 +217,72 @@ def test_figures_agree_with_the_progress_rollup(sample):
     store.close()
 
 
+def _move(store, layer: str, column: str, periode: str, to: str) -> str:
+    """Move the row of ``periode`` of a ``layer`` entity of 61.71.01 that has rows in other periods
+    too to kelurahan ``to`` (its rows then lie in two kelurahan); returns its id."""
+    every = store.read(layer, geometry=False)
+    here = every[every["kode_kelurahan"].str.startswith("61.71.01.")]
+    counts = here.groupby(column)["periode"].nunique()
+    rows = store.read(layer, periode=periode)
+    row = rows.index[rows[column].isin(counts.index[counts > 1]) & rows["kode_kelurahan"].str.startswith("61.71.01.")][0]
+    rows.loc[row, "kode_kelurahan"] = to
+    store.write(layer, rows, source="test_mappack")
+    return str(rows.loc[row, column])
+
+
+def _parts_and_solo(store, tmp_path, monkeypatch) -> tuple[dict[str, bool], dict[str, str], dict[str, str]]:
+    """Build the pack in this process twice: units taking their part of their province's analysis
+    (which units did: ``parts``), and every unit analysing its own rows; both packs' file hashes."""
+    from kotaku_gis.mappack import _unit as _mappack_unit
+
+    parts: dict[str, bool] = {}
+    real_part = _mappack_unit._part
+
+    def part(p, task, *args):
+        found = real_part(p, task, *args)
+        parts[task.kode] = found is not None
+        return found
+
+    with monkeypatch.context() as m:
+        m.setattr(_mappack_unit, "_part", part)
+        _mappack_unit.reset()
+        _build(store, tmp_path / "bagian", paksa=True)
+    with monkeypatch.context() as m:
+        m.setattr(_mappack_unit, "_province", lambda task: None)
+        _mappack_unit.reset()
+        _build(store, tmp_path / "sendiri", paksa=True)
+    _mappack_unit.reset()
+    return parts, _snapshot(tmp_path / "bagian" / PERIODE), _snapshot(tmp_path / "sendiri" / PERIODE)
+
+
+def test_units_take_their_part_of_one_analysis_of_their_province(copy, tmp_path, monkeypatch):
+    """A worker analyses the rows of a province once and each unit below the nation takes its part
+    of that analysis (``_unit._part``): the pack is byte for byte the one built with every unit
+    analysing its own rows."""
+    parts, a, b = _parts_and_solo(copy[0], tmp_path, monkeypatch)
+    assert parts == {kode: True for kode in UNITS if kode}
+    assert a.keys() == b.keys() and sorted(k for k in a if a[k] != b[k]) == ["manifest.json"]
+
+
+def test_a_unit_holding_rows_moved_to_another_kelurahan_analyses_its_own_rows(copy, tmp_path, monkeypatch):
+    """A slum location or an activity whose rows lie in two kelurahan (moved between periods) can look
+    different from a unit holding part of its rows than from the province: the units holding one
+    analyse their own rows, the others take their part, and the pack is the same bytes as ever."""
+    from kotaku_gis.mappack import _unit as _mappack_unit
+
+    store, _ = copy
+    lokasi = _move(store, "kawasan_kumuh", "id_lokasi", PERIODE, "61.71.02.1001")
+    kegiatan = _move(store, "kegiatan", "id_kegiatan", PERIODE, "61.71.03.1001")
+    held = []
+    real = _mappack_unit._analyse_province
+    monkeypatch.setattr(_mappack_unit, "_analyse_province", lambda *a: held.append(real(*a)) or held[-1])
+    parts, a, b = _parts_and_solo(store, tmp_path, monkeypatch)
+    assert held and held[0] is not None and held[0].moved_lokasi == {lokasi} and held[0].moved_kegiatan == {kegiatan}
+    assert {k for k, took in parts.items() if not took} == {"61", "61.71", "61.71.01", "61.71.02", "61.71.03"}
+    assert {k for k, took in parts.items() if took} == {"61.71.04", "61.71.05", "61.71.06"}
+    assert a.keys() == b.keys() and sorted(k for k in a if a[k] != b[k]) == ["manifest.json"]
+
+
 # -- incremental -------------------------------------------------------------------------------------
 def test_a_rerun_with_unchanged_inputs_builds_and_writes_nothing(copy):
     store, out = copy

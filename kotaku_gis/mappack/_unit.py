@@ -143,6 +143,8 @@ class _State:
     #: The setback zone parts of each feature of ``lindung`` made so far
     #: (:func:`kotaku_gis.maps.inputs.zona_sempadan_parts`; ``done`` marks them).
     zones: dict[str, np.ndarray] = field(default_factory=dict)
+    #: The analysis of the rows held of the province last asked for (:func:`_province`), once per read.
+    province: dict[tuple[str, ...], _Province | None] = field(default_factory=dict)
 
 
 _STATE = _State()
@@ -190,6 +192,7 @@ def reset() -> None:
     _STATE.ancestors = {}
     _STATE.scored = {}
     _STATE.zones = {}
+    _STATE.province = {}
 
 
 def _read_scope(kode: str) -> str:
@@ -209,6 +212,7 @@ def _frames_for(task: Task) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, pd.S
         _STATE.hashes.update({layer: data.row_hashes(f) for layer, f in _STATE.frames.items()})
         _STATE.ancestors = {}
         _STATE.scored = {}
+        _STATE.province = {}
         _STATE.scope = scope
     if _STATE.lindung is None:
         _STATE.lindung = _STATE.store.read("kawasan_lindung")
@@ -397,6 +401,108 @@ def analyse(
     return Analysis(levels, now, temuan, per_level, per)
 
 
+# -- a unit's part of its province's analysis -----------------------------------------------------------
+@dataclass
+class _Province:
+    """The analysis of the rows held of one province, down to the kelurahan, for each of its units to
+    take its part of (:func:`_part`): a unit's figures are its rows of the province's roll-up, its
+    activities and findings those placed in its area."""
+
+    analysis: Analysis
+    #: Slum locations and activities whose rows lie in more than one kelurahan: a unit holding any of
+    #: them analyses its own rows (its own view of such an entity can differ from the province's).
+    moved_lokasi: frozenset[Any]
+    moved_kegiatan: frozenset[Any]
+    #: (frame, level) -> the code at ``level`` of each row of a frame of ``analysis``, once.
+    keys: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+
+
+def _analysis(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, lowest: str) -> Analysis:
+    """The unit's :class:`Analysis`: its part of its province's (:func:`_part`), else its own."""
+    province = _province(task) if task.kode and _STATE.store is not None else None
+    part = _part(province, task, area, lowest) if province is not None else None
+    if part is not None:
+        return part
+    return analyse(area, lindung, tingkat=task.tingkat, kode=task.kode, child=task.child, periode=task.periode,
+                   baseline=task.baseline, lowest=lowest, lang=task.lang, decrees=_decrees())  # fmt: skip
+
+
+def _province(task: Task) -> _Province | None:
+    """The analysis of the rows held of the unit's province (one province kept at a time); None when
+    it fails (a row of another unit may be at fault: each unit then analyses its own rows and fails
+    only if the row is its own)."""
+    kode = task.kode[:2]
+    key = (kode, task.periode, task.baseline, task.lang)
+    if key not in _STATE.province:
+        _STATE.province = {key: _analyse_province(kode, task)}
+    return _STATE.province[key]
+
+
+def _analyse_province(kode: str, task: Task) -> _Province | None:
+    assert _STATE.lindung is not None and _STATE.boxes is not None
+    masks = {layer: _in_area(layer, kode) for layer in data.CODED_LAYERS}
+    area = {layer: _STATE.frames[layer][masks[layer]] for layer in data.CODED_LAYERS}
+    bounds = np.vstack([data.row_bounds(area[layer]) for layer in ("wilayah", "kawasan_kumuh", "kegiatan")])
+    lindung = _STATE.lindung.iloc[data.near(_STATE.boxes, data.window(bounds))].reset_index(drop=True)
+    moved = {
+        layer: _moved(area[layer][column], _STATE.codes[layer][masks[layer]])
+        for layer, column in (("kawasan_kumuh", "id_lokasi"), ("kegiatan", "id_kegiatan"))
+    }
+    if any(m is None for m in moved.values()):
+        return None
+    try:
+        a = analyse(area, lindung, tingkat="provinsi", kode=kode, child=None, periode=task.periode,
+                    baseline=task.baseline, lowest="kelurahan", lang=task.lang, decrees=_decrees())  # fmt: skip
+    except KotakuError:
+        return None
+    return _Province(a, moved["kawasan_kumuh"] or frozenset(), moved["kegiatan"] or frozenset())
+
+
+def _moved(ids: pd.Series, codes: pd.Series) -> frozenset[Any] | None:
+    """The ids whose rows lie in more than one kelurahan (or in none); None when an id is missing."""
+    if ids.isna().any():
+        return None
+    both = pd.DataFrame({"id": ids.to_numpy(dtype=object), "kode": codes.to_numpy(dtype=object)})
+    places = both.groupby("id", sort=False)["kode"].nunique(dropna=False)
+    return frozenset(places.index[(places != 1).to_numpy()].tolist() + both.loc[both["kode"].isna(), "id"].tolist())
+
+
+def _part(p: _Province, task: Task, area: dict[str, gpd.GeoDataFrame], lowest: str) -> Analysis | None:
+    """The unit's part of its province's analysis ``p``: the rows of each level from the unit's down to
+    ``lowest`` that lie in the unit, the activities, findings and locations placed in its area. None
+    when the unit holds a location or an activity whose rows lie in more than one kelurahan."""
+    if not p.moved_lokasi.isdisjoint(area["kawasan_kumuh"]["id_lokasi"].tolist()):
+        return None
+    if not p.moved_kegiatan.isdisjoint(area["kegiatan"]["id_kegiatan"].tolist()):
+        return None
+    a = p.analysis
+    order = wil.ROLLUP_LEVELS
+    top, bottom = order.index(task.tingkat), order.index(lowest)
+    levels = {
+        lv: _rows_in(p, f"levels.{lv}", frame, frame["kode"], task)
+        for lv, frame in a.levels.items()
+        if top <= order.index(lv) <= bottom
+    }
+    now = _rows_in(p, "now", a.now, a.now["kode_kelurahan"] if len(a.now) else pd.Series([], dtype=object), task)
+    place = dict(zip(a.now["id_kegiatan"].tolist(), a.now["kode_kelurahan"].tolist())) if len(a.now) else {}
+    temuan = _rows_in(p, "temuan", a.temuan, a.temuan["id_kegiatan"].map(place), task)
+    per_lokasi = _rows_in(p, "per_lokasi", a.per_lokasi, a.per_lokasi["kode_kelurahan"], task)
+    per_lokasi.attrs.update(a.per_lokasi.attrs)
+    wanted = [lv for lv in (task.tingkat, task.child) if lv is not None]
+    per_level = {lv: _figures(levels[lv], lv, now, temuan) for lv in wanted}
+    return Analysis(levels, now, temuan, per_level, per_lokasi)
+
+
+def _rows_in(p: _Province, name: str, frame: pd.DataFrame, codes: pd.Series, task: Task) -> Any:
+    """The rows of ``frame`` (``name`` of the province's analysis ``p``) whose code (``codes``) lies in
+    the unit; each row's code at the unit's level cut once per province."""
+    key = (name, task.tingkat)
+    if key not in p.keys:
+        normalized = wil.normalize_kode_series(codes)[0] if len(codes) else pd.Series([], dtype=object)
+        p.keys[key] = data.unit_keys(normalized, task.tingkat).to_numpy(dtype=object)
+    return frame[p.keys[key] == task.kode].reset_index(drop=True)
+
+
 def _products(
     task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, out: Path, held: Held | None = None
 ) -> dict[str, Any]:
@@ -405,8 +511,7 @@ def _products(
     kumuh = area["kawasan_kumuh"]
     names = dict(zip(w["kode"].astype(str), w["nama"]))
     lowest = _deeper(task.progres_sampai, task.child or task.tingkat, task.tingkat)
-    a = analyse(area, lindung, tingkat=task.tingkat, kode=task.kode, child=task.child, periode=task.periode,
-                baseline=task.baseline, lowest=lowest, lang=task.lang, decrees=_decrees())  # fmt: skip
+    a = _analysis(task, area, lindung, lowest)
     levels, now, temuan, per_level = a.levels, a.now, a.temuan, a.per_level
     own = per_level[task.tingkat].iloc[0]
     children = per_level[task.child] if task.child else None
