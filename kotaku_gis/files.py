@@ -437,12 +437,17 @@ def _safe_value(value: object) -> object:
 
 def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell and column name made :func:`formula_safe` (numbers, dates and
-    booleans as they are)."""
-    out = frame.copy()
-    for i in range(frame.shape[1]):
-        values = frame.iloc[:, i]
-        if values.dtype == object or pd.api.types.is_string_dtype(values) or isinstance(values.dtype, pd.CategoricalDtype):
-            out.isetitem(i, values.astype(object).map(_safe_value))
+    booleans as they are); only the columns with a cell to change are copied."""
+    changed = {}
+    for i, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+            values = frame.iloc[:, i].to_numpy(dtype=object)
+            safe = [_safe_value(v) for v in values.tolist()]
+            if any(a is not b for a, b in zip(safe, values.tolist())):
+                changed[i] = pd.Series(safe, index=frame.index, dtype=object)
+    out = frame.copy(deep=False)
+    for i, values in changed.items():
+        out.isetitem(i, values)
     out.columns = [formula_safe(str(c)) for c in frame.columns]
     return out
 

@@ -702,3 +702,27 @@ def test_two_maps_changed_the_same_way_after_saving_give_the_same_page(tmp_path)
         folium.Marker([0.0, 109.3]).add_to(m)
         pages.append(maps.save_map(m, tmp_path / f"{name}1.html").read_bytes())
     assert pages[0] == pages[1]
+
+
+def test_a_picture_is_a_png_any_reader_takes_with_its_pixels_resolution_and_texts():
+    """``maps._png`` writes the pictures itself (unfiltered rows, which Pillow cannot write): Pillow
+    verifies every chunk's CRC and reads back the same pixels, the resolution and the texts, a
+    title outside Latin-1 included (an ``iTXt`` chunk)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from kotaku_gis.maps._png import png_bytes
+
+    rgb = np.random.default_rng(3).integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    data = png_bytes(np.asarray(np.dstack([rgb, rgb[..., :1]]))[..., :3], dpi=300,
+                     text={"Title": "Peta progres: Kelurahan Ā—Ő", "Software": "kotaku-gis"})  # fmt: skip
+    Image.open(io.BytesIO(data)).verify()
+    im = Image.open(io.BytesIO(data))
+    assert im.mode == "RGB" and im.size == (53, 37)
+    assert (np.asarray(im) == rgb).all()
+    assert im.text == {"Title": "Peta progres: Kelurahan Ā—Ő", "Software": "kotaku-gis"}
+    assert tuple(round(d) for d in im.info["dpi"]) == (300, 300)
+    with pytest.raises(ValueError, match="uint8"):
+        png_bytes(rgb.astype(np.float32), dpi=300, text={})
