@@ -208,7 +208,8 @@ def _covers(held: str | None, scope: str) -> bool:
     return held is not None and (held == "" or held == scope)
 
 
-def _frames_for(task: Task) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, pd.Series]]:
+def _hold(task: Task) -> None:
+    """Hold the rows of the task's read scope (its province, or the nation), unless held already."""
     scope = _read_scope(task.kode)
     if not _covers(_STATE.scope, scope):
         _STATE.frames = data.read_layers(_STATE.store, task.periode, task.baseline, scope or None)
@@ -222,7 +223,6 @@ def _frames_for(task: Task) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, pd.S
         _STATE.lindung = _STATE.store.read("kawasan_lindung")
         _STATE.boxes = data.reach_boxes(_STATE.lindung)
         _STATE.hashes["kawasan_lindung"] = data.row_hashes(_STATE.lindung)
-    return _STATE.frames, _STATE.codes
 
 
 def _in_area(layer: str, kode: str) -> np.ndarray:
@@ -234,6 +234,16 @@ def _in_area(layer: str, kode: str) -> np.ndarray:
     if key not in _STATE.ancestors:
         _STATE.ancestors[key] = data.unit_keys(_STATE.codes[layer], key[1]).to_numpy(dtype=object)
     return _STATE.ancestors[key] == kode
+
+
+def _area(kode: str) -> tuple[dict[str, np.ndarray], dict[str, gpd.GeoDataFrame], np.ndarray]:
+    """The rows held that lie in the unit ``kode``: the mask and the rows of each coded layer, and
+    the positions of the protected features within reach of the unit's window."""
+    assert _STATE.boxes is not None
+    masks = {layer: _in_area(layer, kode) for layer in data.CODED_LAYERS}
+    area = {layer: _STATE.frames[layer][masks[layer]] for layer in data.CODED_LAYERS}
+    bounds = np.vstack([data.row_bounds(area[layer]) for layer in ("wilayah", "kawasan_kumuh", "kegiatan")])
+    return masks, area, data.near(_STATE.boxes, data.window(bounds))
 
 
 def _scored_kumuh(mask: np.ndarray) -> pd.DataFrame | None:
@@ -306,13 +316,9 @@ def build_unit(task: Task) -> dict[str, Any]:
     final = work / "unit" / task.fingerprint
     if (final / RECORD).is_file():
         return json.loads((final / RECORD).read_text(encoding="utf-8"))
-    frames, codes = _frames_for(task)
-    masks = {layer: _in_area(layer, task.kode) for layer in data.CODED_LAYERS}
-    area = {layer: frames[layer][masks[layer]] for layer in data.CODED_LAYERS}
-    bounds = np.vstack([data.row_bounds(area[layer]) for layer in ("wilayah", "kawasan_kumuh", "kegiatan")])
-    box = data.window(bounds)
-    assert _STATE.lindung is not None and _STATE.boxes is not None
-    near = data.near(_STATE.boxes, box)
+    _hold(task)
+    masks, area, near = _area(task.kode)
+    assert _STATE.lindung is not None
     lindung = _STATE.lindung.iloc[near]
     # the rows' hashes were taken once per read (a row's hash does not depend on the other rows)
     found = {layer: data.digest(_STATE.hashes[layer][masks[layer]]) for layer in data.CODED_LAYERS}
@@ -443,11 +449,9 @@ def _province(task: Task) -> _Province | None:
 
 
 def _analyse_province(kode: str, task: Task) -> _Province | None:
-    assert _STATE.lindung is not None and _STATE.boxes is not None
-    masks = {layer: _in_area(layer, kode) for layer in data.CODED_LAYERS}
-    area = {layer: _STATE.frames[layer][masks[layer]] for layer in data.CODED_LAYERS}
-    bounds = np.vstack([data.row_bounds(area[layer]) for layer in ("wilayah", "kawasan_kumuh", "kegiatan")])
-    lindung = _STATE.lindung.iloc[data.near(_STATE.boxes, data.window(bounds))].reset_index(drop=True)
+    masks, area, near = _area(kode)
+    assert _STATE.lindung is not None
+    lindung = _STATE.lindung.iloc[near].reset_index(drop=True)
     moved = {
         layer: _moved(area[layer][column], _STATE.codes[layer][masks[layer]])
         for layer, column in (("kawasan_kumuh", "id_lokasi"), ("kegiatan", "id_kegiatan"))
