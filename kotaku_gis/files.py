@@ -437,17 +437,21 @@ def _safe_value(value: object) -> object:
 
 def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell and column name made :func:`formula_safe` (numbers, dates and
-    booleans as they are); only the columns with a cell to change are copied."""
-    changed = {}
-    for i, dtype in enumerate(frame.dtypes):
-        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
-            values = frame.iloc[:, i].to_numpy(dtype=object)
-            safe = [_safe_value(v) for v in values.tolist()]
-            if any(a is not b for a, b in zip(safe, values.tolist())):
-                changed[i] = pd.Series(safe, index=frame.index, dtype=object)
+    booleans as they are). A column of text only is copied only when a cell changes; another
+    text-like column (texts mixed with numbers or dates) is made an object column cell by cell."""
     out = frame.copy(deep=False)
-    for i, values in changed.items():
-        out.isetitem(i, values)
+    for i, dtype in enumerate(frame.dtypes):
+        texty = pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+        if not (texty or isinstance(dtype, pd.CategoricalDtype)):
+            continue
+        values = frame.iloc[:, i]
+        cells = values.to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
+            out.isetitem(i, values.astype(object).map(_safe_value))
+            continue
+        safe = [_safe_value(v) for v in cells.tolist()]
+        if any(a is not b for a, b in zip(safe, cells.tolist())):
+            out.isetitem(i, pd.Series(safe, index=frame.index, dtype=object))
     out.columns = [formula_safe(str(c)) for c in frame.columns]
     return out
 

@@ -327,3 +327,32 @@ def test_a_csv_in_no_utf8_nor_cp1252_is_read_as_latin1(tmp_path):
     source = files.read_vector(path)
     assert source.frame["nama"].tolist()[1] == "Gang \x81"
     assert [p.params for p in source.notes if p.code == "encoding_guessed"] == [{"encoding": "latin-1"}]
+
+
+def test_formula_safe_csv_of_every_kind_of_column(tmp_path):
+    """A CSV's text cells are made formula-safe whatever the column's dtype (object, Arrow strings,
+    categories), and every other cell is written as it is: numbers, missing values, booleans, dates
+    and timestamps in object columns, texts mixed with numbers."""
+    import datetime as dt
+
+    import numpy as np
+
+    frame = pd.DataFrame({
+        "oi": pd.Series([1, None, 3], dtype=object), "ci": pd.Categorical([1, None, 3]),
+        "ots": pd.Series([pd.Timestamp("2026-01-01"), None, pd.Timestamp("2026-01-02")], dtype=object),
+        "s": ["=x", None, "ok"], "ps": pd.array(["-1+2", None, "a"], dtype="string[pyarrow]"),
+        "cs": pd.Categorical(["@a", "b", None]), "of": pd.Series([1.5, np.nan, 2.0], dtype=object),
+        "b": pd.Series([True, None, False], dtype=object), "mix": pd.Series(["=a", 1, None], dtype=object),
+        "d": pd.Series([dt.date(2026, 1, 1), None, dt.date(2026, 2, 1)], dtype=object),
+        "=kolom": pd.Series([None, None, None], dtype=object),
+    })  # fmt: skip
+    before = frame.copy()
+    path = files.write_table(frame, tmp_path / "t.csv")
+    assert path.read_bytes().decode("utf-8").split("\r\n") == [
+        "oi,ci,ots,s,ps,cs,of,b,mix,d,'=kolom",
+        "1.0,1.0,2026-01-01,'=x,'-1+2,'@a,1.5,True,'=a,2026-01-01,",
+        ",,,,,b,,,1,,",
+        "3.0,3.0,2026-01-02,ok,a,,2.0,False,,2026-02-01,",
+        "",
+    ]
+    pd.testing.assert_frame_equal(frame, before)  # the frame itself is left as it was

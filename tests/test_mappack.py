@@ -230,9 +230,11 @@ def _move(store, layer: str, column: str, periode: str, to: str) -> str:
     return str(rows.loc[row, column])
 
 
-def _parts_and_solo(store, tmp_path, monkeypatch) -> tuple[dict[str, bool], dict[str, str], dict[str, str]]:
+def _parts_and_solo(store, tmp_path, monkeypatch, **kwargs) -> tuple[dict[str, bool], dict[str, str], dict[str, str]]:
     """Build the pack in this process twice: units taking their part of their province's analysis
-    (which units did: ``parts``), and every unit analysing its own rows; both packs' file hashes."""
+    (which units did: ``parts``), and every unit analysing its own rows; both packs' file hashes.
+    ``kwargs``: of ``build_pack`` (the sample's area and levels by default)."""
+    kwargs = {"kode": KODE, "tingkat": TINGKAT, "workers": 1, "progress": False, "paksa": True, **kwargs}
     from kotaku_gis.mappack import _unit as _mappack_unit
 
     parts: dict[str, bool] = {}
@@ -246,11 +248,11 @@ def _parts_and_solo(store, tmp_path, monkeypatch) -> tuple[dict[str, bool], dict
     with monkeypatch.context() as m:
         m.setattr(_mappack_unit, "_part", part)
         _mappack_unit.reset()
-        _build(store, tmp_path / "bagian", paksa=True)
+        kg.build_pack(store, tmp_path / "bagian", PERIODE, **kwargs)
     with monkeypatch.context() as m:
         m.setattr(_mappack_unit, "_province", lambda task: None)
         _mappack_unit.reset()
-        _build(store, tmp_path / "sendiri", paksa=True)
+        kg.build_pack(store, tmp_path / "sendiri", PERIODE, **kwargs)
     _mappack_unit.reset()
     return parts, _snapshot(tmp_path / "bagian" / PERIODE), _snapshot(tmp_path / "sendiri" / PERIODE)
 
@@ -280,6 +282,22 @@ def test_a_unit_holding_rows_moved_to_another_kelurahan_analyses_its_own_rows(co
     assert held and held[0] is not None and held[0].moved_lokasi == {lokasi} and held[0].moved_kegiatan == {kegiatan}
     assert {k for k, took in parts.items() if not took} == {"61", "61.71", "61.71.01", "61.71.02", "61.71.03"}
     assert {k for k, took in parts.items() if took} == {"61.71.04", "61.71.05", "61.71.06"}
+    assert a.keys() == b.keys() and sorted(k for k in a if a[k] != b[k]) == ["manifest.json"]
+
+
+def test_a_kabkota_without_kelurahan_analyses_its_own_rows(copy, tmp_path, monkeypatch):
+    """Staffing is counted per kab/kota from its kelurahan: a kab/kota without kelurahan has no
+    staffing columns of its own, where the province's analysis would give it zeros. Such a unit
+    (mapped when the recipe takes every unit) analyses its own rows, and the pack is the same bytes."""
+    store, _ = copy
+    w = store.read("wilayah")
+    kecamatan = w[w["kode"] == "61.72"].assign(kode="61.72.01", nama="Kecamatan Uji", tingkat="kecamatan", kode_induk="61.72")
+    store.write("wilayah", kecamatan, source="test_mappack")
+    recipe = tmp_path / "semua.yml"
+    text = (Path(mappack.__file__).parent / "mappack.yml").read_text(encoding="utf-8")
+    recipe.write_text(text.replace("unit: dengan_data", "unit: semua"), encoding="utf-8")
+    parts, a, b = _parts_and_solo(store, tmp_path, monkeypatch, kode="61", tingkat="kabkota", recipe=recipe)
+    assert parts["61.72"] is False and parts["61.71"] is True
     assert a.keys() == b.keys() and sorted(k for k in a if a[k] != b[k]) == ["manifest.json"]
 
 

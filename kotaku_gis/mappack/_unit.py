@@ -461,7 +461,7 @@ def _analyse_province(kode: str, task: Task) -> _Province | None:
     try:
         a = analyse(area, lindung, tingkat="provinsi", kode=kode, child=None, periode=task.periode,
                     baseline=task.baseline, lowest="kelurahan", lang=task.lang, decrees=_decrees())  # fmt: skip
-    except KotakuError:
+    except Exception:  # noqa: BLE001  (any error: each unit's own analysis fails, or not, as it would alone)
         return None
     return _Province(a, moved["kawasan_kumuh"] or frozenset(), moved["kegiatan"] or frozenset())
 
@@ -478,10 +478,14 @@ def _moved(ids: pd.Series, codes: pd.Series) -> frozenset[Any] | None:
 def _part(p: _Province, task: Task, area: dict[str, gpd.GeoDataFrame], lowest: str) -> Analysis | None:
     """The unit's part of its province's analysis ``p``: the rows of each level from the unit's down to
     ``lowest`` that lie in the unit, the activities, findings and locations placed in its area. None
-    when the unit holds a location or an activity whose rows lie in more than one kelurahan."""
+    when the unit holds a location or an activity whose rows lie in more than one kelurahan, or when
+    its level carries staffing and the unit has none of its own (a kab/kota without kelurahan: the
+    province's staffing columns would give it zeros where its own analysis has no such columns)."""
     if not p.moved_lokasi.isdisjoint(area["kawasan_kumuh"]["id_lokasi"].tolist()):
         return None
     if not p.moved_kegiatan.isdisjoint(area["kegiatan"]["id_kegiatan"].tolist()):
+        return None
+    if task.tingkat in progress.STAFFING_LEVELS and _staff(task.kode, task.periode, area, area["kawasan_kumuh"]) is None:
         return None
     a = p.analysis
     order = wil.ROLLUP_LEVELS
