@@ -13,8 +13,9 @@ serve everything. For each unit (:func:`build_unit`) it
    facilitators required (:mod:`kotaku_gis.staffing`). This analysis is made once per province for
    the rows held, and a unit below the nation takes its part of it (:func:`_part`): its rows of each
    level of the roll-up, the activities, findings and locations placed in its area. A unit holding
-   a location or an activity whose rows lie in two kelurahan (moved between periods), or a unit of
-   a province whose analysis fails (a row of another unit may be at fault), analyses its own rows;
+   a location or an activity whose rows lie in two kelurahan (moved between periods), a kab/kota
+   without kelurahan (no staffing of its own), or a unit of a province whose analysis fails (a row
+   of another unit may be at fault), analyses its own rows;
 3. writes its products into a fresh folder ``tmp/<fingerprint>.<pid>`` of the pack's work area: the
    progress map (:mod:`kotaku_gis.maps`, with the pack's shared assets), its PNG, the tables, and
    ``unit.json`` (key figures of the unit and its children, the SHA-256 of every file);
