@@ -449,8 +449,9 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
             out.isetitem(i, values.astype(object).map(_safe_value))
             continue
-        safe = [_safe_value(v) for v in cells.tolist()]
-        if any(a is not b for a, b in zip(safe, cells.tolist())):
+        texts = cells.tolist()
+        safe = [_safe_value(v) for v in texts]
+        if any(a is not b for a, b in zip(safe, texts)):
             out.isetitem(i, pd.Series(safe, index=frame.index, dtype=object))
     out.columns = [formula_safe(str(c)) for c in frame.columns]
     return out

@@ -430,7 +430,7 @@ class _Province:
 
 def _analysis(task: Task, area: dict[str, gpd.GeoDataFrame], lindung: gpd.GeoDataFrame, lowest: str) -> Analysis:
     """The unit's :class:`Analysis`: its part of its province's (:func:`_part`), else its own."""
-    province = _province(task) if task.kode and _STATE.store is not None else None
+    province = _province(task) if task.kode else None
     part = _part(province, task, area, lowest) if province is not None else None
     if part is not None:
         return part
@@ -453,18 +453,16 @@ def _analyse_province(kode: str, task: Task) -> _Province | None:
     masks, area, near = _area(kode)
     assert _STATE.lindung is not None
     lindung = _STATE.lindung.iloc[near].reset_index(drop=True)
-    moved = {
-        layer: _moved(area[layer][column], _STATE.codes[layer][masks[layer]])
-        for layer, column in (("kawasan_kumuh", "id_lokasi"), ("kegiatan", "id_kegiatan"))
-    }
-    if any(m is None for m in moved.values()):
+    lokasi = _moved(area["kawasan_kumuh"]["id_lokasi"], _STATE.codes["kawasan_kumuh"][masks["kawasan_kumuh"]])
+    kegiatan = _moved(area["kegiatan"]["id_kegiatan"], _STATE.codes["kegiatan"][masks["kegiatan"]])
+    if lokasi is None or kegiatan is None:
         return None
     try:
         a = analyse(area, lindung, tingkat="provinsi", kode=kode, child=None, periode=task.periode,
                     baseline=task.baseline, lowest="kelurahan", lang=task.lang, decrees=_decrees())  # fmt: skip
     except Exception:  # noqa: BLE001  (any error: each unit's own analysis fails, or not, as it would alone)
         return None
-    return _Province(a, moved["kawasan_kumuh"] or frozenset(), moved["kegiatan"] or frozenset())
+    return _Province(a, lokasi, kegiatan)
 
 
 def _moved(ids: pd.Series, codes: pd.Series) -> frozenset[Any] | None:
@@ -482,9 +480,9 @@ def _part(p: _Province, task: Task, area: dict[str, gpd.GeoDataFrame], lowest: s
     when the unit holds a location or an activity whose rows lie in more than one kelurahan, or when
     its level carries staffing and the unit has none of its own (a kab/kota without kelurahan: the
     province's staffing columns would give it zeros where its own analysis has no such columns)."""
-    if not p.moved_lokasi.isdisjoint(area["kawasan_kumuh"]["id_lokasi"].tolist()):
+    if p.moved_lokasi and not p.moved_lokasi.isdisjoint(area["kawasan_kumuh"]["id_lokasi"].tolist()):
         return None
-    if not p.moved_kegiatan.isdisjoint(area["kegiatan"]["id_kegiatan"].tolist()):
+    if p.moved_kegiatan and not p.moved_kegiatan.isdisjoint(area["kegiatan"]["id_kegiatan"].tolist()):
         return None
     if task.tingkat in progress.STAFFING_LEVELS and _staff(task.kode, task.periode, area, area["kawasan_kumuh"]) is None:
         return None
@@ -496,8 +494,8 @@ def _part(p: _Province, task: Task, area: dict[str, gpd.GeoDataFrame], lowest: s
         for lv, frame in a.levels.items()
         if top <= order.index(lv) <= bottom
     }
-    now = _rows_in(p, "now", a.now, a.now["kode_kelurahan"] if len(a.now) else pd.Series([], dtype=object), task)
-    place = dict(zip(a.now["id_kegiatan"].tolist(), a.now["kode_kelurahan"].tolist())) if len(a.now) else {}
+    now = _rows_in(p, "now", a.now, a.now["kode_kelurahan"], task)
+    place = dict(zip(a.now["id_kegiatan"].tolist(), a.now["kode_kelurahan"].tolist()))
     temuan = _rows_in(p, "temuan", a.temuan, a.temuan["id_kegiatan"].map(place), task)
     per_lokasi = _rows_in(p, "per_lokasi", a.per_lokasi, a.per_lokasi["kode_kelurahan"], task)
     per_lokasi.attrs.update(a.per_lokasi.attrs)

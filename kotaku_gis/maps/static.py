@@ -41,7 +41,6 @@ from kotaku_gis.maps.progress_map import _modes, _sources, _styles, _vocab, titl
 _FORMATS = {".png": "png", ".pdf": "pdf"}
 
 
-
 def _mode_color(mode: dict[str, Any], value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return mode["none"]["color"]
