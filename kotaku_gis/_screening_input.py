@@ -282,30 +282,20 @@ def _in_threads(work: Callable[[_T], None], items: Iterable[_T]) -> None:
 def candidates(acts: Activities, prot: Protected, limit_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(activity, feature) position pairs that may lie within each feature's ``limit_m``, sorted.
 
-    One STRtree over the activities, queried with every usable feature (prepared by GEOS) within
-    its limit in degrees (:func:`kotaku_gis.geodesy.pad_degrees`); the features are shared out
-    among threads by their vertices.
+    One STRtree over the activities, queried with the box of every usable feature widened by its
+    limit in degrees (:func:`kotaku_gis.geodesy.pad_degrees`, never shorter than the limit): boxes
+    only, as the distances measured next (:func:`measure_pairs`) index each feature once.
     """
     located = np.flatnonzero(acts.located)
     usable = np.flatnonzero(~(shapely.is_missing(prot.geoms) | shapely.is_empty(prot.geoms)) & (limit_m >= 0))
     if len(located) == 0 or len(usable) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
+    b = shapely.bounds(prot.geoms[usable])
+    pad = geodesy.pad_degrees(b, limit_m[usable])
+    widened = np.c_[b[:, 0] - pad, b[:, 1] - pad, b[:, 2] + pad, b[:, 3] + pad]
     tree = shapely.STRtree(acts.geoms[located])
-    tree.query(acts.geoms[located[:1]])  # GEOS builds the tree on the first query: not in the threads
-    pad = geodesy.pad_degrees(prot.geoms[usable], limit_m[usable])
-    # parts of about equal work: features dealt round by size
-    parts = min(4 * _threads(), len(usable))
-    by_size = np.argsort(-shapely.get_num_coordinates(prot.geoms[usable]), kind="stable")
-    found: list[tuple[np.ndarray, np.ndarray]] = [(np.empty(0, np.int64), np.empty(0, np.int64))] * parts
-
-    def query(part: int) -> None:
-        mine = by_size[part::parts]
-        fj, ti = tree.query(prot.geoms[usable[mine]], predicate="dwithin", distance=pad[mine])
-        found[part] = (located[ti], usable[mine[fj]])
-
-    _in_threads(query, range(parts))
-    ai = np.concatenate([f[0] for f in found])
-    fj = np.concatenate([f[1] for f in found])
+    fj, ti = tree.query(shapely.linestrings(widened.reshape(-1, 2, 2)))  # envelopes: each box as its diagonal
+    ai, fj = located[ti], usable[fj]
     order = np.lexsort((fj, ai))
     return ai[order].astype(np.int64), fj[order].astype(np.int64)
 
@@ -378,15 +368,16 @@ def measure_pairs(
         uf, jf = np.unique(fj[idx], return_inverse=True)
         pa = geodesy.project(acts.geoms[ua], code, max_segment_deg=step)
         pf = geodesy.project(prot.geoms[uf], code, max_segment_deg=step)
+        edges = _edges(pf)
         kk = scale[ai[idx]]
-        d = shapely.distance(pa[ia], pf[jf]) / kk
+        d = _distance(pa[ia], pf, edges, jf) / kk
         distance[idx] = d
         if ends_within is not None:
             want = d <= ends_within[idx] + tol
             if want.any():
                 sel = idx[want]
                 ends = geodesy.project(_ends(acts.geoms[ai[sel]]), code, max_segment_deg=step)
-                end_distance[sel] = shapely.distance(ends, pf[jf[want]]) / kk[want]
+                end_distance[sel] = _distance(ends, pf, edges, jf[want]) / kk[want]
         if overlap_within is not None:
             want = polygonal[ai[idx]] & (d <= overlap_within[idx] + tol)
             if want.any():
@@ -395,6 +386,38 @@ def measure_pairs(
     # each zone writes its own pairs; the largest zones first, so that the threads end together
     _in_threads(zone, sorted(_groups(zone_of[ai]), key=lambda g: -len(g[1])))
     return PairMeasures(ai, fj, distance, end_distance, overlap)
+
+
+def _edges(features: np.ndarray) -> np.ndarray:
+    """What the distance to each feature is measured to outside it, prepared (indexed by GEOS):
+    the boundary of a polygon, a line or point itself; None for a collection (measured in full)."""
+    kind = shapely.get_type_id(features)
+    out = np.full(len(features), None, dtype=object)
+    polygons = (kind == 3) | (kind == 6)
+    out[polygons] = shapely.boundary(features[polygons])
+    simple = np.isin(kind, (0, 1, 2, 4, 5))
+    out[simple] = features[simple]
+    shapely.prepare(features)
+    shapely.prepare(out)
+    return out
+
+
+def _distance(geoms: np.ndarray, features: np.ndarray, edges: np.ndarray, pick: np.ndarray) -> np.ndarray:
+    """``shapely.distance(geoms, features[pick])``, each feature indexed once (:func:`_edges`).
+
+    Apart the distance is that of the feature's edges (a closed set's nearest point to what is
+    outside it lies on its boundary), found through the edges' index; meeting, it is 0. A feature
+    compared with many activities is walked once instead of once per activity.
+    """
+    out = np.zeros(len(geoms))
+    edge = edges[pick]
+    whole = pd.isna(edge)
+    if whole.any():
+        out[whole] = shapely.distance(geoms[whole], features[pick[whole]])
+    rest = np.flatnonzero(~whole)
+    apart = rest[~shapely.intersects(features[pick[rest]], geoms[rest])]
+    out[apart] = shapely.length(shapely.shortest_line(edge[apart], geoms[apart]))
+    return out
 
 
 def _ends(geoms: np.ndarray) -> np.ndarray:

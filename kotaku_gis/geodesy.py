@@ -654,6 +654,16 @@ def _point_xy(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @lru_cache(maxsize=64)
 def _transformer(epsg: int) -> Transformer:
+    """Longitude/latitude to ``epsg``. A WGS84 UTM zone (326zz, 327zz) uses PROJ's ``algo=auto``
+    transverse Mercator: Evenden/Snyder where it is within 0.1 mm of Poder/Engsager (PROJ's
+    default), which is everywhere a zone is used here, in half the time."""
+    hemisphere, zone = divmod(int(epsg), 100)
+    if hemisphere in (326, 327) and 1 <= zone <= 60:
+        south = " +south" if hemisphere == 327 else ""
+        return Transformer.from_pipeline(
+            "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad"
+            f" +step +proj=utm +zone={zone}{south} +ellps=WGS84 +algo=auto"
+        )
     return Transformer.from_crs(_WGS84, CRS.from_epsg(epsg), always_xy=True)
 
 

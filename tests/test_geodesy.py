@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pyproj import Geod
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon, box
 
-from kotaku_gis import geodesy
-from kotaku_gis._boxes import finite_boxes
+from kotaku_gis import _boxes, geodesy
+from kotaku_gis._boxes import finite_boxes, meeting
 from kotaku_gis.errors import UsageError
 
 GEOD = Geod(ellps="WGS84")
@@ -359,3 +359,53 @@ def test_scale_factor_at_is_the_scale_factor_of_the_projected_points():
     through_points = geodesy.scale_factor(shapely.get_x(geodesy.project(shapely.points(lon, lat), 32749, max_segment_deg=0)))
     assert np.array_equal(geodesy.scale_factor_at(lon, lat, 32749), through_points)
     assert geodesy.scale_factor_at([111.0], [0.0], 32749)[0] == pytest.approx(0.9996)
+
+
+def _brute_meeting(boxes: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    q, b = queries[None, :, :], boxes[:, None, :]
+    return ((q[..., 0] <= b[..., 2]) & (q[..., 2] >= b[..., 0]) & (q[..., 1] <= b[..., 3]) & (q[..., 3] >= b[..., 1])).any(axis=1)
+
+
+@pytest.mark.parametrize("slice_", [7, _boxes._SLICE])
+def test_boxes_meeting_queries_exactly_as_comparing_every_pair(monkeypatch, slice_):
+    """Store.read(bbox=[...many boxes]) picks the features whose box meets one of the boxes: grouped
+    queries give exactly what comparing every box with every query gives, touching included, with
+    points (boxes of no size), boxes sharing edges, one box over everything, in small slices too."""
+    monkeypatch.setattr(_boxes, "_SLICE", slice_)
+    rng = np.random.default_rng(5)
+
+    def some(n: int, extent: float, size: float) -> np.ndarray:
+        x, y = rng.uniform(0, extent, n), rng.uniform(0, extent, n)
+        w = rng.exponential(size, n) * (rng.random(n) < 0.7)  # 30 % points
+        h = rng.exponential(size, n) * (rng.random(n) < 0.7)
+        return np.c_[x, y, x + w, y + h]
+
+    for case in range(120):
+        boxes = some(int(rng.integers(1, 200)), 10.0, float(rng.choice([0.01, 0.3, 3.0])))
+        queries = some(int(rng.integers(1, 400)), float(rng.choice([1.0, 10.0])), float(rng.choice([0.0, 0.05, 0.5])))
+        if case % 3 == 0:  # on a grid: shared edges and corners
+            boxes, queries = np.round(boxes), np.round(queries)
+        if case % 10 == 0:
+            boxes[0] = (-1.0, -1.0, 20.0, 20.0)
+        np.testing.assert_array_equal(meeting(boxes, queries), _brute_meeting(boxes, queries), err_msg=f"case {case}")
+    assert meeting(np.empty((0, 4)), np.ones((3, 4))).shape == (0,)
+    assert not meeting(np.ones((2, 4)), np.empty((0, 4))).any()
+
+
+def test_utm_projection_within_a_tenth_of_a_millimetre_of_the_exact_transverse_mercator():
+    """geodesy.project (and every measure) uses PROJ's algo=auto transverse Mercator for a UTM zone:
+    within 0.1 mm of PROJ's exact EPSG:326zz/327zz transformation, up to 4.5 degrees beyond the
+    central meridian (a feature reaching past its activity's zone), and exactly 500,000 m east on
+    the central meridian."""
+    from pyproj import Transformer
+
+    rng = np.random.default_rng(3)
+    for epsg in (32646, 32649, 32749, 32754):
+        central = (epsg % 100) * 6 - 183
+        lon, lat = central + rng.uniform(-4.5, 4.5, 2000), rng.uniform(-11.0, 6.0, 2000)
+        exact = Transformer.from_crs(4326, epsg, always_xy=True).transform(lon, lat)
+        projected = geodesy.project(shapely.points(lon, lat), epsg)
+        fast = shapely.get_x(projected), shapely.get_y(projected)
+        assert np.abs(np.subtract(fast, exact)).max() < 1e-4, epsg
+    on_meridian = geodesy.project([Point(111.0, -3.0)], 32749)[0]
+    assert on_meridian.x == pytest.approx(500_000.0, abs=1e-6)

@@ -12,11 +12,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 import sqlalchemy as sa
 
 from kotaku_gis import catalog, i18n, settings
-from kotaku_gis._boxes import finite_boxes
+from kotaku_gis._boxes import finite_boxes, meeting
 from kotaku_gis._version import __version__
 from kotaku_gis.errors import StoreError, UsageError
 from kotaku_gis.store import _schema
@@ -612,12 +611,8 @@ class Store(ABC):
             fids, bounds = self._feature_boxes(table)
             known = np.isfinite(bounds).all(axis=1)
             fids, bounds = fids[known], bounds[known]
-            # the tree and its query compare envelopes only: each box as its diagonal (a line of two
-            # points, made in half the time of a polygon)
-            tree = shapely.STRtree(shapely.linestrings(boxes.reshape(-1, 2, 2)))
-            meeting, _ = tree.query(shapely.linestrings(bounds.reshape(-1, 2, 2)))
             # the fids written into the SQL (PostgreSQL takes at most 65,535 parameters)
-            found = np.unique(fids[meeting]).tolist()
+            found = np.unique(fids[meeting(bounds, boxes)]).tolist()
         wanted: sa.BindParameter[list[int]] = sa.bindparam("box_fids", found, expanding=True, literal_execute=True)
         conditions.append(sa.column(FID, sa.Integer).in_(wanted))
         return None
