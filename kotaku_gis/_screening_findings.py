@@ -134,7 +134,8 @@ class Findings:
     def item_name(self, aturan: Any) -> Any:
         names = {i.aturan: i.name(self.lang) for i in self.rules.items}
         if isinstance(aturan, np.ndarray):
-            return pd.Series(aturan, dtype=object).map(names).to_numpy(dtype=object)
+            codes, distinct = pd.factorize(aturan)  # one lookup per item, not per finding
+            return np.array([names.get(a) for a in distinct] + [None], dtype=object)[codes]
         return names[aturan]
 
     def add(
@@ -207,9 +208,8 @@ class Findings:
         if prot is not None and has.any():
             fid[has] = prot.ids[feature[has]]
             kat[has] = prot.kategori[feature[has]]
-        item_rank = {i.aturan: r for r, i in enumerate(self.rules.items)}
-        rank = pd.Series(cols["aturan"]).map(item_rank).to_numpy()
-        status_rank = pd.Series(cols["status"]).map({s: r for r, s in enumerate(STATUSES)}).to_numpy()
+        rank = pd.Index([i.aturan for i in self.rules.items], dtype=object).get_indexer(cols["aturan"])
+        status_rank = pd.Index(STATUSES, dtype=object).get_indexer(cols["status"])
         keys = (_text_order(fid), np.nan_to_num(cols["jarak_m"], nan=-1.0), status_rank, rank,
                 _text_order(acts.periode[act]), _text_order(acts.ids[act]))  # fmt: skip
         order = np.lexsort(keys)
@@ -234,8 +234,7 @@ class Findings:
 
 def _text_order(values: np.ndarray) -> np.ndarray:
     """Sort keys of texts: integers in the order of the texts (empty, i.e. None, first)."""
-    text = pd.Series(values, dtype=object).fillna("").astype(str)
-    codes, _ = pd.factorize(text, sort=True)
+    codes, _ = pd.factorize(np.where(pd.isna(values), "", values), sort=True)
     return codes
 
 
