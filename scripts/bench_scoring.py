@@ -48,6 +48,7 @@ machine is printed before and after: on a shared machine the figures are those o
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -208,6 +209,7 @@ def timed_job(url: str, full: bool) -> dict[str, float]:
 
     if "://" in url:  # and the store's driver: psycopg, which SQLAlchemy imports when the engine is made
         sa.create_engine(url).dispose()  # (the GeoPackage's sqlite3 and GDAL come with kotaku_gis)
+    gc.collect()  # the full collection the imports' objects make due: theirs, not the figure's
     import_s = time.perf_counter() - t_import
 
     rss_imported = peak_rss_mb()
