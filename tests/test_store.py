@@ -525,3 +525,25 @@ def test_postgis_reads_few_rows_on_one_connection(postgis_url, monkeypatch):
         frame = store.read("kegiatan", columns=["id_kegiatan"], geometry=False)
         assert len(frame) == 6 and len(shares) == expected, rows_per_connection
     store.close()
+
+
+def test_a_store_missing_a_table_or_a_column_is_sent_to_init(store_url):
+    """The schema check (one catalogue query on PostgreSQL) finds a table or a column an older
+    release did not make, on both backends, and says to run ``kotaku-gis init``, which adds it."""
+    store = open_store(store_url)
+    store.init()
+    with store.engine.begin() as conn:  # a release before SK decrees were kept
+        conn.exec_driver_sql(f'DROP TABLE "{store.sk.name}"')
+        if store.kind == "GeoPackage":
+            conn.exec_driver_sql(f"DELETE FROM gpkg_contents WHERE table_name = '{store.sk.name}'")
+    store.close()
+    for gap, name in (("table", store.sk.name), ("column", "dampak_negatif")):
+        store = open_store(store_url)
+        with pytest.raises(StoreError, match="kotaku-gis init") as caught:
+            store.read("wilayah")
+        assert name in str(caught.value), gap
+        store.init()
+        assert store.read("wilayah").empty
+        with store.engine.begin() as conn:  # a release before kegiatan.dampak_negatif
+            conn.exec_driver_sql('ALTER TABLE "kegiatan" DROP COLUMN "dampak_negatif"')
+        store.close()

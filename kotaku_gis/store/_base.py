@@ -246,18 +246,22 @@ class Store(ABC):
             raise self._newer(version)
         if version < SCHEMA_VERSION:
             raise self._older(f"schema {version} < {SCHEMA_VERSION}")
-        inspector = sa.inspect(self.engine)
-        existing = set(inspector.get_table_names())  # one query, not one per table
+        stored = self._stored_columns()
         for name in [*self.tables, self.identitas.name, self.sk.name, self.riwayat.name]:
-            if name not in existing:
+            if name not in stored:
                 raise self._older(f"table {name} is missing")
-        columns = inspector.get_multi_columns(filter_names=list(self.tables))  # PostgreSQL: one query for all
         for name, table in self.tables.items():
-            have = {c["name"] for c in columns[(None, name)]}
-            missing = [c.name for c in table.columns if c.name not in have]
+            missing = [c.name for c in table.columns if c.name not in stored[name]]
             if missing:
                 raise self._older(f"table {name} lacks {', '.join(missing)}")
         self._checked = True
+
+    def _stored_columns(self) -> dict[str, set[str]]:
+        """The column names of each table in the store (SQLAlchemy's inspector; a backend may ask
+        its catalogue in one query instead)."""
+        inspector = sa.inspect(self.engine)
+        columns = inspector.get_multi_columns(filter_names=inspector.get_table_names())
+        return {name: {c["name"] for c in found} for (_, name), found in columns.items()}
 
     def _newer(self, version: int) -> StoreError:
         return StoreError(i18n.text("store.newer_schema", store=self.display_url, version=version, known=SCHEMA_VERSION))

@@ -88,6 +88,19 @@ class PostGISStore(Store):
             raise StoreError(i18n.text("store.cannot_connect", store=_safe(self.url), error=exc.orig)) from exc
         return super().init()
 
+    def _stored_columns(self) -> dict[str, set[str]]:
+        # one query of the catalogue (the inspector asks four, for types and defaults too)
+        sql = (
+            "SELECT c.relname, a.attname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+            " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')"
+            " AND a.attnum > 0 AND NOT a.attisdropped"
+        )
+        stored: dict[str, set[str]] = {}
+        with self.engine.connect() as conn:
+            for table, column in conn.exec_driver_sql(sql):
+                stored.setdefault(table, set()).add(column)
+        return stored
+
     def _geometry_type(self, spec: catalog.LayerSpec) -> sa.types.TypeEngine:
         return Geometry(_GEOMETRY_NAMES[spec.geometry], srid=4326, spatial_index=True)
 
