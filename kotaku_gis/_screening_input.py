@@ -283,8 +283,11 @@ def candidates(acts: Activities, prot: Protected, limit_m: np.ndarray) -> tuple[
     """(activity, feature) position pairs that may lie within each feature's ``limit_m``, sorted.
 
     One STRtree over the activities, queried with the box of every usable feature widened by its
-    limit in degrees (:func:`kotaku_gis.geodesy.pad_degrees`, never shorter than the limit): boxes
-    only, as the distances measured next (:func:`measure_pairs`) index each feature once.
+    limit in degrees (:func:`kotaku_gis.geodesy.pad_degrees`, never shorter than the limit). Most
+    features stop there, as the distances measured next (:func:`measure_pairs`) index each feature
+    once; a feature whose box holds more than ``_PREPARE_PAIRS`` activities (a coastline along a
+    whole island, say) has its pairs kept only within its limit in degrees, by a prepared
+    ``dwithin``: its index pays for itself.
     """
     located = np.flatnonzero(acts.located)
     usable = np.flatnonzero(~(shapely.is_missing(prot.geoms) | shapely.is_empty(prot.geoms)) & (limit_m >= 0))
@@ -295,9 +298,20 @@ def candidates(acts: Activities, prot: Protected, limit_m: np.ndarray) -> tuple[
     widened = np.c_[b[:, 0] - pad, b[:, 1] - pad, b[:, 2] + pad, b[:, 3] + pad]
     tree = shapely.STRtree(acts.geoms[located])
     fj, ti = tree.query(shapely.linestrings(widened.reshape(-1, 2, 2)))  # envelopes: each box as its diagonal
+    crowded = np.bincount(fj, minlength=len(usable))[fj] > _PREPARE_PAIRS
+    if crowded.any():
+        features = prot.geoms[usable[fj[crowded]]]
+        shapely.prepare(features)
+        keep = np.ones(len(fj), dtype=bool)
+        keep[crowded] = shapely.dwithin(features, acts.geoms[located[ti[crowded]]], pad[fj[crowded]])
+        shapely.destroy_prepared(features)
+        fj, ti = fj[keep], ti[keep]
     ai, fj = located[ti], usable[fj]
     order = np.lexsort((fj, ai))
     return ai[order].astype(np.int64), fj[order].astype(np.int64)
+
+
+_PREPARE_PAIRS = 256  # activities in a feature's widened box above which candidates() prepares it
 
 
 def _zones(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -390,11 +404,21 @@ def measure_pairs(
 
 def _edges(features: np.ndarray) -> np.ndarray:
     """What the distance to each feature is measured to outside it, prepared (indexed by GEOS):
-    the boundary of a polygon, a line or point itself; None for a collection (measured in full)."""
+    the boundary of a polygon, a line or point itself; None for a feature measured in full, a
+    collection or an invalid polygon of several rings.
+
+    A prepared polygon tells inside from outside by counting the crossings of all its rings at once,
+    where ``shapely.distance`` looks at each part and hole: the same for a valid polygon, not for
+    parts or holes that overlap. A polygon of one ring is the same either way, so only those of
+    several rings (holes, parts) are checked.
+    """
     kind = shapely.get_type_id(features)
     out = np.full(len(features), None, dtype=object)
-    polygons = (kind == 3) | (kind == 6)
-    out[polygons] = shapely.boundary(features[polygons])
+    polygons = np.flatnonzero((kind == 3) | (kind == 6))
+    rings = shapely.boundary(features[polygons])
+    several = shapely.get_num_geometries(rings) > 1  # (a single ring's boundary is a LineString: 1)
+    several[several] = ~shapely.is_valid(features[polygons[several]])
+    out[polygons[~several]] = rings[~several]
     simple = np.isin(kind, (0, 1, 2, 4, 5))
     out[simple] = features[simple]
     shapely.prepare(features)
@@ -403,7 +427,8 @@ def _edges(features: np.ndarray) -> np.ndarray:
 
 
 def _distance(geoms: np.ndarray, features: np.ndarray, edges: np.ndarray, pick: np.ndarray) -> np.ndarray:
-    """``shapely.distance(geoms, features[pick])``, each feature indexed once (:func:`_edges`).
+    """``shapely.distance(geoms, features[pick])`` (to about 1e-9 of a unit), each feature indexed
+    once (:func:`_edges`).
 
     Apart the distance is that of the feature's edges (a closed set's nearest point to what is
     outside it lies on its boundary), found through the edges' index; meeting, it is 0. A feature

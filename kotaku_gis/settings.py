@@ -102,9 +102,9 @@ screening_tolerance_m: float = 0.01
 #: keeps that under 1 cm.
 screening_max_segment_deg: float = 0.01
 
-#: Threads measuring screening's candidate pairs (the spatial search and the metric distances, UTM
-#: zone by zone; shapely, GEOS and PROJ work outside Python's lock); None: as many as the machine has
-#: CPUs, 1: no thread. The result is the same whatever the number.
+#: Threads measuring screening's candidate pairs in metres, UTM zone by zone (shapely, GEOS and PROJ
+#: work outside Python's lock); None: as many as the machine has CPUs, 1: no thread. The result is
+#: the same whatever the number.
 screening_threads: int | None = None
 
 #: ``screening.proximity``: how many of the nearest protected features to report per activity, and

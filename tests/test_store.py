@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import urllib.parse
 
 import geopandas as gpd
 import pandas as pd
@@ -547,3 +548,30 @@ def test_a_store_missing_a_table_or_a_column_is_sent_to_init(store_url):
         with store.engine.begin() as conn:  # a release before kegiatan.dampak_negatif
             conn.exec_driver_sql('ALTER TABLE "kegiatan" DROP COLUMN "dampak_negatif"')
         store.close()
+
+
+@pytest.mark.parametrize("schema", ["postgres", "Kotaku-2024"])
+def test_the_schema_check_finds_the_tables_the_search_path_shows(postgis_url, schema):
+    """PostgreSQL: the store's tables are those the search path shows, as its statements find them:
+    a store made in public stays usable when the user gains a schema of its own (the default search
+    path is "$user", public), and a store can live in a schema of any name (here set by the URL)."""
+    if schema == "postgres":  # the test server's user
+        url = postgis_url
+        made = open_store(url)
+        made.init()
+        with made.engine.begin() as conn:
+            conn.exec_driver_sql('CREATE SCHEMA "postgres"')
+        made.close()
+    else:
+        engine = sa.create_engine(postgis_url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        engine.dispose()
+        url = f"{postgis_url}?options=" + urllib.parse.quote(f'-csearch_path="{schema}",public')
+        made = open_store(url)
+        made.init()
+        made.close()
+    store = open_store(url)
+    store.write("wilayah", stored_wilayah())
+    assert len(store.read("wilayah")) == len(stored_wilayah())
+    store.close()

@@ -89,11 +89,13 @@ class PostGISStore(Store):
         return super().init()
 
     def _stored_columns(self) -> dict[str, set[str]]:
-        # one query of the catalogue (the inspector asks four, for types and defaults too)
+        # one query of the catalogue (the inspector asks four, for types and defaults too), for the
+        # tables the inspector lists: those the search path shows (pg_table_is_visible), which is
+        # how the store's statements find them
         sql = (
             "SELECT c.relname, a.attname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
-            " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')"
-            " AND a.attnum > 0 AND NOT a.attisdropped"
+            " WHERE pg_catalog.pg_table_is_visible(c.oid) AND c.relnamespace <> 'pg_catalog'::regnamespace"
+            " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped"
         )
         stored: dict[str, set[str]] = {}
         with self.engine.connect() as conn:
