@@ -1,5 +1,6 @@
-"""Boxes (west, south, east, north) as arrays: the one form ``screening.protected_near`` and
-``Store.read(bbox=...)`` take them in (a module of its own: the store imports no analysis module)."""
+"""Boxes (west, south, east, north) as arrays, the one form ``screening.protected_near`` and
+``Store.read(bbox=...)`` take them in, and which of them meet (a module of its own: the store imports
+no analysis module)."""
 
 from __future__ import annotations
 
