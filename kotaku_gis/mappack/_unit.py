@@ -424,6 +424,10 @@ class _Province:
     #: them analyses its own rows (its own view of such an entity can differ from the province's).
     moved_lokasi: frozenset[Any]
     moved_kegiatan: frozenset[Any]
+    #: The kab/kota with staffing of their own (a kelurahan to count), read off the province's roll-up:
+    #: a kab/kota without one has no staffing columns in its own analysis, where the province's
+    #: roll-up gives it zeros (``progress.attach``), so it analyses its own rows.
+    staffed: frozenset[str]
     #: (frame, level) -> the code at ``level`` of each row of a frame of ``analysis``, once.
     keys: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
@@ -462,7 +466,9 @@ def _analyse_province(kode: str, task: Task) -> _Province | None:
                     baseline=task.baseline, lowest="kelurahan", lang=task.lang, decrees=_decrees())  # fmt: skip
     except Exception:  # noqa: BLE001  (any error: each unit's own analysis fails, or not, as it would alone)
         return None
-    return _Province(a, lokasi, kegiatan)
+    kabkota = a.levels.get("kabkota", pd.DataFrame())
+    staffed = frozenset(kabkota.loc[kabkota["kelurahan_total"] > 0, "kode"]) if "kelurahan_total" in kabkota else frozenset()
+    return _Province(a, lokasi, kegiatan, staffed)
 
 
 def _moved(ids: pd.Series, codes: pd.Series) -> frozenset[Any] | None:
@@ -478,13 +484,13 @@ def _part(p: _Province, task: Task, area: dict[str, gpd.GeoDataFrame], lowest: s
     """The unit's part of its province's analysis ``p``: the rows of each level from the unit's down to
     ``lowest`` that lie in the unit, the activities, findings and locations placed in its area. None
     when the unit holds a location or an activity whose rows lie in more than one kelurahan, or when
-    its level carries staffing and the unit has none of its own (a kab/kota without kelurahan: the
-    province's staffing columns would give it zeros where its own analysis has no such columns)."""
+    it is a kab/kota without staffing of its own (:attr:`_Province.staffed`). (A provinsi unit's rows
+    are its province's: its staffing is the same either way.)"""
     if p.moved_lokasi and not p.moved_lokasi.isdisjoint(area["kawasan_kumuh"]["id_lokasi"].tolist()):
         return None
     if p.moved_kegiatan and not p.moved_kegiatan.isdisjoint(area["kegiatan"]["id_kegiatan"].tolist()):
         return None
-    if task.tingkat in progress.STAFFING_LEVELS and _staff(task.kode, task.periode, area, area["kawasan_kumuh"]) is None:
+    if task.tingkat == "kabkota" and task.kode not in p.staffed:
         return None
     a = p.analysis
     order = wil.ROLLUP_LEVELS
